@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuthModule } from '@newsledger/auth';
+import { ConfigModule } from '@newsledger/config';
+import { EventLogModule } from '@newsledger/event-log';
+import { HealthModule, LoggingModule } from '@newsledger/http';
+import { PersistenceModule } from '@newsledger/persistence';
+import { EventsProducer } from './event-log/events-producer.provider';
+import { ReportClaimsRepository } from './event-log/report-claims.repository';
+import { IngestApiExceptionFilter } from './ingest-api.exception-filter';
+import { RecordBatchController } from './record-batch/record-batch.controller';
+import { RecordBatchHandler } from './record-batch/record-batch.handler';
+import { RecordReportController } from './record-report/record-report.controller';
+import { RecordReportHandler } from './record-report/record-report.handler';
+
+/** The command side: reports in over HTTP, onto the event log. */
+@Module({
+  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, CqrsModule.forRoot(), AuthModule, HealthModule],
+  controllers: [RecordReportController, RecordBatchController],
+  providers: [
+    EventsProducer,
+    ReportClaimsRepository,
+    RecordReportHandler,
+    RecordBatchHandler,
+    { provide: APP_FILTER, useClass: IngestApiExceptionFilter },
+  ],
+})
+export class IngestApiModule {}

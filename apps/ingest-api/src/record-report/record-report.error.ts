@@ -1,0 +1,12 @@
+import { ValidationIssue } from '@newsledger/domain';
+
+/** A report refused before anything was appended; `code` is stable and ends up in the JSON error. */
+export class ReportRejectedError extends Error {
+  constructor(
+    readonly code: 'invalid_report' | 'unknown_event' | 'id_conflict',
+    message: string,
+    readonly details: ValidationIssue[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,77 @@
+import { initialState, RecordedEvent, replay, SubjectState, toView } from '@newsledger/domain';
+import { DecodedMessage, projectBatch } from './batch.projection';
+
+let offset = 0;
+function ev(subject: string, type: string, confirmation: string, data: object, id = `e${offset}`): RecordedEvent {
+  const o = offset++;
+  return {
+    id, type, subject, source: { name: 'wire', kind: 'agency' }, confirmation, data,
+    recordedAt: new Date(Date.UTC(2025, 4, 23, 8, o)).toISOString(), ingestor: 'desk', position: { partition: 0, offset: String(o) },
+  } as RecordedEvent;
+}
+const ok = (event: RecordedEvent): DecodedMessage<string> => ({ message: event.id, ok: true, event });
+
+describe('projectBatch', () => {
+  const a = 'exchange/ua-ru-a';
+  const n = 'negotiation/ua-ru-talks';
+
+  it('gives the same states whatever the batch boundaries', () => {
+    const events = [
+      ev(a, 'exchange.agreed', 'confirmed', { parties: ['UA', 'RU'], releasedBy: { UA: 10, RU: 10 }, negotiation: n }),
+      ev(n, 'negotiation.round.held', 'confirmed', { round: 1, venue: 'Istanbul' }),
+      ev(a, 'exchange.completed', 'claimed', {}),
+      ev(a, 'exchange.underway', 'confirmed', {}),
+    ];
+    const whole = projectBatch(events.map(ok), new Map(), new Map());
+    let stored = new Map<string, SubjectState>();
+    let indexed = new Map<string, { subject: string; type: string }>();
+    for (const e of events) {
+      const out = projectBatch([ok(e)], indexed, stored);
+      stored = new Map([...stored, ...out.views.map((v) => [v.subject, v.state as SubjectState] as const)]);
+      indexed = new Map([...indexed, ...out.events.map((x) => [x.eventId, { subject: x.subject, type: x.type }] as const)]);
+    }
+    for (const v of whole.views) expect(toView(stored.get(v.subject)!)).toEqual(toView(v.state as SubjectState));
+    expect(toView(whole.views.find((v) => v.subject === a)!.state as SubjectState)).toEqual(toView(replay(a, events.filter((e) => e.subject === a))));
+    expect(whole.links).toEqual([{ eventId: events[0].id, negotiation: n, exchange: a, recordedAt: events[0].recordedAt }]);
+  });
+
+  it('skips ids already indexed or seen earlier in the batch', () => {
+    const e1 = ev(a, 'exchange.underway', 'confirmed', {});
+    const out = projectBatch([ok(e1), ok(e1)], new Map([['old', { subject: a, type: 'exchange.agreed' }]]), new Map());
+    expect(out.events).toHaveLength(1);
+    expect(out.duplicates).toBe(1);
+    const again = projectBatch([ok(e1)], new Map([[e1.id, { subject: a, type: e1.type }]]), new Map());
+    expect(again.events).toHaveLength(0);
+    expect(again.views).toHaveLength(0);
+  });
+
+  it('rejects a retraction of an unknown event, of another subject, or of a retraction', () => {
+    const other = ev('exchange/other-one', 'exchange.underway', 'confirmed', {});
+    const r1 = ev(a, 'report.retracted', 'confirmed', { eventId: 'nope', reason: 'x' });
+    const r2 = ev(a, 'report.retracted', 'confirmed', { eventId: other.id, reason: 'x' });
+    const target = ev(a, 'exchange.underway', 'confirmed', {});
+    const r3 = ev(a, 'report.retracted', 'confirmed', { eventId: target.id, reason: 'x' });
+    const r4 = ev(a, 'report.retracted', 'confirmed', { eventId: r3.id, reason: 'x' });
+    const out = projectBatch([other, r1, r2, target, r3, r4].map(ok), new Map(), new Map());
+    expect(out.rejected.map((r) => r.message)).toEqual([r1.id, r2.id, r4.id]);
+    expect(out.retracted).toEqual([{ eventId: target.id, by: r3.id }]);
+    expect(out.unlinks).toEqual([target.id]);
+  });
+
+  it('writes deterministic status changes, marking those a retraction caused', () => {
+    const u = ev(a, 'exchange.underway', 'confirmed', {});
+    const r = ev(a, 'report.retracted', 'confirmed', { eventId: u.id, reason: 'premature' });
+    const out = projectBatch([ok(u), ok(r)], new Map(), new Map([[a, initialState(a)]]));
+    expect(out.changes).toEqual([
+      expect.objectContaining({ id: `${u.id}:status`, field: 'status', from: null, to: 'underway', causedBy: u.id, retractionOf: null }),
+      expect.objectContaining({ id: `${u.id}:reportedStatus`, field: 'reportedStatus', from: null, to: 'underway' }),
+      expect.objectContaining({ id: `${r.id}:status`, field: 'status', from: 'underway', to: null, retractionOf: u.id }),
+      expect.objectContaining({ id: `${r.id}:reportedStatus`, field: 'reportedStatus', from: 'underway', to: null, retractionOf: u.id }),
+    ]);
+  });
+
+  it('passes undecodable messages through as rejected, in order', () => {
+    const out = projectBatch<string>([{ message: 'm1', ok: false, reason: 'not JSON', issues: [] }], new Map(), new Map());
+    expect(out.rejected).toEqual([{ message: 'm1', reason: 'not JSON', issues: [] }]);
+  });
+});

@@ -1,0 +1,122 @@
+import {
+  evolve,
+  initialState,
+  negotiationLinkOf,
+  parseSubject,
+  RecordedEvent,
+  statusChanges,
+  SubjectState,
+  toView,
+  ValidationIssue,
+} from '@newsledger/domain';
+import { EventRow, StatusChangeRow, ViewRow } from '@newsledger/persistence';
+
+/** One message of the batch after decoding. */
+export type DecodedMessage<M> = { message: M } & (
+  | { ok: true; event: RecordedEvent }
+  | { ok: false; reason: string; issues: ValidationIssue[] }
+);
+
+export interface BatchOutcome<M> {
+  events: EventRow[];
+  views: ViewRow[];
+  rejected: { message: M; reason: string; issues: ValidationIssue[] }[];
+  retracted: { eventId: string; by: string }[];
+  links: { eventId: string; negotiation: string; exchange: string; recordedAt: string }[];
+  unlinks: string[];
+  changes: StatusChangeRow[];
+  duplicates: number;
+}
+
+/**
+ * Applies a batch of decoded messages, in log order, to the states of their subjects. Pure: the
+ * caller loads `indexed` (already-indexed events among the batch's ids and retraction targets)
+ * and `states`, and writes the outcome in one transaction.
+ */
+export function projectBatch<M>(
+  decoded: readonly DecodedMessage<M>[],
+  indexed: ReadonlyMap<string, { subject: string; type: string }>,
+  stored: ReadonlyMap<string, SubjectState>,
+): BatchOutcome<M> {
+  const out: BatchOutcome<M> = { events: [], views: [], rejected: [], retracted: [], links: [], unlinks: [], changes: [], duplicates: 0 };
+  const known = new Map(indexed);
+  const states = new Map<string, SubjectState>();
+
+  for (const d of decoded) {
+    if (!d.ok) {
+      out.rejected.push({ message: d.message, reason: d.reason, issues: d.issues });
+      continue;
+    }
+    const e = d.event;
+    if (known.has(e.id)) {
+      out.duplicates += 1;
+      continue;
+    }
+    let retractionOf: string | null = null;
+    if (e.type === 'report.retracted') {
+      retractionOf = String((e.data as { eventId: string }).eventId);
+      const target = known.get(retractionOf);
+      if (!target || target.subject !== e.subject || target.type === 'report.retracted') {
+        out.rejected.push({
+          message: d.message,
+          reason: target ? 'a retraction must name a non-retraction event of the same subject' : `retraction of unknown event "${retractionOf}"`,
+          issues: [{ path: 'data.eventId', message: 'must name an earlier event of the same subject' }],
+        });
+        continue;
+      }
+      out.retracted.push({ eventId: retractionOf, by: e.id });
+      out.unlinks.push(retractionOf);
+    }
+    known.set(e.id, { subject: e.subject, type: e.type });
+
+    const before = states.get(e.subject) ?? stored.get(e.subject) ?? initialState(e.subject);
+    const after = evolve(before, e);
+    states.set(e.subject, after);
+    for (const c of statusChanges(toView(before), toView(after))) {
+      out.changes.push({
+        id: `${e.id}:${c.field}`,
+        subject: e.subject,
+        kind: parseSubject(e.subject).kind,
+        field: c.field,
+        from: c.from,
+        to: c.to,
+        causedBy: e.id,
+        retractionOf,
+        recordedAt: e.recordedAt,
+      });
+    }
+    const link = negotiationLinkOf(e);
+    if (link) out.links.push({ eventId: e.id, ...link, recordedAt: e.recordedAt });
+    out.events.push({
+      eventId: e.id,
+      subject: e.subject,
+      kind: parseSubject(e.subject).kind,
+      type: e.type,
+      partition: e.position.partition,
+      offset: e.position.offset,
+      recordedAt: e.recordedAt,
+      occurredAt: e.occurredAt ?? null,
+      ingestor: e.ingestor,
+      source: e.source,
+      confirmation: e.confirmation,
+      data: e.data,
+      note: e.note ?? null,
+    });
+  }
+
+  for (const [subject, state] of states) {
+    const view = toView(state);
+    out.views.push({
+      subject,
+      kind: view.kind,
+      status: view.status,
+      reportedStatus: view.kind === 'exchange' ? view.reportedStatus : null,
+      parties: [...view.parties],
+      eventCount: view.eventCount,
+      // never null here: the state has just taken at least one event
+      lastRecordedAt: view.lastRecordedAt ?? '',
+      state,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { replay, toView } from '@newsledger/domain';
+import { createKafka } from '@newsledger/event-log';
+import { openDataSource } from '@newsledger/persistence';
+import { eventually, freshId, startContext, testConfig } from '@newsledger/testing';
+import { Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { ProjectorModule } from '../projector.module';
+
+function cloudEvent(id: string, subject: string, type: string, confirmation: string, data: unknown) {
+  return {
+    specversion: '1.0', id, type, subject, source: 'newsroom/direct-desk', time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: { source: { name: 'Reuters', kind: 'agency' }, confirmation, data },
+  };
+}
+
+describe('projector (real Kafka and PostgreSQL)', () => {
+  let projector: INestApplicationContext;
+  let kafka: Kafka;
+  let producer: Producer;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'projector-int-spec' });
+    producer = kafka.producer();
+    [projector, db] = await Promise.all([startContext(ProjectorModule), openDataSource(testConfig.database.url, 2), producer.connect()]).then(
+      ([p, d]) => [p, d] as const,
+    );
+  });
+  afterAll(async () => {
+    await Promise.all([projector?.close(), producer?.disconnect(), db?.destroy()]);
+  });
+
+  async function publish(subject: string, values: (string | object)[]) {
+    await producer.send({
+      topic: testConfig.kafka.topics.events,
+      messages: values.map((v) => ({ key: subject, value: typeof v === 'string' ? v : JSON.stringify(v) })),
+    });
+  }
+
+  it('projects CloudEvents published straight to the topic, counts a re-sent id once, and dead-letters bad messages', async () => {
+    const subject = `exchange/${freshId('direct')}`;
+    const agreed = cloudEvent(freshId('e'), subject, 'exchange.agreed', 'confirmed', { parties: ['UA', 'RU'], releasedBy: { UA: 84, RU: 84 } });
+    const claimed = cloudEvent(freshId('e'), subject, 'exchange.completed', 'claimed', {});
+    const badFields = cloudEvent(freshId('e'), subject, 'exchange.agreed', 'confirmed', { parties: 'UA' });
+    const retractUnknown = cloudEvent(freshId('e'), subject, 'report.retracted', 'confirmed', { eventId: 'never-recorded', reason: 'test' });
+    await publish(subject, [agreed, claimed, agreed, '{"not json', badFields, retractUnknown, cloudEvent(freshId('e'), subject, 'exchange.unknown', 'confirmed', {})]);
+
+    const row = await eventually('the view', async () => {
+      const rows = await db.query(`SELECT * FROM views WHERE subject = $1`, [subject]);
+      return rows[0];
+    });
+    expect(row).toMatchObject({ kind: 'exchange', status: 'agreed', reported_status: 'completed', event_count: 2 });
+    const indexed = await db.query(`SELECT event_id FROM events WHERE subject = $1 ORDER BY "offset"`, [subject]);
+    expect(indexed.map((r: { event_id: string }) => r.event_id)).toEqual([agreed.id, claimed.id]);
+
+    // Four bad messages reach the dead-letter topic with their reason and original position.
+    const dlq = kafka.consumer({ groupId: freshId('dlq-reader') });
+    await dlq.connect();
+    await dlq.subscribe({ topic: testConfig.kafka.topics.dlq, fromBeginning: true });
+    const letters: { reason: string; original: { key: string; offset: string } }[] = [];
+    await dlq.run({ eachMessage: async ({ message }) => { letters.push(JSON.parse(message.value!.toString())); } });
+    const mine = await eventually('four dead letters', async () => {
+      const m = letters.filter((l) => l.original.key === subject);
+      return m.length >= 4 ? m : undefined;
+    });
+    await dlq.disconnect();
+    expect(mine).toHaveLength(4);
+    expect(mine.map((l) => l.reason).join(' | ')).toMatch(/not JSON/);
+    expect(mine.map((l) => l.reason).join(' | ')).toMatch(/unknown event "never-recorded"/);
+    for (const l of mine) expect(l.original.offset).toMatch(/^\d+$/);
+  });
+
+  it('keeps the stored view equal to a replay of the indexed events, retraction included', async () => {
+    const subject = `exchange/${freshId('retract')}`;
+    const underway = cloudEvent(freshId('e'), subject, 'exchange.underway', 'confirmed', {});
+    const completed = cloudEvent(freshId('e'), subject, 'exchange.completed', 'confirmed', { releasedBy: { UA: 5, RU: 5 } });
+    await publish(subject, [underway, completed]);
+    await eventually('completed', async () => {
+      const rows = await db.query(`SELECT status FROM views WHERE subject = $1`, [subject]);
+      return rows[0]?.status === 'completed' ? true : undefined;
+    });
+    await publish(subject, [cloudEvent(freshId('e'), subject, 'report.retracted', 'confirmed', { eventId: completed.id, reason: 'premature' })]);
+    const row = await eventually('the retraction applied', async () => {
+      const rows = await db.query(`SELECT * FROM views WHERE subject = $1`, [subject]);
+      return rows[0]?.status === 'underway' ? rows[0] : undefined;
+    });
+    const events = await db.query(`SELECT * FROM events WHERE subject = $1 ORDER BY "offset"`, [subject]);
+    expect(events.find((e: { event_id: string }) => e.event_id === completed.id).retracted_by).toBeTruthy();
+    const replayed = replay(subject, events.map((r: any) => ({
+      id: r.event_id, type: r.type, subject: r.subject, source: r.source, confirmation: r.confirmation, data: r.data,
+      recordedAt: r.recorded_at.toISOString(), ingestor: r.ingestor, position: { partition: r.partition, offset: String(r.offset) },
+    })));
+    expect(toView(row.state)).toEqual(toView(replayed));
+  });
+});

@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { SubjectState } from '@newsledger/domain';
+import {
+  ensureTopics,
+  EventLogConsumer,
+  EventLogProducer,
+  fromCloudEvent,
+  KAFKA,
+  LogBatch,
+  LogMessage,
+} from '@newsledger/event-log';
+import { ProjectionStore } from '@newsledger/persistence';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { DecodedMessage, projectBatch } from './batch.projection';
+
+/**
+ * Consumes the events topic and applies each fetched batch in one PostgreSQL transaction: event
+ * index, views, cross-subject links, status-change outbox and the partition's checkpoint. The
+ * checkpoint row is locked first, so messages already applied are skipped whatever Kafka
+ * redelivers, and a crash at any point loses and doubles nothing.
+ */
+@Injectable()
+export class EventsProjector implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('projector');
+  private readonly store = new ProjectionStore();
+  private readonly consumer: EventLogConsumer;
+  private readonly dlq: EventLogProducer;
+  private readonly group: string;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(CONFIG) private readonly config: NewsledgerConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
+    this.group = config.kafka.projectorGroupId;
+    this.consumer = new EventLogConsumer(kafka, config.kafka.topics.events, this.group);
+    this.dlq = new EventLogProducer(kafka, config.kafka.topics.dlq);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureTopics(this.kafka, { ...this.config.kafka.topics, eventsPartitions: this.config.kafka.eventsPartitions });
+    await this.dlq.connect();
+    await this.consumer.start({
+      onBatch: (batch) => this.apply(batch),
+      storedOffsets: (topic) => this.store.checkpoints(this.db.manager, this.group, topic),
+      log: (message, extra) => this.logger.log({ ...extra }, message),
+    });
+    this.logger.log(`consuming ${this.config.kafka.topics.events} as ${this.group}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+    await this.dlq.disconnect();
+  }
+
+  private async apply(batch: LogBatch): Promise<void> {
+    const started = Date.now();
+    const outcome = await this.db.transaction(async (m) => {
+      const next = await this.store.lockCheckpoint(m, this.group, batch.topic, batch.partition);
+      const fresh = batch.messages.filter((msg) => BigInt(msg.offset) >= next);
+      if (fresh.length === 0) return undefined;
+
+      const decoded: DecodedMessage<LogMessage>[] = fresh.map((message) => {
+        const r = fromCloudEvent(message.value, message);
+        return r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues };
+      });
+      const ids = new Set<string>();
+      const subjects = new Set<string>();
+      for (const d of decoded) {
+        if (!d.ok) continue;
+        ids.add(d.event.id);
+        subjects.add(d.event.subject);
+        if (d.event.type === 'report.retracted') ids.add(String((d.event.data as { eventId: string }).eventId));
+      }
+      const indexed = await this.store.findEvents(m, [...ids]);
+      const states = (await this.store.loadStates(m, [...subjects])) as Map<string, SubjectState>;
+      const out = projectBatch(decoded, indexed, states);
+
+      // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
+      // their original position) rather than losing them.
+      if (out.rejected.length > 0) {
+        await this.dlq.appendAll(
+          out.rejected.map((r) => ({
+            key: r.message.key ?? `${batch.topic}/${r.message.partition}`,
+            value: JSON.stringify({
+              reason: r.reason,
+              issues: r.issues,
+              original: {
+                topic: batch.topic,
+                partition: r.message.partition,
+                offset: r.message.offset,
+                timestamp: r.message.timestamp,
+                key: r.message.key,
+                value: r.message.value?.toString('utf8') ?? null,
+              },
+            }),
+            headers: { 'x-original-position': `${batch.topic}/${r.message.partition}/${r.message.offset}` },
+          })),
+        );
+      }
+      await this.store.insertEvents(m, out.events);
+      await this.store.markRetracted(m, out.retracted);
+      await this.store.upsertViews(m, out.views);
+      await this.store.deleteLinks(m, out.unlinks);
+      await this.store.insertLinks(m, out.links);
+      await this.store.insertStatusChanges(m, out.changes);
+      await this.store.saveCheckpoint(m, this.group, batch.topic, batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
+      return out;
+    });
+    if (outcome) {
+      this.logger.debug(
+        { partition: batch.partition, events: outcome.events.length, views: outcome.views.length, rejected: outcome.rejected.length, duplicates: outcome.duplicates, ms: Date.now() - started },
+        'batch applied',
+      );
+      for (const r of outcome.rejected) {
+        this.logger.warn({ partition: r.message.partition, offset: r.message.offset, reason: r.reason }, 'dead-lettered');
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { EventIndexRow } from '../event-rows';
+import { QueryError } from '../query-api.error';
+import { GetHistoryQuery, HistoryEntry } from './get-history.query';
+
+@QueryHandler(GetHistoryQuery)
+export class GetHistoryHandler implements IQueryHandler<GetHistoryQuery, { subject: string; events: HistoryEntry[] }> {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async execute({ subject }: GetHistoryQuery): Promise<{ subject: string; events: HistoryEntry[] }> {
+    const rows: EventIndexRow[] = await this.db.query(
+      `SELECT * FROM events WHERE subject = $1 ORDER BY partition, "offset"`, [subject]);
+    if (rows.length === 0) throw new QueryError('not_found', `nothing has been recorded about ${subject}`);
+    return {
+      subject,
+      events: rows.map((r) => ({
+        eventId: r.event_id,
+        type: r.type,
+        subject: r.subject,
+        occurredAt: r.occurred_at,
+        recordedAt: r.recorded_at.toISOString(),
+        ingestor: r.ingestor,
+        source: r.source,
+        confirmation: r.confirmation,
+        data: r.data,
+        note: r.note,
+        position: { partition: r.partition, offset: String(r.offset) },
+        retracted: r.retracted_by !== null,
+        retractedBy: r.retracted_by,
+      })),
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { SubjectState, toView } from '@newsledger/domain';
+import { DataSource } from 'typeorm';
+import { QueryError } from '../query-api.error';
+import { ListViewsQuery, ListViewsResult } from './list-views.query';
+
+function decodeCursor(cursor: string): { at: string; subject: string } {
+  try {
+    const [at, subject] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof at === 'string' && typeof subject === 'string') return { at, subject };
+  } catch {
+    // falls through to the error below
+  }
+  throw new QueryError('invalid_query', 'cursor is not one this API returned; start again without it', [{ path: 'cursor', message: 'unreadable' }]);
+}
+
+/** Keyset paging over (last_recorded_at desc, subject), so pages stay stable while views change. */
+@QueryHandler(ListViewsQuery)
+export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ListViewsResult> {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async execute({ kind, filters, limit, cursor }: ListViewsQuery): Promise<ListViewsResult> {
+    const where = ['kind = $1'];
+    const params: unknown[] = [kind];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filters.status) add('status = ?', filters.status);
+    if (filters.reportedStatus) add('reported_status = ?', filters.reportedStatus);
+    if (filters.party) add('? = ANY(parties)', filters.party.toUpperCase());
+    if (filters.updatedSince) add('last_recorded_at >= ?', filters.updatedSince);
+    if (cursor) {
+      const c = decodeCursor(cursor);
+      params.push(c.at, c.subject);
+      where.push(`(last_recorded_at, $${params.length}::text) < ($${params.length - 1}::timestamptz, subject)`);
+    }
+    params.push(limit + 1);
+    const rows: { subject: string; last_recorded_at: Date; state: SubjectState }[] = await this.db.query(
+      `SELECT subject, last_recorded_at, state FROM views WHERE ${where.join(' AND ')}
+       ORDER BY last_recorded_at DESC, subject ASC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => toView(r.state)),
+      nextCursor:
+        rows.length > limit && last
+          ? Buffer.from(JSON.stringify([last.last_recorded_at.toISOString(), last.subject])).toString('base64url')
+          : null,
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { loadConfig } from '@newsledger/config';
+import { startHttpApp } from '@newsledger/http';
+import { QueryApiModule } from './query-api.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await startHttpApp(QueryApiModule, { host: config.http.host, port: config.http.queryPort, bodyLimit: config.http.maxBodyBytes });
+}
+
+void main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+// Three tiers by file suffix: .spec (pure), .int-spec (real Kafka/PostgreSQL), .e2e-spec (whole chain).
+const swc = ['@swc/jest', {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+}];
+const moduleNameMapper = {
+  '^@newsledger/testing$': '<rootDir>/test/support',
+  '^@newsledger/(.*)$': '<rootDir>/libs/$1/src',
+};
+const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
+    { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts' },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts' },
+  ],
+};

@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { DataSource } from 'typeorm';
+import { AuthError } from './auth.error';
+import { Principal, Scope, SCOPES } from './scopes';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+const KDF = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const KEY_PATTERN = /^nlk_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
+
+async function hashSecret(secret: string, salt = randomBytes(16)): Promise<string> {
+  const hash = await scrypt(secret, salt, 32, KDF);
+  return `scrypt$${KDF.N}$${KDF.r}$${KDF.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const [alg, n, r, p, salt, hash] = stored.split('$');
+  if (alg !== 'scrypt') return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scrypt(secret, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n), r: Number(r), p: Number(p), maxmem: KDF.maxmem,
+  });
+  return timingSafeEqual(actual, expected);
+}
+
+export interface CreatedKey {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  /** shown once; only its hash is stored */
+  key: string;
+}
+
+/**
+ * API keys, stored as scrypt hashes. Each request reads the key's row (so a revocation takes
+ * effect at once); only the slow hash check is remembered, per key and secret digest.
+ */
+@Injectable()
+export class ApiKeyService {
+  private readonly verified = new Map<string, string>();
+  private readonly adminDigest: Buffer | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CONFIG) config: NewsledgerConfig,
+  ) {
+    this.adminDigest = config.adminKey ? createHash('sha256').update(config.adminKey).digest() : undefined;
+  }
+
+  async create(name: string, scopes: Scope[]): Promise<CreatedKey> {
+    const id = randomBytes(8).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    await this.db.query(`INSERT INTO api_keys (id, name, scopes, secret_hash) VALUES ($1, $2, $3, $4)`, [
+      id, name, scopes, await hashSecret(secret),
+    ]);
+    return { id, name, scopes, key: `nlk_${id}_${secret}` };
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH r AS (UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id) SELECT id FROM r`, [id]);
+    return rows.length > 0;
+  }
+
+  async list(): Promise<{ id: string; name: string; scopes: string[]; createdAt: string; revokedAt: string | null }[]> {
+    const rows: { id: string; name: string; scopes: string[]; created_at: Date; revoked_at: Date | null }[] =
+      await this.db.query(`SELECT id, name, scopes, created_at, revoked_at FROM api_keys ORDER BY created_at`);
+    return rows.map((r) => ({
+      id: r.id, name: r.name, scopes: r.scopes, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
+    }));
+  }
+
+  /** Resolves a bearer key to its principal, or throws {@link AuthError}. */
+  async authenticate(key: string | undefined): Promise<Principal> {
+    if (!key) throw new AuthError('missing_key', 'send an API key as "Authorization: Bearer <key>"');
+    const digest = createHash('sha256').update(key).digest();
+    if (this.adminDigest && timingSafeEqual(digest, this.adminDigest)) {
+      return { keyId: 'admin', name: 'admin', scopes: [...SCOPES] };
+    }
+    const m = KEY_PATTERN.exec(key);
+    if (!m) throw new AuthError('invalid_key', 'the API key is not valid; ask an admin for a key');
+    const [, id, secret] = m;
+    const rows: { name: string; scopes: Scope[]; secret_hash: string; revoked_at: Date | null }[] = await this.db.query(
+      `SELECT name, scopes, secret_hash, revoked_at FROM api_keys WHERE id = $1`, [id]);
+    const row = rows[0];
+    if (!row || row.revoked_at) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
+    const memo = digest.toString('base64');
+    if (this.verified.get(id) !== memo) {
+      if (!(await verifySecret(secret, row.secret_hash))) {
+        throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
+      }
+      this.verified.set(id, memo);
+    }
+    return { keyId: id, name: row.name, scopes: row.scopes };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './auth.error';
+export * from './scopes';
+export * from './api-key.service';
+export * from './scope.guard';
+export * from './auth.module';
+export * from './principal.decorator';

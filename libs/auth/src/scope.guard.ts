@@ -1,0 +1,47 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiKeyService } from './api-key.service';
+import { AuthError } from './auth.error';
+import { hasScope, Principal, Scope } from './scopes';
+
+const SCOPE_KEY = 'newsledger:scope';
+const PUBLIC_KEY = 'newsledger:public';
+
+/** The scope a route needs. */
+export const RequireScope = (scope: Scope) => SetMetadata(SCOPE_KEY, scope);
+/** Marks a route that answers without a key (health only). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** The request as the guard leaves it. */
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+}
+
+/**
+ * Global guard: every route must declare a scope or be marked public, so a route added without
+ * either is refused rather than left open.
+ */
+@Injectable()
+export class ScopeGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector, private readonly keys: ApiKeyService) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const required = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, targets);
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = req.headers.authorization;
+    const value = Array.isArray(header) ? header[0] : header;
+    const key = value?.startsWith('Bearer ') ? value.slice(7).trim() : undefined;
+    const principal = await this.keys.authenticate(key);
+    if (!required || !hasScope(principal, required)) {
+      throw new AuthError('forbidden', `this endpoint needs the "${required ?? 'admin'}" scope`, {
+        required: [required ?? 'admin'],
+        granted: [...principal.scopes],
+      });
+    }
+    req.principal = principal;
+    return true;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './newsledger.config';
+export * from './config.module';

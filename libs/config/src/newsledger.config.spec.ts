@@ -1,0 +1,29 @@
+import { ConfigError, loadConfig } from './newsledger.config';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(c.database.url).toBe('postgres://postgres@127.0.0.1:5432/newsledger');
+    expect(c.http.ingestPort).toBe(3000);
+    expect(c.http.queryPort).toBe(3001);
+    expect(c.kafka.eventsPartitions).toBe(6);
+    expect(c.adminKey).toBeUndefined();
+  });
+
+  it('is frozen', () => {
+    const c = loadConfig({});
+    expect(Object.isFrozen(c.kafka.topics)).toBe(true);
+  });
+
+  it('lists every bad variable', () => {
+    let err: unknown;
+    try {
+      loadConfig({ KAFKA_BROKERS: 'nohost', INGEST_PORT: 'x', NEWSLEDGER_ADMIN_KEY: 'short' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).details.map((d) => d.variable).sort()).toEqual(['INGEST_PORT', 'KAFKA_BROKERS', 'NEWSLEDGER_ADMIN_KEY']);
+  });
+});

@@ -1,0 +1,48 @@
+// Builders for the domain's own specs; not exported from index.ts.
+import type { Confirmation, EventData, EventType, RecordedEvent, Source } from './report.schema';
+
+/** Options of one recorded event; everything has a sensible default. */
+export interface EventOptions {
+  id?: string;
+  confirmation?: Confirmation;
+  source?: Source;
+  occurredAt?: string;
+  note?: string;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Records events of one subject with ids `<prefix>-1`, `<prefix>-2`, …, a recordedAt one minute
+ * apart from `start` and consecutive offsets, so tests read as "given these reports".
+ */
+export function recorder(subject: string, start = '2025-05-23T08:00:00.000Z') {
+  let count = 0;
+  const prefix = subject.split('/')[1];
+  return function record<T extends EventType>(type: T, data: EventData<T>, options: EventOptions = {}): RecordedEvent {
+    const n = count++;
+    const event = {
+      id: options.id ?? `${prefix}-${n + 1}`,
+      type,
+      subject,
+      ...(options.occurredAt === undefined ? {} : { occurredAt: options.occurredAt }),
+      source: options.source ?? { name: 'Test wire', kind: 'agency' },
+      confirmation: options.confirmation ?? 'confirmed',
+      data,
+      ...(options.note === undefined ? {} : { note: options.note }),
+      recordedAt: new Date(Date.parse(start) + n * MINUTE).toISOString(),
+      ingestor: 'test-desk',
+      position: { partition: 0, offset: String(n) },
+    };
+    return event as unknown as RecordedEvent;
+  };
+}
+
+/** Recursively freezes a value so a mutating reducer throws in strict mode. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,355 @@
+import { DomainError } from './domain.error';
+import {
+  assertNeverEvent,
+  claimBaseOf,
+  compact,
+  factOf,
+  last,
+  sortedUnique,
+  without,
+  type ClaimBase,
+  type Fact,
+  type Retracted,
+} from './projection.util';
+import type { Confirmation, RecordedEvent } from './report.schema';
+
+/** Where an exchange stands. The first four are ranked; the last two only come from their own events. */
+export const EXCHANGE_STATUSES = ['proposed', 'agreed', 'underway', 'completed', 'suspended', 'cancelled'] as const;
+/** One of {@link EXCHANGE_STATUSES}. */
+export type ExchangeStatus = (typeof EXCHANGE_STATUSES)[number];
+
+const RANK: Record<ExchangeStatus, number> = {
+  proposed: 1,
+  agreed: 2,
+  underway: 3,
+  completed: 4,
+  suspended: 0,
+  cancelled: 0,
+};
+const HALTS: ReadonlySet<ExchangeStatus> = new Set(['suspended', 'cancelled']);
+const MOVES_ON: ReadonlySet<ExchangeStatus> = new Set(['underway', 'completed']);
+
+/** A live report stating an exchange's status, as listed in the view. Denied ones are listed too. */
+export interface ExchangeClaim extends ClaimBase {
+  status: ExchangeStatus;
+}
+
+/** Released counts per party, e.g. `{ "UA": 1000, "RU": 1000 }`. */
+export type ReleasedBy = Record<string, number>;
+
+/** One live `exchange.proposed`/`exchange.agreed` carrying numbers. */
+interface TermsContribution {
+  eventId: string;
+  stage: 'proposed' | 'agreed';
+  releasedBy: ReleasedBy;
+  confirmation: Confirmation;
+}
+
+/** One live confirmed `exchange.phase.completed`. */
+interface PhaseContribution {
+  eventId: string;
+  phase: number;
+  releasedBy: ReleasedBy;
+  date?: string;
+}
+
+/**
+ * An exchange's projection state: for every derived fact, the live contributions of the
+ * reports behind it, in log order and tagged by event id. A retraction removes one event's
+ * contributions; {@link toExchangeView} derives everything from what is left, so no
+ * history is needed. Plain JSON data.
+ */
+export interface ExchangeState {
+  kind: 'exchange';
+  subject: string;
+  id: string;
+  /** Every live status-stating report, denied ones included. */
+  claims: ExchangeClaim[];
+  /** Parties named by each live non-denied report (in `parties` or `releasedBy`). */
+  parties: Array<{ eventId: string; parties: string[] }>;
+  /** Live non-denied proposed/agreed reports that carry `releasedBy`. */
+  terms: TermsContribution[];
+  /** Live confirmed phase reports; a later one of the same phase supersedes, an earlier one returns if it is retracted. */
+  phases: PhaseContribution[];
+  /** Live confirmed `exchange.completed` reports that carry totals. */
+  totals: Array<{ eventId: string; releasedBy: ReleasedBy }>;
+  location: Array<Fact<string>>;
+  mediators: Array<Fact<string[]>>;
+  expectedDays: Array<Fact<number>>;
+  /** Live non-denied `exchange.agreed` naming a negotiation. */
+  negotiation: Array<{ eventId: string; value: string }>;
+  retracted: Retracted;
+  /** Ids of every retraction seen, so a retraction of a retraction can be recognised and ignored. */
+  retractions: string[];
+  eventCount: number;
+  lastRecordedAt: string | null;
+}
+
+/**
+ * The public view of an exchange (GET /v1/exchanges/:id).
+ *
+ * - `status`: highest-ranked status among live `confirmed` reports, or `suspended`/`cancelled`
+ *   while a live confirmed halt has not been followed (in log order) by a confirmed
+ *   `underway`/`completed`; null when nothing is confirmed.
+ * - `reportedStatus`: the same over every live report that is not `denied`.
+ * - `agreed`: the numbers of the latest live `exchange.agreed` carrying `releasedBy`, else of
+ *   the latest such `exchange.proposed`; `stage` says which.
+ * - `released`: the sum of the confirmed phases (latest confirmed report per phase), or the
+ *   latest confirmed `exchange.completed` total when its grand total is larger.
+ * - `location`/`mediators`/`expectedDays`: from the latest live non-denied report setting
+ *   each, with that report's confirmation and source.
+ * - `evidence`: the event each derived field rests on (see {@link toExchangeView}).
+ * - `eventCount` counts every event of the subject, retractions included.
+ */
+export interface ExchangeView {
+  subject: string;
+  id: string;
+  kind: 'exchange';
+  status: ExchangeStatus | null;
+  reportedStatus: ExchangeStatus | null;
+  /** ISO codes named by live non-denied reports, sorted. */
+  parties: string[];
+  agreed: { stage: 'proposed' | 'agreed'; releasedBy: ReleasedBy; eventId: string; confirmation: Confirmation } | null;
+  released: ReleasedBy;
+  /** The confirmed phases counted in `released` (unless a larger total won), by phase number. */
+  phases: Array<{ phase: number; releasedBy: ReleasedBy; date?: string; eventId: string }>;
+  location: Fact<string> | null;
+  mediators: Fact<string[]> | null;
+  expectedDays: Fact<number> | null;
+  /** The negotiation subject this exchange was agreed in, from the latest live agreement naming one. */
+  negotiation: string | null;
+  claims: ExchangeClaim[];
+  evidence: { status: string | null; reportedStatus: string | null; released: string[] };
+  retracted: Retracted;
+  eventCount: number;
+  /** Latest server time an event of this subject was recorded; null before any. */
+  lastRecordedAt: string | null;
+}
+
+/** The state of an exchange no report has mentioned yet. */
+export function initialExchangeState(subject: string, id: string): ExchangeState {
+  return {
+    kind: 'exchange',
+    subject,
+    id,
+    claims: [],
+    parties: [],
+    terms: [],
+    phases: [],
+    totals: [],
+    location: [],
+    mediators: [],
+    expectedDays: [],
+    negotiation: [],
+    retracted: {},
+    retractions: [],
+    eventCount: 0,
+    lastRecordedAt: null,
+  };
+}
+
+type ContentEvent = Exclude<RecordedEvent, { type: 'report.retracted' }>;
+
+/**
+ * Applies one exchange report (not a retraction: see `evolve`). Denied reports are listed in
+ * `claims` and count for nothing else — not status, numbers, parties, location or mediators —
+ * since a denial says the thing did not happen. Phases and totals count only when confirmed.
+ */
+export function evolveExchange(state: ExchangeState, event: ContentEvent): ExchangeState {
+  const counts = event.confirmation !== 'denied';
+  switch (event.type) {
+    case 'exchange.proposed':
+    case 'exchange.agreed': {
+      const stage = event.type === 'exchange.agreed' ? 'agreed' : 'proposed';
+      let next = withClaim(state, event, stage);
+      if (!counts) return next;
+      const { releasedBy } = event.data;
+      next = withParties(next, event.id, [...event.data.parties, ...Object.keys(releasedBy ?? {})]);
+      if (releasedBy) {
+        next = { ...next, terms: [...next.terms, { eventId: event.id, stage, releasedBy, confirmation: event.confirmation }] };
+      }
+      if (event.type === 'exchange.agreed') {
+        const { negotiation, mediators } = event.data;
+        if (negotiation) next = { ...next, negotiation: [...next.negotiation, { eventId: event.id, value: negotiation }] };
+        if (mediators) next = { ...next, mediators: [...next.mediators, factOf(event, mediators)] };
+      }
+      return next;
+    }
+    case 'exchange.underway': {
+      const next = withClaim(state, event, 'underway');
+      return counts ? withDetails(next, event, event.data) : next;
+    }
+    case 'exchange.details.reported':
+      return counts ? withDetails(state, event, event.data) : state;
+    case 'exchange.phase.completed': {
+      if (!counts) return state;
+      const { phase, releasedBy, date } = event.data;
+      const next = withParties(state, event.id, Object.keys(releasedBy));
+      if (event.confirmation !== 'confirmed') return next;
+      return { ...next, phases: [...next.phases, compact({ eventId: event.id, phase, releasedBy, date })] };
+    }
+    case 'exchange.completed': {
+      let next = withClaim(state, event, 'completed');
+      const { releasedBy } = event.data;
+      if (!counts || !releasedBy) return next;
+      next = withParties(next, event.id, Object.keys(releasedBy));
+      if (event.confirmation !== 'confirmed') return next;
+      return { ...next, totals: [...next.totals, { eventId: event.id, releasedBy }] };
+    }
+    case 'exchange.suspended':
+      return withClaim(state, event, 'suspended');
+    case 'exchange.cancelled':
+      return withClaim(state, event, 'cancelled');
+    case 'negotiation.round.announced':
+    case 'negotiation.round.held':
+    case 'negotiation.mediation.proposed':
+    case 'negotiation.mediation.endorsed':
+    case 'negotiation.mediation.rejected':
+    case 'negotiation.position.stated':
+    case 'negotiation.document.announced':
+    case 'negotiation.ceasefire.reported':
+    case 'negotiation.status.reported':
+      throw new DomainError('event_kind_mismatch', `${event.type} cannot apply to ${state.subject}`, {
+        subject: state.subject,
+        type: event.type,
+        eventId: event.id,
+      });
+    default:
+      return assertNeverEvent(event);
+  }
+}
+
+/** Removes everything event `eventId` contributed; the view re-derives from the rest. */
+export function withoutExchangeEvent(state: ExchangeState, eventId: string): ExchangeState {
+  return {
+    ...state,
+    claims: without(state.claims, eventId),
+    parties: without(state.parties, eventId),
+    terms: without(state.terms, eventId),
+    phases: without(state.phases, eventId),
+    totals: without(state.totals, eventId),
+    location: without(state.location, eventId),
+    mediators: without(state.mediators, eventId),
+    expectedDays: without(state.expectedDays, eventId),
+    negotiation: without(state.negotiation, eventId),
+  };
+}
+
+/**
+ * Derives the public view from the live contributions.
+ *
+ * `evidence.status`/`evidence.reportedStatus` name the report the value rests on: the halting
+ * report while suspended/cancelled, otherwise the earliest counting report that reached the
+ * current rank. `evidence.released` lists the phase reports summed, or the one total used.
+ */
+export function toExchangeView(state: ExchangeState): ExchangeView {
+  const status = foldStatus(state.claims, (claim) => claim.confirmation === 'confirmed');
+  const reportedStatus = foldStatus(state.claims, (claim) => claim.confirmation !== 'denied');
+  const released = releasedOf(state);
+  const terms = last(state.terms.filter((t) => t.stage === 'agreed')) ?? last(state.terms);
+  return {
+    subject: state.subject,
+    id: state.id,
+    kind: 'exchange',
+    status: status?.status ?? null,
+    reportedStatus: reportedStatus?.status ?? null,
+    parties: sortedUnique(state.parties.flatMap((p) => p.parties)),
+    agreed: terms
+      ? { stage: terms.stage, releasedBy: terms.releasedBy, eventId: terms.eventId, confirmation: terms.confirmation }
+      : null,
+    released: released.releasedBy,
+    phases: released.phases,
+    location: last(state.location),
+    mediators: last(state.mediators),
+    expectedDays: last(state.expectedDays),
+    negotiation: last(state.negotiation)?.value ?? null,
+    claims: state.claims,
+    evidence: {
+      status: status?.eventId ?? null,
+      reportedStatus: reportedStatus?.eventId ?? null,
+      released: released.evidence,
+    },
+    retracted: state.retracted,
+    eventCount: state.eventCount,
+    lastRecordedAt: state.lastRecordedAt,
+  };
+}
+
+/**
+ * Folds the claims that count for a field, in log order. The best ranked status only rises
+ * (a late report of an earlier stage never moves it back); a halt (suspended/cancelled)
+ * overrides it until a later counting `underway` or `completed` moves it on — to the best
+ * rank reached, so "completed, suspended, underway" ends completed.
+ */
+function foldStatus(
+  claims: readonly ExchangeClaim[],
+  countsFor: (claim: ExchangeClaim) => boolean,
+): { status: ExchangeStatus; eventId: string } | null {
+  let best: ExchangeClaim | null = null;
+  let halt: ExchangeClaim | null = null;
+  for (const claim of claims) {
+    if (!countsFor(claim)) continue;
+    if (HALTS.has(claim.status)) {
+      halt = claim;
+      continue;
+    }
+    if (!best || RANK[claim.status] > RANK[best.status]) best = claim;
+    if (MOVES_ON.has(claim.status)) halt = null;
+  }
+  const current = halt ?? best;
+  return current ? { status: current.status, eventId: current.eventId } : null;
+}
+
+/**
+ * Sums the confirmed phases, one per phase number (the latest live report of it). A
+ * confirmed completion total wins when its grand total (all parties together) is strictly
+ * larger; on a tie the phases stay, as they carry more detail.
+ */
+function releasedOf(state: ExchangeState): { releasedBy: ReleasedBy; phases: ExchangeView['phases']; evidence: string[] } {
+  const byPhase = new Map<number, PhaseContribution>();
+  for (const report of state.phases) byPhase.set(report.phase, report);
+  const phases = [...byPhase.values()]
+    .sort((a, b) => a.phase - b.phase)
+    .map((p) => compact({ phase: p.phase, releasedBy: p.releasedBy, date: p.date, eventId: p.eventId }));
+  const summed: ReleasedBy = {};
+  for (const phase of phases) {
+    for (const [party, count] of Object.entries(phase.releasedBy)) summed[party] = (summed[party] ?? 0) + count;
+  }
+  const total = last(state.totals);
+  if (total && grandTotal(total.releasedBy) > grandTotal(summed)) {
+    return { releasedBy: sortKeys(total.releasedBy), phases, evidence: [total.eventId] };
+  }
+  return { releasedBy: sortKeys(summed), phases, evidence: phases.map((p) => p.eventId) };
+}
+
+function grandTotal(releasedBy: ReleasedBy): number {
+  return Object.values(releasedBy).reduce((sum, n) => sum + n, 0);
+}
+
+/** Key order is part of a JSONB comparison in `verify`, so it must not depend on arrival order. */
+function sortKeys(releasedBy: ReleasedBy): ReleasedBy {
+  return Object.fromEntries(Object.entries(releasedBy).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function withClaim(state: ExchangeState, event: RecordedEvent, status: ExchangeStatus): ExchangeState {
+  return { ...state, claims: [...state.claims, { ...claimBaseOf(event), status }] };
+}
+
+function withParties(state: ExchangeState, eventId: string, parties: string[]): ExchangeState {
+  if (parties.length === 0) return state;
+  return { ...state, parties: [...state.parties, { eventId, parties: sortedUnique(parties) }] };
+}
+
+function withDetails(
+  state: ExchangeState,
+  event: RecordedEvent,
+  details: { location?: string | undefined; mediators?: string[] | undefined; expectedDays?: number | undefined },
+): ExchangeState {
+  let next = state;
+  if (details.location !== undefined) next = { ...next, location: [...next.location, factOf(event, details.location)] };
+  if (details.mediators !== undefined) next = { ...next, mediators: [...next.mediators, factOf(event, details.mediators)] };
+  if (details.expectedDays !== undefined) {
+    next = { ...next, expectedDays: [...next.expectedDays, factOf(event, details.expectedDays)] };
+  }
+  return next;
+}

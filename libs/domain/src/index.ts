@@ -1,0 +1,74 @@
+/**
+ * @newsledger/domain — the event catalogue, report validation and the pure reducers that turn a
+ * subject's events into its view. No framework, no I/O, no clock.
+ */
+export { DomainError, type DomainErrorCode, type DomainErrorDetails } from './domain.error';
+export {
+  SUBJECT_ID_PATTERN,
+  SUBJECT_KINDS,
+  SUBJECT_PATTERN,
+  parseSubject,
+  subjectOf,
+  tryParseSubject,
+  type ParsedSubject,
+  type SubjectKind,
+} from './subject';
+export {
+  CEASEFIRE_STATUSES,
+  CONFIRMATIONS,
+  EVENT_TYPES,
+  NEGOTIATION_STATUS_REPORTS,
+  NOTE_MAX_LENGTH,
+  REPORT_ID_PATTERN,
+  SOURCE_KINDS,
+  isEventType,
+  subjectKindsOf,
+  type CeasefireStatus,
+  type Confirmation,
+  type EventData,
+  type EventType,
+  type NegotiationStatusReport,
+  type RecordMetadata,
+  type RecordedEvent,
+  type Report,
+  type ReportEnvelope,
+  type ReportInput,
+  type ReportOf,
+  type Source,
+  type SourceKind,
+} from './report.schema';
+export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
+export { eventJsonSchemas } from './report.json-schema';
+export { isReportedTime, occurredOnOrBefore } from './occurred-at';
+export type { ClaimBase, Fact, Retracted } from './projection.util';
+export {
+  EXCHANGE_STATUSES,
+  type ExchangeClaim,
+  type ExchangeState,
+  type ExchangeStatus,
+  type ExchangeView,
+  type ReleasedBy,
+} from './exchange.projection';
+export {
+  NEGOTIATION_STATUSES,
+  type CeasefireEntry,
+  type DocumentEntry,
+  type MediationView,
+  type NegotiationClaim,
+  type NegotiationState,
+  type NegotiationStatus,
+  type NegotiationView,
+  type PositionEntry,
+  type RoundView,
+} from './negotiation.projection';
+export {
+  evolve,
+  initialState,
+  negotiationLinkOf,
+  replay,
+  statusChanges,
+  toView,
+  type StatusChange,
+  type SubjectState,
+  type SubjectView,
+} from './subject.projection';

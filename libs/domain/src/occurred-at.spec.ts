@@ -1,0 +1,41 @@
+import { isReportedTime, occurredOnOrBefore } from './index';
+
+describe('occurredOnOrBefore', () => {
+  it.each([
+    ['2025-05', '2025-05-31', true],
+    ['2025-05', '2025-05-01', true],
+    ['2025-05', '2025-04-30', false],
+    ['2025', '2025-01-01', true],
+    ['2025', '2024-12-31', false],
+    ['2025-05-23', '2025-05-23', true],
+    ['2025-05-23', '2025-05-22', false],
+    ['2025-05-23T23:59:59Z', '2025-05-23', true],
+    ['2025-05-24T01:00:00+03:00', '2025-05-23', true],
+    ['2025-05-24T00:00:00Z', '2025-05-23', false],
+    ['2025-05-23', '2025-05-23T00:00:00Z', true],
+    ['2025-05-23T10:00:00Z', '2025-05-23T09:59:59Z', false],
+    ['2025-05-23T10:00:00Z', '2025-05-23T10:00:00Z', true],
+    ['2025-06', '2025-05', false],
+    ['2025-05-31', '2025-05', true],
+  ])('%s on or before %s: %s', (occurredAt, date, expected) => {
+    expect(occurredOnOrBefore(occurredAt, date)).toBe(expected);
+  });
+
+  it('rejects what it cannot read', () => {
+    expect(() => occurredOnOrBefore('2025-02-30', '2025-03-01')).toThrow(expect.objectContaining({ code: 'invalid_time' }));
+    expect(() => occurredOnOrBefore('2025-05', 'soon')).toThrow(expect.objectContaining({ details: { value: 'soon' } }));
+  });
+
+  it.each([
+    ['2025', true],
+    ['2025-12', true],
+    ['2024-02-29', true],
+    ['2025-02-29', false],
+    ['2025-00', false],
+    ['2025-05-23T10:00:00.5-04:30', true],
+    ['2025-02-30T10:00:00Z', false],
+    ['2025-05-23T10:00:00', false],
+  ])('isReportedTime(%s) is %s', (value, expected) => {
+    expect(isReportedTime(value)).toBe(expected);
+  });
+});

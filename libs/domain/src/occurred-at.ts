@@ -1,0 +1,74 @@
+import { DomainError } from './domain.error';
+
+/** "YYYY", "YYYY-MM" or "YYYY-MM-DD": a date known only to that precision. */
+const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+/** An ISO-8601 instant; the offset (or Z) is required so the moment is unambiguous. */
+const INSTANT =
+  /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** The half-open span `[start, end)` in epoch milliseconds that a reported time covers. */
+interface Span {
+  start: number;
+  end: number;
+}
+
+function partialDateSpan(value: string): Span | null {
+  const match = PARTIAL_DATE.exec(value);
+  if (!match) return null;
+  const year = Number(match[1]);
+  if (match[2] === undefined) return { start: Date.UTC(year, 0, 1), end: Date.UTC(year + 1, 0, 1) };
+  const month = Number(match[2]) - 1;
+  if (month < 0 || month > 11) return null;
+  if (match[3] === undefined) return { start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1) };
+  const day = Number(match[3]);
+  const start = Date.UTC(year, month, day);
+  // Date.UTC rolls 2025-02-30 over into March; reading the day back catches it.
+  if (day < 1 || new Date(start).getUTCDate() !== day) return null;
+  return { start, end: Date.UTC(year, month, day + 1) };
+}
+
+function spanOf(value: string): Span | null {
+  const partial = partialDateSpan(value);
+  if (partial) return partial;
+  const instant = INSTANT.exec(value);
+  // Date.parse rolls impossible days over too, so the calendar date is checked first.
+  if (!instant || !partialDateSpan(instant[1])) return null;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : { start: at, end: at + 1 };
+}
+
+function requireSpan(value: string): Span {
+  const span = spanOf(value);
+  if (!span) {
+    throw new DomainError(
+      'invalid_time',
+      `"${value}" is not "YYYY", "YYYY-MM", "YYYY-MM-DD" or an ISO-8601 instant with offset`,
+      { value },
+    );
+  }
+  return span;
+}
+
+/**
+ * Whether a report's `occurredAt` falls on or before `date`, honouring both precisions.
+ *
+ * A partial `occurredAt` counts from its *start*: "2025-05" is on or before "2025-05-01"
+ * and "2025-05-31", but not on or before "2025-04-30" — a report dated only to a month is
+ * taken as known from the first day of that month. A partial `date` counts to its *end*:
+ * every instant of 2025-05-31 is on or before "2025-05-31". Calendar dates are UTC days.
+ *
+ * @param occurredAt - "YYYY", "YYYY-MM", "YYYY-MM-DD" or an instant with offset.
+ * @param date - the same formats; typically the `validAt` of a query.
+ * @throws DomainError `invalid_time` when either value cannot be read.
+ */
+export function occurredOnOrBefore(occurredAt: string, date: string): boolean {
+  return requireSpan(occurredAt).start < requireSpan(date).end;
+}
+
+/**
+ * Whether `value` is a time {@link occurredOnOrBefore} can read: "YYYY", "YYYY-MM",
+ * "YYYY-MM-DD" (a real calendar date) or an ISO-8601 instant with offset.
+ */
+export function isReportedTime(value: string): boolean {
+  return spanOf(value) !== null;
+}

@@ -1,0 +1,67 @@
+import { DomainError } from './domain.error';
+import type { Confirmation, RecordedEvent, Source } from './report.schema';
+
+/** A value a report set, with the report's confirmation so readers can weigh it. */
+export interface Fact<T> {
+  value: T;
+  confirmation: Confirmation;
+  eventId: string;
+  source: Source;
+}
+
+/** Retracted event id → the retraction that withdrew it and why. */
+export type Retracted = Record<string, { by: string; reason: string }>;
+
+/** What every status-stating report contributes to `claims`, whatever it states. */
+export interface ClaimBase {
+  eventId: string;
+  confirmation: Confirmation;
+  source: Source;
+  recordedAt: string;
+  occurredAt?: string;
+}
+
+/** Drops keys whose value is undefined, so state and views survive a JSON round trip unchanged. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The `claims` entry of an event, without what it claims. */
+export function claimBaseOf(event: RecordedEvent): ClaimBase {
+  return compact({
+    eventId: event.id,
+    confirmation: event.confirmation,
+    source: event.source,
+    recordedAt: event.recordedAt,
+    occurredAt: event.occurredAt,
+  });
+}
+
+/** A {@link Fact} set by `event`. */
+export function factOf<T>(event: RecordedEvent, value: T): Fact<T> {
+  return { value, confirmation: event.confirmation, eventId: event.id, source: event.source };
+}
+
+/** The last element, or null: "latest live report" is always the last one left in log order. */
+export function last<T>(list: readonly T[]): T | null {
+  return list.length === 0 ? null : list[list.length - 1];
+}
+
+/** Distinct values, sorted, so views compare equal whatever order reports arrived in. */
+export function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/** Keeps only the entries not contributed by `eventId`. */
+export function without<T extends { eventId: string }>(list: readonly T[], eventId: string): T[] {
+  return list.filter((entry) => entry.eventId !== eventId);
+}
+
+/**
+ * Ends a `switch` over event types: fails to compile when a case is missing, and at run
+ * time rejects an event that bypassed validation.
+ */
+export function assertNeverEvent(event: never): never {
+  const type = String((event as { type?: unknown }).type);
+  throw new DomainError('unknown_event_type', `no reducer for event type "${type}"`, { type });
+}

@@ -1,0 +1,400 @@
+import { z } from 'zod';
+import { SUBJECT_ID_PATTERN, tryParseSubject, type SubjectKind } from './subject';
+
+/** The ingestor's editorial judgement of a report. */
+export const CONFIRMATIONS = ['confirmed', 'reported', 'claimed', 'unconfirmed', 'denied'] as const;
+/** `confirmed` · `reported` · `claimed` · `unconfirmed` · `denied`. */
+export type Confirmation = (typeof CONFIRMATIONS)[number];
+
+/** What kind of source a report comes from. */
+export const SOURCE_KINDS = ['official', 'military', 'government', 'agency', 'media', 'social', 'unnamed'] as const;
+/** One of {@link SOURCE_KINDS}. */
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** Every v1 event type, in contract order. Never rename or reuse one: a new shape gets a new type. */
+export const EVENT_TYPES = [
+  'exchange.proposed',
+  'exchange.agreed',
+  'exchange.underway',
+  'exchange.phase.completed',
+  'exchange.completed',
+  'exchange.suspended',
+  'exchange.cancelled',
+  'exchange.details.reported',
+  'negotiation.round.announced',
+  'negotiation.round.held',
+  'negotiation.mediation.proposed',
+  'negotiation.mediation.endorsed',
+  'negotiation.mediation.rejected',
+  'negotiation.position.stated',
+  'negotiation.document.announced',
+  'negotiation.ceasefire.reported',
+  'negotiation.status.reported',
+  'report.retracted',
+] as const;
+/** One of {@link EVENT_TYPES}. */
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What `negotiation.ceasefire.reported` can say. */
+export const CEASEFIRE_STATUSES = ['none', 'proposed', 'agreed', 'in_force', 'violated', 'collapsed'] as const;
+/** One of {@link CEASEFIRE_STATUSES}. */
+export type CeasefireStatus = (typeof CEASEFIRE_STATUSES)[number];
+
+/** What `negotiation.status.reported` can say. */
+export const NEGOTIATION_STATUS_REPORTS = ['stalled', 'collapsed', 'concluded', 'resumed'] as const;
+/** One of {@link NEGOTIATION_STATUS_REPORTS}. */
+export type NegotiationStatusReport = (typeof NEGOTIATION_STATUS_REPORTS)[number];
+
+/** Report ids and retracted event ids: a UUID or any other 1-100 characters of `A-Z a-z 0-9 . _ : -`. */
+export const REPORT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Longest `note` a report may carry. */
+export const NOTE_MAX_LENGTH = 2000;
+
+/** The subject kinds a type may be about: its prefix, or either for `report.retracted`. */
+export function subjectKindsOf(type: EventType): readonly SubjectKind[] {
+  if (type.startsWith('exchange.')) return ['exchange'];
+  if (type.startsWith('negotiation.')) return ['negotiation'];
+  return ['negotiation', 'exchange'];
+}
+
+// --- messages -------------------------------------------------------------------------------
+// Zod's defaults ("Invalid input: expected string, received undefined") are written for
+// programmers; these are read by the people typing reports, so each says what to send.
+
+type RawIssue = z.core.$ZodRawIssue;
+
+function plural(n: number | bigint, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Messages for size checks, shared by every field. */
+function sizeMessage(issue: RawIssue): string | undefined {
+  if (issue.code === 'too_small') {
+    const min = issue.minimum;
+    if (issue.origin === 'string') return min === 1 ? 'must not be empty' : `must be at least ${plural(min, 'character')} long`;
+    if (issue.origin === 'array') return `must list at least ${plural(min, 'item')}`;
+    return issue.inclusive === false ? `must be greater than ${min}` : `must be ${min} or more`;
+  }
+  if (issue.code === 'too_big') {
+    const max = issue.maximum;
+    if (issue.origin === 'string') {
+      const length = typeof issue.input === 'string' ? ` (this one has ${issue.input.length})` : '';
+      return `must be at most ${plural(max, 'character')} long${length}`;
+    }
+    if (issue.origin === 'array') return `must list at most ${plural(max, 'item')}`;
+    return issue.inclusive === false ? `must be less than ${max}` : `must be ${max} or less`;
+  }
+  return undefined;
+}
+
+/**
+ * The fallback for every issue a field has no own words for; pass it to `safeParse`.
+ * Returning undefined leaves zod's default.
+ */
+export function reportErrorMap(issue: RawIssue): string | undefined {
+  if (issue.input === undefined && issue.code === 'invalid_type') return 'is required';
+  const size = sizeMessage(issue);
+  if (size) return size;
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'invalid_type') return `must be ${issue.expected === 'int' ? 'a whole number' : `of type ${issue.expected}`}`;
+  return undefined;
+}
+
+/**
+ * Error parameters for a field: "is required: <what>" when absent, "must be <what>" when wrong.
+ * Size issues keep their own precise wording; structural issues (unknown keys) fall through.
+ */
+function expecting(what: string) {
+  return {
+    error: (issue: RawIssue): string | undefined => {
+      if (issue.input === undefined && issue.code === 'invalid_type') return `is required: ${what}`;
+      const size = sizeMessage(issue);
+      if (size) return size;
+      if (issue.code === 'unrecognized_keys' || issue.code === 'invalid_key' || issue.code === 'custom') return undefined;
+      return `must be ${what}`;
+    },
+  };
+}
+
+// --- field schemas --------------------------------------------------------------------------
+
+const text = (max: number, what: string) => z.string(expecting(what)).min(1).max(max);
+
+const partyCode = z
+  .string(expecting('an ISO 3166 alpha-2 country code in upper case, such as "UA"'))
+  .regex(/^[A-Z]{2}$/)
+  .meta({ description: 'ISO 3166 alpha-2 code, upper case', examples: ['UA', 'RU'] });
+
+function partyList(min: number) {
+  return z
+    .array(partyCode, expecting('a list of ISO 3166 alpha-2 codes, such as ["UA","RU"]'))
+    .min(min, { error: `must list at least ${min === 1 ? 'one party' : `${min} parties`}, such as ["UA","RU"]` })
+    .max(20)
+    .refine((parties) => new Set(parties).size === parties.length, { error: 'must not list the same party twice' });
+}
+
+const releasedBy = z
+  .record(
+    partyCode,
+    z.int(expecting('a whole number of people released, 0 or more')).min(0),
+    expecting('an object of party → number of people it releases, such as {"UA":1000,"RU":1000}'),
+  )
+  .refine((counts) => Object.keys(counts).length > 0, {
+    error: 'must name at least one party, such as {"UA":1000,"RU":1000}',
+  })
+  .meta({ description: 'Prisoners each party releases', examples: [{ UA: 1000, RU: 1000 }] });
+
+const subjectExample: Record<SubjectKind, string> = {
+  exchange: 'exchange/ua-ru-2025-05-1000',
+  negotiation: 'negotiation/ua-ru-istanbul-2025',
+};
+
+/** A subject of the given kinds; the message tells a well-formed subject of the wrong kind apart from garbage. */
+function subjectField(kinds: readonly SubjectKind[], forWhat: string) {
+  const pattern = new RegExp(`^(${kinds.join('|')})/${SUBJECT_ID_PATTERN.source.slice(1, -1)}$`);
+  const wanted = kinds.map((kind) => `"${kind}/<id>"`).join(' or ');
+  const example = subjectExample[kinds[0]!];
+  return z.string(expecting(`a subject ${wanted}, such as "${example}"`)).regex(pattern, {
+    error: (issue) => {
+      const parsed = typeof issue.input === 'string' ? tryParseSubject(issue.input) : null;
+      if (parsed) return `must be ${wanted} ${forWhat}, not a ${parsed.kind} subject`;
+      return `must be ${wanted} with <id> of 2-80 lower-case letters, digits or dashes starting with a letter or digit, such as "${example}"`;
+    },
+  });
+}
+
+const reportedTimeWhat =
+  '"YYYY", "YYYY-MM", "YYYY-MM-DD" or an ISO-8601 instant with offset such as "2025-05-23T09:30:00+03:00"';
+/** occurredAt and the dates inside `data`: kept as given, with its precision. */
+const reportedTime = z
+  .union(
+    [
+      z.string().regex(/^\d{4}$/),
+      z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+      z.iso.date(),
+      z.iso.datetime({ offset: true }),
+    ],
+    { error: (issue) => (issue.input === undefined ? `is required: ${reportedTimeWhat}` : `must be ${reportedTimeWhat}`) },
+  )
+  .meta({ description: 'A time with the precision it was reported with', examples: ['2025', '2025-05', '2025-05-23'] });
+
+const reportId = z
+  .string(expecting('a UUID or another id of 1-100 characters from A-Z a-z 0-9 . _ : -'))
+  .regex(REPORT_ID_PATTERN);
+
+const mediators = z
+  .array(text(200, 'a mediator: a name or an ISO code, such as "AE" or "Vatican"'), expecting('a list of mediators, such as ["AE"]'))
+  .min(1)
+  .max(20);
+const location = text(200, 'a place, such as "Ukraine–Belarus border"');
+const expectedDays = z.int(expecting('a whole number of days, 1 or more')).min(1).max(366);
+const round = z.int(expecting('a round number, 1 or more')).min(1).max(1000);
+const person = (what: string) => text(200, what);
+
+/** `releasedBy` may only name listed parties: a stray code is almost always a typo. */
+function releasedByWithinParties(value: { parties: string[]; releasedBy?: Record<string, number> | undefined }, ctx: z.core.$RefinementCtx) {
+  if (!Array.isArray(value.parties) || !value.releasedBy || typeof value.releasedBy !== 'object') return;
+  for (const party of Object.keys(value.releasedBy)) {
+    if (!value.parties.includes(party)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['releasedBy', party],
+        message: `names "${party}", which is not in parties [${value.parties.join(', ')}]; add it to parties or correct the code`,
+        input: value.releasedBy,
+      });
+    }
+  }
+}
+
+const dataObject = <S extends z.core.$ZodLooseShape>(type: EventType, shape: S) =>
+  z.strictObject(shape, expecting(`an object with the fields of ${type}: ${Object.keys(shape).join(', ')}`));
+
+/** The `data` schema of every v1 event type. */
+export const EVENT_DATA_SCHEMAS = {
+  'exchange.proposed': dataObject('exchange.proposed', {
+    parties: partyList(2),
+    releasedBy: releasedBy.optional(),
+  }).superRefine(releasedByWithinParties),
+  'exchange.agreed': dataObject('exchange.agreed', {
+    parties: partyList(2),
+    releasedBy: releasedBy.optional(),
+    negotiation: subjectField(['negotiation'], 'naming the negotiation this exchange was agreed in').optional(),
+    mediators: mediators.optional(),
+  }).superRefine(releasedByWithinParties),
+  'exchange.underway': dataObject('exchange.underway', {
+    location: location.optional(),
+    expectedDays: expectedDays.optional(),
+  }),
+  'exchange.phase.completed': dataObject('exchange.phase.completed', {
+    phase: z.int(expecting('a phase number, 1 or more')).min(1).max(1000),
+    releasedBy,
+    date: reportedTime.optional(),
+  }),
+  'exchange.completed': dataObject('exchange.completed', {
+    releasedBy: releasedBy.optional(),
+  }),
+  'exchange.suspended': dataObject('exchange.suspended', {
+    reason: text(2000, 'a short explanation').optional(),
+  }),
+  'exchange.cancelled': dataObject('exchange.cancelled', {
+    reason: text(2000, 'a short explanation').optional(),
+  }),
+  'exchange.details.reported': dataObject('exchange.details.reported', {
+    location: location.optional(),
+    mediators: mediators.optional(),
+    expectedDays: expectedDays.optional(),
+  }).refine((d) => d.location !== undefined || d.mediators !== undefined || d.expectedDays !== undefined, {
+    error: 'must report at least one of location, mediators, expectedDays',
+  }),
+  'negotiation.round.announced': dataObject('negotiation.round.announced', {
+    round,
+    venue: text(200, 'a place, such as "Istanbul"').optional(),
+    scheduledFor: reportedTime.optional(),
+    agenda: text(2000, 'a short description of the agenda').optional(),
+  }),
+  'negotiation.round.held': dataObject('negotiation.round.held', {
+    round,
+    venue: text(200, 'a place, such as "Istanbul"').optional(),
+    date: reportedTime.optional(),
+    delegationLevel: text(200, 'a short description, such as "low-level" or "ministerial"').optional(),
+    outcome: text(2000, 'a short description of the outcome').optional(),
+    parties: partyList(1).optional(),
+  }),
+  'negotiation.mediation.proposed': dataObject('negotiation.mediation.proposed', {
+    mediator: person('the proposed mediator, such as "Vatican" or "TR"'),
+    by: person('who proposed it: a person or an ISO code, such as "Donald Trump"'),
+  }),
+  'negotiation.mediation.endorsed': dataObject('negotiation.mediation.endorsed', {
+    mediator: person('the mediator, such as "Vatican" or "TR"'),
+    by: person('who endorsed it: a person or an ISO code, such as "Giorgia Meloni"'),
+    party: partyCode.optional(),
+  }),
+  'negotiation.mediation.rejected': dataObject('negotiation.mediation.rejected', {
+    mediator: person('the mediator, such as "Vatican" or "TR"'),
+    by: person('who rejected it: a person or an ISO code, such as "Sergei Lavrov"'),
+    party: partyCode.optional(),
+  }),
+  'negotiation.position.stated': dataObject('negotiation.position.stated', {
+    party: partyCode,
+    speaker: person('who said it, such as "Sergei Lavrov"'),
+    quote: text(2000, 'the words as reported'),
+    topic: text(200, 'a short topic, such as "ceasefire"').optional(),
+  }),
+  'negotiation.document.announced': dataObject('negotiation.document.announced', {
+    title: text(500, 'the document title, such as "Memorandum"'),
+    by: partyCode,
+    round: round.optional(),
+  }),
+  'negotiation.ceasefire.reported': dataObject('negotiation.ceasefire.reported', {
+    status: z.enum(CEASEFIRE_STATUSES, expecting(`one of ${CEASEFIRE_STATUSES.join(', ')}`)),
+  }),
+  'negotiation.status.reported': dataObject('negotiation.status.reported', {
+    status: z.enum(NEGOTIATION_STATUS_REPORTS, expecting(`one of ${NEGOTIATION_STATUS_REPORTS.join(', ')}`)),
+  }),
+  'report.retracted': dataObject('report.retracted', {
+    eventId: reportId.meta({ description: 'The id of an earlier event of the same subject' }),
+    reason: text(2000, 'why the report is withdrawn'),
+  }),
+} satisfies Record<EventType, z.ZodType>;
+
+/** The `data` of an event of type `T`. */
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA_SCHEMAS)[T]>;
+
+/** Where a report comes from. */
+export const SOURCE_SCHEMA = z.strictObject(
+  {
+    name: text(200, 'the name of the source, such as "Ukrainian military sources"'),
+    kind: z.enum(SOURCE_KINDS, expecting(`one of ${SOURCE_KINDS.join(', ')}`)),
+    url: z.url({ protocol: /^https?$/, ...expecting('an http or https URL') }).max(2000).optional(),
+    speaker: person('who spoke, such as "Sergei Lavrov"').optional(),
+  },
+  expecting('an object such as {"name":"Reuters","kind":"agency"}'),
+);
+
+/** `{ name, kind, url?, speaker? }`. */
+export type Source = z.infer<typeof SOURCE_SCHEMA>;
+
+function reportSchemaOf<T extends EventType>(type: T) {
+  return z
+    .strictObject(
+      {
+        id: reportId.optional(),
+        type: z.literal(type),
+        subject: subjectField(subjectKindsOf(type), `for ${type}`),
+        occurredAt: reportedTime.optional(),
+        source: SOURCE_SCHEMA,
+        confirmation: z.enum(CONFIRMATIONS, expecting(`one of ${CONFIRMATIONS.join(', ')}`)),
+        data: EVENT_DATA_SCHEMAS[type],
+        note: text(NOTE_MAX_LENGTH, 'free text').optional(),
+      },
+      expecting('a JSON object: the report'),
+    )
+    .meta({ title: type });
+}
+
+/** The full report schema of each type; `type` is a literal and `subject` is restricted to its kind. */
+export const REPORT_SCHEMAS = Object.fromEntries(EVENT_TYPES.map((type) => [type, reportSchemaOf(type)])) as {
+  [T in EventType]: ReturnType<typeof reportSchemaOf<T>>;
+};
+
+/** The report envelope when the type is unknown: everything but `data` can still be checked. */
+export const ENVELOPE_SCHEMA = z.strictObject(
+  {
+    id: reportId.optional(),
+    type: z.string(),
+    subject: subjectField(['negotiation', 'exchange'], ''),
+    occurredAt: reportedTime.optional(),
+    source: SOURCE_SCHEMA,
+    confirmation: z.enum(CONFIRMATIONS, expecting(`one of ${CONFIRMATIONS.join(', ')}`)),
+    data: z.unknown(),
+    note: text(NOTE_MAX_LENGTH, 'free text').optional(),
+  },
+  expecting('a JSON object: the report'),
+);
+
+/** The fields every report has, whatever its type. */
+export interface ReportEnvelope {
+  /** The idempotency key; the server assigns one when absent. */
+  id?: string;
+  /** `negotiation/<id>` or `exchange/<id>`. */
+  subject: string;
+  /** When it happened, to the precision reported; kept as given. */
+  occurredAt?: string;
+  source: Source;
+  confirmation: Confirmation;
+  /** Free text, at most {@link NOTE_MAX_LENGTH} characters. */
+  note?: string;
+}
+
+/** A report of type `T`. */
+export type ReportOf<T extends EventType> = ReportEnvelope & { type: T; data: EventData<T> };
+
+/** A valid report as an ingestor sends it (id optional). Narrow on `type` to type `data`. */
+export type ReportInput = { [T in EventType]: ReportOf<T> }[EventType];
+
+/** A report with its id: what is appended to the log. */
+export type Report = ReportInput & { id: string };
+
+/** What the server adds to a report when it appends it to the log. */
+export interface RecordMetadata {
+  /** The server's clock when the event was appended (ISO instant): transaction time. */
+  recordedAt: string;
+  /** The name behind the API key (or the CloudEvents `source`) that sent it. */
+  ingestor: string;
+  /** Where the event sits on the log; `offset` is a string because Kafka offsets are int64. */
+  position: { partition: number; offset: string };
+}
+
+/**
+ * An event as read back from the log: the report plus what the server added.
+ *
+ * A union discriminated by `type`; note that `Omit<RecordedEvent, K>` collapses the union
+ * (Omit is not distributive) — write `Report & Omit<RecordMetadata, K>` instead.
+ */
+export type RecordedEvent = Report & RecordMetadata;
+
+/** Whether `type` is one of {@link EVENT_TYPES}. */
+export function isEventType(type: unknown): type is EventType {
+  return typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type);
+}

@@ -1,0 +1,146 @@
+import { DomainError } from './domain.error';
+import {
+  evolveExchange,
+  initialExchangeState,
+  toExchangeView,
+  withoutExchangeEvent,
+  type ExchangeState,
+  type ExchangeStatus,
+  type ExchangeView,
+} from './exchange.projection';
+import {
+  evolveNegotiation,
+  initialNegotiationState,
+  toNegotiationView,
+  withoutNegotiationEvent,
+  type NegotiationState,
+  type NegotiationStatus,
+  type NegotiationView,
+} from './negotiation.projection';
+import type { RecordedEvent, ReportOf } from './report.schema';
+import { parseSubject } from './subject';
+
+/** The projection state of one subject: plain JSON data, stored as JSONB and reloaded. */
+export type SubjectState = ExchangeState | NegotiationState;
+
+/** The public view of one subject. */
+export type SubjectView = ExchangeView | NegotiationView;
+
+/**
+ * The state of a subject before its first event.
+ *
+ * @throws DomainError `invalid_subject`.
+ */
+export function initialState(subject: string): SubjectState {
+  const { kind, id } = parseSubject(subject);
+  return kind === 'exchange' ? initialExchangeState(subject, id) : initialNegotiationState(subject, id);
+}
+
+/**
+ * Applies one event of the subject. Pure: never mutates `state` or `event`, never reads a
+ * clock. The projector, as-of replay, rebuild and verify all call this, so the same events in
+ * the same order give the same state whatever the batching.
+ *
+ * Retractions (`report.retracted`) work on the state alone:
+ * - the retracted event's contributions are removed and every field re-derives, so an earlier
+ *   phase, status or agreement comes back by itself;
+ * - a retraction of an event the state has never seen is recorded in `retracted` and changes
+ *   nothing else (whether the event exists is the projector's check, against the event index);
+ * - a retraction of a retraction is not allowed by the contract; `validateReport` cannot tell,
+ *   so the reducer ignores it (counted in `eventCount`, nothing restored);
+ * - a second retraction of an already retracted event is ignored; the first one stands;
+ * - an event arriving after its own retraction (only possible when the log was written
+ *   around the projector's check) counts as never recorded.
+ *
+ * @throws DomainError `subject_mismatch` when the event belongs to another subject;
+ *   `event_kind_mismatch`/`unknown_event_type` for events that bypassed validation.
+ */
+export function evolve(state: SubjectState, event: RecordedEvent): SubjectState {
+  if (event.subject !== state.subject) {
+    throw new DomainError('subject_mismatch', `event ${event.id} is about ${event.subject}, not ${state.subject}`, {
+      expected: state.subject,
+      actual: event.subject,
+      eventId: event.id,
+    });
+  }
+  const counted = counting(state, event);
+  if (Object.hasOwn(counted.retracted, event.id)) return counted;
+  if (event.type === 'report.retracted') return retract(counted, event);
+  return counted.kind === 'exchange' ? evolveExchange(counted, event) : evolveNegotiation(counted, event);
+}
+
+/** Folds a subject's events, in log order, from its initial state. */
+export function replay(subject: string, events: readonly RecordedEvent[]): SubjectState {
+  return events.reduce<SubjectState>(evolve, initialState(subject));
+}
+
+/** The public view of a state. */
+export function toView(state: ExchangeState): ExchangeView;
+export function toView(state: NegotiationState): NegotiationView;
+export function toView(state: SubjectState): SubjectView;
+export function toView(state: SubjectState): SubjectView {
+  return state.kind === 'exchange' ? toExchangeView(state) : toNegotiationView(state);
+}
+
+/** One change of a status field between two views, for the status-change feed. */
+export type StatusChange =
+  | { field: 'status' | 'reportedStatus'; from: ExchangeStatus | null; to: ExchangeStatus | null }
+  | { field: 'status'; from: NegotiationStatus; to: NegotiationStatus };
+
+/**
+ * The status fields that differ from `before` to `after` (exchanges: `status`, then
+ * `reportedStatus`; negotiations: `status`). For a subject's first event pass the view of
+ * its {@link initialState}.
+ *
+ * @throws DomainError `view_mismatch` when the views are of different subjects.
+ */
+export function statusChanges(before: SubjectView, after: SubjectView): StatusChange[] {
+  if (before.subject !== after.subject || before.kind !== after.kind) {
+    throw new DomainError('view_mismatch', `cannot compare ${before.subject} with ${after.subject}`, {
+      before: before.subject,
+      after: after.subject,
+    });
+  }
+  if (before.kind === 'negotiation' && after.kind === 'negotiation') {
+    return before.status === after.status ? [] : [{ field: 'status', from: before.status, to: after.status }];
+  }
+  if (before.kind === 'exchange' && after.kind === 'exchange') {
+    const changes: StatusChange[] = [];
+    if (before.status !== after.status) changes.push({ field: 'status', from: before.status, to: after.status });
+    if (before.reportedStatus !== after.reportedStatus) {
+      changes.push({ field: 'reportedStatus', from: before.reportedStatus, to: after.reportedStatus });
+    }
+    return changes;
+  }
+  return [];
+}
+
+/**
+ * The negotiation an `exchange.agreed` event links its exchange to, for the projector's link
+ * table (a negotiation's `exchanges`). Null for other events and for denied agreements, which
+ * count for nothing; when the event is later retracted the projector drops its link.
+ */
+export function negotiationLinkOf(event: RecordedEvent): { negotiation: string; exchange: string } | null {
+  if (event.type !== 'exchange.agreed' || event.confirmation === 'denied' || !event.data.negotiation) return null;
+  return { negotiation: event.data.negotiation, exchange: event.subject };
+}
+
+function counting<S extends SubjectState>(state: S, event: RecordedEvent): S {
+  return { ...state, eventCount: state.eventCount + 1, lastRecordedAt: later(state.lastRecordedAt, event.recordedAt) };
+}
+
+/** The later of two ISO instants, compared as instants (offsets may differ), kept as written. */
+function later(current: string | null, candidate: string): string {
+  if (current === null) return candidate;
+  return Date.parse(candidate) > Date.parse(current) ? candidate : current;
+}
+
+function retract(state: SubjectState, event: RecordedEvent & ReportOf<'report.retracted'>): SubjectState {
+  const target = event.data.eventId;
+  const seen = { ...state, retractions: [...state.retractions, event.id] };
+  if (target === event.id || state.retractions.includes(target) || Object.hasOwn(state.retracted, target)) return seen;
+  const retracted = { ...state.retracted, [target]: { by: event.id, reason: event.data.reason } };
+  return seen.kind === 'exchange'
+    ? withoutExchangeEvent({ ...seen, retracted }, target)
+    : withoutNegotiationEvent({ ...seen, retracted }, target);
+}

@@ -1,0 +1,41 @@
+import { Report } from '@newsledger/domain';
+import { fromCloudEvent, toCloudEvent } from './cloud-event.mapper';
+
+const report: Report = {
+  id: 'r-1',
+  type: 'exchange.underway',
+  subject: 'exchange/ua-ru-2025-05-1000',
+  occurredAt: '2025-05-23',
+  source: { name: 'Ukrainian military sources', kind: 'military' },
+  confirmation: 'confirmed',
+  data: { location: 'Ukraine–Belarus border' },
+} as Report;
+const at = { partition: 2, offset: '41' };
+
+describe('CloudEvents mapping', () => {
+  it('maps a report to a CloudEvent and back without loss', () => {
+    const ce = toCloudEvent(report, { ingestor: 'kyiv-desk', recordedAt: '2025-05-23T10:00:00.000Z' });
+    expect(ce).toMatchObject({ specversion: '1.0', id: 'r-1', source: 'newsroom/kyiv-desk', subject: report.subject, time: '2025-05-23T10:00:00.000Z' });
+    expect(ce.data).toEqual({ occurredAt: '2025-05-23', source: report.source, confirmation: 'confirmed', data: report.data });
+    const back = fromCloudEvent(JSON.stringify(ce), at);
+    expect(back).toEqual({ ok: true, event: { ...report, ingestor: 'kyiv-desk', recordedAt: '2025-05-23T10:00:00.000Z', position: at } });
+  });
+
+  it('uses the Kafka timestamp when an ingestor publishes without time', () => {
+    const { time: _t, ...ce } = toCloudEvent(report, { ingestor: 'direct', recordedAt: '2025-05-23T10:00:00.000Z' });
+    const r = fromCloudEvent(Buffer.from(JSON.stringify(ce)), { ...at, timestamp: '2025-05-24T00:00:00.000Z' });
+    expect(r.ok && r.event.recordedAt).toBe('2025-05-24T00:00:00.000Z');
+  });
+
+  it.each([
+    ['null', null, /empty/],
+    ['not JSON', '{"a":', /not JSON/],
+    ['an array', '[]', /JSON object/],
+    ['no ingestor', JSON.stringify({ ...toCloudEvent(report, { ingestor: 'x', recordedAt: '2025-05-23T10:00:00Z' }), source: 'someone' }), /not a valid/],
+    ['a bad report', JSON.stringify({ ...toCloudEvent(report, { ingestor: 'x', recordedAt: '2025-05-23T10:00:00Z' }), type: 'exchange.nope' }), /failed validation/],
+  ])('refuses %s with a reason', (_name, value, reason) => {
+    const r = fromCloudEvent(value, at);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(reason);
+  });
+});

@@ -1,0 +1,95 @@
+import { RecordedEvent, Report, validateReport, ValidationIssue } from '@newsledger/domain';
+
+/** An event as it travels on `newsledger.events`: CloudEvents 1.0, structured JSON mode. */
+export interface CloudEvent {
+  specversion: '1.0';
+  id: string;
+  type: string;
+  /** `newsroom/<ingestor>` */
+  source: string;
+  subject: string;
+  /** recordedAt: the ingest server's clock */
+  time: string;
+  datacontenttype: 'application/json';
+  data: { occurredAt?: string; source: Report['source']; confirmation: Report['confirmation']; data: unknown; note?: string };
+}
+
+const SOURCE_PREFIX = 'newsroom/';
+
+/** Maps a validated report and its transaction metadata to the CloudEvent put on the log. */
+export function toCloudEvent(report: Report, meta: { ingestor: string; recordedAt: string }): CloudEvent {
+  const data: CloudEvent['data'] = { source: report.source, confirmation: report.confirmation, data: report.data };
+  if (report.occurredAt !== undefined) data.occurredAt = report.occurredAt;
+  if (report.note !== undefined) data.note = report.note;
+  return {
+    specversion: '1.0',
+    id: report.id,
+    type: report.type,
+    source: SOURCE_PREFIX + meta.ingestor,
+    subject: report.subject,
+    time: meta.recordedAt,
+    datacontenttype: 'application/json',
+    data,
+  };
+}
+
+export type DecodeResult =
+  | { ok: true; event: RecordedEvent }
+  | { ok: false; reason: string; issues: ValidationIssue[] };
+
+function fail(reason: string, issues: ValidationIssue[] = []): DecodeResult {
+  return { ok: false, reason, issues };
+}
+
+/**
+ * Reads a message value from the events topic, whoever wrote it (the ingest API or an ingestor
+ * publishing directly), and validates it exactly like an HTTP report.
+ * @param at - the message's position, and its Kafka timestamp (recordedAt when `time` is absent)
+ */
+export function fromCloudEvent(
+  value: Buffer | string | null,
+  at: { partition: number; offset: string; timestamp?: string },
+): DecodeResult {
+  const fallbackTime = at.timestamp;
+  if (value === null) return fail('empty message: expected a CloudEvents 1.0 JSON object');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+  } catch (e) {
+    return fail(`not JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return fail('expected a CloudEvents 1.0 JSON object');
+  }
+  const ce = parsed as Record<string, unknown>;
+  const issues: ValidationIssue[] = [];
+  if (ce.specversion !== '1.0') issues.push({ path: 'specversion', message: 'must be "1.0"' });
+  if (typeof ce.source !== 'string' || !ce.source.startsWith(SOURCE_PREFIX) || ce.source.length <= SOURCE_PREFIX.length) {
+    issues.push({ path: 'source', message: `must name the ingestor as "${SOURCE_PREFIX}<name>"` });
+  }
+  const time = ce.time ?? fallbackTime;
+  if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) {
+    issues.push({ path: 'time', message: 'must be an RFC 3339 instant such as "2025-05-23T10:00:00Z"' });
+  }
+  if (typeof ce.data !== 'object' || ce.data === null || Array.isArray(ce.data)) {
+    issues.push({ path: 'data', message: 'must be an object with source, confirmation and data' });
+  }
+  if (typeof ce.id !== 'string') issues.push({ path: 'id', message: 'must be the report id (a string)' });
+  if (issues.length > 0) return fail('not a valid newsledger CloudEvent', issues);
+
+  const payload = ce.data as Record<string, unknown>;
+  const candidate: Record<string, unknown> = { ...payload, id: ce.id, type: ce.type, subject: ce.subject };
+  const checked = validateReport(candidate);
+  if (!checked.ok) return fail('report failed validation', checked.issues);
+  const report = checked.report as Report;
+  return {
+    ok: true,
+    event: {
+      ...report,
+      id: ce.id as string,
+      ingestor: (ce.source as string).slice(SOURCE_PREFIX.length),
+      recordedAt: new Date(time as string).toISOString(),
+      position: { partition: at.partition, offset: at.offset },
+    } as RecordedEvent,
+  };
+}

@@ -1,0 +1,106 @@
+import { Consumer, Kafka } from 'kafkajs';
+
+/** One message as the consumer hands it over, independent of the Kafka client. */
+export interface LogMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  /** the Kafka message timestamp, as an ISO instant */
+  timestamp: string;
+}
+
+/** A run of consecutive messages of one partition. */
+export interface LogBatch {
+  topic: string;
+  partition: number;
+  messages: LogMessage[];
+  /** the partition's end offset when the batch was fetched */
+  highWatermark: string;
+}
+
+export interface ConsumerHooks {
+  /** Applies a batch; must be idempotent by offset (the caller keeps its own checkpoint). */
+  onBatch(batch: LogBatch, heartbeat: () => Promise<void>): Promise<void>;
+  /** The stored next offset of each partition, where the consumer must resume (absent: from the start). */
+  storedOffsets(topic: string, partitions: number[]): Promise<Map<number, string>>;
+  log?: (message: string, extra?: Record<string, unknown>) => void;
+}
+
+/**
+ * A consumer-group member whose checkpoint lives outside Kafka: on every group join it seeks each
+ * assigned partition to the stored offset, so Kafka's own committed offsets are only a hint.
+ */
+export class EventLogConsumer {
+  private readonly consumer: Consumer;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topic: string,
+    groupId: string,
+    opts: { maxBytesPerPartition?: number; sessionTimeout?: number } = {},
+  ) {
+    this.consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
+      sessionTimeout: opts.sessionTimeout ?? 30000,
+      heartbeatInterval: 3000,
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+  }
+
+  async start(hooks: ConsumerHooks): Promise<void> {
+    const c = this.consumer;
+    c.on(c.events.GROUP_JOIN, (e) => {
+      const assigned = e.payload.memberAssignment[this.topic] ?? [];
+      void this.seekToStored(hooks, assigned);
+    });
+    await c.connect();
+    await c.subscribe({ topic: this.topic, fromBeginning: true });
+    await c.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        await hooks.onBatch(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            highWatermark: batch.highWatermark,
+            messages: batch.messages.map((m) => ({
+              partition: batch.partition,
+              offset: m.offset,
+              key: m.key ? m.key.toString('utf8') : null,
+              value: m.value,
+              timestamp: new Date(Number(m.timestamp)).toISOString(),
+            })),
+          },
+          heartbeat,
+        );
+        resolveOffset(batch.lastOffset());
+        // A hint only: the checkpoint that counts was committed with the views.
+        await commitOffsetsIfNecessary().catch(() => undefined);
+      },
+    });
+  }
+
+  private async seekToStored(hooks: ConsumerHooks, partitions: number[]): Promise<void> {
+    try {
+      const stored = await hooks.storedOffsets(this.topic, partitions);
+      for (const partition of partitions) {
+        const offset = stored.get(partition);
+        if (offset !== undefined) this.consumer.seek({ topic: this.topic, partition, offset });
+      }
+      hooks.log?.('resumed from stored offsets', { partitions, stored: Object.fromEntries(stored) });
+    } catch (e) {
+      hooks.log?.('could not read stored offsets; the checkpoint check still guards every batch', { error: String(e) });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,33 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { Kafka } from 'kafkajs';
+import { createKafka } from './kafka.factory';
+
+/** Injection token of the process's kafkajs client. */
+export const KAFKA = Symbol('KAFKA');
+
+/** Provides one Kafka client per process, logging through Nest's logger. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: KAFKA,
+      inject: [CONFIG],
+      useFactory: (config: NewsledgerConfig): Kafka => {
+        const logger = new Logger('kafkajs');
+        return createKafka({
+          brokers: config.kafka.brokers,
+          clientId: config.kafka.clientId,
+          log: (level, message, extra) => {
+            const line = `${message} ${JSON.stringify(extra)}`;
+            if (level === 'error') logger.error(line);
+            else if (level === 'warn') logger.warn(line);
+            else logger.debug(line);
+          },
+        });
+      },
+    },
+  ],
+  exports: [KAFKA],
+})
+export class EventLogModule {}

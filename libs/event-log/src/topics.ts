@@ -1,0 +1,51 @@
+import { Kafka } from 'kafkajs';
+
+/** The three topics and how they are kept. */
+export interface TopicSettings {
+  events: string;
+  statusChanges: string;
+  dlq: string;
+  eventsPartitions: number;
+}
+
+/**
+ * Creates the topics when missing. The events topic is the source of truth: kept forever.
+ * Existing topics are left as they are (their partition count is never changed here, as that
+ * would move subjects between partitions).
+ */
+export async function ensureTopics(kafka: Kafka, t: TopicSettings): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const forever = [
+      { name: 'retention.ms', value: '-1' },
+      { name: 'retention.bytes', value: '-1' },
+      { name: 'cleanup.policy', value: 'delete' },
+    ];
+    const wanted = [
+      { topic: t.events, numPartitions: t.eventsPartitions, replicationFactor: 1, configEntries: forever },
+      { topic: t.statusChanges, numPartitions: t.eventsPartitions, replicationFactor: 1, configEntries: forever },
+      { topic: t.dlq, numPartitions: 1, replicationFactor: 1, configEntries: forever },
+    ].filter((w) => !existing.has(w.topic));
+    if (wanted.length > 0) {
+      await admin.createTopics({ topics: wanted, waitForLeaders: true }).catch((e: { type?: string }) => {
+        if (e.type !== 'TOPIC_ALREADY_EXISTS') throw e;
+      });
+    }
+    return wanted.map((w) => w.topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** True when the cluster answers a metadata request in time. */
+export async function pingKafka(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  await admin.connect();
+  try {
+    await admin.describeCluster();
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,56 @@
+import { HttpException } from '@nestjs/common';
+import { AuthError } from '@newsledger/auth';
+import { randomUUID } from 'node:crypto';
+
+/** The contract's error body. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: unknown[];
+  /** on 500s only: the id to find the failure in the logs */
+  errorId?: string;
+}
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+/** The request body is not JSON (or smuggles prototype keys). */
+export class InvalidJsonError extends Error {
+  readonly code = 'invalid_json';
+  readonly statusCode = 400;
+}
+
+const FASTIFY_CODES: Record<string, { error: string; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { error: 'payload_too_large', message: 'the body is larger than this endpoint accepts; split it into smaller requests' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { error: 'unsupported_media_type', message: 'send application/json (or application/x-ndjson for batches)' },
+};
+
+/**
+ * Maps the errors every API shares (auth, framework, body parsing) to the contract's JSON body.
+ * Anything unknown is a 500 with an errorId; its stack goes to the log, never to the client.
+ */
+export function describeCommonError(e: unknown, logUnexpected: (errorId: string, e: unknown) => void): ErrorResponse {
+  if (e instanceof AuthError) {
+    const status = e.code === 'forbidden' ? 403 : 401;
+    return { status, body: { error: e.code, message: e.message, ...(e.details ? { details: [e.details] } : {}) } };
+  }
+  if (e instanceof InvalidJsonError) return { status: 400, body: { error: e.code, message: e.message } };
+  const fastifyCode = (e as { code?: string })?.code;
+  if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
+    const status = (e as { statusCode?: number }).statusCode ?? 400;
+    const known = FASTIFY_CODES[fastifyCode];
+    return { status, body: { error: known.error, message: `${known.message} (${(e as Error).message})` } };
+  }
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    const code = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 413 ? 'payload_too_large' : 'http_error';
+    const message = status === 404 ? `${e.message}; see /v1 routes in the README` : e.message;
+    return { status, body: { error: code, message } };
+  }
+  const errorId = randomUUID();
+  logUnexpected(errorId, e);
+  return { status: 500, body: { error: 'internal', message: 'an unexpected error occurred; quote the errorId when reporting it', errorId } };
+}

@@ -1,0 +1,4 @@
+export * from './error-body';
+export * from './http-app.bootstrap';
+export * from './logging.module';
+export * from './health.module';

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { LoggerModule } from 'nestjs-pino';
+
+/** Structured JSON logs (pretty on a terminal), one child logger per request with its id. */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [CONFIG],
+      useFactory: (config: NewsledgerConfig) => ({
+        pinoHttp: {
+          level: config.log.level,
+          autoLogging: { ignore: (req) => req.url === '/health' },
+          redact: ['req.headers.authorization'],
+          ...(config.log.pretty
+            ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }
+            : {}),
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

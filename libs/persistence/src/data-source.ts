@@ -1,0 +1,83 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { EventEntity } from './entities/event.entity';
+import { NegotiationExchangeEntity } from './entities/negotiation-exchange.entity';
+import { ProjectorOffsetEntity } from './entities/projector-offset.entity';
+import { ReportClaimEntity } from './entities/report-claim.entity';
+import { StatusChangeEntity } from './entities/status-change.entity';
+import { ViewEntity } from './entities/view.entity';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+
+export const ENTITIES = [
+  EventEntity,
+  ViewEntity,
+  ProjectorOffsetEntity,
+  NegotiationExchangeEntity,
+  StatusChangeEntity,
+  ReportClaimEntity,
+  ApiKeyEntity,
+];
+export const MIGRATIONS = [InitialSchema1764000000000];
+
+/** TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations. */
+export function dataSourceOptions(url: string, poolSize = 10) {
+  return {
+    type: 'postgres' as const,
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize },
+  };
+}
+
+/** Creates the database named in `url` when it does not exist yet (safe when raced). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((e: { code?: string }) => {
+        if (e.code !== '42P04') throw e;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** An arbitrary constant that names the migration lock among advisory locks. */
+const MIGRATION_LOCK = 7_340_112;
+
+/**
+ * Runs pending migrations under an advisory lock, so apps starting together migrate once.
+ * @returns the names of the migrations applied
+ */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** Opens a data source on `url`, creating and migrating the database first. */
+export async function openDataSource(url: string, poolSize = 10): Promise<DataSource> {
+  await ensureDatabase(url);
+  const ds = new DataSource(dataSourceOptions(url, poolSize));
+  await ds.initialize();
+  await migrate(ds);
+  return ds;
+}

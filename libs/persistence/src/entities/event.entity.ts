@@ -1,0 +1,22 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** The event index: every accepted event with its log position, in log order per subject. */
+@Entity({ name: 'events' })
+@Index('events_subject_position', ['subject', 'partition', 'offset'])
+@Index('events_position', ['partition', 'offset'], { unique: true })
+export class EventEntity {
+  @PrimaryColumn({ name: 'event_id', type: 'text' }) eventId!: string;
+  @Column({ type: 'text' }) subject!: string;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'text' }) type!: string;
+  @Column({ type: 'int' }) partition!: number;
+  @Column({ type: 'bigint' }) offset!: string;
+  @Column({ name: 'recorded_at', type: 'timestamptz' }) recordedAt!: Date;
+  @Column({ name: 'occurred_at', type: 'text', nullable: true }) occurredAt!: string | null;
+  @Column({ type: 'text' }) ingestor!: string;
+  @Column({ type: 'jsonb' }) source!: unknown;
+  @Column({ type: 'text' }) confirmation!: string;
+  @Column({ type: 'jsonb' }) data!: unknown;
+  @Column({ type: 'text', nullable: true }) note!: string | null;
+  @Column({ name: 'retracted_by', type: 'text', nullable: true }) retractedBy!: string | null;
+}

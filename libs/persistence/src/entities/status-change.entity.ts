@@ -1,0 +1,18 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Outbox of status changes, written with the views that changed; a relay publishes it. */
+@Entity({ name: 'status_changes' })
+@Index('status_changes_unpublished', ['seq'], { where: 'published_at IS NULL' })
+export class StatusChangeEntity {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'bigint', generated: 'increment', unique: true }) seq!: string;
+  @Column({ type: 'text' }) subject!: string;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'text' }) field!: string;
+  @Column({ name: 'from_value', type: 'text', nullable: true }) from!: string | null;
+  @Column({ name: 'to_value', type: 'text', nullable: true }) to!: string | null;
+  @Column({ name: 'caused_by', type: 'text' }) causedBy!: string;
+  @Column({ name: 'retraction_of', type: 'text', nullable: true }) retractionOf!: string | null;
+  @Column({ name: 'recorded_at', type: 'timestamptz' }) recordedAt!: Date;
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
+}

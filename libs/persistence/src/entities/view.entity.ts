@@ -1,0 +1,18 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * One row per subject: the reducer state (JSONB) plus the columns the list endpoints filter on.
+ * The public view is derived from `state` by the domain's `toView`.
+ */
+@Entity({ name: 'views' })
+@Index('views_kind_recent', ['kind', 'lastRecordedAt', 'subject'])
+export class ViewEntity {
+  @PrimaryColumn({ type: 'text' }) subject!: string;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'text', nullable: true }) status!: string | null;
+  @Column({ name: 'reported_status', type: 'text', nullable: true }) reportedStatus!: string | null;
+  @Column({ type: 'text', array: true }) parties!: string[];
+  @Column({ name: 'event_count', type: 'int' }) eventCount!: number;
+  @Column({ name: 'last_recorded_at', type: 'timestamptz' }) lastRecordedAt!: Date;
+  @Column({ type: 'jsonb' }) state!: unknown;
+}

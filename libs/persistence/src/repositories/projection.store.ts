@@ -1,0 +1,190 @@
+import { EntityManager } from 'typeorm';
+
+/** An event as stored in the event index. */
+export interface EventRow {
+  eventId: string;
+  subject: string;
+  kind: string;
+  type: string;
+  partition: number;
+  offset: string;
+  recordedAt: string;
+  occurredAt: string | null;
+  ingestor: string;
+  source: unknown;
+  confirmation: string;
+  data: unknown;
+  note: string | null;
+}
+
+export interface ViewRow {
+  subject: string;
+  kind: string;
+  status: string | null;
+  reportedStatus: string | null;
+  parties: string[];
+  eventCount: number;
+  lastRecordedAt: string;
+  state: unknown;
+}
+
+export interface StatusChangeRow {
+  id: string;
+  subject: string;
+  kind: string;
+  field: string;
+  from: string | null;
+  to: string | null;
+  causedBy: string;
+  retractionOf: string | null;
+  recordedAt: string;
+}
+
+/**
+ * The projector's writes, each one statement for a whole batch (UNNEST arrays, so no parameter
+ * limit and no round trip per event). All methods run inside the caller's transaction.
+ */
+export class ProjectionStore {
+  constructor(private readonly viewsTable = 'views') {}
+
+  /** Locks the partition's checkpoint row for this transaction and returns the next offset to apply. */
+  async lockCheckpoint(m: EntityManager, group: string, topic: string, partition: number): Promise<bigint> {
+    await m.query(
+      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+       ON CONFLICT DO NOTHING`,
+      [group, topic, partition],
+    );
+    const rows: { next_offset: string }[] = await m.query(
+      `SELECT next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+      [group, topic, partition],
+    );
+    return BigInt(rows[0].next_offset);
+  }
+
+  async saveCheckpoint(m: EntityManager, group: string, topic: string, partition: number, next: bigint): Promise<void> {
+    await m.query(
+      `UPDATE projector_offsets SET next_offset = $4 WHERE consumer_group = $1 AND topic = $2 AND partition = $3`,
+      [group, topic, partition, next.toString()],
+    );
+  }
+
+  /** Next offsets of the given partitions (absent where none is stored). */
+  async checkpoints(m: EntityManager, group: string, topic: string): Promise<Map<number, string>> {
+    const rows: { partition: number; next_offset: string }[] = await m.query(
+      `SELECT partition, next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2`,
+      [group, topic],
+    );
+    return new Map(rows.map((r) => [r.partition, r.next_offset]));
+  }
+
+  /** The indexed events among `ids`, with their subject and type. */
+  async findEvents(m: EntityManager, ids: string[]): Promise<Map<string, { subject: string; type: string }>> {
+    if (ids.length === 0) return new Map();
+    const rows: { event_id: string; subject: string; type: string }[] = await m.query(
+      `SELECT event_id, subject, type FROM events WHERE event_id = ANY($1::text[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.event_id, { subject: r.subject, type: r.type }]));
+  }
+
+  async insertEvents(m: EntityManager, rows: EventRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await m.query(
+      `INSERT INTO events (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
+       SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::timestamptz[],
+                            $8::text[], $9::text[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        rows.map((r) => r.eventId),
+        rows.map((r) => r.subject),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.type),
+        rows.map((r) => r.partition),
+        rows.map((r) => r.offset),
+        rows.map((r) => r.recordedAt),
+        rows.map((r) => r.occurredAt),
+        rows.map((r) => r.ingestor),
+        rows.map((r) => JSON.stringify(r.source)),
+        rows.map((r) => r.confirmation),
+        rows.map((r) => JSON.stringify(r.data)),
+        rows.map((r) => r.note),
+      ],
+    );
+  }
+
+  async markRetracted(m: EntityManager, pairs: { eventId: string; by: string }[]): Promise<void> {
+    if (pairs.length === 0) return;
+    await m.query(
+      `UPDATE events e SET retracted_by = r.by
+       FROM UNNEST($1::text[], $2::text[]) AS r(event_id, by) WHERE e.event_id = r.event_id`,
+      [pairs.map((p) => p.eventId), pairs.map((p) => p.by)],
+    );
+  }
+
+  async loadStates(m: EntityManager, subjects: string[]): Promise<Map<string, unknown>> {
+    if (subjects.length === 0) return new Map();
+    const rows: { subject: string; state: unknown }[] = await m.query(
+      `SELECT subject, state FROM ${this.viewsTable} WHERE subject = ANY($1::text[])`,
+      [subjects],
+    );
+    return new Map(rows.map((r) => [r.subject, r.state]));
+  }
+
+  async upsertViews(m: EntityManager, rows: ViewRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await m.query(
+      `INSERT INTO ${this.viewsTable} (subject, kind, status, reported_status, parties, event_count, last_recorded_at, state)
+       SELECT u.subject, u.kind, u.status, u.reported_status,
+              ARRAY(SELECT jsonb_array_elements_text(u.parties)), u.event_count, u.last_recorded_at, u.state
+       FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::timestamptz[], $8::jsonb[])
+            AS u(subject, kind, status, reported_status, parties, event_count, last_recorded_at, state)
+       ON CONFLICT (subject) DO UPDATE SET
+         status = EXCLUDED.status, reported_status = EXCLUDED.reported_status, parties = EXCLUDED.parties,
+         event_count = EXCLUDED.event_count, last_recorded_at = EXCLUDED.last_recorded_at, state = EXCLUDED.state`,
+      [
+        rows.map((r) => r.subject),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.status),
+        rows.map((r) => r.reportedStatus),
+        rows.map((r) => JSON.stringify(r.parties)),
+        rows.map((r) => r.eventCount),
+        rows.map((r) => r.lastRecordedAt),
+        rows.map((r) => JSON.stringify(r.state)),
+      ],
+    );
+  }
+
+  async insertLinks(m: EntityManager, links: { eventId: string; negotiation: string; exchange: string; recordedAt: string }[]): Promise<void> {
+    if (links.length === 0) return;
+    await m.query(
+      `INSERT INTO negotiation_exchanges (event_id, negotiation, exchange, recorded_at)
+       SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT DO NOTHING`,
+      [links.map((l) => l.eventId), links.map((l) => l.negotiation), links.map((l) => l.exchange), links.map((l) => l.recordedAt)],
+    );
+  }
+
+  async deleteLinks(m: EntityManager, eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await m.query(`DELETE FROM negotiation_exchanges WHERE event_id = ANY($1::text[])`, [eventIds]);
+  }
+
+  async insertStatusChanges(m: EntityManager, rows: StatusChangeRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await m.query(
+      `INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at)
+       SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.subject),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.field),
+        rows.map((r) => r.from),
+        rows.map((r) => r.to),
+        rows.map((r) => r.causedBy),
+        rows.map((r) => r.retractionOf),
+        rows.map((r) => r.recordedAt),
+      ],
+    );
+  }
+}

@@ -1,0 +1,753 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Local single-node KRaft Kafka broker from the Apache Kafka jars on Maven Central.
+ * Plain CommonJS, no build step: it runs before the TypeScript is compiled.
+ * See docs/kafka-local.md.
+ *
+ * Module:
+ *   const { ensureKafka, runProducerPerf } = require('./scripts/kafka/kafka');
+ *   const kafka = await ensureKafka({ brokers, detached, log, timeoutMs });
+ *   // -> { started: false, brokers, stop }             a broker already answered
+ *   // -> { started: true, brokers, pid, logFile, stop } we started one
+ *   await kafka.stop();
+ *
+ * CLI (npm run kafka -- <command>):
+ *   fetch | ensure | start | run | stop | status | perf-producer <ProducerPerformance args>
+ *
+ * Layout (all under <repo>/.cache/kafka, git-ignored):
+ *   <version>/libs/*.jar (+ .complete marker)   jars copied by mvn
+ *   <version>/server.properties, log4j config   generated on every start
+ *   data/                                        log.dirs (KAFKA_DATA_DIR), formatted once
+ *   logs/server.log, logs/kafka.out              broker logs (KAFKA_LOG_DIR)
+ *   kafka.pid                                    pid of the broker we started
+ * A broker on another port (KAFKA_PORT or the port in KAFKA_BROKERS) gets its own
+ * data-<port>/, logs-<port>/, kafka-<port>.pid and server-<port>.properties.
+ */
+
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawn, spawnSync } = require('node:child_process');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const POM = path.join(__dirname, 'pom.xml');
+const CACHE = path.join(REPO, '.cache', 'kafka');
+const DEFAULT_PORT = 9092;
+const HEAP = ['-Xms256m', '-Xmx512m'];
+const STOP_TIMEOUT_MS = 30_000;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const defaultLog = (msg) => console.log(`[kafka] ${msg}`);
+
+// ---------------------------------------------------------------- version & paths
+
+/** The pinned Kafka version: the kafka.version property of pom.xml (KAFKA_VERSION overrides). */
+function kafkaVersion() {
+  if (process.env.KAFKA_VERSION) return process.env.KAFKA_VERSION;
+  const m = /<kafka\.version>\s*([^<\s]+)\s*<\/kafka\.version>/.exec(fs.readFileSync(POM, 'utf8'));
+  if (!m) throw new Error(`no <kafka.version> property in ${POM}`);
+  return m[1];
+}
+
+function majorOf(version) {
+  return Number.parseInt(version.split('.')[0], 10);
+}
+
+function parseBrokers(brokers) {
+  const first = String(brokers).split(',')[0].trim();
+  const m = /^(.*):(\d+)$/.exec(first);
+  if (!m) throw new Error(`cannot parse broker address "${first}" (want host:port)`);
+  return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+function defaultBrokers() {
+  return process.env.KAFKA_BROKERS || `127.0.0.1:${process.env.KAFKA_PORT || DEFAULT_PORT}`;
+}
+
+/** Every path and port of one local broker instance. */
+function layout({ port = Number(process.env.KAFKA_PORT || DEFAULT_PORT), version = kafkaVersion() } = {}) {
+  const extra = port === DEFAULT_PORT ? '' : `-${port}`;
+  const home = path.join(CACHE, version);
+  const logDir = path.resolve(process.env.KAFKA_LOG_DIR || path.join(CACHE, `logs${extra}`));
+  return {
+    version,
+    major: majorOf(version),
+    port,
+    controllerPort: Number(process.env.KAFKA_CONTROLLER_PORT || port + 1),
+    home,
+    libs: path.join(home, 'libs'),
+    libsMarker: path.join(home, 'libs', '.complete'),
+    serverProps: path.join(home, `server${extra}.properties`),
+    log4jProps: path.join(home, majorOf(version) >= 4 ? `log4j2${extra}.properties` : `log4j${extra}.properties`),
+    toolsLog4jProps: path.join(home, majorOf(version) >= 4 ? 'tools-log4j2.properties' : 'tools-log4j.properties'),
+    dataDir: path.resolve(process.env.KAFKA_DATA_DIR || path.join(CACHE, `data${extra}`)),
+    logDir,
+    logFile: path.join(logDir, 'server.log'),
+    outFile: path.join(logDir, 'kafka.out'),
+    pidFile: path.join(CACHE, `kafka${extra}.pid`),
+    lockFile: path.join(CACHE, `kafka${extra}.lock`),
+  };
+}
+
+// ---------------------------------------------------------------- processes
+
+function isAlive(pid) {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+  try {
+    // a zombie (exited, not yet reaped) counts as gone
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+}
+
+/** The pid in a pid file if that process is alive and is a Kafka broker (guards against pid reuse). */
+function readLivePid(pidFile) {
+  let pid;
+  try {
+    pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').trim(), 10);
+  } catch {
+    return null;
+  }
+  if (!pid || !isAlive(pid)) return null;
+  try {
+    if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka')) return null;
+  } catch {
+    /* no /proc: trust the pid */
+  }
+  return pid;
+}
+
+function removePidFile(pidFile, pid) {
+  try {
+    if (pid === undefined || fs.readFileSync(pidFile, 'utf8').trim() === String(pid)) fs.rmSync(pidFile, { force: true });
+  } catch {
+    /* already gone */
+  }
+}
+
+/** SIGTERM (Kafka's shutdown hook does a clean shutdown), wait, then SIGKILL. */
+async function stopPid(pid, { pidFile, timeoutMs = STOP_TIMEOUT_MS, log = () => {} } = {}) {
+  if (isAlive(pid)) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (isAlive(pid)) {
+      log(`broker pid ${pid} still running after ${Math.round(timeoutMs / 1000)} s, sending SIGKILL`);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      const killDeadline = Date.now() + 5000;
+      while (isAlive(pid) && Date.now() < killDeadline) await sleep(100);
+    }
+  }
+  if (pidFile) removePidFile(pidFile, pid);
+}
+
+function javaBin() {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+function tail(file, lines = 25) {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+// ---------------------------------------------------------------- jars
+
+/** Copies the Kafka jars into .cache/kafka/<version>/libs with mvn unless already complete. */
+function fetchJars({ version = kafkaVersion(), log = defaultLog } = {}) {
+  const L = layout({ version });
+  if (fs.existsSync(L.libsMarker)) return L.libs;
+  const tmp = `${L.libs}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(L.home, { recursive: true });
+  log(`fetching Kafka ${version} jars from Maven Central (mvn, first run only) ...`);
+  const t0 = Date.now();
+  const args = [
+    '-q', '-B', '-f', POM, 'dependency:copy-dependencies',
+    '-DincludeScope=runtime', `-Dkafka.version=${version}`, `-DoutputDirectory=${tmp}`,
+  ];
+  args.push(majorOf(version) >= 4 ? '-Pkafka4' : '-P!kafka4'); // the log4j2 SLF4J binding, 4.x only
+  const r = spawnSync('mvn', args, { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error || r.status !== 0) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    const why = r.error ? r.error.message : `${r.stdout}${r.stderr}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`mvn could not fetch Kafka ${version} (needs Maven and access to Maven Central):\n${why}`);
+  }
+  const jars = fs.readdirSync(tmp).filter((f) => f.endsWith('.jar'));
+  if (!jars.some((f) => f.startsWith(`kafka_2.13-${version}`))) throw new Error(`mvn ran but no kafka_2.13-${version}.jar in ${tmp}`);
+  fs.rmSync(L.libs, { recursive: true, force: true }); // a half copy from an older run
+  fs.renameSync(tmp, L.libs);
+  fs.writeFileSync(L.libsMarker, `${jars.length} jars, ${new Date().toISOString()}\n`);
+  log(`fetched ${jars.length} jars in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${path.relative(REPO, L.libs)}`);
+  return L.libs;
+}
+
+// ---------------------------------------------------------------- config
+
+function serverProperties(L) {
+  const lines = [
+    '# generated by scripts/kafka/kafka.js on every start; edit the script, not this file',
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${L.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${L.port},CONTROLLER://127.0.0.1:${L.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${L.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${L.dataDir}`,
+    'num.partitions=1',
+    'default.replication.factor=1',
+    'min.insync.replicas=1',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=5',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'transaction.state.log.num.partitions=5',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    'delete.topic.enable=true',
+    'num.network.threads=3',
+    'num.io.threads=4',
+  ];
+  if (L.major >= 4) {
+    lines.push('share.coordinator.state.topic.replication.factor=1', 'share.coordinator.state.topic.min.isr=1');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Broker logging: files under logDir, never the terminal. */
+function brokerLog4j(L) {
+  if (L.major >= 4) {
+    return `# generated by scripts/kafka/kafka.js (log4j2)
+status = warn
+appender.server.type = RollingFile
+appender.server.name = server
+appender.server.fileName = ${L.logDir}/server.log
+appender.server.filePattern = ${L.logDir}/server.log.%i
+appender.server.layout.type = PatternLayout
+appender.server.layout.pattern = [%d] %p %m (%c)%n
+appender.server.policies.type = Policies
+appender.server.policies.size.type = SizeBasedTriggeringPolicy
+appender.server.policies.size.size = 20MB
+appender.server.strategy.type = DefaultRolloverStrategy
+appender.server.strategy.max = 3
+rootLogger.level = INFO
+rootLogger.appenderRef.server.ref = server
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+logger.statechange.name = state.change.logger
+logger.statechange.level = WARN
+logger.zk.name = org.apache.zookeeper
+logger.zk.level = WARN
+`;
+  }
+  return `# generated by scripts/kafka/kafka.js (log4j 1.x API, reload4j)
+log4j.rootLogger=INFO, server
+log4j.appender.server=org.apache.log4j.RollingFileAppender
+log4j.appender.server.File=${L.logDir}/server.log
+log4j.appender.server.MaxFileSize=20MB
+log4j.appender.server.MaxBackupIndex=3
+log4j.appender.server.layout=org.apache.log4j.PatternLayout
+log4j.appender.server.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.state.change.logger=WARN
+log4j.logger.org.apache.zookeeper=WARN
+`;
+}
+
+/** Tool (ProducerPerformance, StorageTool) logging: warnings to stderr. */
+function toolsLog4j(L) {
+  if (L.major >= 4) {
+    return `status = warn
+appender.err.type = Console
+appender.err.name = err
+appender.err.target = SYSTEM_ERR
+appender.err.layout.type = PatternLayout
+appender.err.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = WARN
+rootLogger.appenderRef.err.ref = err
+`;
+  }
+  return `log4j.rootLogger=WARN, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.Target=System.err
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+`;
+}
+
+function log4jFlag(L, file) {
+  return L.major >= 4 ? `-Dlog4j2.configurationFile=file:${file}` : `-Dlog4j.configuration=file:${file}`;
+}
+
+function writeConfig(L) {
+  fs.mkdirSync(L.home, { recursive: true });
+  fs.mkdirSync(L.logDir, { recursive: true });
+  fs.writeFileSync(L.serverProps, serverProperties(L));
+  fs.writeFileSync(L.log4jProps, brokerLog4j(L));
+  fs.writeFileSync(L.toolsLog4jProps, toolsLog4j(L));
+}
+
+/** A Kafka cluster id: 16 random bytes, base64url, not starting with '-' (as Uuid.randomUuid()). */
+function randomClusterId() {
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-') && id !== 'AAAAAAAAAAAAAAAAAAAAAA' && id !== 'AAAAAAAAAAAAAAAAAAAAAQ') return id;
+  }
+}
+
+/** Formats log.dirs once; meta.properties (written by Kafka's StorageTool) is the marker. */
+function formatStorage(L, log) {
+  if (fs.existsSync(path.join(L.dataDir, 'meta.properties'))) return false;
+  fs.mkdirSync(L.dataDir, { recursive: true });
+  const clusterId = randomClusterId();
+  log(`formatting storage ${path.relative(REPO, L.dataDir) || L.dataDir} (cluster id ${clusterId})`);
+  const r = spawnSync(
+    javaBin(),
+    [...HEAP, log4jFlag(L, L.toolsLog4jProps), '-cp', `${L.libs}/*`, 'kafka.tools.StorageTool',
+      'format', '-t', clusterId, '-c', L.serverProps, '--ignore-formatted'],
+    { encoding: 'utf8' },
+  );
+  if (r.error || r.status !== 0) {
+    throw new Error(`Kafka StorageTool format failed:\n${r.error ? r.error.message : `${r.stdout}${r.stderr}`.trim()}`);
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- readiness
+
+function kafkajs() {
+  return require('kafkajs');
+}
+
+/** true when a broker at `brokers` answers a describeCluster within ~timeoutMs. */
+async function isReachable(brokers = defaultBrokers(), timeoutMs = 1500) {
+  const { Kafka, logLevel } = kafkajs();
+  const kafka = new Kafka({
+    clientId: 'newsledger-kafka-probe',
+    brokers: String(brokers).split(','),
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: Math.min(timeoutMs, 1000),
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  let timer;
+  try {
+    await Promise.race([
+      (async () => {
+        await admin.connect();
+        await admin.describeCluster();
+      })(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+async function waitReady({ brokers, pid, L, timeoutMs }) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await isReachable(brokers, 1500)) return;
+    if (pid && !isAlive(pid)) {
+      throw new Error(
+        `Kafka broker (pid ${pid}) exited during start-up; see ${L.logFile} and ${L.outFile}\n` +
+          `--- ${L.outFile} ---\n${tail(L.outFile)}\n--- ${L.logFile} ---\n${tail(L.logFile, 15)}`,
+      );
+    }
+    await sleep(300);
+  }
+  throw new Error(
+    `Kafka at ${brokers} not ready after ${Math.round(timeoutMs / 1000)} s` +
+      `${pid ? ` (broker pid ${pid} still running)` : ''}; see ${L.logFile}\n--- last lines ---\n${tail(L.logFile, 15)}`,
+  );
+}
+
+// ---------------------------------------------------------------- start lock
+
+/** One starter per instance across processes: a lock file holding the owner's pid. */
+async function withStartLock(L, timeoutMs, log, fn) {
+  fs.mkdirSync(path.dirname(L.lockFile), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  let said = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(L.lockFile, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      const owner = Number.parseInt((() => { try { return fs.readFileSync(L.lockFile, 'utf8'); } catch { return ''; } })(), 10);
+      if (!owner || !isAlive(owner)) {
+        fs.rmSync(L.lockFile, { force: true }); // stale lock from a dead process
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another process (pid ${owner}) is still starting Kafka (${L.lockFile})`);
+      if (!said) log(`waiting for pid ${owner}, which is starting Kafka ...`);
+      said = true;
+      await sleep(300);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    removePidFile(L.lockFile, process.pid);
+  }
+}
+
+// ---------------------------------------------------------------- ensureKafka
+
+/**
+ * Makes sure a Kafka broker answers at `brokers`; starts the local one when it does not.
+ *
+ * detached=false (default): the broker is our child and must not outlive us. It is stopped
+ *   by `stop()`, by a process 'exit' hook, and by a tiny `sh` watchdog if we die hard (SIGKILL).
+ *   A SIGINT/SIGTERM to us kills Node without running 'exit' hooks: callers install handlers,
+ *   e.g. scripts/infra/index.js stopOnSignals(stop) (the watchdog still catches it within ~1 s).
+ * detached=true: the broker runs in its own session and outlives us (`npm run kafka start`);
+ *   stop it with `npm run kafka stop` (pid file) or the returned stop().
+ */
+async function ensureKafka({
+  brokers = defaultBrokers(),
+  detached = false,
+  log = defaultLog,
+  timeoutMs = Number(process.env.KAFKA_START_TIMEOUT_MS || 90_000),
+} = {}) {
+  log = log || (() => {});
+  const noop = { started: false, brokers, stop: async () => {} };
+  if (await isReachable(brokers)) return noop;
+
+  const { host, port } = parseBrokers(brokers);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    throw new Error(`Kafka at ${brokers} is not reachable, and it is not a local address this script could start a broker on`);
+  }
+  const L = layout({ port });
+
+  return withStartLock(L, 10 * 60_000, log, async () => {
+    // someone may have started it while we waited for the lock
+    if (await isReachable(brokers)) return noop;
+    const running = readLivePid(L.pidFile);
+    if (running) {
+      log(`broker pid ${running} (from ${path.relative(REPO, L.pidFile)}) is running but not answering yet; waiting`);
+      await waitReady({ brokers, pid: running, L, timeoutMs });
+      return noop;
+    }
+    removePidFile(L.pidFile); // stale or absent
+
+    const t0 = Date.now();
+    fetchJars({ version: L.version, log });
+    writeConfig(L);
+    formatStorage(L, log);
+    const pid = spawnBroker(L, detached);
+    fs.writeFileSync(L.pidFile, String(pid));
+    log(`starting Kafka ${L.version} on ${brokers} (pid ${pid}${detached ? ', detached' : ''}), log ${path.relative(REPO, L.logFile)}`);
+
+    let stopping;
+    const stop = () => {
+      if (!stopping) {
+        process.removeListener('exit', onExit);
+        stopping = stopPid(pid, { pidFile: L.pidFile, log });
+      }
+      return stopping;
+    };
+    const onExit = () => {
+      // last resort when our process exits without stop(): the broker shuts down cleanly on its own
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    };
+    if (!detached) process.on('exit', onExit);
+
+    try {
+      await waitReady({ brokers, pid, L, timeoutMs });
+    } catch (e) {
+      await stop();
+      throw e;
+    }
+    log(`Kafka ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return { started: true, brokers, pid, logFile: L.logFile, dataDir: L.dataDir, stop };
+  });
+}
+
+function brokerJvmArgs(L) {
+  return [
+    ...HEAP,
+    '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent', '-Djava.awt.headless=true',
+    `-Dkafka.logs.dir=${L.logDir}`, log4jFlag(L, L.log4jProps),
+    '-cp', `${L.libs}/*`, 'kafka.Kafka', L.serverProps,
+  ];
+}
+
+function spawnBroker(L, detached) {
+  fs.mkdirSync(L.logDir, { recursive: true });
+  const out = fs.openSync(L.outFile, 'a');
+  fs.writeSync(out, `\n==== ${new Date().toISOString()} starting Kafka ${L.version} (by pid ${process.pid}${detached ? ', detached' : ''})\n`);
+  let child;
+  try {
+    child = spawn(javaBin(), brokerJvmArgs(L), { cwd: L.home, detached, stdio: ['ignore', out, out] });
+  } finally {
+    fs.closeSync(out);
+  }
+  if (!child.pid) throw new Error(`could not run ${javaBin()} (is Java 17+ installed?)`);
+  child.on('error', () => {});
+  if (detached) {
+    child.unref();
+  } else {
+    child.unref(); // the broker alone must not keep our event loop alive; stop() or the hooks end it
+    startWatchdog(child.pid, L.pidFile);
+  }
+  return child.pid;
+}
+
+/**
+ * A ~1 MB `sh` in its own session: when our Node process is gone (even SIGKILLed) while the
+ * broker still runs, it sends SIGTERM, then SIGKILL after 30 s, and removes the pid file.
+ * Exits by itself once the broker is gone.
+ */
+function startWatchdog(brokerPid, pidFile) {
+  const script = [
+    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done',
+    'kill -0 "$2" 2>/dev/null || exit 0',
+    'kill -TERM "$2" 2>/dev/null; i=0',
+    'while kill -0 "$2" 2>/dev/null && [ $i -lt 30 ]; do sleep 1; i=$((i+1)); done',
+    'kill -KILL "$2" 2>/dev/null',
+    '[ "$(cat "$3" 2>/dev/null)" = "$2" ] && rm -f "$3"',
+  ].join('\n');
+  const w = spawn('sh', ['-c', script, 'kafka-watchdog', String(process.pid), String(brokerPid), pidFile], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  w.on('error', () => {});
+  w.unref();
+}
+
+/** Stops the broker recorded in the pid file (e.g. one started detached). */
+async function stopKafka({ port = Number(process.env.KAFKA_PORT || DEFAULT_PORT), log = defaultLog } = {}) {
+  const L = layout({ port });
+  const pid = readLivePid(L.pidFile);
+  if (!pid) {
+    const stale = fs.existsSync(L.pidFile);
+    removePidFile(L.pidFile);
+    log(stale ? 'not running (removed a stale pid file)' : 'not running (no pid file)');
+    return false;
+  }
+  log(`stopping broker pid ${pid} ...`);
+  const t0 = Date.now();
+  await stopPid(pid, { pidFile: L.pidFile, log });
+  log(`stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return true;
+}
+
+async function kafkaStatus({ brokers = defaultBrokers() } = {}) {
+  const { port } = parseBrokers(brokers);
+  const L = layout({ port });
+  return {
+    version: L.version,
+    brokers,
+    reachable: await isReachable(brokers),
+    pid: readLivePid(L.pidFile),
+    jarsCached: fs.existsSync(L.libsMarker),
+    formatted: fs.existsSync(path.join(L.dataDir, 'meta.properties')),
+    dataDir: L.dataDir,
+    logFile: L.logFile,
+  };
+}
+
+// ---------------------------------------------------------------- ProducerPerformance
+
+function parsePerfOutput(text) {
+  const re = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/g;
+  let m;
+  let last = null;
+  while ((m = re.exec(text))) last = m;
+  if (!last) return null;
+  return {
+    records: Number(last[1]),
+    recordsPerSec: Number(last[2]),
+    mbPerSec: Number(last[3]),
+    avgLatencyMs: Number(last[4]),
+    maxLatencyMs: Number(last[5]),
+    p50: Number(last[6]),
+    p95: Number(last[7]),
+    p99: Number(last[8]),
+    p999: Number(last[9]),
+  };
+}
+
+/** Runs org.apache.kafka.tools.ProducerPerformance from the cached jars with raw CLI args. */
+function spawnProducerPerf(args, { stdio = 'inherit' } = {}) {
+  const L = layout();
+  fetchJars({ version: L.version, log: () => {} });
+  if (!fs.existsSync(L.toolsLog4jProps)) writeConfig(L);
+  return spawn(javaBin(), [...HEAP, log4jFlag(L, L.toolsLog4jProps), '-cp', `${L.libs}/*`, 'org.apache.kafka.tools.ProducerPerformance', ...args], { stdio });
+}
+
+/**
+ * Kafka's own producer benchmark against `brokers`. The topic must exist (auto-create is off)
+ * unless `partitions` is given, in which case it is created with kafkajs when missing.
+ * Resolves { records, recordsPerSec, mbPerSec, avgLatencyMs, maxLatencyMs, p50, p95, p99, p999, output }.
+ */
+async function runProducerPerf({
+  topic,
+  numRecords = 100_000,
+  recordSize = 100,
+  throughput = -1,
+  producerProps = {},
+  brokers = defaultBrokers(),
+  partitions,
+} = {}) {
+  if (!topic) throw new Error('runProducerPerf: topic is required');
+  if (partitions) {
+    const { Kafka, logLevel } = kafkajs();
+    const admin = new Kafka({ clientId: 'newsledger-perf', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  const props = { 'bootstrap.servers': brokers, ...producerProps };
+  const args = [
+    '--topic', topic, '--num-records', String(numRecords), '--record-size', String(recordSize),
+    '--throughput', String(throughput),
+    '--producer-props', ...Object.entries(props).map(([k, v]) => `${k}=${v}`),
+  ];
+  const child = spawnProducerPerf(args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (c) => resolve(c));
+  });
+  const parsed = parsePerfOutput(out);
+  if (code !== 0 || !parsed) {
+    throw new Error(`ProducerPerformance failed (exit ${code}):\n${`${out}\n${err}`.trim().split('\n').slice(-20).join('\n')}`);
+  }
+  return { ...parsed, output: out };
+}
+
+// ---------------------------------------------------------------- CLI
+
+const USAGE = `usage: node scripts/kafka/kafka.js <command>
+  fetch                  download the Kafka jars into .cache/kafka/<version>/libs (mvn)
+  ensure | start         start the local broker detached unless one already answers (idempotent)
+  run                    start it in the foreground, tied to this process; Ctrl-C stops it
+  stop                   stop the broker recorded in .cache/kafka/kafka.pid
+  status                 reachable? pid? version, data dir, log file (exit 3 when not reachable)
+  perf-producer ARGS     org.apache.kafka.tools.ProducerPerformance ARGS (bootstrap.servers added
+                         to --producer-props when missing; the topic must exist)
+env: KAFKA_BROKERS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_DATA_DIR, KAFKA_LOG_DIR,
+     KAFKA_VERSION (overrides pom.xml), KAFKA_START_TIMEOUT_MS, JAVA_HOME`;
+
+async function main(argv) {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'fetch':
+      fetchJars();
+      defaultLog(`jars ready: ${path.relative(REPO, layout().libs)}`);
+      return 0;
+    case 'ensure':
+    case 'start': {
+      const k = await ensureKafka({ detached: true });
+      defaultLog(k.started ? `running, pid ${k.pid}; stop with: npm run kafka stop` : `already reachable at ${k.brokers}`);
+      return 0;
+    }
+    case 'run': {
+      const k = await ensureKafka({ detached: false });
+      if (!k.started) {
+        defaultLog(`already reachable at ${k.brokers}; nothing to run`);
+        return 0;
+      }
+      defaultLog('running in the foreground; Ctrl-C to stop');
+      await new Promise((resolve) => {
+        const onSignal = (sig) => {
+          defaultLog(`${sig}: stopping broker ...`);
+          k.stop().then(() => resolve());
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        // keep the event loop alive while waiting
+        const t = setInterval(() => {
+          if (!isAlive(k.pid)) {
+            defaultLog('broker exited');
+            clearInterval(t);
+            resolve();
+          }
+        }, 1000);
+      });
+      return 0;
+    }
+    case 'stop':
+      await stopKafka();
+      return 0;
+    case 'status': {
+      const s = await kafkaStatus();
+      for (const [k, v] of Object.entries(s)) console.log(`${k.padEnd(11)} ${v}`);
+      return s.reachable ? 0 : 3;
+    }
+    case 'perf-producer': {
+      const args = [...rest];
+      const i = args.indexOf('--producer-props');
+      if (i === -1) args.push('--producer-props', `bootstrap.servers=${defaultBrokers()}`);
+      else if (!args.slice(i + 1).some((a) => a.startsWith('bootstrap.servers='))) args.splice(i + 1, 0, `bootstrap.servers=${defaultBrokers()}`);
+      const child = spawnProducerPerf(args);
+      return new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+    }
+    default:
+      console.error(USAGE);
+      return cmd && !['-h', '--help', 'help'].includes(cmd) ? 2 : 0;
+  }
+}
+
+module.exports = {
+  ensureKafka,
+  stopKafka,
+  kafkaStatus,
+  isReachable,
+  fetchJars,
+  runProducerPerf,
+  parsePerfOutput,
+  kafkaVersion,
+  layout,
+};
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`[kafka] ${e.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm test`: brings up Kafka and the test database when absent, type-checks (tests included),
+// checks dependency rules, builds (the crash test runs the compiled projector), then runs every
+// jest tier. Extra arguments go to jest. Each run uses its own topics and consumer group.
+const { spawnSync, execSync } = require('node:child_process');
+const path = require('node:path');
+const { ensureInfra } = require('./infra');
+
+const root = path.resolve(__dirname, '..');
+const say = (msg) => console.log(`[test] ${msg}`);
+
+function run(cmd, args, env) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  return r.status ?? 1;
+}
+
+async function main() {
+  const runId = `t${Date.now().toString(36)}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/newsledger_test',
+    EVENTS_TOPIC: `${runId}.events`,
+    STATUS_CHANGES_TOPIC: `${runId}.status-changes`,
+    DLQ_TOPIC: `${runId}.events.dlq`,
+    PROJECTOR_GROUP_ID: `${runId}-projector`,
+    NEWSLEDGER_ADMIN_KEY: process.env.NEWSLEDGER_ADMIN_KEY || `test-admin-${runId}-0123456789`,
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    LOG_PRETTY: 'false',
+  };
+  if (!/test/.test(new URL(env.DATABASE_URL).pathname)) throw new Error('the test database name must contain "test"');
+  const infra = await ensureInfra({ databases: [env.DATABASE_URL], log: say });
+  let status = 0;
+  try {
+    say('type-checking (tests included)…');
+    status = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], env);
+    if (status === 0) {
+      say('checking dependency rules…');
+      status = run('npx', ['depcruise', 'apps', 'libs', 'test', '--config', '.dependency-cruiser.js'], env);
+    }
+    if (status === 0) {
+      say('building…');
+      execSync('npm run -s build', { cwd: root, stdio: 'inherit', env });
+      status = run('npx', ['jest', '--ci', ...process.argv.slice(2)], env);
+    }
+  } finally {
+    await infra.stop();
+  }
+  process.exit(status);
+}
+
+main().catch((e) => {
+  console.error(`[test] ${e.stack || e}`);
+  process.exit(1);
+});

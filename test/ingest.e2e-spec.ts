@@ -1,0 +1,162 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { client, eventually, freshId, startApi, startContext, testConfig } from '@newsledger/testing';
+import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
+import { ProjectorModule } from '../apps/projector/src/projector.module';
+import { QueryApiModule } from '../apps/query-api/src/query-api.module';
+
+function report(subject: string, over: Record<string, unknown> = {}) {
+  return {
+    type: 'exchange.underway',
+    subject,
+    occurredAt: '2025-05-23',
+    source: { name: 'Ukrainian military sources', kind: 'military' },
+    confirmation: 'confirmed',
+    data: { location: 'Ukraine–Belarus border' },
+    ...over,
+  };
+}
+
+describe('ingest API (real Kafka and PostgreSQL)', () => {
+  let ingest: { app: INestApplication; url: string };
+  let query: { app: INestApplication; url: string };
+  let projector: INestApplicationContext;
+  let post: ReturnType<typeof client>;
+  let read: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    [ingest, query, projector] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule), startContext(ProjectorModule)]);
+    post = client(ingest.url);
+    read = client(query.url);
+  });
+  afterAll(async () => {
+    await Promise.all([ingest?.app.close(), query?.app.close(), projector?.close()]);
+  });
+
+  it('answers /health without a key when Kafka and PostgreSQL are up', async () => {
+    const r = await client(ingest.url, undefined)('GET', '/health');
+    expect(r.status).toBe(200);
+    expect(r.body.info).toMatchObject({ postgres: { status: 'up' }, kafka: { status: 'up' } });
+  });
+
+  it('refuses a request without a key (401) and with the wrong scope (403)', async () => {
+    const anonymous = await client(ingest.url, undefined)('POST', '/v1/reports', report(`exchange/${freshId('auth')}`));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error).toBe('missing_key');
+
+    const created = await read('POST', '/v1/admin/keys', { name: 'reader-desk', scopes: ['read'] });
+    expect(created.status).toBe(201);
+    const asReader = await client(ingest.url, created.body.key)('POST', '/v1/reports', report(`exchange/${freshId('auth')}`));
+    expect(asReader.status).toBe(403);
+    expect(asReader.body).toMatchObject({ error: 'forbidden', details: [{ required: ['ingest'], granted: ['read'] }] });
+
+    const wrong = await client(ingest.url, 'nlk_0000000000000000_' + 'x'.repeat(43))('POST', '/v1/reports', {});
+    expect(wrong.status).toBe(401);
+  });
+
+  it('records a report, answers 202 after Kafka acknowledged it, and the ingestor comes from the key', async () => {
+    const desk = await read('POST', '/v1/admin/keys', { name: 'kyiv-desk', scopes: ['ingest'] });
+    const subject = `exchange/${freshId('swap')}`;
+    const r = await client(ingest.url, desk.body.key)('POST', '/v1/reports', { ...report(subject), ingestor: 'someone-else' });
+    // An unknown top-level field is refused, so the ingestor can never be set from the body.
+    expect(r.status).toBe(400);
+    expect(r.body.details.map((d: { path: string }) => d.path)).toContain('ingestor');
+
+    const ok = await client(ingest.url, desk.body.key)('POST', '/v1/reports', report(subject));
+    expect(ok.status).toBe(202);
+    expect(ok.body).toMatchObject({ subject, duplicate: false });
+    expect(typeof ok.body.eventId).toBe('string');
+    expect(Number(ok.body.offset)).toBeGreaterThanOrEqual(0);
+
+    const history = await eventually('the event in the history', async () => {
+      const h = await read('GET', `/v1/exchanges/${subject.split('/')[1]}/history`);
+      return h.status === 200 ? h.body : undefined;
+    });
+    expect(history.events).toHaveLength(1);
+    expect(history.events[0]).toMatchObject({
+      eventId: ok.body.eventId, ingestor: 'kyiv-desk', confirmation: 'confirmed',
+      position: { partition: ok.body.partition, offset: ok.body.offset }, retracted: false,
+    });
+  });
+
+  it('appends the same id once, also when both sends arrive together', async () => {
+    const subject = `exchange/${freshId('dup')}`;
+    const id = `${freshId('report')}`;
+    const sends = await Promise.all(Array.from({ length: 8 }, () => post('POST', '/v1/reports', report(subject, { id }))));
+    expect(sends.filter((s) => s.status === 202)).toHaveLength(1);
+    expect(sends.filter((s) => s.status === 200 && s.body.duplicate === true)).toHaveLength(7);
+    expect(new Set(sends.map((s) => `${s.body.partition}/${s.body.offset}`)).size).toBe(1);
+
+    const again = await post('POST', '/v1/reports', report(subject, { id }));
+    expect(again.status).toBe(200);
+    expect(again.body.duplicate).toBe(true);
+
+    const reused = await post('POST', '/v1/reports', report(subject, { id, confirmation: 'denied' }));
+    expect(reused.status).toBe(409);
+    expect(reused.body.error).toBe('id_conflict');
+
+    const view = await eventually('the view', async () => {
+      const v = await read('GET', `/v1/exchanges/${subject.split('/')[1]}`);
+      return v.status === 200 ? v.body : undefined;
+    });
+    expect(view.eventCount).toBe(1);
+  });
+
+  it('refuses bad input with a JSON error naming the field, and appends nothing', async () => {
+    const subject = `exchange/${freshId('bad')}`;
+    const cases: [unknown, string][] = [
+      [report(subject, { type: 'exchange.teleported' }), 'type'],
+      [report(subject, { confirmation: 'maybe' }), 'confirmation'],
+      [report(subject, { subject: 'negotiation/x-1' }), 'subject'],
+      [report(subject, { type: 'exchange.agreed', data: { parties: ['Ukraine'] } }), 'data.parties[0]'],
+      [report(subject, { occurredAt: '23 May' }), 'occurredAt'],
+      [report(subject, { type: 'report.retracted', data: { eventId: 'no-such-event', reason: 'wrong' } }), 'data.eventId'],
+    ];
+    for (const [body, path] of cases) {
+      const r = await post('POST', '/v1/reports', body);
+      expect(r.status).toBe(400);
+      expect(typeof r.body.message).toBe('string');
+      expect(r.body.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    const notJson = await post('POST', '/v1/reports', '{"type":', { 'content-type': 'application/json' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body).toMatchObject({ error: 'invalid_json' });
+
+    const h = await read('GET', `/v1/exchanges/${subject.split('/')[1]}/history`);
+    expect(h.status).toBe(404);
+  });
+
+  it('takes a batch as NDJSON or a JSON array; a bad line is reported by number and does not stop the others', async () => {
+    const subject = `exchange/${freshId('batch')}`;
+    const lines = [
+      JSON.stringify(report(subject, { type: 'exchange.agreed', confirmation: 'confirmed', data: { parties: ['UA', 'RU'], releasedBy: { UA: 1000, RU: 1000 } } })),
+      '{not json',
+      JSON.stringify(report(subject, { confirmation: 'nope' })),
+      '',
+      JSON.stringify(report(subject)),
+    ].join('\n');
+    const r = await post('POST', '/v1/reports/batch', lines, { 'content-type': 'application/x-ndjson' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ accepted: 2, rejected: 2, duplicates: 0, failed: 0 });
+    expect(r.body.results.map((x: { line: number; status: string }) => [x.line, x.status])).toEqual([
+      [1, 'accepted'], [2, 'rejected'], [3, 'rejected'], [5, 'accepted'],
+    ]);
+    expect(r.body.results[2].details.map((d: { path: string }) => d.path)).toContain('confirmation');
+
+    const arr = await post('POST', '/v1/reports/batch', [report(subject, { id: r.body.results[0].eventId, type: 'exchange.agreed', confirmation: 'confirmed', data: { parties: ['UA', 'RU'], releasedBy: { UA: 1000, RU: 1000 } } })]);
+    expect(arr.status).toBe(200);
+    expect(arr.body.results[0].status).toBe('duplicate');
+
+    const view = await eventually('both events projected', async () => {
+      const v = await read('GET', `/v1/exchanges/${subject.split('/')[1]}`);
+      return v.status === 200 && v.body.eventCount === 2 ? v.body : undefined;
+    });
+    expect(view).toMatchObject({ status: 'underway', agreed: { releasedBy: { UA: 1000, RU: 1000 } } });
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const big = report(`exchange/${freshId('big')}`, { note: 'x'.repeat(testConfig.http.maxBodyBytes) });
+    const r = await post('POST', '/v1/reports', big);
+    expect(r.status).toBe(413);
+    expect(r.body.error).toBe('payload_too_large');
+  });
+});

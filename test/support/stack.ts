@@ -1,0 +1,72 @@
+import { INestApplication, INestApplicationContext, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig, NewsledgerConfig } from '@newsledger/config';
+import { startHttpApp } from '@newsledger/http';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The configuration of this test run (topics, group and database are set by scripts/test.js). */
+export const testConfig: NewsledgerConfig = loadConfig();
+
+/** Starts an HTTP app in-process on a free port. */
+export async function startApi(module: Type<unknown>): Promise<{ app: INestApplication; url: string }> {
+  const app = await startHttpApp(module, { host: '127.0.0.1', port: 0, bodyLimit: testConfig.http.maxBatchBodyBytes });
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+}
+
+/** Starts a non-HTTP app (the projector) in-process. */
+export async function startContext(module: Type<unknown>): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });
+  await app.init();
+  return app;
+}
+
+/** A subject id no other test uses. */
+export function freshId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(50);
+  }
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small JSON client for the APIs under test. */
+export function client(baseUrl: string, key: string | undefined = testConfig.adminKey) {
+  return async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers: {
+        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  };
+}
