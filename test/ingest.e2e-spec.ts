@@ -33,13 +33,13 @@ describe('ingest API (real Kafka and PostgreSQL)', () => {
   });
 
   it('answers /health without a key when Kafka and PostgreSQL are up', async () => {
-    const r = await client(ingest.url, undefined)('GET', '/health');
+    const r = await client(ingest.url, null)('GET', '/health');
     expect(r.status).toBe(200);
     expect(r.body.info).toMatchObject({ postgres: { status: 'up' }, kafka: { status: 'up' } });
   });
 
   it('refuses a request without a key (401) and with the wrong scope (403)', async () => {
-    const anonymous = await client(ingest.url, undefined)('POST', '/v1/reports', report(`exchange/${freshId('auth')}`));
+    const anonymous = await client(ingest.url, null)('POST', '/v1/reports', report(`exchange/${freshId('auth')}`));
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error).toBe('missing_key');
 

@@ -52,7 +52,9 @@ function makeEvents(prefix: string): { key: string; value: string }[] {
 describe('projector crash (SIGKILL mid-stream, real Kafka and PostgreSQL)', () => {
   const runId = freshId('crash');
   const topics = { events: `${runId}.events`, statusChanges: `${runId}.status-changes`, dlq: `${runId}.dlq` };
-  const env = { ...process.env, EVENTS_TOPIC: topics.events, STATUS_CHANGES_TOPIC: topics.statusChanges, DLQ_TOPIC: topics.dlq, PROJECTOR_GROUP_ID: `${runId}-group`, LOG_LEVEL: 'warn' };
+  const env = { ...process.env, EVENTS_TOPIC: topics.events, STATUS_CHANGES_TOPIC: topics.statusChanges, DLQ_TOPIC: topics.dlq, PROJECTOR_GROUP_ID: `${runId}-group`, LOG_LEVEL: 'warn',
+    // A killed member holds its partitions until its session expires: keep that short here.
+    KAFKA_SESSION_TIMEOUT_MS: '6000' };
   const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'crash-spec' });
   let db: DataSource;
   let child: ChildProcess | undefined;
@@ -73,7 +75,7 @@ describe('projector crash (SIGKILL mid-stream, real Kafka and PostgreSQL)', () =
     await ensureTopics(kafka, { ...topics, eventsPartitions: 6 });
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
       await once(child, 'exit');
     }

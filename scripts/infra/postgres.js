@@ -77,25 +77,32 @@ function isUnreachable(err) {
   );
 }
 
-function localClusters() {
+/** Debian clusters (/etc/postgresql/<version>/main) configured for `port`. */
+function localClusters(port) {
   const pgctl = '/usr/bin/pg_ctlcluster';
   if (!fs.existsSync(pgctl) || !fs.existsSync('/etc/postgresql')) return [];
   return fs
     .readdirSync('/etc/postgresql')
-    .filter((v) => fs.existsSync(`/etc/postgresql/${v}/main/postgresql.conf`))
+    .filter((v) => {
+      try {
+        const conf = fs.readFileSync(`/etc/postgresql/${v}/main/postgresql.conf`, 'utf8');
+        const m = /^\s*port\s*=\s*(\d+)/m.exec(conf);
+        return Number(m ? m[1] : 5432) === port;
+      } catch {
+        return false;
+      }
+    })
     .map((v) => ({ version: v, cmd: [pgctl, '--skip-systemctl-redirect', v, 'main', 'start'] }));
 }
 
-/** Tries to start the local Debian cluster(s); returns true when a start command succeeded. */
-function startLocalServer(log) {
-  const clusters = localClusters();
-  if (!clusters.length) return false;
+/** Tries to start the local Debian cluster on `port`; true when a start command succeeded. */
+function startLocalServer(port, log) {
   let ok = false;
-  for (const { version, cmd } of clusters) {
+  for (const { version, cmd } of localClusters(port)) {
     log(`server not reachable; starting local cluster ${version}/main (pg_ctlcluster)`);
     const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8' });
     const out = `${r.stdout || ''}${r.stderr || ''}`.trim();
-    if (r.status === 0 || /already running/i.test(out)) ok = true;
+    if (r.status === 0) ok = true;
     else log(`pg_ctlcluster ${version} main start failed (exit ${r.status}): ${out || r.error?.message}`);
   }
   return ok;
@@ -135,7 +142,7 @@ async function ensurePostgres({
     const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) || host.startsWith('/');
     if (!isUnreachable(res)) throw new Error(`PostgreSQL at ${redact(admin)}: ${res.message}`);
     if (!local) throw new Error(`PostgreSQL at ${redact(admin)} is not reachable (${res.code || res.message}), and it is not local`);
-    const tried = startLocalServer(log);
+    const tried = startLocalServer(port, log);
     serverStarted = tried;
     const deadline = Date.now() + (tried ? timeoutMs : 2000);
     while (res !== true && Date.now() < deadline) {
@@ -147,7 +154,7 @@ async function ensurePostgres({
         `PostgreSQL is not reachable at ${host}:${port} (${res.code || res.message}). ` +
           (tried
             ? 'pg_ctlcluster start ran but the server did not answer; see /var/log/postgresql/.'
-            : 'No local cluster to start (no pg_ctlcluster or /etc/postgresql); start PostgreSQL or set DATABASE_URL.'),
+            : `No local cluster to start on port ${port} (pg_ctlcluster, /etc/postgresql/*/main); start PostgreSQL or set DATABASE_URL.`),
       );
     }
   }

@@ -28,7 +28,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const POM = path.join(__dirname, 'pom.xml');
@@ -38,6 +38,7 @@ const HEAP = ['-Xms256m', '-Xmx512m'];
 const STOP_TIMEOUT_MS = 30_000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const rel = (p) => (p.startsWith(REPO + path.sep) ? path.relative(REPO, p) : p);
 const defaultLog = (msg) => console.log(`[kafka] ${msg}`);
 
 // ---------------------------------------------------------------- version & paths
@@ -169,10 +170,39 @@ function tail(file, lines = 25) {
   }
 }
 
+/** The ERROR/FATAL lines of a broker log (the cause), else its last lines. */
+function logHint(file) {
+  const errors = tail(file, 2000)
+    .split('\n')
+    .filter((l) => / (ERROR|FATAL) /.test(l))
+    .slice(-5)
+    .map((l) => (l.length > 400 ? `${l.slice(0, 400)}…` : l));
+  return errors.length ? errors.join('\n') : tail(file, 15);
+}
+
+/** spawnSync without blocking the event loop (Postgres checks run meanwhile). */
+function runAsync(cmd, args, options = {}) {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let child;
+    try {
+      child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      resolve({ status: null, stdout, stderr, error });
+      return;
+    }
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (error) => resolve({ status: null, stdout, stderr, error }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 // ---------------------------------------------------------------- jars
 
 /** Copies the Kafka jars into .cache/kafka/<version>/libs with mvn unless already complete. */
-function fetchJars({ version = kafkaVersion(), log = defaultLog } = {}) {
+async function fetchJars({ version = kafkaVersion(), log = defaultLog } = {}) {
   const L = layout({ version });
   if (fs.existsSync(L.libsMarker)) return L.libs;
   const tmp = `${L.libs}.tmp-${process.pid}`;
@@ -185,7 +215,7 @@ function fetchJars({ version = kafkaVersion(), log = defaultLog } = {}) {
     '-DincludeScope=runtime', `-Dkafka.version=${version}`, `-DoutputDirectory=${tmp}`,
   ];
   args.push(majorOf(version) >= 4 ? '-Pkafka4' : '-P!kafka4'); // the log4j2 SLF4J binding, 4.x only
-  const r = spawnSync('mvn', args, { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = await runAsync('mvn', args, { cwd: __dirname });
   if (r.error || r.status !== 0) {
     fs.rmSync(tmp, { recursive: true, force: true });
     const why = r.error ? r.error.message : `${r.stdout}${r.stderr}`.trim().split('\n').slice(-15).join('\n');
@@ -196,7 +226,7 @@ function fetchJars({ version = kafkaVersion(), log = defaultLog } = {}) {
   fs.rmSync(L.libs, { recursive: true, force: true }); // a half copy from an older run
   fs.renameSync(tmp, L.libs);
   fs.writeFileSync(L.libsMarker, `${jars.length} jars, ${new Date().toISOString()}\n`);
-  log(`fetched ${jars.length} jars in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${path.relative(REPO, L.libs)}`);
+  log(`fetched ${jars.length} jars in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${rel(L.libs)}`);
   return L.libs;
 }
 
@@ -316,17 +346,15 @@ function randomClusterId() {
 }
 
 /** Formats log.dirs once; meta.properties (written by Kafka's StorageTool) is the marker. */
-function formatStorage(L, log) {
+async function formatStorage(L, log) {
   if (fs.existsSync(path.join(L.dataDir, 'meta.properties'))) return false;
   fs.mkdirSync(L.dataDir, { recursive: true });
   const clusterId = randomClusterId();
-  log(`formatting storage ${path.relative(REPO, L.dataDir) || L.dataDir} (cluster id ${clusterId})`);
-  const r = spawnSync(
-    javaBin(),
-    [...HEAP, log4jFlag(L, L.toolsLog4jProps), '-cp', `${L.libs}/*`, 'kafka.tools.StorageTool',
-      'format', '-t', clusterId, '-c', L.serverProps, '--ignore-formatted'],
-    { encoding: 'utf8' },
-  );
+  log(`formatting storage ${rel(L.dataDir)} (cluster id ${clusterId})`);
+  const r = await runAsync(javaBin(), [
+    ...HEAP, log4jFlag(L, L.toolsLog4jProps), '-cp', `${L.libs}/*`, 'kafka.tools.StorageTool',
+    'format', '-t', clusterId, '-c', L.serverProps, '--ignore-formatted',
+  ]);
   if (r.error || r.status !== 0) {
     throw new Error(`Kafka StorageTool format failed:\n${r.error ? r.error.message : `${r.stdout}${r.stderr}`.trim()}`);
   }
@@ -378,18 +406,26 @@ async function waitReady({ brokers, pid, L, timeoutMs }) {
     if (pid && !isAlive(pid)) {
       throw new Error(
         `Kafka broker (pid ${pid}) exited during start-up; see ${L.logFile} and ${L.outFile}\n` +
-          `--- ${L.outFile} ---\n${tail(L.outFile)}\n--- ${L.logFile} ---\n${tail(L.logFile, 15)}`,
+          `--- ${L.outFile} ---\n${tail(L.outFile, 15)}\n--- ${L.logFile} ---\n${logHint(L.logFile)}`,
       );
     }
     await sleep(300);
   }
   throw new Error(
     `Kafka at ${brokers} not ready after ${Math.round(timeoutMs / 1000)} s` +
-      `${pid ? ` (broker pid ${pid} still running)` : ''}; see ${L.logFile}\n--- last lines ---\n${tail(L.logFile, 15)}`,
+      `${pid ? ` (broker pid ${pid} still running)` : ''}; see ${L.logFile}\n--- ${L.logFile} ---\n${logHint(L.logFile)}`,
   );
 }
 
 // ---------------------------------------------------------------- start lock
+
+function readOrEmpty(file) {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** One starter per instance across processes: a lock file holding the owner's pid. */
 async function withStartLock(L, timeoutMs, log, fn) {
@@ -402,9 +438,19 @@ async function withStartLock(L, timeoutMs, log, fn) {
       break;
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
-      const owner = Number.parseInt((() => { try { return fs.readFileSync(L.lockFile, 'utf8'); } catch { return ''; } })(), 10);
-      if (!owner || !isAlive(owner)) {
-        fs.rmSync(L.lockFile, { force: true }); // stale lock from a dead process
+      const content = readOrEmpty(L.lockFile);
+      const owner = Number.parseInt(content, 10);
+      let stale = owner ? !isAlive(owner) : false;
+      if (!owner) {
+        // created but not yet written by its owner, or left empty by a crash
+        try {
+          stale = Date.now() - fs.statSync(L.lockFile).mtimeMs > 5000;
+        } catch {
+          continue; // gone: try again
+        }
+      }
+      if (stale) {
+        if (readOrEmpty(L.lockFile) === content) fs.rmSync(L.lockFile, { force: true });
         continue;
       }
       if (Date.now() > deadline) throw new Error(`another process (pid ${owner}) is still starting Kafka (${L.lockFile})`);
@@ -425,10 +471,12 @@ async function withStartLock(L, timeoutMs, log, fn) {
 /**
  * Makes sure a Kafka broker answers at `brokers`; starts the local one when it does not.
  *
- * detached=false (default): the broker is our child and must not outlive us. It is stopped
- *   by `stop()`, by a process 'exit' hook, and by a tiny `sh` watchdog if we die hard (SIGKILL).
- *   A SIGINT/SIGTERM to us kills Node without running 'exit' hooks: callers install handlers,
- *   e.g. scripts/infra/index.js stopOnSignals(stop) (the watchdog still catches it within ~1 s).
+ * The broker always runs in its own process group, so a terminal Ctrl-C reaches only us.
+ * detached=false (default): the broker must not outlive us. It is stopped by `stop()`, by a
+ *   process 'exit' hook, and by a tiny `sh` watchdog when we die without either (SIGKILL, or a
+ *   signal with no handler: Node then skips 'exit' hooks). Callers install signal handlers to
+ *   stop it cleanly and in order, e.g. scripts/infra/index.js stopOnSignals(stop); without them
+ *   the watchdog sends SIGTERM within ~1 s.
  * detached=true: the broker runs in its own session and outlives us (`npm run kafka start`);
  *   stop it with `npm run kafka stop` (pid file) or the returned stop().
  */
@@ -453,19 +501,19 @@ async function ensureKafka({
     if (await isReachable(brokers)) return noop;
     const running = readLivePid(L.pidFile);
     if (running) {
-      log(`broker pid ${running} (from ${path.relative(REPO, L.pidFile)}) is running but not answering yet; waiting`);
+      log(`broker pid ${running} (from ${rel(L.pidFile)}) is running but not answering yet; waiting`);
       await waitReady({ brokers, pid: running, L, timeoutMs });
       return noop;
     }
     removePidFile(L.pidFile); // stale or absent
 
     const t0 = Date.now();
-    fetchJars({ version: L.version, log });
+    await fetchJars({ version: L.version, log });
     writeConfig(L);
-    formatStorage(L, log);
+    await formatStorage(L, log);
     const pid = spawnBroker(L, detached);
     fs.writeFileSync(L.pidFile, String(pid));
-    log(`starting Kafka ${L.version} on ${brokers} (pid ${pid}${detached ? ', detached' : ''}), log ${path.relative(REPO, L.logFile)}`);
+    log(`starting Kafka ${L.version} on ${brokers} (pid ${pid}${detached ? ', detached' : ''}), log ${rel(L.logFile)}`);
 
     let stopping;
     const stop = () => {
@@ -512,18 +560,16 @@ function spawnBroker(L, detached) {
   fs.writeSync(out, `\n==== ${new Date().toISOString()} starting Kafka ${L.version} (by pid ${process.pid}${detached ? ', detached' : ''})\n`);
   let child;
   try {
-    child = spawn(javaBin(), brokerJvmArgs(L), { cwd: L.home, detached, stdio: ['ignore', out, out] });
+    // Always its own session/process group: a terminal Ctrl-C reaches only us, so callers can stop
+    // their apps first and the broker last. Without `detached` the hooks below tie it to us.
+    child = spawn(javaBin(), brokerJvmArgs(L), { cwd: L.home, detached: true, stdio: ['ignore', out, out] });
   } finally {
     fs.closeSync(out);
   }
   if (!child.pid) throw new Error(`could not run ${javaBin()} (is Java 17+ installed?)`);
   child.on('error', () => {});
-  if (detached) {
-    child.unref();
-  } else {
-    child.unref(); // the broker alone must not keep our event loop alive; stop() or the hooks end it
-    startWatchdog(child.pid, L.pidFile);
-  }
+  child.unref(); // the broker alone must not keep our event loop alive
+  if (!detached) startWatchdog(child.pid, L.pidFile);
   return child.pid;
 }
 
@@ -603,9 +649,9 @@ function parsePerfOutput(text) {
 }
 
 /** Runs org.apache.kafka.tools.ProducerPerformance from the cached jars with raw CLI args. */
-function spawnProducerPerf(args, { stdio = 'inherit' } = {}) {
+async function spawnProducerPerf(args, { stdio = 'inherit' } = {}) {
   const L = layout();
-  fetchJars({ version: L.version, log: () => {} });
+  await fetchJars({ version: L.version });
   if (!fs.existsSync(L.toolsLog4jProps)) writeConfig(L);
   return spawn(javaBin(), [...HEAP, log4jFlag(L, L.toolsLog4jProps), '-cp', `${L.libs}/*`, 'org.apache.kafka.tools.ProducerPerformance', ...args], { stdio });
 }
@@ -641,7 +687,7 @@ async function runProducerPerf({
     '--throughput', String(throughput),
     '--producer-props', ...Object.entries(props).map(([k, v]) => `${k}=${v}`),
   ];
-  const child = spawnProducerPerf(args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = await spawnProducerPerf(args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -674,8 +720,8 @@ async function main(argv) {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'fetch':
-      fetchJars();
-      defaultLog(`jars ready: ${path.relative(REPO, layout().libs)}`);
+      await fetchJars();
+      defaultLog(`jars ready: ${rel(layout().libs)}`);
       return 0;
     case 'ensure':
     case 'start': {
@@ -713,7 +759,7 @@ async function main(argv) {
       return 0;
     case 'status': {
       const s = await kafkaStatus();
-      for (const [k, v] of Object.entries(s)) console.log(`${k.padEnd(11)} ${v}`);
+      for (const [k, v] of Object.entries(s)) console.log(`${k.padEnd(11)} ${v ?? '-'}`);
       return s.reachable ? 0 : 3;
     }
     case 'perf-producer': {
@@ -721,7 +767,7 @@ async function main(argv) {
       const i = args.indexOf('--producer-props');
       if (i === -1) args.push('--producer-props', `bootstrap.servers=${defaultBrokers()}`);
       else if (!args.slice(i + 1).some((a) => a.startsWith('bootstrap.servers='))) args.splice(i + 1, 0, `bootstrap.servers=${defaultBrokers()}`);
-      const child = spawnProducerPerf(args);
+      const child = await spawnProducerPerf(args);
       return new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
     }
     default:

@@ -105,7 +105,7 @@ async function main() {
     const seen = new Map();
     let joined = 0;
     await step('consumer group: eachBatch, autoCommit off, manual commitOffsets, GROUP_JOIN seek', async () => {
-      consumer = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 1000 });
+      consumer = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 1000, maxWaitTimeInMs: 500 });
       await consumer.connect();
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         joined++;
@@ -173,7 +173,7 @@ async function main() {
 
     await step('second member joins -> rebalance, both get partitions', async () => {
       const joinsBefore = joined;
-      consumer2 = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 1000 });
+      consumer2 = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 1000, maxWaitTimeInMs: 500 });
       let joined2 = null;
       consumer2.on(consumer2.events.GROUP_JOIN, (e) => { joined2 = e.payload.memberAssignment; });
       await consumer2.connect();
@@ -219,7 +219,7 @@ async function main() {
       await tx.send({ topic, messages: [{ key: 'tx', value: 'aborted' }] });
       await tx.abort();
       await tp.disconnect();
-      const c = kafka.consumer({ groupId: `${groupId}-tx`, readUncommitted: false });
+      const c = kafka.consumer({ groupId: `${groupId}-tx`, readUncommitted: false, maxWaitTimeInMs: 500 });
       await c.connect();
       await c.subscribe({ topics: [topic], fromBeginning: true });
       const txValues = [];

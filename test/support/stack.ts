@@ -16,7 +16,7 @@ export async function startApi(module: Type<unknown>): Promise<{ app: INestAppli
 
 /** Starts a non-HTTP app (the projector) in-process. */
 export async function startContext(module: Type<unknown>): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'], abortOnError: false });
   await app.init();
   return app;
 }
@@ -48,8 +48,8 @@ export interface Reply<T = any> {
   headers: Headers;
 }
 
-/** A small JSON client for the APIs under test. */
-export function client(baseUrl: string, key: string | undefined = testConfig.adminKey) {
+/** A small JSON client for the APIs under test; `key` null sends no Authorization header. */
+export function client(baseUrl: string, key: string | null | undefined = testConfig.adminKey) {
   return async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
     const res = await fetch(baseUrl + path, {
       method,

@@ -15,6 +15,7 @@ const schema = z.object({
   DLQ_TOPIC: z.string().min(1).default('newsledger.events.dlq'),
   EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   PROJECTOR_GROUP_ID: z.string().min(1).default('newsledger-projector'),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/newsledger'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   INGEST_PORT: port.default(3000),
@@ -39,6 +40,8 @@ export interface NewsledgerConfig {
     readonly eventsPartitions: number;
     /** @defaultValue `'newsledger-projector'` */
     readonly projectorGroupId: string;
+    /** How long a silent consumer keeps its partitions before the group moves them. @defaultValue `30000` */
+    readonly sessionTimeoutMs: number;
   };
   readonly database: {
     /** @defaultValue `'postgres://postgres@127.0.0.1:5432/newsledger'` */
@@ -95,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       topics: { events: e.EVENTS_TOPIC, statusChanges: e.STATUS_CHANGES_TOPIC, dlq: e.DLQ_TOPIC },
       eventsPartitions: e.EVENTS_PARTITIONS,
       projectorGroupId: e.PROJECTOR_GROUP_ID,
+      sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     http: {

@@ -17,9 +17,13 @@ describe('eventJsonSchemas', () => {
   });
 
   it('restricts the subject to the kind of the type', () => {
-    expect(schemas['exchange.agreed']!.properties.subject.pattern).toMatch(/^\^\(exchange\)\//);
-    expect(schemas['negotiation.round.held']!.properties.subject.pattern).toMatch(/^\^\(negotiation\)\//);
-    expect(schemas['report.retracted']!.properties.subject.pattern).toMatch(/^\^\(negotiation\|exchange\)\//);
+    const accepts = (type: string, subject: string) => new RegExp(schemas[type]!.properties.subject.pattern).test(subject);
+    expect(accepts('exchange.agreed', 'exchange/ua-ru-1')).toBe(true);
+    expect(accepts('exchange.agreed', 'negotiation/ua-ru-1')).toBe(false);
+    expect(accepts('negotiation.round.held', 'negotiation/ua-ru-1')).toBe(true);
+    expect(accepts('negotiation.round.held', 'exchange/ua-ru-1')).toBe(false);
+    expect(accepts('report.retracted', 'exchange/ua-ru-1') && accepts('report.retracted', 'negotiation/ua-ru-1')).toBe(true);
+    expect(accepts('report.retracted', 'exchange/UA')).toBe(false);
   });
 
   it('describes the data of each type strictly', () => {

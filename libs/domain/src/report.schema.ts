@@ -68,6 +68,11 @@ function plural(n: number | bigint, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** A required field that is absent: a type check (or an enum's value check) on undefined. */
+function isMissing(issue: RawIssue): boolean {
+  return issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value');
+}
+
 /** Messages for size checks, shared by every field. */
 function sizeMessage(issue: RawIssue): string | undefined {
   if (issue.code === 'too_small') {
@@ -93,7 +98,7 @@ function sizeMessage(issue: RawIssue): string | undefined {
  * Returning undefined leaves zod's default.
  */
 export function reportErrorMap(issue: RawIssue): string | undefined {
-  if (issue.input === undefined && issue.code === 'invalid_type') return 'is required';
+  if (isMissing(issue)) return 'is required';
   const size = sizeMessage(issue);
   if (size) return size;
   if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -108,7 +113,7 @@ export function reportErrorMap(issue: RawIssue): string | undefined {
 function expecting(what: string) {
   return {
     error: (issue: RawIssue): string | undefined => {
-      if (issue.input === undefined && issue.code === 'invalid_type') return `is required: ${what}`;
+      if (isMissing(issue)) return `is required: ${what}`;
       const size = sizeMessage(issue);
       if (size) return size;
       if (issue.code === 'unrecognized_keys' || issue.code === 'invalid_key' || issue.code === 'custom') return undefined;

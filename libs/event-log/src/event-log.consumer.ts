@@ -47,6 +47,8 @@ export class EventLogConsumer {
       maxBytes: 32 * 1024 * 1024,
       sessionTimeout: opts.sessionTimeout ?? 30000,
       heartbeatInterval: 3000,
+      // kafkajs waits this long on an empty fetch; seek and disconnect wait for it too.
+      maxWaitTimeInMs: 500,
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
     });
   }

@@ -21,7 +21,8 @@ export async function startHttpApp(
       return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+  // Nest's own JSON parser is off: ours (below) gives the contract's error and refuses prototype keys.
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();

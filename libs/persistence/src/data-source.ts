@@ -30,6 +30,9 @@ export function dataSourceOptions(url: string, poolSize = 10) {
     synchronize: false,
     migrationsRun: false,
     extra: { max: poolSize },
+    // Nest's TypeORM module retries a failed start this often, 1 s apart, before giving up.
+    retryAttempts: 5,
+    retryDelay: 1000,
   };
 }
 

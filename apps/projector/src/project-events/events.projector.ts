@@ -36,7 +36,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     @InjectDataSource() private readonly db: DataSource,
   ) {
     this.group = config.kafka.projectorGroupId;
-    this.consumer = new EventLogConsumer(kafka, config.kafka.topics.events, this.group);
+    this.consumer = new EventLogConsumer(kafka, config.kafka.topics.events, this.group, { sessionTimeout: config.kafka.sessionTimeoutMs });
     this.dlq = new EventLogProducer(kafka, config.kafka.topics.dlq);
   }
 

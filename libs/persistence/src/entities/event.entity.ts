@@ -1,9 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** The event index: every accepted event with its log position, in log order per subject. */
+/**
+ * The event index: every accepted event with its log position, in log order per subject. The event
+ * id is the identity; a position alone is not unique (a re-sent id lands at a second offset).
+ */
 @Entity({ name: 'events' })
 @Index('events_subject_position', ['subject', 'partition', 'offset'])
-@Index('events_position', ['partition', 'offset'], { unique: true })
 export class EventEntity {
   @PrimaryColumn({ name: 'event_id', type: 'text' }) eventId!: string;
   @Column({ type: 'text' }) subject!: string;

@@ -22,7 +22,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         retracted_by text
       )`);
     await q.query(`CREATE INDEX events_subject_position ON events (subject, partition, "offset")`);
-    await q.query(`CREATE UNIQUE INDEX events_position ON events (partition, "offset")`);
+    
     await q.query(`
       CREATE TABLE views (
         subject text PRIMARY KEY,

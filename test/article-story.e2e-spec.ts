@@ -1,0 +1,141 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { client, eventually, freshId, startApi, startContext } from '@newsledger/testing';
+import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
+import { ProjectorModule } from '../apps/projector/src/projector.module';
+import { QueryApiModule } from '../apps/query-api/src/query-api.module';
+import { APRIL_SWAP, articleStory, articleStoryExpectations, BIG_SWAP, ISTANBUL, JANUARY_SWAP, JULY_2024_SWAP } from './fixtures/article.story';
+
+/**
+ * Gives every subject and report id of the story a suffix of this run, so the story can be told
+ * again and again into the same database and still start from nothing.
+ */
+function rebase<T>(value: T, names: Map<string, string>): T {
+  if (typeof value === 'string') return (names.get(value) ?? value) as T;
+  if (Array.isArray(value)) return value.map((v) => rebase(v, names)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [names.get(k) ?? k, rebase(v, names)])) as T;
+  }
+  return value;
+}
+
+describe('the article, told over HTTP (real Kafka and PostgreSQL)', () => {
+  const suffix = freshId('run').slice(4);
+  const names = new Map<string, string>();
+  for (const r of articleStory) {
+    names.set(r.subject, `${r.subject}-${suffix}`);
+    names.set(r.id!, `${r.id}-${suffix}`);
+  }
+  const story = rebase(articleStory, names);
+  const expected = rebase(articleStoryExpectations, names);
+  const subject = (s: string) => names.get(s)!;
+  const idOf = (s: string) => subject(s).split('/')[1];
+
+  let ingest: { app: INestApplication; url: string };
+  let query: { app: INestApplication; url: string };
+  let projector: INestApplicationContext;
+  let post: ReturnType<typeof client>;
+  let read: ReturnType<typeof client>;
+  let midway: { at: string; view: Record<string, unknown> };
+  const startedAt = new Date().toISOString();
+
+  async function projected(kind: 'exchanges' | 'negotiations', s: string, eventCount: number) {
+    return eventually(`${s} with ${eventCount} events`, async () => {
+      const r = await read('GET', `/v1/${kind}/${s.split('/')[1]}`);
+      return r.status === 200 && r.body.eventCount === eventCount ? r.body : undefined;
+    });
+  }
+
+  beforeAll(async () => {
+    [ingest, query, projector] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule), startContext(ProjectorModule)]);
+    post = client(ingest.url);
+    read = client(query.url);
+
+    let swapSoFar = 0;
+    for (const report of story) {
+      const r = await post('POST', '/v1/reports', report);
+      expect([r.status, r.body]).toEqual([202, expect.objectContaining({ eventId: report.id, duplicate: false })]);
+      if (report.subject === subject(BIG_SWAP) && ++swapSoFar === 2) {
+        // Capture what we knew halfway through the swap, once it is projected.
+        const view = await projected('exchanges', subject(BIG_SWAP), 2);
+        midway = { at: new Date().toISOString(), view };
+      }
+    }
+    for (const s of Object.keys(articleStoryExpectations.exchanges)) {
+      await projected('exchanges', subject(s), articleStoryExpectations.exchanges[s].eventCount!);
+    }
+    await projected('negotiations', subject(ISTANBUL), articleStoryExpectations.negotiations[ISTANBUL].eventCount!);
+  });
+  afterAll(async () => {
+    await Promise.all([ingest?.app.close(), query?.app.close(), projector?.close()]);
+  });
+
+  it.each(Object.keys(articleStoryExpectations.exchanges))('shows the exchange %s as the article tells it', async (s) => {
+    const r = await read('GET', `/v1/exchanges/${idOf(s)}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject(expected.exchanges[subject(s)]);
+  });
+
+  it('keeps Trump\'s claim apart from the confirmed status of the big swap', async () => {
+    const r = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}`);
+    expect(r.body.status).toBe('underway');
+    expect(r.body.reportedStatus).toBe('completed');
+    const trump = r.body.claims.find((c: { status: string }) => c.status === 'completed');
+    expect(trump).toMatchObject({ confirmation: 'claimed', source: { kind: 'social' } });
+  });
+
+  it('shows the Istanbul talks with their rounds, the Vatican mediation and the swap agreed there', async () => {
+    const r = await read('GET', `/v1/negotiations/${idOf(ISTANBUL)}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject(expected.negotiations[subject(ISTANBUL)]);
+    expect(r.body.exchanges).toEqual([subject(BIG_SWAP)]);
+  });
+
+  it('lists and filters views, most recent first', async () => {
+    const completed = await read('GET', `/v1/exchanges?status=completed&limit=500&updatedSince=2020-01-01T00:00:00Z`);
+    const mine = completed.body.items.map((v: { subject: string }) => v.subject).filter((x: string) => x.endsWith(suffix));
+    expect(mine.sort()).toEqual([subject(APRIL_SWAP), subject(JANUARY_SWAP), subject(JULY_2024_SWAP)].sort());
+    const underway = await read('GET', `/v1/exchanges?status=underway&party=ua&limit=500`);
+    expect(underway.body.items.map((v: { subject: string }) => v.subject)).toContain(subject(BIG_SWAP));
+
+    // Paging walks every view exactly once.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { subject: string }[]; nextCursor: string | null } } = await read(
+        'GET', `/v1/exchanges?limit=2&updatedSince=${encodeURIComponent(startedAt)}${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.body.items.map((v) => v.subject));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const s of [BIG_SWAP, APRIL_SWAP, JANUARY_SWAP, JULY_2024_SWAP]) expect(seen).toContain(subject(s));
+
+    const bad = await read('GET', '/v1/exchanges?limit=0');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: 'invalid_query', details: [{ path: 'limit' }] });
+  });
+
+  it('gives the history of a subject in log order, with who recorded what', async () => {
+    const r = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}/history`);
+    const sent = story.filter((x) => x.subject === subject(BIG_SWAP)).map((x) => x.id);
+    expect(r.body.events.map((e: { eventId: string }) => e.eventId)).toEqual(sent);
+    for (const e of r.body.events) {
+      expect(e).toMatchObject({ ingestor: 'admin', retracted: false, retractedBy: null });
+      expect(Date.parse(e.recordedAt)).not.toBeNaN();
+    }
+    const offsets = r.body.events.map((e: { position: { offset: string } }) => Number(e.position.offset));
+    expect([...offsets].sort((a, b) => a - b)).toEqual(offsets);
+  });
+
+  it('answers "what did we know then" with the view as it stood at that instant', async () => {
+    const r = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}?asOf=${encodeURIComponent(midway.at)}`);
+    expect(r.status).toBe(200);
+    const { asOf, ...view } = r.body;
+    expect(asOf).toBe(midway.at);
+    expect(view).toEqual(midway.view);
+    expect(view.eventCount).toBe(2);
+    const before = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}?asOf=2000-01-01T00:00:00Z`);
+    expect(before.status).toBe(404);
+    const bad = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}?asOf=yesterday`);
+    expect(bad.status).toBe(400);
+  });
+});
