@@ -34,21 +34,9 @@ export interface CreatedKey {
   key: string;
 }
 
-/**
- * API keys, stored as scrypt hashes. Each request reads the key's row (so a revocation takes
- * effect at once); only the slow hash check is remembered, per key and secret digest.
- */
-@Injectable()
-export class ApiKeyService {
-  private readonly verified = new Map<string, string>();
-  private readonly adminDigest: Buffer | undefined;
-
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @Inject(CONFIG) config: NewsledgerConfig,
-  ) {
-    this.adminDigest = config.adminKey ? createHash('sha256').update(config.adminKey).digest() : undefined;
-  }
+/** API keys in PostgreSQL, stored as scrypt hashes; usable without Nest (the CLI uses it). */
+export class ApiKeyStore {
+  constructor(protected readonly db: DataSource) {}
 
   async create(name: string, scopes: Scope[]): Promise<CreatedKey> {
     const id = randomBytes(8).toString('hex');
@@ -71,6 +59,21 @@ export class ApiKeyService {
     return rows.map((r) => ({
       id: r.id, name: r.name, scopes: r.scopes, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
     }));
+  }
+}
+
+/**
+ * Resolves bearer keys. Each request reads the key's row (so a revocation takes effect at once);
+ * only the slow hash check is remembered, per key and secret digest.
+ */
+@Injectable()
+export class ApiKeyService extends ApiKeyStore {
+  private readonly verified = new Map<string, string>();
+  private readonly adminDigest: Buffer | undefined;
+
+  constructor(@InjectDataSource() db: DataSource, @Inject(CONFIG) config: NewsledgerConfig) {
+    super(db);
+    this.adminDigest = config.adminKey ? createHash('sha256').update(config.adminKey).digest() : undefined;
   }
 
   /** Resolves a bearer key to its principal, or throws {@link AuthError}. */

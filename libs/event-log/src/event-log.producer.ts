@@ -51,6 +51,9 @@ export class EventLogProducer {
       idempotent: opts.idempotent ?? true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded on purpose (kafkajs warns about it): an append that cannot be acknowledged within a
+      // few seconds fails, its claim is released and the client gets a 503 to retry, rather than hang.
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
     });
   }

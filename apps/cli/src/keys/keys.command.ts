@@ -1,0 +1,52 @@
+import { ApiKeyStore, SCOPES, Scope } from '@newsledger/auth';
+import { loadConfig } from '@newsledger/config';
+import { openDataSource } from '@newsledger/persistence';
+import { Command, InvalidArgumentError } from 'commander';
+
+function scopesArg(value: string): Scope[] {
+  const scopes = value.split(',').map((s) => s.trim());
+  for (const s of scopes) {
+    if (!(SCOPES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown scope "${s}"; use ${SCOPES.join(', ')}`);
+  }
+  return scopes as Scope[];
+}
+
+async function withStore<T>(fn: (store: ApiKeyStore) => Promise<T>): Promise<T> {
+  const ds = await openDataSource(loadConfig().database.url, 1);
+  try {
+    return await fn(new ApiKeyStore(ds));
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** `newsledger keys create|list|revoke`: API keys, straight in the database. */
+export function registerKeysCommand(program: Command): void {
+  const keys = program.command('keys').description('create, list and revoke API keys');
+  keys
+    .command('create')
+    .description('create a key; it is printed once and only its hash is kept')
+    .requiredOption('-n, --name <name>', 'who uses it: becomes the ingestor of the reports it writes, e.g. reuters-desk')
+    .requiredOption('-s, --scopes <scopes>', `comma-separated: ${SCOPES.join(', ')}`, scopesArg)
+    .option('--json', 'print JSON')
+    .action(async (o: { name: string; scopes: Scope[]; json?: boolean }) => {
+      const created = await withStore((s) => s.create(o.name, o.scopes));
+      process.stdout.write(o.json ? `${JSON.stringify(created)}\n` : `${created.key}\n(id ${created.id}, scopes ${created.scopes.join(',')}; shown once)\n`);
+    });
+  keys
+    .command('list')
+    .description('list keys (never their secrets)')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const all = await withStore((s) => s.list());
+      if (o.json) return void process.stdout.write(`${JSON.stringify(all)}\n`);
+      for (const k of all) process.stdout.write(`${k.id}  ${k.name.padEnd(24)} ${k.scopes.join(',').padEnd(24)} ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\n`);
+    });
+  keys
+    .command('revoke <id>')
+    .description('revoke a key; it is refused from the next request on')
+    .action(async (id: string) => {
+      if (!(await withStore((s) => s.revoke(id)))) throw Object.assign(new Error(`no active key "${id}"`), { exitCode: 2 });
+      process.stdout.write(`revoked ${id}\n`);
+    });
+}
