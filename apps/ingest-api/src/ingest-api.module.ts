@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@newsledger/auth';
 import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
-import { HealthModule, LoggingModule } from '@newsledger/http';
+import { HealthModule, LoggingModule, RateLimitModule } from '@newsledger/http';
 import { PersistenceModule } from '@newsledger/persistence';
 import { EventsProducer } from './event-log/events-producer.provider';
 import { ReportClaimsRepository } from './event-log/report-claims.repository';
@@ -16,7 +16,7 @@ import { RecordReportHandler } from './record-report/record-report.handler';
 
 /** The command side: reports in over HTTP, onto the event log. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, CqrsModule.forRoot(), AuthModule, HealthModule],
+  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, CqrsModule.forRoot(), AuthModule, RateLimitModule, HealthModule],
   controllers: [RecordReportController, RecordBatchController],
   providers: [
     EventsProducer,

@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@newsledger/auth';
 import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
-import { HealthModule, LoggingModule } from '@newsledger/http';
+import { HealthModule, LoggingModule, RateLimitModule } from '@newsledger/http';
 import { PersistenceModule } from '@newsledger/persistence';
 import { GetHistoryHandler } from './get-history/get-history.handler';
 import { GetViewHandler } from './get-view/get-view.handler';
@@ -15,7 +15,7 @@ import { SubjectsController } from './subjects.controller';
 
 /** The read side: views, history and as-of replays straight from PostgreSQL. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, CqrsModule.forRoot(), AuthModule, HealthModule],
+  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, CqrsModule.forRoot(), AuthModule, RateLimitModule, HealthModule],
   controllers: [SubjectsController, ManageKeysController],
   providers: [ListViewsHandler, GetViewHandler, GetHistoryHandler, { provide: APP_FILTER, useClass: QueryApiExceptionFilter }],
 })

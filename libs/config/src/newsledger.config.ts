@@ -26,6 +26,8 @@ const schema = z.object({
   LOG_PRETTY: z.enum(['true', 'false']).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   MAX_BATCH_BODY_BYTES: z.coerce.number().int().min(1024).default(16_777_216),
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(20_000),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(1000),
 });
 
 /** The whole process configuration, validated once at start-up and frozen. */
@@ -60,6 +62,8 @@ export interface NewsledgerConfig {
     readonly maxBodyBytes: number;
     /** Largest batch body. @defaultValue 16 MiB */
     readonly maxBatchBodyBytes: number;
+    /** Requests one key (or one address without a key) may make per window. @defaultValue 20000 per 1000 ms */
+    readonly rateLimit: { readonly requests: number; readonly windowMs: number };
   };
   /** A key with every scope, so scripts and tests can start from nothing. */
   readonly adminKey: string | undefined;
@@ -107,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queryPort: e.QUERY_PORT,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxBatchBodyBytes: e.MAX_BATCH_BODY_BYTES,
+      rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowMs: e.RATE_LIMIT_WINDOW_MS },
     },
     adminKey: e.NEWSLEDGER_ADMIN_KEY,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY === undefined ? process.stdout.isTTY === true : e.LOG_PRETTY === 'true' },

@@ -46,8 +46,11 @@ export function describeCommonError(e: unknown, logUnexpected: (errorId: string,
   }
   if (e instanceof HttpException) {
     const status = e.getStatus();
-    const code = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 413 ? 'payload_too_large' : 'http_error';
-    const message = status === 404 ? `${e.message}; see /v1 routes in the README` : e.message;
+    const code = ({ 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 429: 'rate_limited' } as Record<number, string>)[status] ?? 'http_error';
+    const message =
+      status === 404 ? `${e.message}; see /v1 routes in the README`
+        : status === 429 ? 'too many requests for this key; wait for the number of seconds in Retry-After'
+          : e.message;
     return { status, body: { error: code, message } };
   }
   const errorId = randomUUID();

@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -25,6 +26,7 @@ export async function startHttpApp(
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  await app.register(helmet);
   const fastify = app.getHttpAdapter().getInstance();
   // Our own JSON parser, so a bad body gets the contract's invalid_json error, and "__proto__" or
   // "constructor.prototype" keys are refused instead of reaching a handler.

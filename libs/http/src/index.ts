@@ -2,3 +2,4 @@ export * from './error-body';
 export * from './http-app.bootstrap';
 export * from './logging.module';
 export * from './health.module';
+export * from './rate-limit.module';

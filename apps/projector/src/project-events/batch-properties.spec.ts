@@ -1,0 +1,113 @@
+import { RecordedEvent, SubjectState, toView } from '@newsledger/domain';
+import * as fc from 'fast-check';
+import { DecodedMessage, projectBatch } from './batch.projection';
+
+const SUBJECTS = ['exchange/prop-a', 'exchange/prop-b', 'negotiation/prop-talks'];
+const EXCHANGE_TYPES = ['exchange.proposed', 'exchange.agreed', 'exchange.underway', 'exchange.phase.completed', 'exchange.completed', 'exchange.suspended', 'exchange.cancelled'];
+const NEGOTIATION_TYPES = ['negotiation.round.announced', 'negotiation.round.held', 'negotiation.status.reported', 'negotiation.ceasefire.reported'];
+const CONFIRMATIONS = ['confirmed', 'reported', 'claimed', 'unconfirmed', 'denied'];
+
+type Step = { subject: number; type: number; confirmation: number; retract: boolean; n: number };
+
+function dataFor(type: string, n: number): object {
+  switch (type) {
+    case 'exchange.proposed':
+    case 'exchange.agreed':
+      return { parties: ['UA', 'RU'], releasedBy: { UA: n, RU: n } };
+    case 'exchange.phase.completed':
+      return { phase: 1 + (n % 3), releasedBy: { UA: n, RU: n } };
+    case 'negotiation.round.announced':
+    case 'negotiation.round.held':
+      return { round: 1 + (n % 3) };
+    case 'negotiation.status.reported':
+      return { status: ['stalled', 'resumed', 'collapsed', 'concluded'][n % 4] };
+    case 'negotiation.ceasefire.reported':
+      return { status: ['proposed', 'agreed', 'in_force', 'violated'][n % 4] };
+    default:
+      return {};
+  }
+}
+
+/** A log of events over three subjects, with retractions of earlier events of the same subject. */
+function logOf(steps: Step[]): RecordedEvent[] {
+  const earlier: string[][] = SUBJECTS.map(() => []);
+  return steps.map((s, i) => {
+    const subject = SUBJECTS[s.subject];
+    const types = subject.startsWith('exchange') ? EXCHANGE_TYPES : NEGOTIATION_TYPES;
+    const id = `p${i}`;
+    const prior = earlier[s.subject];
+    const base = { id, subject, source: { name: 'wire', kind: 'agency' }, confirmation: CONFIRMATIONS[s.confirmation],
+      recordedAt: new Date(Date.UTC(2025, 4, 23, 8, 0, i)).toISOString(), ingestor: 'desk', position: { partition: 0, offset: String(i) } };
+    if (s.retract && prior.length > 0) {
+      return { ...base, type: 'report.retracted', data: { eventId: prior[s.n % prior.length], reason: 'wrong' } } as RecordedEvent;
+    }
+    prior.push(id);
+    const type = types[s.type % types.length];
+    return { ...base, type, data: dataFor(type, s.n) } as RecordedEvent;
+  });
+}
+
+const steps = fc.array(
+  fc.record({ subject: fc.nat(2), type: fc.nat(10), confirmation: fc.nat(4), retract: fc.boolean(), n: fc.nat(50) }),
+  { minLength: 1, maxLength: 60 },
+);
+const ok = (event: RecordedEvent): DecodedMessage<string> => ({ message: event.id, ok: true, event });
+
+/** Applies batches one after another, as the projector does across transactions. */
+function applyInBatches(batches: RecordedEvent[][]): Map<string, SubjectState> {
+  let stored = new Map<string, SubjectState>();
+  const indexed = new Map<string, { subject: string; type: string }>();
+  for (const batch of batches) {
+    const out = projectBatch(batch.map(ok), indexed, stored);
+    stored = new Map([...stored, ...out.views.map((v) => [v.subject, v.state as SubjectState] as const)]);
+    for (const e of out.events) indexed.set(e.eventId, { subject: e.subject, type: e.type });
+  }
+  return stored;
+}
+
+function views(states: Map<string, SubjectState>) {
+  return Object.fromEntries([...states].sort(([a], [b]) => a.localeCompare(b)).map(([s, st]) => [s, toView(st)]));
+}
+
+describe('projectBatch properties', () => {
+  it('gives the same views whatever the batch boundaries', () => {
+    fc.assert(
+      fc.property(steps, fc.array(fc.nat(), { maxLength: 10 }), (st, cuts) => {
+        const log = logOf(st);
+        const at = [...new Set(cuts.map((c) => c % (log.length + 1)))].sort((a, b) => a - b);
+        const batches = [0, ...at].map((from, i) => log.slice(from, [...at, log.length][i])).filter((b) => b.length > 0);
+        expect(views(applyInBatches(batches))).toEqual(views(applyInBatches([log])));
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
+  it('is unchanged by redelivery of any prefix of the log', () => {
+    fc.assert(
+      fc.property(steps, fc.nat(), fc.nat(), (st, a, b) => {
+        const log = logOf(st);
+        const upTo = a % (log.length + 1);
+        const again = log.slice(0, b % (upTo + 1));
+        expect(views(applyInBatches([log.slice(0, upTo), again, log.slice(upTo)]))).toEqual(views(applyInBatches([log])));
+      }),
+      { numRuns: 200, seed: 11 },
+    );
+  });
+
+  it('gives the same views for any interleaving of subjects that keeps each subject\'s order', () => {
+    fc.assert(
+      fc.property(steps, fc.array(fc.nat(2), { maxLength: 200 }), (st, picks) => {
+        const log = logOf(st);
+        const queues = SUBJECTS.map((s) => log.filter((e) => e.subject === s));
+        const merged: RecordedEvent[] = [];
+        for (const p of picks) {
+          const q = queues[p];
+          if (q.length > 0) merged.push(q.shift()!);
+        }
+        for (const q of queues) merged.push(...q);
+        expect(views(applyInBatches([merged]))).toEqual(views(applyInBatches([log])));
+      }),
+      { numRuns: 200, seed: 13 },
+    );
+  });
+});

@@ -1,0 +1,165 @@
+import { INestApplication, INestApplicationContext, RequestMethod } from '@nestjs/common';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { SCOPES, Scope } from '@newsledger/auth';
+import { validateReport } from '@newsledger/domain';
+import { createKafka } from '@newsledger/event-log';
+import { client, freshId, startApi, startContext, testConfig } from '@newsledger/testing';
+import * as fc from 'fast-check';
+import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
+import { ProjectorModule } from '../apps/projector/src/projector.module';
+import { QueryApiModule } from '../apps/query-api/src/query-api.module';
+
+interface Route { method: string; path: string; scope: Scope | undefined; isPublic: boolean }
+
+/** Every route an app serves, with the scope it declares, read from the controllers' metadata. */
+function routesOf(app: INestApplication): Route[] {
+  const scanner = new MetadataScanner();
+  const reflector = new Reflector();
+  const routes: Route[] = [];
+  const controllers = [...app.get(ModulesContainer).values()].flatMap((m) => [...m.controllers.values()]);
+  for (const wrapper of controllers) {
+    const instance = wrapper.instance as object | undefined;
+    if (!instance || !wrapper.metatype) continue;
+    const prefix = String(Reflect.getMetadata(PATH_METADATA, wrapper.metatype) ?? '');
+    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      const handler = (instance as Record<string, unknown>)[name] as object;
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      if (path === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+      const targets = [handler as () => void, wrapper.metatype as () => void];
+      routes.push({
+        method,
+        path: `/${[prefix, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`,
+        scope: reflector.getAllAndOverride<Scope>('newsledger:scope', targets),
+        isPublic: reflector.getAllAndOverride<boolean>('newsledger:public', targets) === true,
+      });
+    }
+  }
+  return routes;
+}
+
+describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreSQL)', () => {
+  let ingest: { app: INestApplication; url: string };
+  let query: { app: INestApplication; url: string };
+  let projector: INestApplicationContext;
+  const keys = new Map<string, string>();
+
+  beforeAll(async () => {
+    [ingest, query, projector] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule), startContext(ProjectorModule)]);
+    const admin = client(query.url);
+    for (const scope of SCOPES.filter((s) => s !== 'admin')) {
+      const r = await admin('POST', '/v1/admin/keys', { name: `only-${scope}`, scopes: [scope] });
+      keys.set(scope, r.body.key);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([ingest?.app.close(), query?.app.close(), projector?.close()]);
+  });
+
+  it('declares a scope on every route; only /health is public', () => {
+    for (const api of [ingest, query]) {
+      const routes = routesOf(api.app);
+      expect(routes.length).toBeGreaterThan(1);
+      for (const r of routes) {
+        if (r.isPublic) expect(r.path).toBe('/health');
+        else expect({ route: `${r.method} ${r.path}`, scope: r.scope }).toEqual({ route: `${r.method} ${r.path}`, scope: expect.stringMatching(/^(ingest|read|audit|admin)$/) });
+      }
+    }
+  });
+
+  it('answers 401 without a key and 403 with every key lacking the scope, on every route', async () => {
+    for (const api of [ingest, query]) {
+      for (const r of routesOf(api.app).filter((x) => !x.isPublic)) {
+        const path = r.path.replace(/:[A-Za-z]+/g, 'some-id-1');
+        const body = ['POST', 'PUT', 'PATCH'].includes(r.method) ? {} : undefined;
+        const anonymous = await client(api.url, null)(r.method, path, body);
+        expect({ route: `${r.method} ${r.path}`, status: anonymous.status, error: anonymous.body?.error }).toEqual({ route: `${r.method} ${r.path}`, status: 401, error: 'missing_key' });
+        for (const [scope, key] of keys) {
+          if (scope === r.scope) continue;
+          const other = await client(api.url, key)(r.method, path, body);
+          expect({ route: `${r.method} ${r.path}`, with: scope, status: other.status }).toEqual({ route: `${r.method} ${r.path}`, with: scope, status: 403 });
+        }
+      }
+    }
+  });
+
+  it('refuses a revoked key at once', async () => {
+    const admin = client(query.url);
+    const created = await admin('POST', '/v1/admin/keys', { name: freshId('revoked'), scopes: ['read'] });
+    const asIt = client(query.url, created.body.key);
+    expect((await asIt('GET', '/v1/exchanges?limit=1')).status).toBe(200);
+    expect((await admin('DELETE', `/v1/admin/keys/${created.body.id}`)).status).toBe(200);
+    const after = await asIt('GET', '/v1/exchanges?limit=1');
+    expect([after.status, after.body.error]).toEqual([401, 'invalid_key']);
+  });
+
+  it('sends security headers and refuses prototype-polluting JSON', async () => {
+    const r = await client(ingest.url)('POST', '/v1/reports', '{"__proto__": {"admin": true}, "type": "exchange.underway"}', { 'content-type': 'application/json' });
+    expect([r.status, r.body.error]).toEqual([400, 'invalid_json']);
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('strict-transport-security')).toBeTruthy();
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('limits requests per key with 429 and Retry-After, leaving other keys alone', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { RATE_LIMIT_REQUESTS: '5', RATE_LIMIT_WINDOW_MS: '60000' });
+    const limited = await startApi(QueryApiModule).finally(() => {
+      process.env = saved;
+    });
+    try {
+      const asReader = client(limited.url, keys.get('read'));
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 7; i++) {
+        last = await asReader('GET', '/v1/exchanges?limit=1');
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      expect(last!.body.error).toBe('rate_limited');
+      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await client(limited.url, keys.get('audit'))('GET', '/v1/exchanges?limit=1')).status).toBe(403);
+      expect((await client(limited.url, null)('GET', '/health')).status).toBe(200);
+    } finally {
+      await limited.app.close();
+    }
+  });
+
+  it('never answers 5xx to random or mutated reports, and appends nothing for invalid ones', async () => {
+    const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'fuzz-spec' });
+    const admin = kafka.admin();
+    await admin.connect();
+    const logEnd = async () => (await admin.fetchTopicOffsets(testConfig.kafka.topics.events)).reduce((n, p) => n + Number(p.offset), 0);
+    const post = client(ingest.url, keys.get('ingest'));
+    const subject = `exchange/${freshId('fuzz')}`;
+    const valid = {
+      type: 'exchange.agreed', subject, source: { name: 'wire', kind: 'agency' }, confirmation: 'confirmed',
+      data: { parties: ['UA', 'RU'], releasedBy: { UA: 10, RU: 10 } },
+    };
+    const mutated = fc.tuple(fc.constantFrom(...Object.keys(valid), 'data.parties', 'data.releasedBy', 'note', 'occurredAt', 'id'), fc.jsonValue()).map(([path, value]) => {
+      const copy = JSON.parse(JSON.stringify(valid)) as Record<string, any>;
+      const [head, tail] = path.split('.');
+      if (tail) copy[head][tail] = value;
+      else copy[head] = value;
+      return copy;
+    });
+    let tried = 0;
+    let appended = 0;
+    const before = await logEnd();
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.jsonValue(), mutated, fc.string()), async (body) => {
+        tried += 1;
+        const r = await post('POST', '/v1/reports', typeof body === 'string' ? body : JSON.stringify(body), { 'content-type': 'application/json' });
+        expect(r.status).toBeLessThan(500);
+        expect(typeof r.body.error === 'string' || r.status < 300).toBe(true);
+        if (r.status === 202) appended += 1;
+        if (typeof body !== 'string' && !validateReport(body).ok) expect(r.status).toBe(400);
+      }),
+      { numRuns: 300, seed: 20250523 },
+    );
+    expect(await logEnd()).toBe(before + appended);
+    await admin.disconnect();
+    expect(tried).toBe(300);
+  });
+});
