@@ -14,11 +14,27 @@ function run(cmd, args, env) {
   return r.status ?? 1;
 }
 
+async function dropDatabase(url) {
+  const { Client } = require('pg');
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  target.pathname = '/postgres';
+  const client = new Client({ connectionString: target.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
   const runId = `t${Date.now().toString(36)}`;
   const env = {
     ...process.env,
-    DATABASE_URL: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/newsledger_test',
+    // A database of its own per run: its schema is exactly this checkout's migrations, whatever
+    // other checkouts on the same server have migrated. Dropped at the end of the run.
+    DATABASE_URL: process.env.TEST_DATABASE_URL || `postgres://postgres@127.0.0.1:5432/newsledger_test_${runId}`,
     EVENTS_TOPIC: `${runId}.events`,
     STATUS_CHANGES_TOPIC: `${runId}.status-changes`,
     DLQ_TOPIC: `${runId}.events.dlq`,
@@ -26,6 +42,14 @@ async function main() {
     NEWSLEDGER_ADMIN_KEY: process.env.NEWSLEDGER_ADMIN_KEY || `test-admin-${runId}-0123456789`,
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
     LOG_PRETTY: 'false',
+    // Webhook tests deliver to receivers on loopback, and wait for retries in seconds, not hours.
+    // Every query API of the run delivers (no leader), so these hold for the whole run.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    WEBHOOK_RETRY_BASE_MS: '100',
+    WEBHOOK_RETRY_MAX_MS: '1000',
+    WEBHOOK_RETRY_PERIOD_MS: '10000',
+    WEBHOOK_TIMEOUT_MS: '2000',
+    WEBHOOK_POLL_MS: '200',
   };
   if (!/test/.test(new URL(env.DATABASE_URL).pathname)) throw new Error('the test database name must contain "test"');
   const infra = await ensureInfra({ databases: [env.DATABASE_URL], log: say });
@@ -43,6 +67,7 @@ async function main() {
       status = run('npx', ['jest', '--ci', ...process.argv.slice(2)], env);
     }
   } finally {
+    if (!process.env.TEST_DATABASE_URL) await dropDatabase(env.DATABASE_URL).catch((e) => say(`could not drop the run's database: ${e.message}`));
     await infra.stop();
   }
   process.exit(status);
