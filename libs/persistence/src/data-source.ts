@@ -64,15 +64,16 @@ const MIGRATION_LOCK = 7_340_112;
  * @returns the names of the migrations applied
  */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+  // The lock is held on a connection of its own, outside the pool: with a pool of one, holding it
+  // on a pooled connection would leave none for the migrations themselves.
+  const lock = new Client({ connectionString: (dataSource.options as { url: string }).url });
+  await lock.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await dataSource.runMigrations({ transaction: 'all' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await runner.release();
+    await lock.end();
   }
 }
 
