@@ -1,5 +1,10 @@
 import { Command } from 'commander';
+import { registerExportCommand } from './export/export.command';
 import { registerKeysCommand } from './keys/keys.command';
+import { registerRebuildCommand } from './rebuild/rebuild.command';
+import { registerReplayCommand } from './replay/replay.command';
+import { registerTailCommand } from './tail/tail.command';
+import { registerVerifyCommand } from './verify/verify.command';
 
 /**
  * Every CLI command, one folder per use case; each folder exports a `register…Command(program)`.
@@ -7,4 +12,9 @@ import { registerKeysCommand } from './keys/keys.command';
  */
 export function registerCommands(program: Command): void {
   registerKeysCommand(program);
+  registerTailCommand(program);
+  registerExportCommand(program);
+  registerRebuildCommand(program);
+  registerVerifyCommand(program);
+  registerReplayCommand(program);
 }

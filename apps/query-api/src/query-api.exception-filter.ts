@@ -1,7 +1,15 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { AuditError, AuditErrorCode } from '@newsledger/audit';
 import { describeCommonError, ErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { QueryError } from './query-api.error';
+
+const AUDIT_STATUS: Record<AuditErrorCode, number> = {
+  invalid_audit_request: 400,
+  rebuild_not_found: 404,
+  rebuild_running: 409,
+  rebuild_differs: 409,
+};
 
 /** Maps every failure of the query API to the contract's JSON error, once. */
 @Catch()
@@ -16,6 +24,11 @@ export class QueryApiExceptionFilter implements ExceptionFilter {
   private describe(e: unknown): ErrorResponse {
     if (e instanceof QueryError) {
       return { status: e.code === 'not_found' ? 404 : 400, body: { error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
+    }
+    if (e instanceof AuditError) {
+      const code: AuditErrorCode = e.code;
+      const details = e.is('invalid_audit_request') ? e.details.issues : [e.details];
+      return { status: AUDIT_STATUS[code], body: { error: code, message: e.message, details } };
     }
     return describeCommonError(e, (errorId, err) => this.logger.error({ errorId, err }, 'unexpected error'));
   }

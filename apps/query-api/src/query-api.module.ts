@@ -6,6 +6,8 @@ import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
 import { HealthModule, LoggingModule, RateLimitModule } from '@newsledger/http';
 import { PersistenceModule } from '@newsledger/persistence';
+import { AuditModule } from './audit.module';
+import { FeedsModule } from './feeds.module';
 import { GetHistoryHandler } from './get-history/get-history.handler';
 import { GetViewHandler } from './get-view/get-view.handler';
 import { ListViewsHandler } from './list-views/list-views.handler';
@@ -15,7 +17,7 @@ import { SubjectsController } from './subjects.controller';
 
 /** The read side: views, history and as-of replays straight from PostgreSQL. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, CqrsModule.forRoot(), AuthModule, RateLimitModule, HealthModule],
+  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, CqrsModule.forRoot(), AuthModule, RateLimitModule, HealthModule, FeedsModule, AuditModule],
   controllers: [SubjectsController, ManageKeysController],
   providers: [ListViewsHandler, GetViewHandler, GetHistoryHandler, { provide: APP_FILTER, useClass: QueryApiExceptionFilter }],
 })

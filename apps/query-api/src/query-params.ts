@@ -1,4 +1,4 @@
-import { parseSubject, SubjectKind } from '@newsledger/domain';
+import { isReportedTime, parseSubject, SubjectKind } from '@newsledger/domain';
 import { QueryError } from './query-api.error';
 
 /** The URL segment of each subject kind. */
@@ -27,4 +27,15 @@ export function instantParam(name: string, value: string | undefined): string | 
     ]);
   }
   return new Date(t).toISOString();
+}
+
+/** Parses an optional `validAt`: a date at its own precision ("2025", "2025-05", "2025-05-23") or an instant. */
+export function validAtParam(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isReportedTime(value)) {
+    throw new QueryError('invalid_query', 'validAt must be "YYYY", "YYYY-MM", "YYYY-MM-DD" or an ISO-8601 instant with offset', [
+      { path: 'validAt', message: `got "${value}"` },
+    ]);
+  }
+  return value;
 }

@@ -18,6 +18,11 @@ const schema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/newsledger'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier such as "public"').default('public'),
+  SNAPSHOT_EVERY: z.coerce.number().int().min(1).default(500),
+  REBUILD_SWITCH_LAG: z.coerce.number().int().min(0).default(1000),
+  REBUILD_SWITCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  REBUILD_LOCK_TIMEOUT_MS: z.coerce.number().int().min(10).default(2000),
   INGEST_PORT: port.default(3000),
   QUERY_PORT: port.default(3001),
   HOST: z.string().default('127.0.0.1'),
@@ -28,6 +33,21 @@ const schema = z.object({
   MAX_BATCH_BODY_BYTES: z.coerce.number().int().min(1024).default(16_777_216),
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(20_000),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).default(1000),
+  FEED_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  FEED_MAX_BUFFERED_BYTES: z.coerce.number().int().min(65_536).default(4_194_304),
+  FEED_SWEEP_MS: z.coerce.number().int().min(100).default(2000),
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  RELAY_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  RELAY_FAULT_EXIT_AFTER_SENDS: z.coerce.number().int().min(1).optional(),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(10).default(600_000),
+  WEBHOOK_RETRY_PERIOD_MS: z.coerce.number().int().min(1000).default(86_400_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  NEWSLEDGER_QUERY_URL: z.string().url().optional(),
+  NEWSLEDGER_KEY: z.string().min(1).optional(),
 });
 
 /** The whole process configuration, validated once at start-up and frozen. */
@@ -50,6 +70,12 @@ export interface NewsledgerConfig {
     readonly url: string;
     /** @defaultValue `10` */
     readonly poolSize: number;
+    /**
+     * The PostgreSQL schema holding every table (the connection's search_path), so several stacks
+     * can share one database without seeing each other — a rebuild swaps only this schema's tables.
+     * @defaultValue `'public'`
+     */
+    readonly schema: string;
   };
   readonly http: {
     /** @defaultValue `'127.0.0.1'` */
@@ -64,6 +90,60 @@ export interface NewsledgerConfig {
     readonly maxBatchBodyBytes: number;
     /** Requests one key (or one address without a key) may make per window. @defaultValue 20000 per 1000 ms */
     readonly rateLimit: { readonly requests: number; readonly windowMs: number };
+  };
+  /** The status-change feed as the query API serves it over Server-Sent Events. */
+  readonly feed: {
+    /** Interval of the comment lines that keep idle streams open through proxies. @defaultValue `15000` */
+    readonly heartbeatMs: number;
+    /** Unsent bytes a slow client may hold before it is cut off (it resumes with Last-Event-ID). @defaultValue 4 MiB */
+    readonly maxBufferedBytes: number;
+    /** A relayed change the Kafka consumer has not delivered within this long is read from PostgreSQL instead. @defaultValue `2000` */
+    readonly sweepMs: number;
+  };
+  /** The projector's outbox relay to the status-changes topic. */
+  readonly relay: {
+    /** Changes per Kafka request. @defaultValue `500` */
+    readonly batchSize: number;
+    /** Fallback poll when no notification arrives, and the retry interval for the relay lock. @defaultValue `1000` */
+    readonly pollMs: number;
+    /** Fault injection for tests: the process kills itself after this many sends, before marking them. @defaultValue unset */
+    readonly faultExitAfterSends: number | undefined;
+  };
+  readonly webhooks: {
+    /** Allow loopback and private-range target URLs (tests, single-host setups). @defaultValue `false` */
+    readonly allowPrivateTargets: boolean;
+    /** First retry delay; doubles on each failure, with jitter. @defaultValue `1000` */
+    readonly retryBaseMs: number;
+    /** Longest delay between two attempts. @defaultValue `600000` (10 min) */
+    readonly retryMaxMs: number;
+    /** How long one delivery is retried before the subscription is disabled. @defaultValue `86400000` (24 h) */
+    readonly retryPeriodMs: number;
+    /** Per-attempt timeout. @defaultValue `10000` */
+    readonly timeoutMs: number;
+    /** Fallback poll for new changes and due retries. @defaultValue `1000` */
+    readonly pollMs: number;
+    /** Deliveries in flight per query-API process (different subjects only). @defaultValue `16` */
+    readonly concurrency: number;
+  };
+  /** Time travel, rebuild and verify. */
+  readonly audit: {
+    /** The projector stores a snapshot of a subject's state each time its event count passes a multiple of this. @defaultValue `500` */
+    readonly snapshotEvery: number;
+    readonly rebuild: {
+      /** The switch to the new generation is attempted once it is at most this many events behind the live views. @defaultValue `1000` */
+      readonly switchLag: number;
+      /** Longest the live projector is held for one switch attempt; on timeout the rebuild catches up and tries again. @defaultValue `10000` */
+      readonly switchTimeoutMs: number;
+      /** Longest the table swap waits for running reads (reads wait behind it meanwhile); then the attempt is retried. @defaultValue `2000` */
+      readonly lockTimeoutMs: number;
+    };
+  };
+  /** How the CLI reaches the query API. */
+  readonly client: {
+    /** `NEWSLEDGER_QUERY_URL`. @defaultValue `http://<HOST>:<QUERY_PORT>` */
+    readonly queryUrl: string;
+    /** `NEWSLEDGER_KEY`, else `NEWSLEDGER_ADMIN_KEY`. */
+    readonly key: string | undefined;
   };
   /** A key with every scope, so scripts and tests can start from nothing. */
   readonly adminKey: string | undefined;
@@ -104,7 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       projectorGroupId: e.PROJECTOR_GROUP_ID,
       sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     },
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, schema: e.DATABASE_SCHEMA },
     http: {
       host: e.HOST,
       ingestPort: e.INGEST_PORT,
@@ -112,6 +192,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxBatchBodyBytes: e.MAX_BATCH_BODY_BYTES,
       rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    },
+    feed: { heartbeatMs: e.FEED_HEARTBEAT_MS, maxBufferedBytes: e.FEED_MAX_BUFFERED_BYTES, sweepMs: e.FEED_SWEEP_MS },
+    relay: { batchSize: e.RELAY_BATCH_SIZE, pollMs: e.RELAY_POLL_MS, faultExitAfterSends: e.RELAY_FAULT_EXIT_AFTER_SENDS },
+    webhooks: {
+      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      retryPeriodMs: e.WEBHOOK_RETRY_PERIOD_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      pollMs: e.WEBHOOK_POLL_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+    },
+    audit: {
+      snapshotEvery: e.SNAPSHOT_EVERY,
+      rebuild: { switchLag: e.REBUILD_SWITCH_LAG, switchTimeoutMs: e.REBUILD_SWITCH_TIMEOUT_MS, lockTimeoutMs: e.REBUILD_LOCK_TIMEOUT_MS },
+    },
+    client: {
+      queryUrl: (e.NEWSLEDGER_QUERY_URL ?? `http://${e.HOST}:${e.QUERY_PORT}`).replace(/\/+$/, ''),
+      key: e.NEWSLEDGER_KEY ?? e.NEWSLEDGER_ADMIN_KEY,
     },
     adminKey: e.NEWSLEDGER_ADMIN_KEY,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY === undefined ? process.stdout.isTTY === true : e.LOG_PRETTY === 'true' },

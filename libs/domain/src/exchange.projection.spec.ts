@@ -43,7 +43,7 @@ describe('exchange view', () => {
       expectedDays: null,
       negotiation: null,
       claims: [],
-      evidence: { status: null, reportedStatus: null, released: [] },
+      evidence: { status: null, reportedStatus: null, released: [], negotiation: null, parties: {} },
       retracted: {},
       eventCount: 0,
       lastRecordedAt: null,
@@ -324,6 +324,18 @@ describe('exchange view', () => {
         record('exchange.phase.completed', { phase: 1, releasedBy: { UA: 1, BY: 1 } }, { confirmation: 'unconfirmed' }),
       ]);
       expect(view.parties).toEqual(['BY', 'RU', 'UA']);
+      expect(view.evidence.parties).toEqual({ BY: ['ua-ru-test-2'], RU: ['ua-ru-test-1'], UA: ['ua-ru-test-1', 'ua-ru-test-2'] });
+    });
+
+    it('name the reports behind the negotiation and the parties, and forget retracted ones', () => {
+      const first = record('exchange.agreed', { parties: ['UA', 'RU'], negotiation: 'negotiation/talks-1' });
+      const second = record('exchange.agreed', { parties: ['UA', 'BY'], negotiation: 'negotiation/talks-2' });
+      expect(viewOf([first, second]).evidence).toMatchObject({
+        negotiation: second.id,
+        parties: { BY: [second.id], RU: [first.id], UA: [first.id, second.id] },
+      });
+      const retracted = viewOf([first, second, record('report.retracted', { eventId: second.id, reason: 'wrong talks' })]);
+      expect(retracted.evidence).toMatchObject({ negotiation: first.id, parties: { RU: [first.id], UA: [first.id] } });
     });
   });
 

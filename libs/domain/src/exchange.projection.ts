@@ -3,6 +3,7 @@ import {
   assertNeverEvent,
   claimBaseOf,
   compact,
+  eventIdsByValue,
   factOf,
   last,
   sortedUnique,
@@ -119,7 +120,15 @@ export interface ExchangeView {
   /** The negotiation subject this exchange was agreed in, from the latest live agreement naming one. */
   negotiation: string | null;
   claims: ExchangeClaim[];
-  evidence: { status: string | null; reportedStatus: string | null; released: string[] };
+  evidence: {
+    status: string | null;
+    reportedStatus: string | null;
+    released: string[];
+    /** The agreement `negotiation` comes from. */
+    negotiation: string | null;
+    /** Per party code, the live reports that name it, in log order. */
+    parties: Record<string, string[]>;
+  };
   retracted: Retracted;
   eventCount: number;
   /** Latest server time an event of this subject was recorded; null before any. */
@@ -240,11 +249,12 @@ export function withoutExchangeEvent(state: ExchangeState, eventId: string): Exc
  *
  * `evidence.status`/`evidence.reportedStatus` name the report the value rests on: the halting
  * report while suspended/cancelled, otherwise the earliest counting report that reached the
- * current rank. `evidence.released` lists the phase reports summed, or the one total used.
+ * current rank. `evidence.released` lists the phase reports summed, or the one total used;
+ * `evidence.negotiation` and `evidence.parties` name the reports behind those fields. Every other
+ * fact (`agreed`, `phases`, `location`, `mediators`, `expectedDays`, `claims`) carries its own `eventId`.
  */
 export function toExchangeView(state: ExchangeState): ExchangeView {
-  const status = foldStatus(state.claims, (claim) => claim.confirmation === 'confirmed');
-  const reportedStatus = foldStatus(state.claims, (claim) => claim.confirmation !== 'denied');
+  const { status, reportedStatus } = statusesOf(state);
   const released = releasedOf(state);
   const terms = last(state.terms.filter((t) => t.stage === 'agreed')) ?? last(state.terms);
   return {
@@ -268,6 +278,8 @@ export function toExchangeView(state: ExchangeState): ExchangeView {
       status: status?.eventId ?? null,
       reportedStatus: reportedStatus?.eventId ?? null,
       released: released.evidence,
+      negotiation: last(state.negotiation)?.eventId ?? null,
+      parties: eventIdsByValue(state.parties.map((p) => ({ eventId: p.eventId, values: p.parties }))),
     },
     retracted: state.retracted,
     eventCount: state.eventCount,
@@ -276,28 +288,48 @@ export function toExchangeView(state: ExchangeState): ExchangeView {
 }
 
 /**
- * Folds the claims that count for a field, in log order. The best ranked status only rises
- * (a late report of an earlier stage never moves it back); a halt (suspended/cancelled)
- * overrides it until a later counting `underway` or `completed` moves it on — to the best
- * rank reached, so "completed, suspended, underway" ends completed.
+ * Only `status` and `reportedStatus` of {@link toExchangeView}, for callers that need them per
+ * event (the projector's status changes) without deriving the whole view each time.
  */
-function foldStatus(
-  claims: readonly ExchangeClaim[],
-  countsFor: (claim: ExchangeClaim) => boolean,
-): { status: ExchangeStatus; eventId: string } | null {
-  let best: ExchangeClaim | null = null;
-  let halt: ExchangeClaim | null = null;
-  for (const claim of claims) {
-    if (!countsFor(claim)) continue;
-    if (HALTS.has(claim.status)) {
-      halt = claim;
-      continue;
-    }
-    if (!best || RANK[claim.status] > RANK[best.status]) best = claim;
-    if (MOVES_ON.has(claim.status)) halt = null;
+export function exchangeStatusOf(state: ExchangeState): Pick<ExchangeView, 'subject' | 'kind' | 'status' | 'reportedStatus'> {
+  const { status, reportedStatus } = statusesOf(state);
+  return { subject: state.subject, kind: 'exchange', status: status?.status ?? null, reportedStatus: reportedStatus?.status ?? null };
+}
+
+function statusesOf(state: ExchangeState) {
+  const confirmed = new StatusFold();
+  const reported = new StatusFold();
+  for (const claim of state.claims) {
+    if (claim.confirmation === 'confirmed') confirmed.add(claim);
+    if (claim.confirmation !== 'denied') reported.add(claim);
   }
-  const current = halt ?? best;
-  return current ? { status: current.status, eventId: current.eventId } : null;
+  return { status: confirmed.result(), reportedStatus: reported.result() };
+}
+
+/**
+ * Folds the claims that count for a field, in log order (one pass serves both fields, as the
+ * projector derives them per event). The best ranked status only rises (a late report of an
+ * earlier stage never moves it back); a halt (suspended/cancelled) overrides it until a later
+ * counting `underway` or `completed` moves it on — to the best rank reached, so "completed,
+ * suspended, underway" ends completed.
+ */
+class StatusFold {
+  private best: ExchangeClaim | null = null;
+  private halt: ExchangeClaim | null = null;
+
+  add(claim: ExchangeClaim): void {
+    if (HALTS.has(claim.status)) {
+      this.halt = claim;
+      return;
+    }
+    if (!this.best || RANK[claim.status] > RANK[this.best.status]) this.best = claim;
+    if (MOVES_ON.has(claim.status)) this.halt = null;
+  }
+
+  result(): { status: ExchangeStatus; eventId: string } | null {
+    const current = this.halt ?? this.best;
+    return current ? { status: current.status, eventId: current.eventId } : null;
+  }
 }
 
 /**

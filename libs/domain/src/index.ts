@@ -39,7 +39,17 @@ export {
 } from './report.schema';
 export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
 export { eventJsonSchemas } from './report.json-schema';
-export { isReportedTime, occurredOnOrBefore } from './occurred-at';
+export { isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
+export {
+  assertPointInTime,
+  isKnownAt,
+  occurredUntil,
+  occurrenceOf,
+  replayAt,
+  snapshotServes,
+  type PointInTime,
+  type SnapshotBounds,
+} from './point-in-time';
 export type { ClaimBase, Fact, Retracted } from './projection.util';
 export {
   EXCHANGE_STATUSES,
@@ -67,8 +77,10 @@ export {
   negotiationLinkOf,
   replay,
   statusChanges,
+  toStatusView,
   toView,
   type StatusChange,
+  type StatusView,
   type SubjectState,
   type SubjectView,
 } from './subject.projection';

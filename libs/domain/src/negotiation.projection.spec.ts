@@ -29,7 +29,7 @@ describe('negotiation view', () => {
       ceasefire: null,
       parties: [],
       claims: [],
-      evidence: { status: null },
+      evidence: { status: null, parties: {} },
       retracted: {},
       eventCount: 0,
       lastRecordedAt: null,
@@ -212,6 +212,7 @@ describe('negotiation view', () => {
         { eventId: 'ua-ru-test-2', title: 'Memorandum', by: 'RU', round: 2, confirmation: 'confirmed', source: { name: 'Test wire', kind: 'agency' } },
       ]);
       expect(view.parties).toEqual(['RU', 'TR', 'UA']);
+      expect(view.evidence.parties).toEqual({ RU: ['ua-ru-test-3', 'ua-ru-test-1', 'ua-ru-test-2'], TR: ['ua-ru-test-3'], UA: ['ua-ru-test-3'] });
     });
   });
 

@@ -3,6 +3,7 @@ import {
   assertNeverEvent,
   claimBaseOf,
   compact,
+  eventIdsByValue,
   last,
   sortedUnique,
   without,
@@ -147,8 +148,13 @@ export interface NegotiationView {
   ceasefire: CeasefireEntry | null;
   parties: string[];
   claims: NegotiationClaim[];
-  /** The report `status` rests on: the latest status report, else the first held-round report. */
-  evidence: { status: string | null };
+  /**
+   * `status`: the report the status rests on (the latest status report, else the first held-round
+   * report); `parties`: per party code, the live reports that name it (rounds, then positions, then
+   * documents, each in log order). Rounds,
+   * mediation, positions, documents, ceasefire and claims carry their own event ids.
+   */
+  evidence: { status: string | null; parties: Record<string, string[]> };
   retracted: Retracted;
   eventCount: number;
   lastRecordedAt: string | null;
@@ -271,14 +277,13 @@ const STATUS_OF_REPORT: Record<NegotiationStatusReport, NegotiationStatus> = {
 
 /** Derives the public view from the live contributions. */
 export function toNegotiationView(state: NegotiationState): NegotiationView {
-  const statusReport = last(state.claims.filter((claim) => claim.confirmation !== 'denied'));
-  const firstHeld = state.rounds.find((round) => round.state === 'held');
-  const status: NegotiationStatus = statusReport ? STATUS_OF_REPORT[statusReport.status] : firstHeld ? 'active' : 'scheduled';
-  const parties = [
-    ...state.rounds.flatMap((round) => round.parties ?? []),
-    ...state.positions.map((position) => position.party),
-    ...state.documents.map((document) => document.by),
+  const { status, statusReport, firstHeld } = statusOf(state);
+  const named = [
+    ...state.rounds.map((round) => ({ eventId: round.eventId, values: round.parties ?? [] })),
+    ...state.positions.map((position) => ({ eventId: position.eventId, values: [position.party] })),
+    ...state.documents.map((document) => ({ eventId: document.eventId, values: [document.by] })),
   ];
+  const parties = named.flatMap((n) => n.values);
   return {
     subject: state.subject,
     id: state.id,
@@ -291,11 +296,24 @@ export function toNegotiationView(state: NegotiationState): NegotiationView {
     ceasefire: last(state.ceasefire),
     parties: sortedUnique(parties),
     claims: state.claims,
-    evidence: { status: statusReport?.eventId ?? firstHeld?.eventId ?? null },
+    evidence: { status: statusReport?.eventId ?? firstHeld?.eventId ?? null, parties: eventIdsByValue(named) },
     retracted: state.retracted,
     eventCount: state.eventCount,
     lastRecordedAt: state.lastRecordedAt,
   };
+}
+
+/** Only `status` of {@link toNegotiationView}, for callers that need it per event. */
+export function negotiationStatusOf(state: NegotiationState): Pick<NegotiationView, 'subject' | 'kind' | 'status'> {
+  return { subject: state.subject, kind: 'negotiation', status: statusOf(state).status };
+}
+
+function statusOf(state: NegotiationState) {
+  let statusReport: NegotiationClaim | undefined;
+  for (let i = state.claims.length - 1; i >= 0 && !statusReport; i--) if (state.claims[i].confirmation !== 'denied') statusReport = state.claims[i];
+  const firstHeld = state.rounds.find((round) => round.state === 'held');
+  const status: NegotiationStatus = statusReport ? STATUS_OF_REPORT[statusReport.status] : firstHeld ? 'active' : 'scheduled';
+  return { status, statusReport, firstHeld };
 }
 
 /** Per round, each field from the latest live report setting it; held reports win over announcements. */

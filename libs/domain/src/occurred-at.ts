@@ -72,3 +72,13 @@ export function occurredOnOrBefore(occurredAt: string, date: string): boolean {
 export function isReportedTime(value: string): boolean {
   return spanOf(value) !== null;
 }
+
+/**
+ * The first instant a reported time covers, as an ISO instant: "2025-05" → "2025-05-01T00:00:00.000Z".
+ * Comparing starts orders reports by when they began, the way {@link occurredOnOrBefore} reads them.
+ *
+ * @throws DomainError `invalid_time` when the value cannot be read.
+ */
+export function reportedTimeStart(value: string): string {
+  return new Date(requireSpan(value).start).toISOString();
+}

@@ -52,6 +52,22 @@ export function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
 
+/**
+ * Which events name each value, e.g. `{ UA: ["e1", "e4"] }`: keys sorted, ids in the order of
+ * `entries`, each id once per value.
+ */
+export function eventIdsByValue(entries: readonly { eventId: string; values: readonly string[] }[]): Record<string, string[]> {
+  const byValue = new Map<string, string[]>();
+  for (const { eventId, values } of entries) {
+    for (const value of new Set(values)) {
+      const ids = byValue.get(value) ?? [];
+      if (ids[ids.length - 1] !== eventId) ids.push(eventId);
+      byValue.set(value, ids);
+    }
+  }
+  return Object.fromEntries([...byValue.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** Keeps only the entries not contributed by `eventId`. */
 export function without<T extends { eventId: string }>(list: readonly T[], eventId: string): T[] {
   return list.filter((entry) => entry.eventId !== eventId);

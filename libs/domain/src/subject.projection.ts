@@ -1,6 +1,7 @@
 import { DomainError } from './domain.error';
 import {
   evolveExchange,
+  exchangeStatusOf,
   initialExchangeState,
   toExchangeView,
   withoutExchangeEvent,
@@ -10,6 +11,7 @@ import {
 } from './exchange.projection';
 import {
   evolveNegotiation,
+  negotiationStatusOf,
   initialNegotiationState,
   toNegotiationView,
   withoutNegotiationEvent,
@@ -82,6 +84,16 @@ export function toView(state: SubjectState): SubjectView {
   return state.kind === 'exchange' ? toExchangeView(state) : toNegotiationView(state);
 }
 
+/** The fields {@link statusChanges} compares; every view is one. */
+export type StatusView =
+  | Pick<ExchangeView, 'subject' | 'kind' | 'status' | 'reportedStatus'>
+  | Pick<NegotiationView, 'subject' | 'kind' | 'status'>;
+
+/** The status fields of a state's view, derived as `toView` derives them, without the rest of the view. */
+export function toStatusView(state: SubjectState): StatusView {
+  return state.kind === 'exchange' ? exchangeStatusOf(state) : negotiationStatusOf(state);
+}
+
 /** One change of a status field between two views, for the status-change feed. */
 export type StatusChange =
   | { field: 'status' | 'reportedStatus'; from: ExchangeStatus | null; to: ExchangeStatus | null }
@@ -94,7 +106,7 @@ export type StatusChange =
  *
  * @throws DomainError `view_mismatch` when the views are of different subjects.
  */
-export function statusChanges(before: SubjectView, after: SubjectView): StatusChange[] {
+export function statusChanges(before: StatusView, after: StatusView): StatusChange[] {
   if (before.subject !== after.subject || before.kind !== after.kind) {
     throw new DomainError('view_mismatch', `cannot compare ${before.subject} with ${after.subject}`, {
       before: before.subject,

@@ -4,3 +4,6 @@ export * from './topics';
 export * from './event-log.producer';
 export * from './event-log.consumer';
 export * from './event-log.module';
+export * from './status-change.message';
+export * from './topic-tail.consumer';
+export * from './log.reader';

@@ -25,7 +25,9 @@ export async function ensureTopics(kafka: Kafka, t: TopicSettings): Promise<stri
     ];
     const wanted = [
       { topic: t.events, numPartitions: t.eventsPartitions, replicationFactor: 1, configEntries: forever },
-      { topic: t.statusChanges, numPartitions: t.eventsPartitions, replicationFactor: 1, configEntries: forever },
+      // One partition: the feed has one total order (its SSE position and resume rely on it); the
+      // key is still the subject. Status changes are a small fraction of the events.
+      { topic: t.statusChanges, numPartitions: 1, replicationFactor: 1, configEntries: forever },
       { topic: t.dlq, numPartitions: 1, replicationFactor: 1, configEntries: forever },
     ].filter((w) => !existing.has(w.topic));
     if (wanted.length > 0) {

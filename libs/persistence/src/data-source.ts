@@ -4,10 +4,16 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { EventEntity } from './entities/event.entity';
 import { NegotiationExchangeEntity } from './entities/negotiation-exchange.entity';
 import { ProjectorOffsetEntity } from './entities/projector-offset.entity';
+import { RebuildEntity } from './entities/rebuild.entity';
 import { ReportClaimEntity } from './entities/report-claim.entity';
+import { SnapshotEntity } from './entities/snapshot.entity';
 import { StatusChangeEntity } from './entities/status-change.entity';
 import { ViewEntity } from './entities/view.entity';
+import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
+import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { Feeds1764000001000 } from './migrations/1764000001000-feeds';
+import { Audit1764000002000 } from './migrations/1764000002000-audit';
 
 export const ENTITIES = [
   EventEntity,
@@ -17,19 +23,28 @@ export const ENTITIES = [
   StatusChangeEntity,
   ReportClaimEntity,
   ApiKeyEntity,
+  WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
+  SnapshotEntity,
+  RebuildEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000];
 
-/** TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations. */
-export function dataSourceOptions(url: string, poolSize = 10) {
+/**
+ * TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations.
+ * @param schema - where every table lives (the connection's search_path); see `database.schema`
+ */
+export function dataSourceOptions(url: string, poolSize = 10, schema = 'public') {
   return {
     type: 'postgres' as const,
     url,
+    schema,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize },
+    // The SQL is unqualified, so the search_path alone decides which schema's tables it sees.
+    extra: { max: poolSize, ...(schema === 'public' ? {} : { options: `-c search_path=${schema}` }) },
     // Nest's TypeORM module retries a failed start this often, 1 s apart, before giving up.
     retryAttempts: 5,
     retryDelay: 1000,
@@ -70,6 +85,8 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const schema = (dataSource.options as { schema?: string }).schema;
+    if (schema && schema !== 'public') await lock.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const applied = await dataSource.runMigrations({ transaction: 'all' });
     return applied.map((m) => m.name);
   } finally {
@@ -77,10 +94,10 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-/** Opens a data source on `url`, creating and migrating the database first. */
-export async function openDataSource(url: string, poolSize = 10): Promise<DataSource> {
+/** Opens a data source on `url`, creating and migrating the database (and `schema`) first. */
+export async function openDataSource(url: string, poolSize = 10, schema = 'public'): Promise<DataSource> {
   await ensureDatabase(url);
-  const ds = new DataSource(dataSourceOptions(url, poolSize));
+  const ds = new DataSource(dataSourceOptions(url, poolSize, schema));
   await ds.initialize();
   await migrate(ds);
   return ds;

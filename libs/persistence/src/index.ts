@@ -1,6 +1,7 @@
 export * from './data-source';
 export * from './persistence.module';
 export * from './repositories/projection.store';
+export * from './repositories/snapshot.store';
 export * from './entities/event.entity';
 export * from './entities/view.entity';
 export * from './entities/projector-offset.entity';
@@ -8,3 +9,7 @@ export * from './entities/negotiation-exchange.entity';
 export * from './entities/status-change.entity';
 export * from './entities/report-claim.entity';
 export * from './entities/api-key.entity';
+export * from './entities/webhook-subscription.entity';
+export * from './entities/webhook-delivery.entity';
+export * from './entities/snapshot.entity';
+export * from './entities/rebuild.entity';

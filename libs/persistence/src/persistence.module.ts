@@ -13,7 +13,7 @@ export class PersistenceModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [CONFIG],
-          useFactory: (config: NewsledgerConfig) => dataSourceOptions(config.database.url, config.database.poolSize),
+          useFactory: (config: NewsledgerConfig) => dataSourceOptions(config.database.url, config.database.poolSize, config.database.schema),
           dataSourceFactory: async (options?: DataSourceOptions) => {
             const opts = options as DataSourceOptions & { url: string };
             await ensureDatabase(opts.url);

@@ -12,7 +12,8 @@ function scopesArg(value: string): Scope[] {
 }
 
 async function withStore<T>(fn: (store: ApiKeyStore) => Promise<T>): Promise<T> {
-  const ds = await openDataSource(loadConfig().database.url, 1);
+  const { database } = loadConfig();
+  const ds = await openDataSource(database.url, 1, database.schema);
   try {
     return await fn(new ApiKeyStore(ds));
   } finally {

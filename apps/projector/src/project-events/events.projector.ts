@@ -11,10 +11,10 @@ import {
   LogBatch,
   LogMessage,
 } from '@newsledger/event-log';
-import { ProjectionStore } from '@newsledger/persistence';
+import { ProjectionStore, SnapshotStore } from '@newsledger/persistence';
+import { DecodedMessage, projectBatch } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { DecodedMessage, projectBatch } from './batch.projection';
 
 /**
  * Consumes the events topic and applies each fetched batch in one PostgreSQL transaction: event
@@ -26,6 +26,7 @@ import { DecodedMessage, projectBatch } from './batch.projection';
 export class EventsProjector implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projector');
   private readonly store = new ProjectionStore();
+  private readonly snapshots = new SnapshotStore();
   private readonly consumer: EventLogConsumer;
   private readonly dlq: EventLogProducer;
   private readonly group: string;
@@ -77,7 +78,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       }
       const indexed = await this.store.findEvents(m, [...ids]);
       const states = (await this.store.loadStates(m, [...subjects])) as Map<string, SubjectState>;
-      const out = projectBatch(decoded, indexed, states);
+      const out = projectBatch(decoded, indexed, states, { snapshotEvery: this.config.audit.snapshotEvery });
 
       // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
       // their original position) rather than losing them.
@@ -106,7 +107,8 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       await this.store.upsertViews(m, out.views);
       await this.store.deleteLinks(m, out.unlinks);
       await this.store.insertLinks(m, out.links);
-      await this.store.insertStatusChanges(m, out.changes);
+      await this.snapshots.take(m, out.snapshots);
+      await this.store.insertStatusChanges(m, out.changes, this.config.kafka.topics.statusChanges);
       await this.store.saveCheckpoint(m, this.group, batch.topic, batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
       return out;
     });

@@ -1,51 +1,94 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { replay, SubjectState, toView } from '@newsledger/domain';
+import { isKnownAt, negotiationLinkOf, PointInTime, replayAt, snapshotServes, SubjectState, toView } from '@newsledger/domain';
+import { SnapshotStore } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
 import { EventIndexRow, toRecordedEvent } from '../event-rows';
 import { QueryError } from '../query-api.error';
-import { GetViewQuery } from './get-view.query';
+import { GetViewQuery, GetViewResult } from './get-view.query';
 
 @QueryHandler(GetViewQuery)
-export class GetViewHandler implements IQueryHandler<GetViewQuery, Record<string, unknown>> {
+export class GetViewHandler implements IQueryHandler<GetViewQuery, GetViewResult> {
+  private readonly snapshots = new SnapshotStore();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async execute({ kind, subject, asOf }: GetViewQuery): Promise<Record<string, unknown>> {
-    const view = asOf ? await this.replayed(subject, asOf) : await this.stored(subject);
-    if (!view) {
-      throw new QueryError('not_found', asOf
-        ? `nothing had been recorded about ${subject} by ${asOf}`
+  async execute({ kind, subject, at }: GetViewQuery): Promise<GetViewResult> {
+    const travelling = at.asOf !== undefined || at.validAt !== undefined;
+    const result = travelling ? await this.replayed(subject, at) : await this.stored(subject);
+    if (!result) {
+      throw new QueryError('not_found', travelling
+        ? `nothing about ${subject} had been recorded by ${at.asOf ?? 'now'}${at.validAt ? ` that occurred by ${at.validAt}` : ''}`
         : `nothing has been recorded about ${subject}; check the id, or list /v1/${kind}s`);
     }
-    if (kind === 'negotiation') view.exchanges = await this.exchangesOf(subject, asOf);
-    if (asOf) view.asOf = asOf;
-    return view;
+    const { view } = result;
+    if (kind === 'negotiation') {
+      const links = travelling ? await this.linksAt(subject, at) : await this.links(subject);
+      view.exchanges = [...links.keys()];
+      view.evidence = { ...(view.evidence as object), exchanges: Object.fromEntries(links) };
+    }
+    if (at.asOf) view.asOf = at.asOf;
+    if (at.validAt) view.validAt = at.validAt;
+    return result;
   }
 
-  private async stored(subject: string): Promise<Record<string, unknown> | undefined> {
+  private async stored(subject: string): Promise<GetViewResult | undefined> {
     const rows: { state: SubjectState }[] = await this.db.query(`SELECT state FROM views WHERE subject = $1`, [subject]);
-    return rows[0] ? { ...toView(rows[0].state) } : undefined;
+    return rows[0] ? { view: { ...toView(rows[0].state) } } : undefined;
   }
 
-  private async replayed(subject: string, asOf: string): Promise<Record<string, unknown> | undefined> {
-    const rows: EventIndexRow[] = await this.db.query(
-      `SELECT * FROM events WHERE subject = $1 AND recorded_at <= $2 ORDER BY partition, "offset"`,
-      [subject, asOf],
+  /**
+   * Replays the events that count at `at`, starting from the latest snapshot whose events all
+   * count (so it is exactly a prefix of the replay), else from the first event.
+   */
+  private async replayed(subject: string, at: PointInTime): Promise<GetViewResult | undefined> {
+    const usable = (await this.snapshots.bounds(this.db, subject)).find((b) => snapshotServes(b, at));
+    const from = usable ? ((await this.snapshots.state(this.db, subject, usable.eventCount)) as SubjectState | undefined) : undefined;
+    const start = from && usable ? usable : undefined;
+    const params: unknown[] = [subject];
+    let sql = `SELECT * FROM events WHERE subject = $1`;
+    if (start) sql += ` AND (partition, "offset") > ($${params.push(start.partition)}::int, $${params.push(start.offset)}::bigint)`;
+    // Only a narrowing for the index; the domain decides what counts.
+    if (at.asOf) sql += ` AND recorded_at <= $${params.push(at.asOf)}`;
+    const rows: EventIndexRow[] = await this.db.query(`${sql} ORDER BY partition, "offset"`, params);
+    const state = replayAt(subject, rows.map(toRecordedEvent), at, start ? from : undefined);
+    if (state.eventCount === 0) return undefined;
+    return { view: { ...toView(state) }, replay: { fromSnapshot: start?.eventCount ?? null, eventsRead: rows.length } };
+  }
+
+  /** Exchanges agreed under the negotiation, each with the agreements that link it. */
+  private async links(negotiation: string): Promise<Map<string, string[]>> {
+    const rows: { exchange: string; event_id: string }[] = await this.db.query(
+      `SELECT exchange, event_id FROM negotiation_exchanges WHERE negotiation = $1 ORDER BY exchange, recorded_at, event_id`,
+      [negotiation],
     );
-    return rows.length ? { ...toView(replay(subject, rows.map(toRecordedEvent))) } : undefined;
+    return group(rows);
   }
 
-  /** Exchanges agreed under the negotiation; as of an instant, from the event index itself. */
-  private async exchangesOf(negotiation: string, asOf?: string): Promise<string[]> {
-    const rows: { exchange: string }[] = asOf
-      ? await this.db.query(
-          `SELECT DISTINCT e.subject AS exchange FROM events e
-           WHERE e.type = 'exchange.agreed' AND e.data->>'negotiation' = $1 AND e.recorded_at <= $2
-             AND NOT EXISTS (SELECT 1 FROM events r WHERE r.event_id = e.retracted_by AND r.recorded_at <= $2)
-           ORDER BY 1`,
-          [negotiation, asOf],
-        )
-      : await this.db.query(`SELECT DISTINCT exchange FROM negotiation_exchanges WHERE negotiation = $1 ORDER BY 1`, [negotiation]);
-    return rows.map((r) => r.exchange);
+  /** The same at a point in time, from the event index and the domain's own rules. */
+  private async linksAt(negotiation: string, at: PointInTime): Promise<Map<string, string[]>> {
+    const agreements: EventIndexRow[] = await this.db.query(
+      `SELECT * FROM events WHERE type = 'exchange.agreed' AND data->>'negotiation' = $1 ORDER BY subject, partition, "offset"`,
+      [negotiation],
+    );
+    const retractionIds = agreements.map((a) => a.retracted_by).filter((id): id is string => id !== null);
+    const retractions: EventIndexRow[] = retractionIds.length
+      ? await this.db.query(`SELECT * FROM events WHERE event_id = ANY($1::text[])`, [retractionIds])
+      : [];
+    const retractionById = new Map(retractions.map((r) => [r.event_id, toRecordedEvent(r)]));
+    const rows: { exchange: string; event_id: string }[] = [];
+    for (const a of agreements) {
+      const event = toRecordedEvent(a);
+      const retraction = a.retracted_by ? retractionById.get(a.retracted_by) : undefined;
+      if (!negotiationLinkOf(event) || !isKnownAt(event, at) || (retraction && isKnownAt(retraction, at))) continue;
+      rows.push({ exchange: a.subject, event_id: a.event_id });
+    }
+    return group(rows);
   }
+}
+
+function group(rows: readonly { exchange: string; event_id: string }[]): Map<string, string[]> {
+  const byExchange = new Map<string, string[]>();
+  for (const r of rows) byExchange.set(r.exchange, [...(byExchange.get(r.exchange) ?? []), r.event_id]);
+  return new Map([...byExchange].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

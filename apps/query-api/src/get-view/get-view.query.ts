@@ -1,9 +1,15 @@
 import { Query } from '@nestjs/cqrs';
-import { SubjectKind } from '@newsledger/domain';
+import { PointInTime, SubjectKind } from '@newsledger/domain';
 
-/** One subject's view: the stored one, or, with `asOf`, replayed from the events recorded up to then. */
-export class GetViewQuery extends Query<Record<string, unknown>> {
-  constructor(readonly kind: SubjectKind, readonly subject: string, readonly asOf?: string) {
+/** The view, and for a time-travel answer where its replay started (sent as headers, not in the view). */
+export interface GetViewResult {
+  view: Record<string, unknown>;
+  replay?: { fromSnapshot: number | null; eventsRead: number };
+}
+
+/** One subject's view: the stored one, or, with `asOf` and/or `validAt`, replayed as it stood then. */
+export class GetViewQuery extends Query<GetViewResult> {
+  constructor(readonly kind: SubjectKind, readonly subject: string, readonly at: PointInTime = {}) {
     super();
   }
 }

@@ -1,11 +1,15 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** Outbox of status changes, written with the views that changed; a relay publishes it. */
+/** Outbox of status changes, written with the views that changed; a relay publishes it to `topic`. */
 @Entity({ name: 'status_changes' })
-@Index('status_changes_unpublished', ['seq'], { where: 'published_at IS NULL' })
+@Index('status_changes_unpublished', ['topic', 'seq'], { where: 'published_at IS NULL' })
+@Index('status_changes_topic_seq', ['topic', 'seq'])
+@Index('status_changes_topic_subject_seq', ['topic', 'subject', 'seq'])
 export class StatusChangeEntity {
   @PrimaryColumn({ type: 'text' }) id!: string;
+  /** The feed position: assigned in commit order (see ProjectionStore.insertStatusChanges). */
   @Column({ type: 'bigint', generated: 'increment', unique: true }) seq!: string;
+  @Column({ type: 'text' }) topic!: string;
   @Column({ type: 'text' }) subject!: string;
   @Column({ type: 'text' }) kind!: string;
   @Column({ type: 'text' }) field!: string;

@@ -40,12 +40,28 @@ export interface StatusChangeRow {
   recordedAt: string;
 }
 
+/** The PostgreSQL notification channel told, on commit, that a topic's outbox has new rows (payload: the topic). */
+export const STATUS_CHANGES_CHANNEL = 'newsledger_status_changes';
+
+/** Advisory lock held from a batch's first outbox insert to its commit, so `seq` order is commit order. */
+const OUTBOX_ORDER_LOCK = 7_340_113;
+
+/** The tables a projection writes; a rebuild writes a new generation beside the live one. */
+export interface ProjectionTables {
+  events: string;
+  views: string;
+  links: string;
+}
+
+/** The tables the live projector writes and the query API reads. */
+export const LIVE_TABLES: Readonly<ProjectionTables> = Object.freeze({ events: 'events', views: 'views', links: 'negotiation_exchanges' });
+
 /**
  * The projector's writes, each one statement for a whole batch (UNNEST arrays, so no parameter
  * limit and no round trip per event). All methods run inside the caller's transaction.
  */
 export class ProjectionStore {
-  constructor(private readonly viewsTable = 'views') {}
+  constructor(private readonly tables: Readonly<ProjectionTables> = LIVE_TABLES) {}
 
   /** Locks the partition's checkpoint row for this transaction and returns the next offset to apply. */
   async lockCheckpoint(m: EntityManager, group: string, topic: string, partition: number): Promise<bigint> {
@@ -81,7 +97,7 @@ export class ProjectionStore {
   async findEvents(m: EntityManager, ids: string[]): Promise<Map<string, { subject: string; type: string }>> {
     if (ids.length === 0) return new Map();
     const rows: { event_id: string; subject: string; type: string }[] = await m.query(
-      `SELECT event_id, subject, type FROM events WHERE event_id = ANY($1::text[])`,
+      `SELECT event_id, subject, type FROM ${this.tables.events} WHERE event_id = ANY($1::text[])`,
       [ids],
     );
     return new Map(rows.map((r) => [r.event_id, { subject: r.subject, type: r.type }]));
@@ -90,7 +106,7 @@ export class ProjectionStore {
   async insertEvents(m: EntityManager, rows: EventRow[]): Promise<void> {
     if (rows.length === 0) return;
     await m.query(
-      `INSERT INTO events (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
+      `INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
        SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::timestamptz[],
                             $8::text[], $9::text[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
        ON CONFLICT (event_id) DO NOTHING`,
@@ -115,7 +131,7 @@ export class ProjectionStore {
   async markRetracted(m: EntityManager, pairs: { eventId: string; by: string }[]): Promise<void> {
     if (pairs.length === 0) return;
     await m.query(
-      `UPDATE events e SET retracted_by = r.by
+      `UPDATE ${this.tables.events} e SET retracted_by = r.by
        FROM UNNEST($1::text[], $2::text[]) AS r(event_id, by) WHERE e.event_id = r.event_id`,
       [pairs.map((p) => p.eventId), pairs.map((p) => p.by)],
     );
@@ -124,7 +140,7 @@ export class ProjectionStore {
   async loadStates(m: EntityManager, subjects: string[]): Promise<Map<string, unknown>> {
     if (subjects.length === 0) return new Map();
     const rows: { subject: string; state: unknown }[] = await m.query(
-      `SELECT subject, state FROM ${this.viewsTable} WHERE subject = ANY($1::text[])`,
+      `SELECT subject, state FROM ${this.tables.views} WHERE subject = ANY($1::text[])`,
       [subjects],
     );
     return new Map(rows.map((r) => [r.subject, r.state]));
@@ -133,7 +149,7 @@ export class ProjectionStore {
   async upsertViews(m: EntityManager, rows: ViewRow[]): Promise<void> {
     if (rows.length === 0) return;
     await m.query(
-      `INSERT INTO ${this.viewsTable} (subject, kind, status, reported_status, parties, event_count, last_recorded_at, state)
+      `INSERT INTO ${this.tables.views} (subject, kind, status, reported_status, parties, event_count, last_recorded_at, state)
        SELECT u.subject, u.kind, u.status, u.reported_status,
               ARRAY(SELECT jsonb_array_elements_text(u.parties)), u.event_count, u.last_recorded_at, u.state
        FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::timestamptz[], $8::jsonb[])
@@ -157,7 +173,7 @@ export class ProjectionStore {
   async insertLinks(m: EntityManager, links: { eventId: string; negotiation: string; exchange: string; recordedAt: string }[]): Promise<void> {
     if (links.length === 0) return;
     await m.query(
-      `INSERT INTO negotiation_exchanges (event_id, negotiation, exchange, recorded_at)
+      `INSERT INTO ${this.tables.links} (event_id, negotiation, exchange, recorded_at)
        SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT DO NOTHING`,
       [links.map((l) => l.eventId), links.map((l) => l.negotiation), links.map((l) => l.exchange), links.map((l) => l.recordedAt)],
     );
@@ -165,14 +181,21 @@ export class ProjectionStore {
 
   async deleteLinks(m: EntityManager, eventIds: string[]): Promise<void> {
     if (eventIds.length === 0) return;
-    await m.query(`DELETE FROM negotiation_exchanges WHERE event_id = ANY($1::text[])`, [eventIds]);
+    await m.query(`DELETE FROM ${this.tables.links} WHERE event_id = ANY($1::text[])`, [eventIds]);
   }
 
-  async insertStatusChanges(m: EntityManager, rows: StatusChangeRow[]): Promise<void> {
+  /**
+   * Writes changes to the outbox of `topic` and notifies the relay on commit. Concurrent batches
+   * (other partitions, other projector instances) serialise from here to their commit, so a row
+   * with a higher `seq` never becomes visible before a lower one: readers can treat `seq` as a
+   * gap-free position ("everything after N") without missing a late commit.
+   */
+  async insertStatusChanges(m: EntityManager, rows: StatusChangeRow[], topic: string): Promise<void> {
     if (rows.length === 0) return;
+    await m.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_ORDER_LOCK]);
     await m.query(
-      `INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at)
-       SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+      `INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, topic)
+       SELECT u.*, $10 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) AS u
        ON CONFLICT (id) DO NOTHING`,
       [
         rows.map((r) => r.id),
@@ -184,7 +207,9 @@ export class ProjectionStore {
         rows.map((r) => r.causedBy),
         rows.map((r) => r.retractionOf),
         rows.map((r) => r.recordedAt),
+        topic,
       ],
     );
+    await m.query(`SELECT pg_notify($1, $2)`, [STATUS_CHANGES_CHANNEL, topic]);
   }
 }

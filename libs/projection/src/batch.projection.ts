@@ -5,11 +5,13 @@ import {
   parseSubject,
   RecordedEvent,
   statusChanges,
+  StatusView,
   SubjectState,
+  toStatusView,
   toView,
   ValidationIssue,
 } from '@newsledger/domain';
-import { EventRow, StatusChangeRow, ViewRow } from '@newsledger/persistence';
+import { DueSnapshot, EventRow, StatusChangeRow, ViewRow } from '@newsledger/persistence';
 
 /** One message of the batch after decoding. */
 export type DecodedMessage<M> = { message: M } & (
@@ -25,7 +27,14 @@ export interface BatchOutcome<M> {
   links: { eventId: string; negotiation: string; exchange: string; recordedAt: string }[];
   unlinks: string[];
   changes: StatusChangeRow[];
+  /** States at each multiple of `snapshotEvery` events that a subject reached in this batch. */
+  snapshots: DueSnapshot[];
   duplicates: number;
+}
+
+export interface ProjectBatchOptions {
+  /** Capture a subject's state each time its event count reaches a multiple of this (none when absent). */
+  snapshotEvery?: number;
 }
 
 /**
@@ -37,10 +46,12 @@ export function projectBatch<M>(
   decoded: readonly DecodedMessage<M>[],
   indexed: ReadonlyMap<string, { subject: string; type: string }>,
   stored: ReadonlyMap<string, SubjectState>,
+  opts: ProjectBatchOptions = {},
 ): BatchOutcome<M> {
-  const out: BatchOutcome<M> = { events: [], views: [], rejected: [], retracted: [], links: [], unlinks: [], changes: [], duplicates: 0 };
+  const out: BatchOutcome<M> = { events: [], views: [], rejected: [], retracted: [], links: [], unlinks: [], changes: [], snapshots: [], duplicates: 0 };
   const known = new Map(indexed);
   const states = new Map<string, SubjectState>();
+  const statusViews = new Map<string, StatusView>();
 
   for (const d of decoded) {
     if (!d.ok) {
@@ -66,13 +77,30 @@ export function projectBatch<M>(
       }
       out.retracted.push({ eventId: retractionOf, by: e.id });
       out.unlinks.push(retractionOf);
+      // The store deletes unlinks before it inserts links: a link made earlier in this batch must go here.
+      const linked = out.links.findIndex((l) => l.eventId === retractionOf);
+      if (linked >= 0) out.links.splice(linked, 1);
     }
     known.set(e.id, { subject: e.subject, type: e.type });
 
     const before = states.get(e.subject) ?? stored.get(e.subject) ?? initialState(e.subject);
     const after = evolve(before, e);
     states.set(e.subject, after);
-    for (const c of statusChanges(toView(before), toView(after))) {
+    if (opts.snapshotEvery && after.eventCount % opts.snapshotEvery === 0) {
+      out.snapshots.push({
+        subject: e.subject,
+        eventCount: after.eventCount,
+        partition: e.position.partition,
+        offset: e.position.offset,
+        maxRecordedAt: after.lastRecordedAt ?? e.recordedAt,
+        state: after,
+      });
+    }
+    // Only the status fields: deriving the whole view per event would make a batch quadratic in a subject's size.
+    const statusBefore = statusViews.get(e.subject) ?? toStatusView(before);
+    const statusAfter = toStatusView(after);
+    statusViews.set(e.subject, statusAfter);
+    for (const c of statusChanges(statusBefore, statusAfter)) {
       out.changes.push({
         id: `${e.id}:${c.field}`,
         subject: e.subject,

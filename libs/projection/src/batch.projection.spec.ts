@@ -58,6 +58,14 @@ describe('projectBatch', () => {
     expect(out.unlinks).toEqual([target.id]);
   });
 
+  it('drops a link whose agreement is retracted in the same batch', () => {
+    const agreed = ev(a, 'exchange.agreed', 'confirmed', { parties: ['UA', 'RU'], negotiation: n });
+    const retraction = ev(a, 'report.retracted', 'confirmed', { eventId: agreed.id, reason: 'wrong talks' });
+    const out = projectBatch([ok(agreed), ok(retraction)], new Map(), new Map());
+    expect(out.links).toEqual([]);
+    expect(out.unlinks).toEqual([agreed.id]);
+  });
+
   it('writes deterministic status changes, marking those a retraction caused', () => {
     const u = ev(a, 'exchange.underway', 'confirmed', {});
     const r = ev(a, 'report.retracted', 'confirmed', { eventId: u.id, reason: 'premature' });
@@ -68,6 +76,21 @@ describe('projectBatch', () => {
       expect.objectContaining({ id: `${r.id}:status`, field: 'status', from: 'underway', to: null, retractionOf: u.id }),
       expect.objectContaining({ id: `${r.id}:reportedStatus`, field: 'reportedStatus', from: 'underway', to: null, retractionOf: u.id }),
     ]);
+  });
+
+  it('captures the state at every multiple of snapshotEvery, with the position of its last event', () => {
+    const events = [0, 1, 2, 3, 4, 5, 6].map(() => ev(a, 'exchange.underway', 'confirmed', {}));
+    const first = projectBatch(events.slice(0, 2).map(ok), new Map(), new Map(), { snapshotEvery: 3 });
+    expect(first.snapshots).toEqual([]);
+    const stored = new Map(first.views.map((v) => [v.subject, v.state as SubjectState]));
+    const indexed = new Map(first.events.map((e) => [e.eventId, { subject: e.subject, type: e.type }]));
+    const rest = projectBatch(events.slice(2).map(ok), indexed, stored, { snapshotEvery: 3 });
+    expect(rest.snapshots.map((s) => [s.eventCount, s.offset, s.maxRecordedAt])).toEqual([
+      [3, events[2].position.offset, events[2].recordedAt],
+      [6, events[5].position.offset, events[5].recordedAt],
+    ]);
+    expect(rest.snapshots[0].state).toEqual(replay(a, events.slice(0, 3)));
+    expect(projectBatch(events.map(ok), new Map(), new Map()).snapshots).toEqual([]);
   });
 
   it('passes undecodable messages through as rejected, in order', () => {

@@ -1,0 +1,52 @@
+/** One Server-Sent Event as dispatched (data lines joined with "\n"). */
+export interface SseEvent {
+  id: string | undefined;
+  event: string | undefined;
+  data: string;
+}
+
+/**
+ * An incremental `text/event-stream` parser (WHATWG rules for `data`, `id`, `event` and comments;
+ * lines end in LF or CRLF). Feed it decoded chunks as they arrive.
+ */
+export class SseParser {
+  private buffer = '';
+  private data: string[] = [];
+  private id: string | undefined;
+  private event: string | undefined;
+  /** The last `id` received, as a browser's EventSource keeps it for reconnecting. */
+  lastEventId: string | undefined;
+
+  constructor(
+    private readonly onEvent: (e: SseEvent) => void,
+    private readonly onComment: (text: string) => void = () => undefined,
+  ) {}
+
+  push(chunk: string): void {
+    this.buffer += chunk;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl).replace(/\r$/, '');
+      this.buffer = this.buffer.slice(nl + 1);
+      this.line(line);
+    }
+  }
+
+  private line(line: string): void {
+    if (line === '') return this.dispatch();
+    if (line.startsWith(':')) return this.onComment(line.slice(1).trimStart());
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'data') this.data.push(value);
+    else if (field === 'event') this.event = value;
+    else if (field === 'id' && !value.includes('\0')) this.id = this.lastEventId = value;
+  }
+
+  private dispatch(): void {
+    if (this.data.length > 0) this.onEvent({ id: this.id, event: this.event, data: this.data.join('\n') });
+    this.data = [];
+    this.event = undefined;
+    this.id = undefined;
+  }
+}

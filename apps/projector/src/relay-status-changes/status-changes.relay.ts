@@ -1,0 +1,139 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { EventLogProducer, KAFKA } from '@newsledger/event-log';
+import { STATUS_CHANGES_CHANNEL } from '@newsledger/persistence';
+import { Kafka } from 'kafkajs';
+import { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { OutboxRow, relayMessages } from './outbox-rows';
+
+/** Advisory-lock class of relay leadership; the second key hashes the schema and topic. */
+const RELAY_LOCK = 7_340_114;
+
+/**
+ * Publishes the status-change outbox to its topic, in `seq` order, then marks what was sent.
+ *
+ * One relay per topic leads at a time (a session advisory lock on its own connection, released if
+ * the process dies), so the topic receives the outbox in one order. It wakes on the projector's
+ * NOTIFY, with a poll as fallback. A crash between publishing and marking re-publishes the same
+ * rows with the same change ids and positions: at-least-once, and every duplicate recognisable.
+ */
+@Injectable()
+export class StatusChangesRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('relay');
+  private readonly topic: string;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private notified = false;
+  private sends = 0;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(CONFIG) private readonly config: NewsledgerConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.topic = config.kafka.topics.statusChanges;
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let db: PoolClient | undefined;
+      let producer: EventLogProducer | undefined;
+      try {
+        // A connection of its own (from the app's pool, so with its search_path), held while
+        // leading: the session lock and LISTEN live on it.
+        db = await ((this.dataSource.driver as unknown as { master: Pool }).master).connect();
+        // A broken connection fails the next query; this only keeps the error from being unhandled.
+        db.on('error', (e) => this.logger.warn(`relay connection: ${e.message}`));
+        if (await this.takeLead(db)) {
+          producer = new EventLogProducer(this.kafka, this.topic);
+          await producer.connect();
+          await this.relay(db, producer);
+        }
+      } catch (e) {
+        this.logger.warn(`relay stopped, retrying: ${(e as Error).message}`);
+      } finally {
+        await producer?.disconnect().catch(() => undefined);
+        // Destroyed, not returned to the pool: that drops the lock and the LISTEN with it.
+        db?.release(true);
+      }
+      if (this.running) await this.pause(this.config.relay.pollMs);
+    }
+  }
+
+  private async takeLead(db: PoolClient): Promise<boolean> {
+    while (this.running) {
+      const r = await db.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext(current_schema() || ':' || $2)) AS ok`, [RELAY_LOCK, this.topic]);
+      if (r.rows[0].ok) {
+        this.logger.log(`relaying the status-change outbox to ${this.topic}`);
+        return true;
+      }
+      await this.pause(this.config.relay.pollMs);
+    }
+    return false;
+  }
+
+  private async relay(db: PoolClient, producer: EventLogProducer): Promise<void> {
+    db.on('notification', (n) => {
+      if (n.payload !== this.topic) return;
+      this.notified = true;
+      this.wake?.();
+    });
+    await db.query(`LISTEN ${STATUS_CHANGES_CHANNEL}`);
+    while (this.running) {
+      this.notified = false;
+      const sent = await this.relayBatch(db, producer);
+      if (sent < this.config.relay.batchSize && !this.notified) await this.pause(this.config.relay.pollMs);
+    }
+  }
+
+  /** Publishes the oldest unpublished rows and marks them; returns how many. */
+  private async relayBatch(db: PoolClient, producer: EventLogProducer): Promise<number> {
+    const { rows } = await db.query<OutboxRow>(
+      `SELECT id, seq, subject, field, from_value, to_value, caused_by, retraction_of, recorded_at
+       FROM status_changes WHERE topic = $1 AND published_at IS NULL ORDER BY seq LIMIT $2`,
+      [this.topic, this.config.relay.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    const prev = await db.query<{ prev: string }>(
+      `SELECT coalesce(max(seq), 0) AS prev FROM status_changes WHERE topic = $1 AND seq < $2`,
+      [this.topic, rows[0].seq],
+    );
+    await producer.appendAll(relayMessages(rows, Number(prev.rows[0].prev)));
+    this.sends += 1;
+    if (this.config.relay.faultExitAfterSends !== undefined && this.sends >= this.config.relay.faultExitAfterSends) {
+      this.logger.warn(`fault injection: killing the process after ${this.sends} sends, before marking them`);
+      process.kill(process.pid, 'SIGKILL');
+      await new Promise<never>(() => undefined);
+    }
+    await db.query(`UPDATE status_changes SET published_at = now() WHERE topic = $1 AND seq = ANY($2::bigint[])`, [
+      this.topic,
+      rows.map((r) => r.seq),
+    ]);
+    return rows.length;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

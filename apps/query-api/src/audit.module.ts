@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ExportEventsController } from './export-events/export-events.controller';
+import { RebuildViewsController } from './rebuild-views/rebuild-views.controller';
+import { RebuildViewsRunner } from './rebuild-views/rebuild-views.runner';
+import { VerifyViewsController } from './verify-views/verify-views.controller';
+
+/**
+ * The audit routes of the query API (scope `audit`): NDJSON export, rebuild without downtime and
+ * verify. Config, Kafka and PostgreSQL come from the global modules.
+ */
+@Module({
+  controllers: [ExportEventsController, RebuildViewsController, VerifyViewsController],
+  providers: [RebuildViewsRunner],
+})
+export class AuditModule {}

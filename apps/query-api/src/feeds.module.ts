@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { WakeWebhooksHandler } from './deliver-webhooks/wake-webhooks.handler';
+import { WebhookDispatcher } from './deliver-webhooks/webhook.dispatcher';
+import { FollowStatusChangesController } from './follow-status-changes/follow-status-changes.controller';
+import { StatusChangesFeed } from './follow-status-changes/status-changes.feed';
+import { StatusChangesStore } from './follow-status-changes/status-changes.store';
+import { StatusChangesTail } from './follow-status-changes/status-changes.tail';
+import { SubscriptionsController } from './manage-subscriptions/subscriptions.controller';
+import { SubscriptionsRepository } from './manage-subscriptions/subscriptions.repository';
+
+/**
+ * The status-change feeds of the query API: the topic followed into the EventBus, SSE streams
+ * and webhooks. Config, Kafka, PostgreSQL and the CQRS buses come from the global modules.
+ */
+@Module({
+  controllers: [FollowStatusChangesController, SubscriptionsController],
+  providers: [StatusChangesStore, StatusChangesTail, StatusChangesFeed, WebhookDispatcher, WakeWebhooksHandler, SubscriptionsRepository],
+})
+export class FeedsModule {}

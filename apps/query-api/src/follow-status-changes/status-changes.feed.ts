@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { EventBus, ofType } from '@nestjs/cqrs';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { FastifyReply } from 'fastify';
+import { FeedFilter } from './feed-filter';
+import { FeedConnection } from './feed.connection';
+import { SSE_HEARTBEAT, SSE_OPENED } from './sse.format';
+import { StatusChangesPublished } from './status-changes-published.event';
+import { StatusChangesStore } from './status-changes.store';
+import { StatusChangesTail } from './status-changes.tail';
+
+const CATCH_UP_PAGE = 500;
+
+/** The open SSE streams of this process: opening, catch-up, heartbeats and shutdown. */
+@Injectable()
+export class StatusChangesFeed implements OnModuleDestroy {
+  private readonly logger = new Logger('feed');
+  private readonly connections = new Set<FeedConnection>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: NewsledgerConfig,
+    private readonly bus: EventBus,
+    private readonly tail: StatusChangesTail,
+    private readonly store: StatusChangesStore,
+  ) {
+    this.heartbeat = setInterval(() => {
+      for (const c of this.connections) c.write(SSE_HEARTBEAT);
+    }, config.feed.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Number of open streams. */
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Streams the feed on `reply`: the changes after `cursor` (from PostgreSQL), then live ones;
+   * without a cursor, live ones from now.
+   */
+  async open(reply: FastifyReply, filter: FeedFilter, cursor: number | undefined): Promise<void> {
+    await this.tail.ready();
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const conn = new FeedConnection(res, filter, this.config.feed.maxBufferedBytes);
+    const subscription = this.bus.pipe(ofType(StatusChangesPublished)).subscribe((e) => conn.receive(e.changes));
+    // Same tick as subscribing: every change above `head` reaches this connection from the bus.
+    const head = this.tail.position;
+    this.connections.add(conn);
+    res.on('close', () => {
+      subscription.unsubscribe();
+      this.connections.delete(conn);
+      conn.end();
+    });
+    conn.write(SSE_OPENED);
+    try {
+      let after = cursor ?? head;
+      while (after < head && !conn.closed) {
+        const page = await this.store.page(this.config.kafka.topics.statusChanges, after, head, filter, CATCH_UP_PAGE);
+        await conn.catchUp(page);
+        after = page.length < CATCH_UP_PAGE ? head : page[page.length - 1].seq;
+      }
+      conn.goLive(Math.max(head, cursor ?? 0));
+    } catch (e) {
+      // The client reconnects with its Last-Event-ID and gets the rest then.
+      this.logger.warn(`feed catch-up failed, closing the stream: ${String(e)}`);
+      conn.end();
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+    for (const c of this.connections) c.end();
+    this.connections.clear();
+  }
+}

@@ -1,0 +1,25 @@
+import { ValidationIssue } from '@newsledger/domain';
+import { z } from 'zod';
+import { FeedFilter, parseFeedFilter } from '../follow-status-changes/feed-filter';
+
+const createSubscriptionRequest = z.strictObject({
+  url: z.string().max(2048),
+  secret: z.string().min(16, 'at least 16 characters').max(256),
+  filter: z.strictObject({ subject: z.unknown(), kind: z.unknown(), field: z.unknown() }).partial().optional(),
+});
+
+/** `POST /v1/subscriptions` once read. */
+export interface CreateSubscriptionRequest {
+  url: string;
+  secret: string;
+  filter: FeedFilter;
+}
+
+/** Reads the body of `POST /v1/subscriptions`; the filter is the SSE feed's (`subject`, `kind`, `field`). */
+export function parseCreateSubscription(body: unknown): { ok: true; request: CreateSubscriptionRequest } | { ok: false; issues: ValidationIssue[] } {
+  const parsed = createSubscriptionRequest.safeParse(body);
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+  const filter = parseFeedFilter(parsed.data.filter ?? {});
+  if (!filter.ok) return { ok: false, issues: filter.issues.map((i) => ({ ...i, path: `filter.${i.path}` })) };
+  return { ok: true, request: { url: parsed.data.url, secret: parsed.data.secret, filter: filter.filter } };
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { AuditError } from '@newsledger/audit';
+import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
+import { z } from 'zod';
+import { RebuildViewsRunner } from './rebuild-views.runner';
+
+const rebuildRequest = z.strictObject({ abortOnDifference: z.boolean().optional() }).optional();
+
+/**
+ * `POST /v1/admin/rebuild` starts a rebuild of every view from the start of the log (202, with
+ * the rebuild's status); `GET /v1/admin/rebuild/:id` follows it; `GET /v1/admin/rebuild` lists
+ * the recent ones.
+ */
+@Controller('v1/admin/rebuild')
+@RequireScope('audit')
+export class RebuildViewsController {
+  constructor(private readonly runner: RebuildViewsRunner) {}
+
+  @Post()
+  @HttpCode(202)
+  async start(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    const parsed = rebuildRequest.safeParse(body ?? undefined);
+    if (!parsed.success) {
+      throw new AuditError('invalid_audit_request', 'send no body, or {"abortOnDifference": true} to refuse a switch that would change any view', {
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
+    }
+    const status = await this.runner.start(principal.name, parsed.data?.abortOnDifference ?? false);
+    return { ...status, progressUrl: `/v1/admin/rebuild/${status.id}` };
+  }
+
+  @Get()
+  async recent() {
+    return { rebuilds: await this.runner.recent() };
+  }
+
+  @Get(':id')
+  async status(@Param('id') id: string) {
+    const status = await this.runner.status(id);
+    if (!status) throw new AuditError('rebuild_not_found', `no rebuild "${id}"; list them at /v1/admin/rebuild`, { rebuildId: id });
+    return status;
+  }
+}

@@ -1,0 +1,40 @@
+import { Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditError, verifyViews, VerifyReport } from '@newsledger/audit';
+import { RequireScope } from '@newsledger/auth';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { KAFKA } from '@newsledger/event-log';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+
+/**
+ * `POST /v1/admin/verify[?limit=N]`: replays the whole log in memory and compares it with the
+ * stored views; `ok` is false and `differences` lists up to `limit` (default 1000) when any differ.
+ * Answers when the replay is done (seconds for a small log, longer for a large one).
+ */
+@Controller('v1/admin/verify')
+@RequireScope('audit')
+export class VerifyViewsController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(CONFIG) private readonly config: NewsledgerConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  verify(@Query('limit') limit?: string): Promise<VerifyReport> {
+    const max = limit === undefined ? 1000 : Number(limit);
+    if (!Number.isInteger(max) || max < 0 || max > 100_000) {
+      throw new AuditError('invalid_audit_request', 'limit must be a whole number from 0 to 100000', { issues: [{ path: 'limit', message: `got "${limit}"` }] });
+    }
+    const { kafka } = this.config;
+    return verifyViews(this.db, this.kafka, {
+      topic: kafka.topics.events,
+      group: kafka.projectorGroupId,
+      groupPrefix: `${kafka.projectorGroupId}.verify`,
+      sessionTimeout: kafka.sessionTimeoutMs,
+      maxDifferences: max,
+    });
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * Measures the audit features on a stack of its own (own schema, topics and consumer group, the
+ * compiled projector and query API as child processes):
+ *
+ * - as-of / validAt latency over HTTP on one subject with `--subject-events` events;
+ * - rebuild speed (events/s) of the whole log, and verify time.
+ *
+ *   npm run build && node dist/bench/audit.bench.js --subject-events 10000 --log-events 50000
+ *
+ * Prints a JSON summary last. `test/audit-bench.e2e-spec.ts` runs it tiny so it never rots.
+ */
+import { loadConfig } from '@newsledger/config';
+import { createKafka, ensureTopics } from '@newsledger/event-log';
+import { openDataSource } from '@newsledger/persistence';
+import { Command, InvalidArgumentError } from 'commander';
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { AddressInfo, createServer } from 'node:net';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface AuditBenchOptions {
+  /** Events of the one subject whose as-of latency is measured. */
+  subjectEvents: number;
+  /** Events of every other subject together (they make the rebuild's log). */
+  logEvents: number;
+  /** How many other subjects share `logEvents`. */
+  subjects: number;
+  /** Timed requests per kind of question. */
+  samples: number;
+  /** The projector's SNAPSHOT_EVERY. */
+  snapshotEvery: number;
+  /** Where the compiled apps are (`dist`). */
+  dist: string;
+  log: (line: string) => void;
+}
+
+/** Latency figures in milliseconds. */
+export interface LatencyFigures {
+  p50: number;
+  p95: number;
+  max: number;
+  samples: number;
+}
+
+export interface AuditBenchResult {
+  subjectEvents: number;
+  logEvents: number;
+  snapshotEvery: number;
+  projectMs: number;
+  latencyMs: { live: LatencyFigures; asOf: LatencyFigures; asOfHead: LatencyFigures; validAt: LatencyFigures; asOfAndValidAt: LatencyFigures };
+  rebuild: { eventsPerSecond: number; durationMs: number; buildMs: number; projectorPausedMs: number; differences: number };
+  verify: { ok: boolean; durationMs: number; events: number };
+}
+
+const DAY = 86_400_000;
+const BASE = Date.UTC(2025, 0, 1);
+
+function figures(ms: number[]): LatencyFigures {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 10) / 10;
+  return { p50: at(0.5), p95: at(0.95), max: at(1), samples: sorted.length };
+}
+
+/** The hot subject: phases, claims of every confirmation, details and the odd retraction. */
+function hotEvent(run: string, subject: string, i: number, earlier: string[]) {
+  const id = `${run}-hot-${i}`;
+  const conf = ['confirmed', 'reported', 'claimed', 'unconfirmed', 'denied'][i % 5];
+  let type: string;
+  let data: Record<string, unknown>;
+  if (i === 0) [type, data] = ['exchange.agreed', { parties: ['UA', 'RU'], releasedBy: { UA: 1000, RU: 1000 } }];
+  else if (i % 97 === 0 && earlier.length > 0) [type, data] = ['report.retracted', { eventId: earlier.splice(i % earlier.length, 1)[0], reason: 'corrected by the desk' }];
+  else {
+    const k = i % 10;
+    if (k === 0) [type, data] = ['exchange.phase.completed', { phase: 1 + ((i / 10) % 50), releasedBy: { UA: 10, RU: 10 } }];
+    else if (k === 1) [type, data] = ['exchange.details.reported', { expectedDays: 1 + (i % 7) }];
+    else if (k <= 4) [type, data] = ['exchange.underway', { location: `checkpoint ${i % 13}` }];
+    else if (k === 5) [type, data] = ['exchange.completed', {}];
+    else if (k === 6) [type, data] = ['exchange.suspended', { reason: 'paused' }];
+    else [type, data] = ['exchange.details.reported', { location: `border crossing ${i % 11}` }];
+  }
+  if (type !== 'report.retracted') earlier.push(id);
+  return cloudEvent(id, subject, type, type === 'report.retracted' ? 'confirmed' : conf, data, BASE + i * 1000, new Date(BASE + Math.floor(i / 50) * DAY));
+}
+
+function cloudEvent(id: string, subject: string, type: string, confirmation: string, data: unknown, recordedAt: number, occurredOn: Date) {
+  return {
+    key: subject,
+    value: JSON.stringify({
+      specversion: '1.0', id, type, subject, source: 'newsroom/bench', time: new Date(recordedAt).toISOString(), datacontenttype: 'application/json',
+      data: { source: { name: 'Bench wire', kind: 'agency' }, confirmation, occurredAt: occurredOn.toISOString().slice(0, 10), data },
+    }),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Runs the whole measurement and tears its stack down. */
+export async function runAuditBench(o: AuditBenchOptions): Promise<AuditBenchResult> {
+  const base = loadConfig();
+  const run = `bench${Date.now().toString(36)}`;
+  const schema = `bench_${run}`;
+  const topics = { events: `${run}.events`, statusChanges: `${run}.status-changes`, dlq: `${run}.dlq` };
+  const adminKey = base.adminKey ?? `bench-admin-${run}-0123456789`;
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    DATABASE_SCHEMA: schema, EVENTS_TOPIC: topics.events, STATUS_CHANGES_TOPIC: topics.statusChanges, DLQ_TOPIC: topics.dlq,
+    PROJECTOR_GROUP_ID: `${run}-projector`, QUERY_PORT: String(port), HOST: '127.0.0.1', NEWSLEDGER_ADMIN_KEY: adminKey,
+    SNAPSHOT_EVERY: String(o.snapshotEvery), LOG_LEVEL: 'warn', LOG_PRETTY: 'false', RATE_LIMIT_REQUESTS: '1000000',
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const call = async (method: string, p: string) => {
+    const res = await fetch(url + p, { method, headers: { authorization: `Bearer ${adminKey}` } });
+    const text = await res.text();
+    try {
+      return { status: res.status, body: JSON.parse(text) as Record<string, unknown> };
+    } catch {
+      throw new Error(`${method} ${p}: ${res.status} ${text.slice(0, 300)}`);
+    }
+  };
+  const kafka = createKafka({ brokers: base.kafka.brokers, clientId: `${run}-bench` });
+  const db = await openDataSource(base.database.url, 2, schema);
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const start = (app: string) => {
+    const child = spawn(process.execPath, [path.join(o.dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    children.push(child);
+    child.once('exit', (code, signal) => {
+      if (!stopping) o.log(`${app} exited early (${signal ?? code})`);
+    });
+  };
+  try {
+    await ensureTopics(kafka, { ...topics, eventsPartitions: base.kafka.eventsPartitions });
+    start('projector');
+    start('query-api');
+    await until('the query API', async () => ((await fetch(`${url}/health`)).status === 200 ? true : undefined), 60_000);
+
+    const hot = `exchange/${run}-hot`;
+    const producer = kafka.producer();
+    await producer.connect();
+    const earlier: string[] = [];
+    const messages = Array.from({ length: o.subjectEvents }, (_, i) => hotEvent(run, hot, i, earlier));
+    for (let i = 0; i < o.logEvents; i++) {
+      const s = `exchange/${run}-${i % Math.max(1, o.subjects)}`;
+      const type = ['exchange.proposed', 'exchange.agreed', 'exchange.underway', 'exchange.completed'][Math.floor(i / o.subjects) % 4];
+      const data = type === 'exchange.proposed' || type === 'exchange.agreed' ? { parties: ['UA', 'RU'] } : {};
+      messages.push(cloudEvent(`${run}-log-${i}`, s, type, 'confirmed', data, BASE + i * 1000, new Date(BASE + Math.floor(i / 100) * DAY)));
+    }
+    const produced = performance.now();
+    for (let i = 0; i < messages.length; i += 2000) await producer.send({ topic: topics.events, messages: messages.slice(i, i + 2000) });
+    await producer.disconnect();
+    o.log(`${messages.length} events on ${topics.events}; projecting…`);
+    const total = messages.length;
+    await until('every event projected', async () => {
+      const rows: { n: string }[] = await db.query(`SELECT coalesce(sum(next_offset), 0) AS n FROM projector_offsets WHERE consumer_group = $1`, [env.PROJECTOR_GROUP_ID]);
+      return Number(rows[0].n) >= total ? true : undefined;
+    }, 600_000);
+    const projectMs = Math.round(performance.now() - produced);
+    const live = await call('GET', `/v1/exchanges/${hot.split('/')[1]}`);
+    if (live.status !== 200 || live.body.eventCount !== o.subjectEvents) throw new Error(`the hot subject is not as expected: ${JSON.stringify(live.body).slice(0, 200)}`);
+    o.log(`projected in ${projectMs} ms; timing questions on ${hot}`);
+
+    const time = async (p: string) => {
+      const t = performance.now();
+      const r = await call('GET', p);
+      const ms = performance.now() - t;
+      if (r.status !== 200) throw new Error(`GET ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+      return ms;
+    };
+    const id = hot.split('/')[1];
+    const lastRecorded = BASE + (o.subjectEvents - 1) * 1000;
+    const instant = (k: number) => new Date(BASE + Math.floor(((k + 1) / o.samples) * (lastRecorded - BASE))).toISOString();
+    const date = (k: number) => new Date(BASE + Math.floor(((k + 1) / o.samples) * (o.subjectEvents / 50)) * DAY).toISOString().slice(0, 10);
+    const sample = async (p: (k: number) => string) => {
+      await time(p(0));
+      const ms: number[] = [];
+      for (let k = 0; k < o.samples; k++) ms.push(await time(p(k)));
+      return figures(ms);
+    };
+    const latencyMs = {
+      live: await sample(() => `/v1/exchanges/${id}`),
+      asOf: await sample((k) => `/v1/exchanges/${id}?asOf=${instant(k)}`),
+      asOfHead: await sample(() => `/v1/exchanges/${id}?asOf=${new Date(lastRecorded).toISOString()}`),
+      validAt: await sample((k) => `/v1/exchanges/${id}?validAt=${date(k)}`),
+      asOfAndValidAt: await sample((k) => `/v1/exchanges/${id}?asOf=${instant(k)}&validAt=${date(k)}`),
+    };
+    o.log(`as-of p50 ${latencyMs.asOf.p50} ms, p95 ${latencyMs.asOf.p95} ms, max ${latencyMs.asOf.max} ms; rebuilding…`);
+
+    const started = await call('POST', '/v1/admin/rebuild');
+    if (started.status !== 202) throw new Error(`rebuild refused: ${JSON.stringify(started.body)}`);
+    const done = await until('the rebuild', async () => {
+      const r = await call('GET', `/v1/admin/rebuild/${String(started.body.id)}`);
+      if (r.body.status === 'failed') throw new Error(`rebuild failed: ${String(r.body.error)}`);
+      return r.body.status === 'done' ? r.body : undefined;
+    }, 600_000);
+    const report = done.report as { eventsPerSecond: number; durationMs: number; buildMs: number; projectorPausedMs: number; differences: { views: number; events: number; links: number } };
+    o.log(`rebuild ${report.eventsPerSecond} events/s; verifying…`);
+    const verified = await call('POST', '/v1/admin/verify');
+    return {
+      subjectEvents: o.subjectEvents,
+      logEvents: o.logEvents,
+      snapshotEvery: o.snapshotEvery,
+      projectMs,
+      latencyMs,
+      rebuild: {
+        eventsPerSecond: report.eventsPerSecond,
+        durationMs: report.durationMs,
+        buildMs: report.buildMs,
+        projectorPausedMs: report.projectorPausedMs,
+        differences: report.differences.views + report.differences.events + report.differences.links,
+      },
+      verify: { ok: verified.body.ok === true, durationMs: Number(verified.body.durationMs), events: Number(verified.body.events) },
+    };
+  } finally {
+    stopping = true;
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        // An app that does not stop within its shutdown grace is not the bench's concern.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    }
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await db.destroy();
+  }
+}
+
+const count = (min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`a whole number of at least ${min}`);
+  return n;
+};
+
+if (require.main === module) {
+  const program = new Command('audit-bench')
+    .option('--subject-events <n>', 'events of the measured subject', count(1), 10_000)
+    .option('--log-events <n>', 'events of all other subjects', count(0), 50_000)
+    .option('--subjects <n>', 'other subjects', count(1), 500)
+    .option('--samples <n>', 'timed requests per question', count(1), 50)
+    .option('--snapshot-every <n>', 'the projector\'s SNAPSHOT_EVERY', count(1), 500)
+    .parse();
+  const flags = program.opts<{ subjectEvents: number; logEvents: number; subjects: number; samples: number; snapshotEvery: number }>();
+  runAuditBench({ ...flags, dist: path.resolve(__dirname, '..'), log: (line) => process.stderr.write(`[bench] ${line}\n`) })
+    .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
+    .catch((e: unknown) => {
+      process.stderr.write(`[bench] ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,485 @@
+import { SubjectState } from '@newsledger/domain';
+import { fromCloudEvent, LogBatch, LogMessage, LogReader, fetchEndOffsets } from '@newsledger/event-log';
+import { ProjectionStore, SnapshotStore } from '@newsledger/persistence';
+import { DecodedMessage, projectBatch } from '@newsledger/projection';
+import { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource, QueryRunner } from 'typeorm';
+import { AuditError } from '../audit.error';
+import { Difference } from '../verify/difference';
+import { compareWithLog, StoredViewRow } from '../verify/views.verify';
+import { RebuildPhase, RebuildsStore } from './rebuilds.store';
+
+/**
+ * The tables of one generation, rebuilt and switched together. The event index is part of it:
+ * the projector decides duplicates and retraction targets against the index, so views are only
+ * consistent with the index built beside them, and its `retracted_by` marks are derived data too.
+ * The status-change outbox is not: it records notifications already sent, and a rebuild must not
+ * announce old changes again.
+ */
+export const GENERATION_TABLES = ['events', 'views', 'negotiation_exchanges', 'snapshots'] as const;
+
+const NEXT = '__next';
+const OLD = '__old';
+/** Names the rebuild lock among advisory locks; the second key is the schema. */
+const REBUILD_LOCK = 7_340_114;
+/** PostgreSQL's lock_not_available, raised when the swap's lock_timeout expires. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+export interface RebuildOptions {
+  topic: string;
+  /** The live projector's consumer group, whose checkpoints mark where the live views stand. */
+  liveGroup: string;
+  /** Who asked (a key name, or `cli`). */
+  requestedBy: string;
+  snapshotEvery: number;
+  /** Attempt the switch once the new generation is at most this many messages behind. */
+  switchLag: number;
+  /** Longest the live projector is held for one switch attempt. */
+  switchTimeoutMs: number;
+  /** Longest the swap waits for running reads. */
+  lockTimeoutMs: number;
+  sessionTimeout?: number;
+  /** Refuse to switch when the new generation differs from the live one (default: switch and report). */
+  abortOnDifference?: boolean;
+  onProgress?: (p: RebuildProgress) => void;
+}
+
+export interface RebuildProgress {
+  id: string;
+  phase: RebuildPhase;
+  applied: number;
+  target: number;
+}
+
+/** What the comparison of the live generation with the new one found. */
+export interface GenerationComparison {
+  /** Subjects whose view row differs (or exists on one side only). */
+  views: number;
+  /** Event index rows that differ. */
+  events: number;
+  /** Negotiation links that differ. */
+  links: number;
+  /** Field-level differences of the first few (stored = live, replayed = new). */
+  samples: Difference[];
+}
+
+export interface RebuildReport {
+  id: string;
+  topic: string;
+  /** Log messages (events) applied to the new generation, rejected and duplicate ones included. */
+  messagesApplied: number;
+  /** Events in the new event index. */
+  eventsIndexed: number;
+  subjects: number;
+  durationMs: number;
+  /** From the start of reading to the successful switch attempt. */
+  buildMs: number;
+  /** messagesApplied per second of buildMs: how fast the log was applied. */
+  eventsPerSecond: number;
+  switchAttempts: number;
+  /** How long the live projector was held by the successful switch. */
+  projectorPausedMs: number;
+  differences: GenerationComparison;
+}
+
+class Switched extends Error {}
+
+/**
+ * Rebuilds every view from the start of the log without stopping the live ones.
+ *
+ * 1. A new generation of {@link GENERATION_TABLES} (`<table>__next`) is created and filled from
+ *    offset 0 by the projector's own batch step, with its own checkpoints, while the live tables
+ *    keep serving. It never runs ahead of the live projector: each partition is read only up to
+ *    the live checkpoint, so both can be compared at the same point of the log.
+ * 2. Once it is close, one transaction locks the live checkpoint rows (the live projector waits at
+ *    its next batch), lets the new generation reach exactly those positions, compares old and new,
+ *    renames the tables (old dropped) and commits. Readers see the old tables, then the new ones;
+ *    the swap waits at most `lockTimeoutMs` for running reads, else the attempt is retried.
+ *
+ * One rebuild per schema at a time (an advisory lock, released if the process dies; leftovers of a
+ * dead rebuild are dropped by the next one).
+ */
+export class ViewsRebuild {
+  private readonly rebuilds: RebuildsStore;
+  private readonly shadowGroup: string;
+  private readonly projection: ProjectionStore;
+  private readonly snapshots: SnapshotStore;
+  private reader: LogReader | undefined;
+  private switched = false;
+  private cancelled = false;
+  private crashed: unknown;
+  private partitions: number[] = [];
+  private phase: RebuildPhase = 'preparing';
+  private lastProgressWrite = 0;
+  private lastPhaseWritten: RebuildPhase | undefined;
+  private messages = 0;
+
+  private constructor(
+    private readonly db: DataSource,
+    private readonly kafka: Kafka,
+    private readonly lock: QueryRunner,
+    private readonly schema: string,
+    readonly id: string,
+    private readonly opts: RebuildOptions,
+  ) {
+    this.rebuilds = new RebuildsStore(db);
+    this.shadowGroup = `${opts.liveGroup}.rebuild.${id}`;
+    const next = (t: string) => this.table(t + NEXT);
+    this.projection = new ProjectionStore({ events: next('events'), views: next('views'), links: next('negotiation_exchanges') });
+    this.snapshots = new SnapshotStore({ snapshots: next('snapshots'), events: next('events') });
+  }
+
+  /**
+   * Claims the schema's rebuild lock and records the rebuild as running; {@link run} does the work.
+   * @throws AuditError `rebuild_running` when another rebuild holds the lock.
+   */
+  static async begin(db: DataSource, kafka: Kafka, opts: RebuildOptions): Promise<ViewsRebuild> {
+    const lock = db.createQueryRunner();
+    await lock.connect();
+    try {
+      const [{ locked, schema }]: { locked: boolean; schema: string }[] = await lock.query(
+        `SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS locked, current_schema() AS schema`,
+        [REBUILD_LOCK],
+      );
+      const rebuilds = new RebuildsStore(db);
+      if (!locked) {
+        const running = await rebuilds.running();
+        throw new AuditError('rebuild_running', `rebuild ${running ?? '(starting)'} is running; follow it at /v1/admin/rebuild/${running ?? ''}`, {
+          rebuildId: running,
+        });
+      }
+      await rebuilds.abandonRunning();
+      const id = randomUUID();
+      await rebuilds.create(id, opts.topic, opts.requestedBy);
+      return new ViewsRebuild(db, kafka, lock, schema, id, opts);
+    } catch (e) {
+      await lock.query(`SELECT pg_advisory_unlock_all()`).catch(() => undefined);
+      await lock.release();
+      throw e;
+    }
+  }
+
+  /** Builds, catches up, compares and switches; the lock is released whatever happens. */
+  async run(): Promise<RebuildReport> {
+    const started = Date.now();
+    try {
+      await this.prepare();
+      const report = await this.buildAndSwitch(started);
+      await this.stopReader();
+      this.phase = 'done';
+      await this.rebuilds.finish(this.id, { status: 'done', report });
+      this.opts.onProgress?.({ id: this.id, phase: 'done', applied: this.messages, target: this.messages });
+      return report;
+    } catch (e) {
+      await this.stopReader();
+      await this.dropNextGeneration().catch(() => undefined);
+      this.phase = 'failed';
+      await this.rebuilds.finish(this.id, { status: 'failed', error: (e as Error).message ?? String(e) }).catch(() => undefined);
+      throw e;
+    } finally {
+      await this.db.query(`DELETE FROM projector_offsets WHERE consumer_group = $1`, [this.shadowGroup]).catch(() => undefined);
+      await this.lock.query(`SELECT pg_advisory_unlock_all()`).catch(() => undefined);
+      await this.lock.release();
+    }
+  }
+
+  /** Stops the rebuild at its next step; `run` then fails with "cancelled" and drops the new generation. */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  private table(name: string): string {
+    return `"${this.schema}"."${name}"`;
+  }
+
+  private async prepare(): Promise<void> {
+    this.partitions = [...(await fetchEndOffsets(this.kafka, this.opts.topic)).keys()].sort((a, b) => a - b);
+    await this.dropNextGeneration();
+    for (const t of GENERATION_TABLES) {
+      await this.db.query(`DROP TABLE IF EXISTS ${this.table(t + OLD)}`);
+      await this.db.query(`CREATE TABLE ${this.table(t + NEXT)} (LIKE ${this.table(t)} INCLUDING ALL)`);
+    }
+    await this.db.query(`DELETE FROM projector_offsets WHERE starts_with(consumer_group, $1)`, [`${this.opts.liveGroup}.rebuild.`]);
+    await this.ensureLiveCheckpoints(this.db);
+  }
+
+  private async dropNextGeneration(): Promise<void> {
+    for (const t of GENERATION_TABLES) await this.db.query(`DROP TABLE IF EXISTS ${this.table(t + NEXT)}`);
+  }
+
+  /** Checkpoint rows for every partition, so locking them pauses the projector on every partition. */
+  private async ensureLiveCheckpoints(q: Pick<DataSource, 'query'>): Promise<void> {
+    await q.query(
+      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset)
+       SELECT $1, $2, p, 0 FROM unnest($3::int[]) AS p ON CONFLICT DO NOTHING`,
+      [this.opts.liveGroup, this.opts.topic, this.partitions],
+    );
+  }
+
+  private async checkpoints(group: string): Promise<Map<number, bigint>> {
+    const rows: { partition: number; next_offset: string }[] = await this.db.query(
+      `SELECT partition, next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2`,
+      [group, this.opts.topic],
+    );
+    return new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
+  }
+
+  private async buildAndSwitch(started: number): Promise<RebuildReport> {
+    this.phase = 'building';
+    this.reader = new LogReader(this.kafka, this.opts.topic, { groupPrefix: `${this.opts.liveGroup}.rebuild`, sessionTimeout: this.opts.sessionTimeout });
+    await this.reader.start({
+      startOffsets: async () => new Map([...(await this.checkpoints(this.shadowGroup))].map(([p, o]) => [p, o.toString()])),
+      onBatch: (batch) => this.applyToNext(batch),
+      onCrash: (e) => {
+        this.crashed = e;
+      },
+    });
+    let attempts = 0;
+    for (;;) {
+      this.assertRunning();
+      const live = await this.checkpoints(this.opts.liveGroup);
+      const next = await this.checkpoints(this.shadowGroup);
+      this.resumeBehind(live, next);
+      const applied = sum(next);
+      const target = sum(live);
+      await this.report(applied, target);
+      if (target - applied <= this.opts.switchLag) {
+        attempts += 1;
+        const switchedAt = await this.trySwitch();
+        if (switchedAt) {
+          const buildMs = Math.max(1, switchedAt.startedAt - started);
+          const counts: { events: number; subjects: number }[] = await this.db.query(
+            `SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM views) AS subjects`,
+          );
+          return {
+            id: this.id,
+            topic: this.opts.topic,
+            messagesApplied: this.messages,
+            eventsIndexed: counts[0].events,
+            subjects: counts[0].subjects,
+            durationMs: Date.now() - started,
+            buildMs,
+            eventsPerSecond: Math.round((this.messages / buildMs) * 1000),
+            switchAttempts: attempts,
+            projectorPausedMs: switchedAt.pausedMs,
+            differences: switchedAt.comparison,
+          };
+        }
+      }
+      await sleep(100);
+    }
+  }
+
+  private assertRunning(): void {
+    if (this.cancelled) throw new Error('cancelled');
+    if (this.crashed !== undefined) throw new Error(`reading the log failed: ${String((this.crashed as Error).message ?? this.crashed)}`);
+  }
+
+  /** Partitions held at the live position are read again once the live projector has moved on. */
+  private resumeBehind(live: Map<number, bigint>, next: Map<number, bigint>): void {
+    const behind = (this.reader?.paused() ?? []).filter((p) => (live.get(p) ?? 0n) > (next.get(p) ?? 0n));
+    this.reader?.resume(behind);
+  }
+
+  private async report(applied: number, target: number): Promise<void> {
+    this.opts.onProgress?.({ id: this.id, phase: this.phase, applied, target });
+    if (Date.now() - this.lastProgressWrite < 500 && this.phase === this.lastPhaseWritten) return;
+    this.lastProgressWrite = Date.now();
+    this.lastPhaseWritten = this.phase;
+    await this.rebuilds.progress(this.id, this.phase, applied, target);
+  }
+
+  /** Applies a batch to the new generation, never past the live checkpoint; returns how many messages it took. */
+  private async applyToNext(batch: LogBatch): Promise<number> {
+    if (this.switched || this.cancelled) return 0;
+    const bound = (await this.checkpoints(this.opts.liveGroup)).get(batch.partition) ?? 0n;
+    try {
+      return await this.db.transaction(async (m) => {
+        const next = await this.projection.lockCheckpoint(m, this.shadowGroup, batch.topic, batch.partition);
+        // The switch sets this before it commits, and holds these rows until then.
+        if (this.switched) throw new Switched();
+        let taken = 0;
+        const fresh: LogMessage[] = [];
+        for (const message of batch.messages) {
+          if (BigInt(message.offset) >= bound) break;
+          taken += 1;
+          if (BigInt(message.offset) >= next) fresh.push(message);
+        }
+        if (fresh.length === 0) return taken;
+
+        const decoded: DecodedMessage<LogMessage>[] = fresh.map((message) => {
+          const r = fromCloudEvent(message.value, message);
+          return r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues };
+        });
+        const ids = new Set<string>();
+        const subjects = new Set<string>();
+        for (const d of decoded) {
+          if (!d.ok) continue;
+          ids.add(d.event.id);
+          subjects.add(d.event.subject);
+          if (d.event.type === 'report.retracted') ids.add(String((d.event.data as { eventId: string }).eventId));
+        }
+        const indexed = await this.projection.findEvents(m, [...ids]);
+        const states = (await this.projection.loadStates(m, [...subjects])) as Map<string, SubjectState>;
+        const out = projectBatch(decoded, indexed, states, { snapshotEvery: this.opts.snapshotEvery });
+        await this.projection.insertEvents(m, out.events);
+        await this.projection.markRetracted(m, out.retracted);
+        await this.projection.upsertViews(m, out.views);
+        await this.projection.deleteLinks(m, out.unlinks);
+        await this.projection.insertLinks(m, out.links);
+        await this.snapshots.take(m, out.snapshots);
+        await this.projection.saveCheckpoint(m, this.shadowGroup, batch.topic, batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
+        this.messages += fresh.length;
+        return taken;
+      });
+    } catch (e) {
+      if (e instanceof Switched) return 0;
+      throw e;
+    }
+  }
+
+  /** One switch attempt; undefined when it timed out and the build should go on. */
+  private async trySwitch(): Promise<{ startedAt: number; pausedMs: number; comparison: GenerationComparison } | undefined> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    const startedAt = Date.now();
+    try {
+      await runner.startTransaction();
+      await this.ensureLiveCheckpoints(runner);
+      // From here until commit the live projector waits at the start of its next batch.
+      const rows: { partition: number; next_offset: string }[] = await runner.query(
+        `SELECT partition, next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2 ORDER BY partition FOR UPDATE`,
+        [this.opts.liveGroup, this.opts.topic],
+      );
+      const live = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
+      const deadline = Date.now() + this.opts.switchTimeoutMs;
+      for (;;) {
+        this.assertRunning();
+        const next = await this.checkpoints(this.shadowGroup);
+        await this.report(sum(next), sum(live));
+        if ([...live].every(([p, o]) => (next.get(p) ?? 0n) >= o)) break;
+        if (Date.now() > deadline) {
+          await runner.rollbackTransaction();
+          return undefined;
+        }
+        this.resumeBehind(live, next);
+        await sleep(20);
+      }
+      this.phase = 'switching';
+      await this.report(sum(live), sum(live));
+      const comparison = await this.compare(runner);
+      const total = comparison.views + comparison.events + comparison.links;
+      if (total > 0 && this.opts.abortOnDifference) {
+        throw new AuditError('rebuild_differs', `the rebuilt views differ from the live ones in ${total} places; nothing was switched`, { differences: total });
+      }
+      // Rows first, then tables: a batch of the new generation in flight finishes before the swap locks its tables.
+      await runner.query(`DELETE FROM projector_offsets WHERE consumer_group = $1`, [this.shadowGroup]);
+      await runner.query(`SET LOCAL lock_timeout = ${Math.floor(this.opts.lockTimeoutMs)}`);
+      const renames = await this.indexRenames(runner);
+      for (const t of GENERATION_TABLES) {
+        await runner.query(`ALTER TABLE ${this.table(t)} RENAME TO "${t}${OLD}"`);
+        await runner.query(`ALTER TABLE ${this.table(t + NEXT)} RENAME TO "${t}"`);
+        await runner.query(`DROP TABLE ${this.table(t + OLD)}`);
+      }
+      for (const [from, to] of renames) await runner.query(`ALTER INDEX ${this.table(from)} RENAME TO "${to}"`);
+      this.switched = true;
+      await runner.commitTransaction();
+      return { startedAt, pausedMs: Date.now() - startedAt, comparison };
+    } catch (e) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (!this.switched && (e as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+        this.phase = 'building';
+        return undefined;
+      }
+      throw e;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** New index name → live index name, matched by definition, so the swapped tables keep their index names. */
+  private async indexRenames(runner: QueryRunner): Promise<Map<string, string>> {
+    const renames = new Map<string, string>();
+    const defsOf = async (t: string) => {
+      const rows: { name: string; def: string }[] = await runner.query(
+        `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE i.indrelid = $1::regclass ORDER BY c.relname`,
+        [this.table(t)],
+      );
+      return rows.map((r) => ({ name: r.name, def: r.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, 'CREATE $1INDEX ON ') }));
+    };
+    for (const t of GENERATION_TABLES) {
+      const live = await defsOf(t);
+      const next = await defsOf(t + NEXT);
+      for (const l of live) {
+        const i = next.findIndex((n) => n.def === l.def);
+        if (i < 0) continue;
+        if (next[i].name !== l.name) renames.set(next[i].name, l.name);
+        next.splice(i, 1);
+      }
+    }
+    return renames;
+  }
+
+  /** Old (live) against new, inside the switch transaction where neither can move. */
+  private async compare(runner: QueryRunner): Promise<GenerationComparison> {
+    const [live, next] = [this.table('views'), this.table('views' + NEXT)];
+    const viewRows: { subject: string }[] = await runner.query(
+      `SELECT coalesce(a.subject, b.subject) AS subject FROM ${live} a FULL JOIN ${next} b ON a.subject = b.subject
+       WHERE a.subject IS NULL OR b.subject IS NULL
+          OR (a.kind, a.status, a.reported_status, a.parties, a.event_count, a.last_recorded_at, a.state)
+             IS DISTINCT FROM (b.kind, b.status, b.reported_status, b.parties, b.event_count, b.last_recorded_at, b.state)
+       ORDER BY 1`,
+    );
+    const [eventsLive, eventsNext] = [this.table('events'), this.table('events' + NEXT)];
+    const eventRows: { event_id: string; subject: string; live: unknown; next: unknown }[] = await runner.query(
+      `SELECT coalesce(a.event_id, b.event_id) AS event_id, coalesce(a.subject, b.subject) AS subject,
+              CASE WHEN a.event_id IS NULL THEN NULL ELSE json_build_object('partition', a.partition, 'offset', a."offset"::text, 'retractedBy', a.retracted_by) END AS live,
+              CASE WHEN b.event_id IS NULL THEN NULL ELSE json_build_object('partition', b.partition, 'offset', b."offset"::text, 'retractedBy', b.retracted_by) END AS next
+       FROM ${eventsLive} a FULL JOIN ${eventsNext} b ON a.event_id = b.event_id
+       WHERE a.event_id IS NULL OR b.event_id IS NULL
+          OR (a.subject, a.partition, a."offset", a.retracted_by) IS DISTINCT FROM (b.subject, b.partition, b."offset", b.retracted_by)
+       ORDER BY 2, 1`,
+    );
+    const [linksLive, linksNext] = [this.table('negotiation_exchanges'), this.table('negotiation_exchanges' + NEXT)];
+    const linkRows: { event_id: string; negotiation: string; live: string | null; next: string | null }[] = await runner.query(
+      `SELECT coalesce(a.event_id, b.event_id) AS event_id, coalesce(a.negotiation, b.negotiation) AS negotiation,
+              a.exchange AS live, b.exchange AS next
+       FROM ${linksLive} a FULL JOIN ${linksNext} b ON a.event_id = b.event_id
+       WHERE a.event_id IS NULL OR b.event_id IS NULL OR (a.negotiation, a.exchange) IS DISTINCT FROM (b.negotiation, b.exchange)
+       ORDER BY 2, 1`,
+    );
+    const sampled = viewRows.slice(0, 10).map((r) => r.subject);
+    const samples: Difference[] = [];
+    if (sampled.length > 0) {
+      const select = (t: string) =>
+        runner.query(`SELECT subject, kind, status, reported_status, parties, event_count, last_recorded_at, state FROM ${t} WHERE subject = ANY($1::text[])`, [
+          sampled,
+        ]) as Promise<StoredViewRow[]>;
+      const oldRows = await select(live);
+      const newRows = await select(next);
+      samples.push(...compareWithLog({ views: oldRows, events: [], links: [] }, {
+        states: new Map(newRows.map((r) => [r.subject, r.state])),
+        events: new Map(),
+        links: new Map(),
+      }).slice(0, 100));
+    }
+    for (const r of eventRows.slice(0, 20)) samples.push({ subject: r.subject, field: `events[${r.event_id}]`, stored: r.live, replayed: r.next });
+    for (const r of linkRows.slice(0, 20)) samples.push({ subject: r.negotiation, field: `exchanges[${r.event_id}]`, stored: r.live, replayed: r.next });
+    return { views: viewRows.length, events: eventRows.length, links: linkRows.length, samples };
+  }
+
+  private async stopReader(): Promise<void> {
+    const reader = this.reader;
+    this.reader = undefined;
+    await reader?.stop().catch(() => undefined);
+  }
+}
+
+function sum(offsets: Map<number, bigint>): number {
+  let total = 0n;
+  for (const o of offsets.values()) total += o;
+  return Number(total);
+}

@@ -1,0 +1,185 @@
+import { SubjectState, SubjectView, toView } from '@newsledger/domain';
+import { fetchEndOffsets } from '@newsledger/event-log';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { replayLog, ReplayedLog } from '../log-replay/log.replay';
+import { Difference, diffValues } from './difference';
+
+/** A stored view row as `verify` reads it. */
+export interface StoredViewRow {
+  subject: string;
+  kind: string;
+  status: string | null;
+  reported_status: string | null;
+  parties: string[];
+  event_count: number;
+  last_recorded_at: Date;
+  state: SubjectState;
+}
+
+export interface VerifyOptions {
+  topic: string;
+  /** The live projector's consumer group: its checkpoints say how far the stored views go. */
+  group: string;
+  /** Prefix of the reader's own consumer group. */
+  groupPrefix: string;
+  sessionTimeout?: number;
+  /** Differences listed in the report (all are counted). @defaultValue 1000 */
+  maxDifferences?: number;
+  onProgress?: (read: number, total: number) => void;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  topic: string;
+  /** Per partition, the first offset not covered: the projector's checkpoints when the views were read. */
+  until: Record<string, string>;
+  subjects: number;
+  events: number;
+  differenceCount: number;
+  differences: Difference[];
+  durationMs: number;
+}
+
+/**
+ * Replays the whole log in memory and compares it with the stored views, view rows, event index
+ * and negotiation links. Views, checkpoints, index and links are read in one REPEATABLE READ
+ * snapshot, and the log is replayed up to exactly those checkpoints, so a projector running
+ * meanwhile causes no false differences.
+ */
+export async function verifyViews(db: DataSource, kafka: Kafka, opts: VerifyOptions): Promise<VerifyReport> {
+  const started = Date.now();
+  const stored = await readStored(db, opts.group, opts.topic);
+  // Partitions without a checkpoint have not been projected at all: replay nothing of them.
+  const until = new Map([...(await fetchEndOffsets(kafka, opts.topic)).keys()].map((p) => [p, stored.checkpoints.get(p) ?? '0']));
+  const log = await replayLog(kafka, opts.topic, {
+    until,
+    groupPrefix: opts.groupPrefix,
+    sessionTimeout: opts.sessionTimeout,
+    onProgress: opts.onProgress,
+  });
+  const all = compareWithLog(stored, log);
+  const max = opts.maxDifferences ?? 1000;
+  return {
+    ok: all.length === 0,
+    topic: opts.topic,
+    until: Object.fromEntries([...log.until].map(([p, o]) => [String(p), o])),
+    subjects: log.states.size,
+    events: log.events.size,
+    differenceCount: all.length,
+    differences: all.slice(0, max),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** What is stored, read in one snapshot. */
+export interface StoredProjection {
+  /** The projector's checkpoints; partitions it never stored start at 0. */
+  checkpoints: Map<number, string>;
+  views: StoredViewRow[];
+  events: { event_id: string; subject: string; partition: number; offset: string; retracted_by: string | null }[];
+  links: { event_id: string; negotiation: string; exchange: string }[];
+}
+
+async function readStored(db: DataSource, group: string, topic: string): Promise<StoredProjection> {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction('REPEATABLE READ');
+    const checkpoints: { partition: number; next_offset: string }[] = await runner.query(
+      `SELECT partition, next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2`,
+      [group, topic],
+    );
+    const views: StoredViewRow[] = await runner.query(
+      `SELECT subject, kind, status, reported_status, parties, event_count, last_recorded_at, state FROM views`,
+    );
+    const events: StoredProjection['events'] = await runner.query(`SELECT event_id, subject, partition, "offset", retracted_by FROM events`);
+    const links: StoredProjection['links'] = await runner.query(`SELECT event_id, negotiation, exchange FROM negotiation_exchanges`);
+    await runner.commitTransaction();
+    return { checkpoints: new Map(checkpoints.map((c) => [c.partition, String(c.next_offset)])), views, events, links };
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** The columns the projector derives from a state (see `projectBatch`). */
+function rowOf(view: SubjectView) {
+  return {
+    kind: view.kind,
+    status: view.status,
+    reported_status: view.kind === 'exchange' ? view.reportedStatus : null,
+    parties: [...view.parties],
+    event_count: view.eventCount,
+    last_recorded_at: view.lastRecordedAt === null ? null : new Date(view.lastRecordedAt).toISOString(),
+  };
+}
+
+function summary(view: SubjectView) {
+  return { eventCount: view.eventCount, status: view.status };
+}
+
+/** Every difference between what is stored and the replayed log, sorted by subject. */
+export function compareWithLog(stored: Omit<StoredProjection, 'checkpoints'>, log: Pick<ReplayedLog, 'states' | 'events' | 'links'>): Difference[] {
+  const bySubject = new Map<string, Difference[]>();
+  const add = (d: Difference) => (bySubject.get(d.subject) ?? bySubject.set(d.subject, []).get(d.subject)!).push(d);
+
+  const storedViews = new Map(stored.views.map((r) => [r.subject, r]));
+  for (const subject of new Set([...storedViews.keys(), ...log.states.keys()])) {
+    const row = storedViews.get(subject);
+    const state = log.states.get(subject);
+    if (!row || !state) {
+      add({ subject, field: 'view', stored: row ? summary(toView(row.state)) : null, replayed: state ? summary(toView(state)) : null });
+      continue;
+    }
+    const replayedView = toView(state);
+    const storedRow = {
+      kind: row.kind,
+      status: row.status,
+      reported_status: row.reported_status,
+      parties: row.parties,
+      event_count: row.event_count,
+      last_recorded_at: row.last_recorded_at.toISOString(),
+    };
+    for (const d of diffValues(subject, 'row', storedRow, rowOf(replayedView))) add(d);
+    let storedView: SubjectView | undefined;
+    try {
+      storedView = toView(row.state);
+    } catch (e) {
+      add({ subject, field: 'state', stored: `unreadable: ${(e as Error).message}`, replayed: 'a valid state' });
+      continue;
+    }
+    const viewDiffs = diffValues(subject, '', storedView, replayedView);
+    // A state can differ where no view field shows it (e.g. the retractions seen); report that too.
+    const diffs = viewDiffs.length > 0 ? viewDiffs : diffValues(subject, 'state', row.state, state);
+    for (const d of diffs) add(d);
+  }
+
+  const storedEvents = new Map(stored.events.map((e) => [e.event_id, e]));
+  for (const id of new Set([...storedEvents.keys(), ...log.events.keys()])) {
+    const s = storedEvents.get(id);
+    const r = log.events.get(id);
+    const subject = s?.subject ?? r!.subject;
+    const field = `events[${id}]`;
+    if (!s || !r) {
+      add({ subject, field, stored: s ? { partition: s.partition, offset: String(s.offset) } : null, replayed: r ? { partition: r.partition, offset: r.offset } : null });
+      continue;
+    }
+    const asStored = { subject: s.subject, partition: s.partition, offset: String(s.offset), retractedBy: s.retracted_by };
+    const asReplayed = { subject: r.subject, partition: r.partition, offset: r.offset, retractedBy: r.retractedBy };
+    for (const d of diffValues(subject, field, asStored, asReplayed)) add(d);
+  }
+
+  const storedLinks = new Map(stored.links.map((l) => [l.event_id, l]));
+  for (const id of new Set([...storedLinks.keys(), ...log.links.keys()])) {
+    const s = storedLinks.get(id);
+    const r = log.links.get(id);
+    const negotiation = s?.negotiation ?? r!.negotiation;
+    const field = `exchanges[${id}]`;
+    if (s?.negotiation !== r?.negotiation || s?.exchange !== r?.exchange) {
+      add({ subject: negotiation, field, stored: s ? s.exchange : null, replayed: r ? r.exchange : null });
+    }
+  }
+
+  return [...bySubject.keys()].sort().flatMap((s) => bySubject.get(s)!);
+}

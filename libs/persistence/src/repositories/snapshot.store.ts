@@ -1,0 +1,126 @@
+import { occurredUntil } from '@newsledger/domain';
+import { EntityManager } from 'typeorm';
+
+/** A snapshot a batch has captured (see `projectBatch`'s `snapshotEvery`). */
+export interface DueSnapshot {
+  subject: string;
+  eventCount: number;
+  /** Position of the subject's last event folded into `state`. */
+  partition: number;
+  offset: string;
+  /** The state's lastRecordedAt: the latest recordedAt folded in. */
+  maxRecordedAt: string;
+  state: unknown;
+}
+
+/** A stored snapshot without its state, enough to decide whether it may answer a question. */
+export interface SnapshotBoundsRow {
+  eventCount: number;
+  partition: number;
+  offset: string;
+  maxRecordedAt: string;
+  occurredUntil: string | null;
+}
+
+/** The tables snapshots are written to and computed from. */
+export interface SnapshotTables {
+  snapshots: string;
+  events: string;
+}
+
+/** Where a query can run: a transaction's manager or the data source itself. */
+type Queryable = Pick<EntityManager, 'query'>;
+
+/**
+ * Per-subject snapshots of the reducer state. `occurred_until` is carried forward from the
+ * subject's previous snapshot plus the events indexed since, so taking one costs the events of
+ * one period, not the subject's whole history.
+ */
+export class SnapshotStore {
+  constructor(private readonly tables: Readonly<SnapshotTables> = { snapshots: 'snapshots', events: 'events' }) {}
+
+  /**
+   * Stores `due` inside the caller's transaction; call it after the batch's events are indexed.
+   * Each snapshot's `occurred_until` covers exactly the events up to its own position, even when
+   * one batch takes several snapshots of a subject.
+   */
+  async take(m: Queryable, due: readonly DueSnapshot[]): Promise<void> {
+    if (due.length === 0) return;
+    const rows: {
+      subject: string;
+      prev_until: Date | null;
+      partition: number | null;
+      offset: string | null;
+      type: string | null;
+      occurred_at: string | null;
+      recorded_at: Date | null;
+    }[] = await m.query(
+      `SELECT d.subject, p.occurred_until AS prev_until, e.partition, e."offset", e.type, e.occurred_at, e.recorded_at
+       FROM UNNEST($1::text[]) AS d(subject)
+       LEFT JOIN LATERAL (
+         SELECT s.partition, s."offset", s.occurred_until FROM ${this.tables.snapshots} s
+         WHERE s.subject = d.subject ORDER BY s.event_count DESC LIMIT 1) p ON true
+       LEFT JOIN ${this.tables.events} e ON e.subject = d.subject
+         AND (p.partition IS NULL OR (e.partition, e."offset") > (p.partition, p."offset"))
+       ORDER BY d.subject, e.partition, e."offset"`,
+      [[...new Set(due.map((d) => d.subject))]],
+    );
+    const bySubject = new Map<string, typeof rows>();
+    for (const r of rows) bySubject.set(r.subject, [...(bySubject.get(r.subject) ?? []), r]);
+    const until = new Map<DueSnapshot, string | null>();
+    for (const [subject, events] of bySubject) {
+      let running = events[0]?.prev_until?.toISOString() ?? null;
+      let i = 0;
+      for (const d of due.filter((x) => x.subject === subject).sort((a, b) => a.eventCount - b.eventCount)) {
+        const at = [d.partition, BigInt(d.offset)] as const;
+        while (i < events.length && events[i].partition !== null) {
+          const e = events[i];
+          const pos = [e.partition!, BigInt(e.offset!)] as const;
+          if (pos[0] > at[0] || (pos[0] === at[0] && pos[1] > at[1])) break;
+          running = occurredUntil(running, [{ type: e.type!, occurredAt: e.occurred_at, recordedAt: e.recorded_at!.toISOString() }]);
+          i += 1;
+        }
+        until.set(d, running);
+      }
+    }
+    await m.query(
+      `INSERT INTO ${this.tables.snapshots} (subject, event_count, partition, "offset", max_recorded_at, occurred_until, state)
+       SELECT * FROM UNNEST($1::text[], $2::int[], $3::int[], $4::bigint[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[])
+       ON CONFLICT DO NOTHING`,
+      [
+        due.map((d) => d.subject),
+        due.map((d) => d.eventCount),
+        due.map((d) => d.partition),
+        due.map((d) => d.offset),
+        due.map((d) => d.maxRecordedAt),
+        due.map((d) => until.get(d) ?? null),
+        due.map((d) => JSON.stringify(d.state)),
+      ],
+    );
+  }
+
+  /** The subject's snapshots, latest first, without their states. */
+  async bounds(q: Queryable, subject: string): Promise<SnapshotBoundsRow[]> {
+    const rows: { event_count: number; partition: number; offset: string; max_recorded_at: Date; occurred_until: Date | null }[] = await q.query(
+      `SELECT event_count, partition, "offset", max_recorded_at, occurred_until FROM ${this.tables.snapshots}
+       WHERE subject = $1 ORDER BY event_count DESC`,
+      [subject],
+    );
+    return rows.map((r) => ({
+      eventCount: r.event_count,
+      partition: r.partition,
+      offset: String(r.offset),
+      maxRecordedAt: r.max_recorded_at.toISOString(),
+      occurredUntil: r.occurred_until?.toISOString() ?? null,
+    }));
+  }
+
+  /** The stored state of one snapshot (undefined when it is gone). */
+  async state(q: Queryable, subject: string, eventCount: number): Promise<unknown> {
+    const rows: { state: unknown }[] = await q.query(
+      `SELECT state FROM ${this.tables.snapshots} WHERE subject = $1 AND event_count = $2`,
+      [subject, eventCount],
+    );
+    return rows[0]?.state;
+  }
+}
