@@ -9,6 +9,13 @@ module.exports = {
       from: { path: '^libs/domain/' },
       to: { pathNot: ['^libs/domain/', '^node_modules/zod/'], dependencyTypesNot: ['core', 'type-only'] },
     },
+    {
+      name: 'client-stands-alone',
+      comment: 'libs/client is for ingestors and subscribers: Node built-ins and (types only) the domain, no framework',
+      severity: 'error',
+      from: { path: '^libs/client/' },
+      to: { pathNot: '^libs/client/', dependencyTypesNot: ['core', 'type-only'] },
+    },
     { name: 'libs-never-import-apps', severity: 'error', from: { path: '^libs/' }, to: { path: '^apps/' } },
     {
       name: 'apps-never-import-each-other',

@@ -11,7 +11,16 @@ const moduleNameMapper = {
   '^@newsledger/testing$': '<rootDir>/test/support',
   '^@newsledger/(.*)$': '<rootDir>/libs/$1/src',
 };
-const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+// content-disposition (under @fastify/static, which serves Swagger UI at /docs) ships only ES
+// modules: Node >= 20.19 requires them as they are, jest needs them compiled to CommonJS.
+const esmOnly = ['content-disposition'];
+const base = {
+  transform: { '^.+\\.ts$': swc, [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+  rootDir: __dirname,
+};
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },

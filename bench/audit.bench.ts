@@ -7,18 +7,12 @@
  *
  *   npm run build && node dist/bench/audit.bench.js --subject-events 10000 --log-events 50000
  *
- * Prints a JSON summary last. `test/audit-bench.e2e-spec.ts` runs it tiny so it never rots.
+ * Prints a JSON summary last. `npm run bench` includes it; `test/bench.e2e-spec.ts` runs that tiny so it never rots.
  */
-import { loadConfig } from '@newsledger/config';
-import { createKafka, ensureTopics } from '@newsledger/event-log';
-import { openDataSource } from '@newsledger/persistence';
 import { Command, InvalidArgumentError } from 'commander';
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { openBenchStack, until } from './support/bench.stack';
 
 export interface AuditBenchOptions {
   /** Events of the one subject whose as-of latency is measured. */
@@ -94,41 +88,11 @@ function cloudEvent(id: string, subject: string, type: string, confirmation: str
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 /** Runs the whole measurement and tears its stack down. */
 export async function runAuditBench(o: AuditBenchOptions): Promise<AuditBenchResult> {
-  const base = loadConfig();
-  const run = `bench${Date.now().toString(36)}`;
-  const schema = `bench_${run}`;
-  const topics = { events: `${run}.events`, statusChanges: `${run}.status-changes`, dlq: `${run}.dlq` };
-  const adminKey = base.adminKey ?? `bench-admin-${run}-0123456789`;
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    DATABASE_SCHEMA: schema, EVENTS_TOPIC: topics.events, STATUS_CHANGES_TOPIC: topics.statusChanges, DLQ_TOPIC: topics.dlq,
-    PROJECTOR_GROUP_ID: `${run}-projector`, QUERY_PORT: String(port), HOST: '127.0.0.1', NEWSLEDGER_ADMIN_KEY: adminKey,
-    SNAPSHOT_EVERY: String(o.snapshotEvery), LOG_LEVEL: 'warn', LOG_PRETTY: 'false', RATE_LIMIT_REQUESTS: '1000000',
-  };
-  const url = `http://127.0.0.1:${port}`;
+  const stack = await openBenchStack({ dist: o.dist, log: o.log, env: { SNAPSHOT_EVERY: String(o.snapshotEvery) } });
+  const { run, topics, kafka, adminKey } = stack;
+  const url = stack.urls.query;
   const call = async (method: string, p: string) => {
     const res = await fetch(url + p, { method, headers: { authorization: `Bearer ${adminKey}` } });
     const text = await res.text();
@@ -138,22 +102,8 @@ export async function runAuditBench(o: AuditBenchOptions): Promise<AuditBenchRes
       throw new Error(`${method} ${p}: ${res.status} ${text.slice(0, 300)}`);
     }
   };
-  const kafka = createKafka({ brokers: base.kafka.brokers, clientId: `${run}-bench` });
-  const db = await openDataSource(base.database.url, 2, schema);
-  const children: ChildProcess[] = [];
-  let stopping = false;
-  const start = (app: string) => {
-    const child = spawn(process.execPath, [path.join(o.dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    children.push(child);
-    child.once('exit', (code, signal) => {
-      if (!stopping) o.log(`${app} exited early (${signal ?? code})`);
-    });
-  };
   try {
-    await ensureTopics(kafka, { ...topics, eventsPartitions: base.kafka.eventsPartitions });
-    start('projector');
-    start('query-api');
-    await until('the query API', async () => ((await fetch(`${url}/health`)).status === 200 ? true : undefined), 60_000);
+    await Promise.all([stack.start('projector'), stack.start('query-api')]);
 
     const hot = `exchange/${run}-hot`;
     const producer = kafka.producer();
@@ -171,10 +121,7 @@ export async function runAuditBench(o: AuditBenchOptions): Promise<AuditBenchRes
     await producer.disconnect();
     o.log(`${messages.length} events on ${topics.events}; projecting…`);
     const total = messages.length;
-    await until('every event projected', async () => {
-      const rows: { n: string }[] = await db.query(`SELECT coalesce(sum(next_offset), 0) AS n FROM projector_offsets WHERE consumer_group = $1`, [env.PROJECTOR_GROUP_ID]);
-      return Number(rows[0].n) >= total ? true : undefined;
-    }, 600_000);
+    await stack.projectedAll(total, 600_000);
     const projectMs = Math.round(performance.now() - produced);
     const live = await call('GET', `/v1/exchanges/${hot.split('/')[1]}`);
     if (live.status !== 200 || live.body.eventCount !== o.subjectEvents) throw new Error(`the hot subject is not as expected: ${JSON.stringify(live.body).slice(0, 200)}`);
@@ -232,19 +179,7 @@ export async function runAuditBench(o: AuditBenchOptions): Promise<AuditBenchRes
       verify: { ok: verified.body.ok === true, durationMs: Number(verified.body.durationMs), events: Number(verified.body.events) },
     };
   } finally {
-    stopping = true;
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        // An app that does not stop within its shutdown grace is not the bench's concern.
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    }
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-    await db.destroy();
+    await stack.close();
   }
 }
 

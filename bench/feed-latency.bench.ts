@@ -11,22 +11,16 @@
  *
  *   npm run bench:feed -- --rate 1000 --subscribers 1000 --seconds 20 [--follow 1]
  *
- * Prints a JSON summary last. `test/feed-latency-bench.e2e-spec.ts` runs it tiny so it never rots.
+ * Prints a JSON summary last. `npm run bench` includes it; `test/bench.e2e-spec.ts` runs that tiny so it never rots.
  */
-import { loadConfig } from '@newsledger/config';
-import { createKafka, ensureTopics } from '@newsledger/event-log';
-import { ensureDatabase, openDataSource } from '@newsledger/persistence';
 import { Command, InvalidArgumentError } from 'commander';
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import * as http from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { machine, openBenchStack, until } from './support/bench.stack';
 
 export interface FeedBenchOptions {
   /** Events appended per second (each makes one status change). */
@@ -162,26 +156,6 @@ function subscriberWorker(input: WorkerInput): void {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 function percentiles(h: Uint32Array): FeedBenchResult['latencyMs'] {
   let total = 0;
   let maxBucket = 0;
@@ -203,40 +177,12 @@ function percentiles(h: Uint32Array): FeedBenchResult['latencyMs'] {
 
 /** Runs the whole measurement and tears its stack down. */
 export async function runFeedBench(o: FeedBenchOptions): Promise<FeedBenchResult> {
-  const base = loadConfig();
-  const run = `bench${Date.now().toString(36)}`;
-  const schema = `bench_${run}`;
-  const topics = { events: `${run}.events`, statusChanges: `${run}.status-changes`, dlq: `${run}.dlq` };
-  const adminKey = base.adminKey ?? `bench-admin-${run}-0123456789`;
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    DATABASE_SCHEMA: schema, EVENTS_TOPIC: topics.events, STATUS_CHANGES_TOPIC: topics.statusChanges, DLQ_TOPIC: topics.dlq,
-    PROJECTOR_GROUP_ID: `${run}-projector`, QUERY_PORT: String(port), HOST: '127.0.0.1', NEWSLEDGER_ADMIN_KEY: adminKey,
-    LOG_LEVEL: 'warn', LOG_PRETTY: 'false', RATE_LIMIT_REQUESTS: '1000000',
-  };
-  const url = `http://127.0.0.1:${port}`;
-  const kafka = createKafka({ brokers: base.kafka.brokers, clientId: `${run}-bench` });
-  await ensureDatabase(base.database.url);
-  const admin = new Client({ connectionString: base.database.url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).finally(() => admin.end());
-  const db = await openDataSource(base.database.url, 2, schema);
-  const children: ChildProcess[] = [];
+  const stack = await openBenchStack({ dist: o.dist, log: o.log });
+  const { run, topics, kafka, db, adminKey } = stack;
+  const url = stack.urls.query;
   const workers: Worker[] = [];
-  let stopping = false;
-  const start = (app: string) => {
-    const child = spawn(process.execPath, [path.join(o.dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    children.push(child);
-    child.once('exit', (code, signal) => {
-      if (!stopping) o.log(`${app} exited early (${signal ?? code})`);
-    });
-  };
   try {
-    await ensureTopics(kafka, { ...topics, eventsPartitions: base.kafka.eventsPartitions });
-    start('projector');
-    start('query-api');
-    await until('the query API', async () => ((await fetch(`${url}/health`)).status === 200 ? true : undefined), 60_000);
+    await Promise.all([stack.start('projector'), stack.start('query-api')]);
 
     const measuredFrom = Math.round(o.rate * o.warmup);
     const total = Math.round(o.rate * (o.warmup + o.seconds));
@@ -326,7 +272,6 @@ export async function runFeedBench(o: FeedBenchOptions): Promise<FeedBenchResult
     const histogram = new Uint32Array(BUCKETS);
     for (const r of reports) for (let i = 0; i < BUCKETS; i++) histogram[i] += r.histogram[i];
     const got = reports.reduce((n, r) => n + r.received, 0);
-    const cpus = os.cpus();
     return {
       rate: o.rate,
       achievedRate: Math.round(total / appendSeconds),
@@ -344,23 +289,11 @@ export async function runFeedBench(o: FeedBenchOptions): Promise<FeedBenchResult
       },
       latencyMs: percentiles(histogram),
       appendToRelayedMs: relayed,
-      machine: { cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      machine: machine(),
     };
   } finally {
-    stopping = true;
     await Promise.all(workers.map((w) => w.terminate()));
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        // An app that does not stop within its shutdown grace is not the bench's concern.
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    }
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-    await db.destroy();
+    await stack.close();
   }
 }
 

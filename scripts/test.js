@@ -5,6 +5,7 @@
 const { spawnSync, execSync } = require('node:child_process');
 const path = require('node:path');
 const { ensureInfra } = require('./infra');
+const { ensureBrowser } = require('./ensure-browser');
 
 const root = path.resolve(__dirname, '..');
 const say = (msg) => console.log(`[test] ${msg}`);
@@ -50,6 +51,9 @@ async function main() {
     WEBHOOK_RETRY_PERIOD_MS: '10000',
     WEBHOOK_TIMEOUT_MS: '2000',
     WEBHOOK_POLL_MS: '200',
+    // Projectors spawned by the tests (several at once in the takeover test) take any free port
+    // for /metrics, so they never clash with each other or with a running `npm start`.
+    METRICS_PORT: '0',
   };
   if (!/test/.test(new URL(env.DATABASE_URL).pathname)) throw new Error('the test database name must contain "test"');
   const infra = await ensureInfra({ databases: [env.DATABASE_URL], log: say });
@@ -64,6 +68,8 @@ async function main() {
     if (status === 0) {
       say('building…');
       execSync('npm run -s build', { cwd: root, stdio: 'inherit', env });
+      // The timeline page's browser test needs Chromium; without it that test fails and says why.
+      ensureBrowser(say);
       status = run('npx', ['jest', '--ci', ...process.argv.slice(2)], env);
     }
   } finally {

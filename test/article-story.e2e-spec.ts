@@ -4,19 +4,7 @@ import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 import { APRIL_SWAP, articleStory, articleStoryExpectations, BIG_SWAP, ISTANBUL, JANUARY_SWAP, JULY_2024_SWAP } from './fixtures/article.story';
-
-/**
- * Gives every subject and report id of the story a suffix of this run, so the story can be told
- * again and again into the same database and still start from nothing.
- */
-function rebase<T>(value: T, names: Map<string, string>): T {
-  if (typeof value === 'string') return (names.get(value) ?? value) as T;
-  if (Array.isArray(value)) return value.map((v) => rebase(v, names)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [names.get(k) ?? k, rebase(v, names)])) as T;
-  }
-  return value;
-}
+import { rebase } from './fixtures/story.fixture';
 
 describe('the article, told over HTTP (real Kafka and PostgreSQL)', () => {
   const suffix = freshId('run').slice(4);

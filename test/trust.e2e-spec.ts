@@ -1,14 +1,15 @@
-import { INestApplication, INestApplicationContext, RequestMethod } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { SCOPES, Scope } from '@newsledger/auth';
 import { validateReport } from '@newsledger/domain';
 import { createKafka } from '@newsledger/event-log';
-import { client, freshId, startApi, startContext, testConfig } from '@newsledger/testing';
+import { client, freshId, startApi, testConfig } from '@newsledger/testing';
 import * as fc from 'fast-check';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
+import { recordFigures } from './support/figures';
 
 interface Route { method: string; path: string; scope: Scope | undefined; isPublic: boolean }
 
@@ -42,11 +43,12 @@ function routesOf(app: INestApplication): Route[] {
 describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreSQL)', () => {
   let ingest: { app: INestApplication; url: string };
   let query: { app: INestApplication; url: string };
-  let projector: INestApplicationContext;
+  // The projector as it runs on its own: HTTP for /metrics and /health only.
+  let projector: { app: INestApplication; url: string };
   const keys = new Map<string, string>();
 
   beforeAll(async () => {
-    [ingest, query, projector] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule), startContext(ProjectorModule)]);
+    [ingest, query, projector] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule), startApi(ProjectorModule)]);
     const admin = client(query.url);
     for (const scope of SCOPES.filter((s) => s !== 'admin')) {
       const r = await admin('POST', '/v1/admin/keys', { name: `only-${scope}`, scopes: [scope] });
@@ -54,22 +56,41 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
     }
   });
   afterAll(async () => {
-    await Promise.all([ingest?.app.close(), query?.app.close(), projector?.close()]);
+    await Promise.all([ingest?.app.close(), query?.app.close(), projector?.app.close()]);
   });
 
-  it('declares a scope on every route; only /health is public', () => {
-    for (const api of [ingest, query]) {
+  it('declares a scope on every route; only /health, the event schemas and the timeline page shell are public', () => {
+    for (const api of [ingest, query, projector]) {
       const routes = routesOf(api.app);
       expect(routes.length).toBeGreaterThan(1);
       for (const r of routes) {
-        if (r.isPublic) expect(r.path).toBe('/health');
-        else expect({ route: `${r.method} ${r.path}`, scope: r.scope }).toEqual({ route: `${r.method} ${r.path}`, scope: expect.stringMatching(/^(ingest|read|audit|admin)$/) });
+        // The page and its assets hold no data: the page sends the reader's key on its own calls.
+        // The schemas are documentation (/docs-json, public too, carries them).
+        if (r.isPublic) expect(['/health', '/v1/schemas', '/v1/schemas/:type', '/', '/assets/:file']).toContain(r.path);
+        else expect({ route: `${r.method} ${r.path}`, scope: r.scope }).toEqual({ route: `${r.method} ${r.path}`, scope: expect.stringMatching(/^(ingest|read|audit|metrics|admin)$/) });
+      }
+    }
+  });
+
+  it('documents every scoped route at /docs-json with the scope the guard enforces; /docs is public', async () => {
+    for (const api of [ingest, query]) {
+      const docs = await client(api.url, null)('GET', '/docs-json');
+      expect(docs.status).toBe(200);
+      expect((await fetch(`${api.url}/docs`)).status).toBe(200);
+      for (const r of routesOf(api.app)) {
+        const op = docs.body.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()];
+        const route = `${r.method} ${r.path}`;
+        if (r.isPublic) {
+          if (op) expect({ route, security: op.security }).toEqual({ route, security: [] });
+        } else {
+          expect({ route, security: op?.security }).toEqual({ route, security: [{ bearer: [r.scope] }] });
+        }
       }
     }
   });
 
   it('answers 401 without a key and 403 with every key lacking the scope, on every route', async () => {
-    for (const api of [ingest, query]) {
+    for (const api of [ingest, query, projector]) {
       for (const r of routesOf(api.app).filter((x) => !x.isPublic)) {
         const path = r.path.replace(/:[A-Za-z]+/g, 'some-id-1');
         const body = ['POST', 'PUT', 'PATCH'].includes(r.method) ? {} : undefined;
@@ -146,6 +167,7 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
     });
     let tried = 0;
     let appended = 0;
+    let refused = 0;
     const before = await logEnd();
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.jsonValue(), mutated, fc.string()), async (body) => {
@@ -154,6 +176,7 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
         expect(r.status).toBeLessThan(500);
         expect(typeof r.body.error === 'string' || r.status < 300).toBe(true);
         if (r.status === 202) appended += 1;
+        if (r.status === 400) refused += 1;
         if (typeof body !== 'string' && !validateReport(body).ok) expect(r.status).toBe(400);
       }),
       { numRuns: 300, seed: 20250523 },
@@ -161,5 +184,6 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
     expect(await logEnd()).toBe(before + appended);
     await admin.disconnect();
     expect(tried).toBe(300);
+    recordFigures('ingestFuzz', { cases: tried, accepted: appended, refused400: refused, status5xx: 0, appendedForInvalid: 0, seed: 20250523 });
   });
 });

@@ -1,7 +1,5 @@
 import { replay, RecordedEvent, SubjectState, toView } from '@newsledger/domain';
 import { fromCloudEvent } from '@newsledger/event-log';
-import { ChildProcess, spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { eventually } from './stack';
@@ -47,11 +45,6 @@ export function makeExchangeEvents(prefix: string, total: number, subjects: numb
     out.push({ key: subject, value: JSON.stringify(event) });
   }
   return out;
-}
-
-/** Starts the compiled projector with the given environment (stdout discarded, stderr shown). */
-export function spawnProjector(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'apps', 'projector', 'src', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /** Events of the run indexed so far. */

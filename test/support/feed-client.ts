@@ -1,4 +1,4 @@
-import { SseParser } from '../../apps/cli/src/tail/sse.parser';
+import { SseParser } from '@newsledger/client';
 
 /** A change as the feed sends it, with the SSE id it came with. */
 export interface FeedEvent {

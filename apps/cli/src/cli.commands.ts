@@ -1,8 +1,11 @@
 import { Command } from 'commander';
 import { registerExportCommand } from './export/export.command';
+import { registerHistoryCommand } from './history/history.command';
+import { registerIngestCommand } from './ingest/ingest.command';
 import { registerKeysCommand } from './keys/keys.command';
 import { registerRebuildCommand } from './rebuild/rebuild.command';
 import { registerReplayCommand } from './replay/replay.command';
+import { registerShowCommand } from './show/show.command';
 import { registerTailCommand } from './tail/tail.command';
 import { registerVerifyCommand } from './verify/verify.command';
 
@@ -11,8 +14,11 @@ import { registerVerifyCommand } from './verify/verify.command';
  * Add new commands here.
  */
 export function registerCommands(program: Command): void {
-  registerKeysCommand(program);
+  registerIngestCommand(program);
+  registerShowCommand(program);
+  registerHistoryCommand(program);
   registerTailCommand(program);
+  registerKeysCommand(program);
   registerExportCommand(program);
   registerRebuildCommand(program);
   registerVerifyCommand(program);

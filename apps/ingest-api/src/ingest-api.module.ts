@@ -4,11 +4,12 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@newsledger/auth';
 import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
-import { HealthModule, LoggingModule, RateLimitModule } from '@newsledger/http';
+import { ApiDocsModule, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
 import { PersistenceModule } from '@newsledger/persistence';
 import { EventsProducer } from './event-log/events-producer.provider';
 import { ReportClaimsRepository } from './event-log/report-claims.repository';
 import { IngestApiExceptionFilter } from './ingest-api.exception-filter';
+import { IngestMetrics } from './ingest.metrics';
 import { RecordBatchController } from './record-batch/record-batch.controller';
 import { RecordBatchHandler } from './record-batch/record-batch.handler';
 import { RecordReportController } from './record-report/record-report.controller';
@@ -16,13 +17,28 @@ import { RecordReportHandler } from './record-report/record-report.handler';
 
 /** The command side: reports in over HTTP, onto the event log. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, CqrsModule.forRoot(), AuthModule, RateLimitModule, HealthModule],
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    PersistenceModule.forRoot(),
+    EventLogModule,
+    CqrsModule.forRoot(),
+    AuthModule,
+    RateLimitModule,
+    HealthModule,
+    MetricsModule,
+    ApiDocsModule.register({
+      title: 'newsledger ingest API',
+      description: 'Reports in over HTTP, onto the event log (`newsledger.events`, see docs/asyncapi.yaml). Errors are `{"error", "message", "details"?}`.',
+    }),
+  ],
   controllers: [RecordReportController, RecordBatchController],
   providers: [
     EventsProducer,
     ReportClaimsRepository,
     RecordReportHandler,
     RecordBatchHandler,
+    IngestMetrics,
     { provide: APP_FILTER, useClass: IngestApiExceptionFilter },
   ],
 })

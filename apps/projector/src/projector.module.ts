@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from '@newsledger/auth';
 import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
-import { LoggingModule } from '@newsledger/http';
+import { HealthModule, HttpErrorFilter, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
 import { PersistenceModule } from '@newsledger/persistence';
 import { EventsProjector } from './project-events/events.projector';
+import { ProjectorMetrics } from './projector.metrics';
 import { StatusChangesRelay } from './relay-status-changes/status-changes.relay';
 
-/** The projector process: Kafka in, views out; and the relay of the status-change outbox. */
+/**
+ * The projector process: Kafka in, views out; and the relay of the status-change outbox. Its HTTP
+ * port (METRICS_PORT) serves only `/metrics` (scope `metrics`) and `/health`.
+ */
 @Module({
-  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule],
-  providers: [EventsProjector, StatusChangesRelay],
+  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, AuthModule, RateLimitModule, HealthModule, MetricsModule],
+  providers: [EventsProjector, StatusChangesRelay, ProjectorMetrics, { provide: APP_FILTER, useClass: HttpErrorFilter }],
 })
 export class ProjectorModule {}

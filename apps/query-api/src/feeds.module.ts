@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WakeWebhooksHandler } from './deliver-webhooks/wake-webhooks.handler';
 import { WebhookDispatcher } from './deliver-webhooks/webhook.dispatcher';
+import { FeedsMetrics } from './feeds.metrics';
 import { FollowStatusChangesController } from './follow-status-changes/follow-status-changes.controller';
 import { StatusChangesFeed } from './follow-status-changes/status-changes.feed';
 import { StatusChangesStore } from './follow-status-changes/status-changes.store';
@@ -14,6 +15,6 @@ import { SubscriptionsRepository } from './manage-subscriptions/subscriptions.re
  */
 @Module({
   controllers: [FollowStatusChangesController, SubscriptionsController],
-  providers: [StatusChangesStore, StatusChangesTail, StatusChangesFeed, WebhookDispatcher, WakeWebhooksHandler, SubscriptionsRepository],
+  providers: [StatusChangesStore, StatusChangesTail, StatusChangesFeed, WebhookDispatcher, WakeWebhooksHandler, SubscriptionsRepository, FeedsMetrics],
 })
 export class FeedsModule {}

@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@newsledger/auth';
 import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
-import { HealthModule, LoggingModule, RateLimitModule } from '@newsledger/http';
+import { ApiDocsModule, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
 import { PersistenceModule } from '@newsledger/persistence';
 import { AuditModule } from './audit.module';
 import { FeedsModule } from './feeds.module';
@@ -13,12 +13,30 @@ import { GetViewHandler } from './get-view/get-view.handler';
 import { ListViewsHandler } from './list-views/list-views.handler';
 import { ManageKeysController } from './manage-keys/manage-keys.controller';
 import { QueryApiExceptionFilter } from './query-api.exception-filter';
+import { TimelinePageController } from './show-timeline/timeline-page.controller';
 import { SubjectsController } from './subjects.controller';
 
 /** The read side: views, history and as-of replays straight from PostgreSQL. */
 @Module({
-  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, CqrsModule.forRoot(), AuthModule, RateLimitModule, HealthModule, FeedsModule, AuditModule],
-  controllers: [SubjectsController, ManageKeysController],
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    PersistenceModule.forRoot(),
+    EventLogModule,
+    CqrsModule.forRoot(),
+    AuthModule,
+    RateLimitModule,
+    HealthModule,
+    MetricsModule,
+    ApiDocsModule.register({
+      title: 'newsledger query API',
+      description:
+        'Views, history, time travel, the status-change feed and webhooks, audit and key management. Errors are `{"error", "message", "details"?}`. The Kafka topics are described in docs/asyncapi.yaml.',
+    }),
+    FeedsModule,
+    AuditModule,
+  ],
+  controllers: [SubjectsController, ManageKeysController, TimelinePageController],
   providers: [ListViewsHandler, GetViewHandler, GetHistoryHandler, { provide: APP_FILTER, useClass: QueryApiExceptionFilter }],
 })
 export class QueryApiModule {}

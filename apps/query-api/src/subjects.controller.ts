@@ -1,11 +1,16 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@newsledger/auth';
 import { PointInTime, SubjectKind } from '@newsledger/domain';
+import { ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { GetHistoryQuery } from './get-history/get-history.query';
+import { HISTORY_RESPONSE_REF } from './get-history/get-history.response.dto';
 import { GetViewQuery } from './get-view/get-view.query';
+import { EXCHANGE_VIEW_REF, NEGOTIATION_VIEW_REF } from './get-view/get-view.response.dto';
 import { ListViewsQuery } from './list-views/list-views.query';
+import { viewPageSchema } from './list-views/list-views.response.dto';
 import { QueryError } from './query-api.error';
 import { instantParam, subjectFromParam, validAtParam } from './query-params';
 
@@ -29,28 +34,79 @@ function pointInTime(asOf: string | undefined, validAt: string | undefined): Poi
   return at;
 }
 
+const ID_PARAM = ApiParam({ name: 'id', description: 'The subject id without its kind, e.g. `ua-ru-2025-05-1000`', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,79}$' } });
+const BAD_QUERY = ApiErrorResponse(400, 'A bad parameter (`invalid_query`, details name it)');
+const NOT_FOUND = ApiErrorResponse(404, 'No report mentions this subject (at that point in time) (`not_found`)');
+
+/** The list filters and paging of both kinds. */
+function ListQueries(statusValues: string): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const d of [
+      ApiQuery({ name: 'status', required: false, description: `Comma-separated: ${statusValues}` }),
+      ApiQuery({ name: 'reportedStatus', required: false, description: 'Comma-separated, as status' }),
+      ApiQuery({ name: 'party', required: false, description: 'An ISO code the subject names, e.g. `UA`' }),
+      ApiQuery({ name: 'updatedSince', required: false, description: 'An ISO-8601 instant' }),
+      ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }),
+      ApiQuery({ name: 'cursor', required: false, description: '`nextCursor` of the previous page' }),
+      BAD_QUERY,
+    ]) {
+      d(target, key, descriptor);
+    }
+  };
+}
+
+/** The time-travel parameters of a view. */
+function PointInTimeQueries(): MethodDecorator {
+  return (target, key, descriptor) => {
+    ApiQuery({ name: 'asOf', required: false, description: 'An instant: the view from the events *recorded* by then ("what did we know")' })(target, key, descriptor);
+    ApiQuery({ name: 'validAt', required: false, description: '`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an instant: from the reports that *occurred* by then' })(target, key, descriptor);
+  };
+}
+
+const VIEW_DESCRIPTION =
+  'The stored view; with `asOf` and/or `validAt`, replayed as it stood then, with headers `X-Replay-From-Snapshot` and `X-Replay-Events-Read`.';
+
 /** Read routes of both subject kinds; each delegates to the QueryBus. */
+@ApiTags('views')
 @Controller('v1')
 @RequireScope('read')
 export class SubjectsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('exchanges')
+  @ApiOperation({ summary: 'List exchanges, most recently updated first' })
+  @ListQueries('proposed, agreed, underway, completed, suspended, cancelled')
+  @ApiOkResponse({ description: 'One page', schema: viewPageSchema(EXCHANGE_VIEW_REF) })
   listExchanges(@Query() q: ListParams) {
     return this.list('exchange', q);
   }
 
   @Get('negotiations')
+  @ApiOperation({ summary: 'List negotiations, most recently updated first' })
+  @ListQueries('scheduled, active, stalled, collapsed, concluded')
+  @ApiOkResponse({ description: 'One page', schema: viewPageSchema(NEGOTIATION_VIEW_REF) })
   listNegotiations(@Query() q: ListParams) {
     return this.list('negotiation', q);
   }
 
   @Get('exchanges/:id')
+  @ApiOperation({ summary: 'An exchange', description: VIEW_DESCRIPTION })
+  @ID_PARAM
+  @PointInTimeQueries()
+  @ApiOkResponse({ description: 'The view', schema: EXCHANGE_VIEW_REF })
+  @BAD_QUERY
+  @NOT_FOUND
   exchange(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: string, @Query('validAt') validAt?: string) {
     return this.view(reply, new GetViewQuery('exchange', subjectFromParam('exchange', id), pointInTime(asOf, validAt)));
   }
 
   @Get('negotiations/:id')
+  @ApiOperation({ summary: 'A negotiation', description: VIEW_DESCRIPTION })
+  @ID_PARAM
+  @PointInTimeQueries()
+  @ApiOkResponse({ description: 'The view', schema: NEGOTIATION_VIEW_REF })
+  @BAD_QUERY
+  @NOT_FOUND
   negotiation(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: string, @Query('validAt') validAt?: string) {
     return this.view(reply, new GetViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt)));
   }
@@ -66,11 +122,21 @@ export class SubjectsController {
   }
 
   @Get('exchanges/:id/history')
+  @ApiOperation({ summary: "Every event of an exchange in log order, retracted ones marked" })
+  @ID_PARAM
+  @ApiOkResponse({ description: 'The history', schema: HISTORY_RESPONSE_REF })
+  @BAD_QUERY
+  @NOT_FOUND
   exchangeHistory(@Param('id') id: string) {
     return this.queries.execute(new GetHistoryQuery(subjectFromParam('exchange', id)));
   }
 
   @Get('negotiations/:id/history')
+  @ApiOperation({ summary: 'Every event of a negotiation in log order, retracted ones marked' })
+  @ID_PARAM
+  @ApiOkResponse({ description: 'The history', schema: HISTORY_RESPONSE_REF })
+  @BAD_QUERY
+  @NOT_FOUND
   negotiationHistory(@Param('id') id: string) {
     return this.queries.execute(new GetHistoryQuery(subjectFromParam('negotiation', id)));
   }

@@ -4,6 +4,7 @@ import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
+import { SubjectKind } from '@newsledger/domain';
 import { AuthError } from './auth.error';
 import { Principal, Scope, SCOPES } from './scopes';
 
@@ -30,6 +31,8 @@ export interface CreatedKey {
   id: string;
   name: string;
   scopes: Scope[];
+  /** the only subject kinds it may write; absent: every kind */
+  subjectKinds?: SubjectKind[];
   /** shown once; only its hash is stored */
   key: string;
 }
@@ -38,13 +41,15 @@ export interface CreatedKey {
 export class ApiKeyStore {
   constructor(protected readonly db: DataSource) {}
 
-  async create(name: string, scopes: Scope[]): Promise<CreatedKey> {
+  /** @param subjectKinds - limits the reports it may write to these subject kinds; absent: every kind */
+  async create(name: string, scopes: Scope[], subjectKinds?: SubjectKind[]): Promise<CreatedKey> {
     const id = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
-    await this.db.query(`INSERT INTO api_keys (id, name, scopes, secret_hash) VALUES ($1, $2, $3, $4)`, [
-      id, name, scopes, await hashSecret(secret),
+    const kinds = subjectKinds?.length ? [...new Set(subjectKinds)] : undefined;
+    await this.db.query(`INSERT INTO api_keys (id, name, scopes, subject_kinds, secret_hash) VALUES ($1, $2, $3, $4, $5)`, [
+      id, name, scopes, kinds ?? null, await hashSecret(secret),
     ]);
-    return { id, name, scopes, key: `nlk_${id}_${secret}` };
+    return { id, name, scopes, ...(kinds ? { subjectKinds: kinds } : {}), key: `nlk_${id}_${secret}` };
   }
 
   async revoke(id: string): Promise<boolean> {
@@ -53,11 +58,13 @@ export class ApiKeyStore {
     return rows.length > 0;
   }
 
-  async list(): Promise<{ id: string; name: string; scopes: string[]; createdAt: string; revokedAt: string | null }[]> {
-    const rows: { id: string; name: string; scopes: string[]; created_at: Date; revoked_at: Date | null }[] =
-      await this.db.query(`SELECT id, name, scopes, created_at, revoked_at FROM api_keys ORDER BY created_at`);
+  /** Every key; `subjectKinds` null means every kind. */
+  async list(): Promise<{ id: string; name: string; scopes: string[]; subjectKinds: string[] | null; createdAt: string; revokedAt: string | null }[]> {
+    const rows: { id: string; name: string; scopes: string[]; subject_kinds: string[] | null; created_at: Date; revoked_at: Date | null }[] =
+      await this.db.query(`SELECT id, name, scopes, subject_kinds, created_at, revoked_at FROM api_keys ORDER BY created_at`);
     return rows.map((r) => ({
-      id: r.id, name: r.name, scopes: r.scopes, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
+      id: r.id, name: r.name, scopes: r.scopes, subjectKinds: r.subject_kinds,
+      createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
     }));
   }
 }
@@ -86,8 +93,8 @@ export class ApiKeyService extends ApiKeyStore {
     const m = KEY_PATTERN.exec(key);
     if (!m) throw new AuthError('invalid_key', 'the API key is not valid; ask an admin for a key');
     const [, id, secret] = m;
-    const rows: { name: string; scopes: Scope[]; secret_hash: string; revoked_at: Date | null }[] = await this.db.query(
-      `SELECT name, scopes, secret_hash, revoked_at FROM api_keys WHERE id = $1`, [id]);
+    const rows: { name: string; scopes: Scope[]; subject_kinds: SubjectKind[] | null; secret_hash: string; revoked_at: Date | null }[] = await this.db.query(
+      `SELECT name, scopes, subject_kinds, secret_hash, revoked_at FROM api_keys WHERE id = $1`, [id]);
     const row = rows[0];
     if (!row || row.revoked_at) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
     const memo = digest.toString('base64');
@@ -97,6 +104,6 @@ export class ApiKeyService extends ApiKeyStore {
       }
       this.verified.set(id, memo);
     }
-    return { keyId: id, name: row.name, scopes: row.scopes };
+    return { keyId: id, name: row.name, scopes: row.scopes, ...(row.subject_kinds ? { subjectKinds: row.subject_kinds } : {}) };
   }
 }

@@ -1,5 +1,6 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiSecurity } from '@nestjs/swagger';
 import { ApiKeyService } from './api-key.service';
 import { AuthError } from './auth.error';
 import { hasScope, Principal, Scope } from './scopes';
@@ -7,9 +8,15 @@ import { hasScope, Principal, Scope } from './scopes';
 const SCOPE_KEY = 'newsledger:scope';
 const PUBLIC_KEY = 'newsledger:public';
 
-/** The scope a route needs. */
-export const RequireScope = (scope: Scope) => SetMetadata(SCOPE_KEY, scope);
-/** Marks a route that answers without a key (health only). */
+/** Name of the bearer-key security scheme in the OpenAPI documents. */
+export const BEARER_SCHEME = 'bearer';
+
+/**
+ * The scope a route needs. The same decorator states it in the OpenAPI document (the scope as the
+ * security requirement's role, as OpenAPI 3.1 allows), so the document cannot disagree with the guard.
+ */
+export const RequireScope = (scope: Scope) => applyDecorators(SetMetadata(SCOPE_KEY, scope), ApiSecurity(BEARER_SCHEME, [scope]));
+/** Marks a route that answers without a key: health and the API's own documentation. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 /** The request as the guard leaves it. */

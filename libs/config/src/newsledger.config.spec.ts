@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     expect(c.database.url).toBe('postgres://postgres@127.0.0.1:5432/newsledger');
     expect(c.http.ingestPort).toBe(3000);
     expect(c.http.queryPort).toBe(3001);
+    expect(c.http.metricsPort).toBe(3002);
     expect(c.kafka.eventsPartitions).toBe(6);
     expect(c.adminKey).toBeUndefined();
   });

@@ -16,6 +16,7 @@ const schema = z.object({
   EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   PROJECTOR_GROUP_ID: z.string().min(1).default('newsledger-projector'),
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
+  PROJECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/newsledger'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier such as "public"').default('public'),
@@ -25,6 +26,7 @@ const schema = z.object({
   REBUILD_LOCK_TIMEOUT_MS: z.coerce.number().int().min(10).default(2000),
   INGEST_PORT: port.default(3000),
   QUERY_PORT: port.default(3001),
+  METRICS_PORT: port.default(3002),
   HOST: z.string().default('127.0.0.1'),
   NEWSLEDGER_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -46,6 +48,7 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  NEWSLEDGER_INGEST_URL: z.string().url().optional(),
   NEWSLEDGER_QUERY_URL: z.string().url().optional(),
   NEWSLEDGER_KEY: z.string().min(1).optional(),
 });
@@ -64,6 +67,11 @@ export interface NewsledgerConfig {
     readonly projectorGroupId: string;
     /** How long a silent consumer keeps its partitions before the group moves them. @defaultValue `30000` */
     readonly sessionTimeoutMs: number;
+    /**
+     * Partitions the projector applies at the same time, each in its own transaction: one
+     * partition's PostgreSQL round trips overlap another's decoding and reducing. @defaultValue `2`
+     */
+    readonly projectorConcurrency: number;
   };
   readonly database: {
     /** @defaultValue `'postgres://postgres@127.0.0.1:5432/newsledger'` */
@@ -84,6 +92,12 @@ export interface NewsledgerConfig {
     readonly ingestPort: number;
     /** @defaultValue `3001` */
     readonly queryPort: number;
+    /**
+     * The projector's own HTTP port, for `/metrics` and `/health` only (it serves no API). A second
+     * projector on the same host needs another one; `0` takes any free port.
+     * @defaultValue `3002`
+     */
+    readonly metricsPort: number;
     /** Largest single-report body. @defaultValue 1 MiB */
     readonly maxBodyBytes: number;
     /** Largest batch body. @defaultValue 16 MiB */
@@ -138,8 +152,10 @@ export interface NewsledgerConfig {
       readonly lockTimeoutMs: number;
     };
   };
-  /** How the CLI reaches the query API. */
+  /** How the CLI reaches the APIs. */
   readonly client: {
+    /** `NEWSLEDGER_INGEST_URL`. @defaultValue `http://<HOST>:<INGEST_PORT>` */
+    readonly ingestUrl: string;
     /** `NEWSLEDGER_QUERY_URL`. @defaultValue `http://<HOST>:<QUERY_PORT>` */
     readonly queryUrl: string;
     /** `NEWSLEDGER_KEY`, else `NEWSLEDGER_ADMIN_KEY`. */
@@ -183,12 +199,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       eventsPartitions: e.EVENTS_PARTITIONS,
       projectorGroupId: e.PROJECTOR_GROUP_ID,
       sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+      projectorConcurrency: e.PROJECTOR_CONCURRENCY,
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, schema: e.DATABASE_SCHEMA },
     http: {
       host: e.HOST,
       ingestPort: e.INGEST_PORT,
       queryPort: e.QUERY_PORT,
+      metricsPort: e.METRICS_PORT,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxBatchBodyBytes: e.MAX_BATCH_BODY_BYTES,
       rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowMs: e.RATE_LIMIT_WINDOW_MS },
@@ -209,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rebuild: { switchLag: e.REBUILD_SWITCH_LAG, switchTimeoutMs: e.REBUILD_SWITCH_TIMEOUT_MS, lockTimeoutMs: e.REBUILD_LOCK_TIMEOUT_MS },
     },
     client: {
+      ingestUrl: (e.NEWSLEDGER_INGEST_URL ?? `http://${e.HOST}:${e.INGEST_PORT}`).replace(/\/+$/, ''),
       queryUrl: (e.NEWSLEDGER_QUERY_URL ?? `http://${e.HOST}:${e.QUERY_PORT}`).replace(/\/+$/, ''),
       key: e.NEWSLEDGER_KEY ?? e.NEWSLEDGER_ADMIN_KEY,
     },

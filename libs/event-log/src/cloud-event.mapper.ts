@@ -1,4 +1,4 @@
-import { RecordedEvent, Report, validateReport, ValidationIssue } from '@newsledger/domain';
+import { EVENT_TYPES, eventJsonSchemas, EventType, RecordedEvent, Report, validateReport, ValidationIssue } from '@newsledger/domain';
 
 /** An event as it travels on `newsledger.events`: CloudEvents 1.0, structured JSON mode. */
 export interface CloudEvent {
@@ -31,6 +31,43 @@ export function toCloudEvent(report: Report, meta: { ingestor: string; recordedA
     datacontenttype: 'application/json',
     data,
   };
+}
+
+/**
+ * The JSON Schema (draft 2020-12 keywords that draft-07 also reads, no `$schema`) of the CloudEvent
+ * of each event type, derived from the domain's report schemas: `id`, `type` and `subject` move to
+ * the envelope (the id becomes required), the rest of the report is `data`. What
+ * {@link fromCloudEvent} accepts, less the cross-field rules JSON Schema cannot say.
+ */
+export function cloudEventJsonSchemas(): Record<EventType, Record<string, unknown>> {
+  const reports = eventJsonSchemas() as Record<EventType, { properties: Record<string, object>; required: string[] }>;
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => {
+      const { id, type: typeSchema, subject, ...rest } = reports[type].properties;
+      const schema: Record<string, unknown> = {
+        title: type,
+        type: 'object',
+        properties: {
+          specversion: { type: 'string', const: '1.0' },
+          id: { ...id, description: 'The report id: the idempotency key' },
+          type: typeSchema,
+          source: { type: 'string', pattern: `^${SOURCE_PREFIX}.+$`, description: `\`${SOURCE_PREFIX}<ingestor>\`: the name behind the API key, or the desk publishing directly` },
+          subject: { ...subject, description: 'Also the message key' },
+          time: { type: 'string', format: 'date-time', description: 'recordedAt (RFC 3339); when absent, the message timestamp' },
+          datacontenttype: { type: 'string', const: 'application/json' },
+          data: {
+            type: 'object',
+            properties: rest,
+            required: reports[type].required.filter((k) => k in rest),
+            additionalProperties: false,
+            description: 'The rest of the report',
+          },
+        },
+        required: ['specversion', 'id', 'type', 'source', 'subject', 'data'],
+      };
+      return [type, schema];
+    }),
+  ) as Record<EventType, Record<string, unknown>>;
 }
 
 export type DecodeResult =

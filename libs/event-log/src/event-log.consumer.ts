@@ -38,7 +38,7 @@ export class EventLogConsumer {
     kafka: Kafka,
     private readonly topic: string,
     groupId: string,
-    opts: { maxBytesPerPartition?: number; sessionTimeout?: number } = {},
+    private readonly opts: { maxBytesPerPartition?: number; sessionTimeout?: number; partitionsConcurrently?: number } = {},
   ) {
     this.consumer = kafka.consumer({
       groupId,
@@ -64,7 +64,8 @@ export class EventLogConsumer {
     await c.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Batches of one partition always run one after another; of different partitions, side by side.
+      partitionsConsumedConcurrently: this.opts.partitionsConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         await hooks.onBatch(

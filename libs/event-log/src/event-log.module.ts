@@ -1,10 +1,21 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { Kafka } from 'kafkajs';
-import { createKafka } from './kafka.factory';
+import { createKafka, KafkaLogSink } from './kafka.factory';
 
 /** Injection token of the process's kafkajs client. */
 export const KAFKA = Symbol('KAFKA');
+
+/** kafkajs' log lines through Nest's logger (so through the app's pino logger). */
+export function nestKafkaLog(): KafkaLogSink {
+  const logger = new Logger('kafkajs');
+  return (level, message, extra) => {
+    const line = `${message} ${JSON.stringify(extra)}`;
+    if (level === 'error') logger.error(line);
+    else if (level === 'warn') logger.warn(line);
+    else logger.debug(line);
+  };
+}
 
 /** Provides one Kafka client per process, logging through Nest's logger. */
 @Global()
@@ -13,19 +24,8 @@ export const KAFKA = Symbol('KAFKA');
     {
       provide: KAFKA,
       inject: [CONFIG],
-      useFactory: (config: NewsledgerConfig): Kafka => {
-        const logger = new Logger('kafkajs');
-        return createKafka({
-          brokers: config.kafka.brokers,
-          clientId: config.kafka.clientId,
-          log: (level, message, extra) => {
-            const line = `${message} ${JSON.stringify(extra)}`;
-            if (level === 'error') logger.error(line);
-            else if (level === 'warn') logger.warn(line);
-            else logger.debug(line);
-          },
-        });
-      },
+      useFactory: (config: NewsledgerConfig): Kafka =>
+        createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, log: nestKafkaLog() }),
     },
   ],
   exports: [KAFKA],

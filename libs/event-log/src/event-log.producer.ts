@@ -1,4 +1,5 @@
-import { Kafka, Partitioners, PartitionMetadata, Producer } from 'kafkajs';
+import { Kafka, Partitioners, PartitionMetadata, Producer, RetryOptions } from 'kafkajs';
+import { GroupCommit } from './group-commit';
 
 /** Where an appended event landed on the log. */
 export interface LogPosition {
@@ -13,12 +14,6 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
 }
 
-interface Pending {
-  message: OutgoingMessage;
-  resolve: (p: LogPosition) => void;
-  reject: (e: unknown) => void;
-}
-
 /** Raised when Kafka did not acknowledge an append: nothing was acknowledged to the caller. */
 export class LogUnavailableError extends Error {
   readonly code = 'log_unavailable';
@@ -28,43 +23,68 @@ export class LogUnavailableError extends Error {
 }
 
 /**
+ * After a failed send, further sends fail at once (unsent) for this long; then one is let through
+ * to probe the broker. While Kafka is down a caller gets its 503 in milliseconds instead of each
+ * waiting out a full retry cycle behind the one before.
+ */
+const PROBE_INTERVAL_MS = 1000;
+
+/**
  * Appends to one topic with an idempotent producer (acks from all in-sync replicas).
  *
- * Concurrent appends are grouped: while one request is in flight, new messages queue and go out
- * together in the next request. kafkajs has no linger and serialises idempotent requests, so this
- * is what keeps throughput up under many concurrent writers. Partitions are computed here with
- * Kafka's default (murmur2) partitioner so each caller learns its own offset.
+ * Concurrent appends are grouped ({@link GroupCommit}): while one request is in flight, new
+ * messages queue and go out together in the next request. kafkajs has no linger and serialises
+ * idempotent requests, so this is what keeps throughput up under many concurrent writers.
+ * Partitions are computed here with Kafka's default (murmur2) partitioner so each caller learns
+ * its own offset.
  */
 export class EventLogProducer {
-  private readonly producer: Producer;
+  private producer: Producer | undefined;
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private partitions: PartitionMetadata[] = [];
-  private queue: Pending[] = [];
-  private inFlight = false;
+  private readonly appends: GroupCommit<OutgoingMessage, LogPosition>;
+  /** Set while the last send failed and none has succeeded since. */
+  private unavailable: { lastAttempt: number; cause: unknown } | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: string,
-    private readonly opts: { maxBatch?: number; idempotent?: boolean } = {},
+    private readonly opts: {
+      maxBatch?: number;
+      idempotent?: boolean;
+      /**
+       * The producer's retries of one send; the client's own retry policy (createKafka) bounds
+       * each reconnection inside it. @defaultValue `{ retries: 5, initialRetryTime: 100, maxRetryTime: 2000 }`
+       */
+      retry?: RetryOptions;
+    } = {},
   ) {
-    this.producer = kafka.producer({
-      idempotent: opts.idempotent ?? true,
+    this.appends = new GroupCommit((messages) => this.send(messages), opts.maxBatch ?? 5000);
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: this.opts.idempotent ?? true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
       // Bounded on purpose (kafkajs warns about it): an append that cannot be acknowledged within a
       // few seconds fails, its claim is released and the client gets a 503 to retry, rather than hang.
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+      retry: this.opts.retry ?? { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
     });
   }
 
   async connect(): Promise<void> {
-    await this.producer.connect();
+    const producer = this.newProducer();
+    await producer.connect();
+    this.producer = producer;
     await this.refreshPartitions();
   }
 
   async disconnect(): Promise<void> {
-    await this.producer.disconnect();
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect();
   }
 
   private async refreshPartitions(): Promise<void> {
@@ -85,10 +105,7 @@ export class EventLogProducer {
 
   /** Appends one message; resolves once Kafka acknowledged it. */
   append(message: OutgoingMessage): Promise<LogPosition> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
-      if (!this.inFlight) void this.flush();
-    });
+    return this.appends.submit(message);
   }
 
   /** Appends many messages; resolves with their positions, in order. */
@@ -96,41 +113,36 @@ export class EventLogProducer {
     return Promise.all(messages.map((m) => this.append(m)));
   }
 
-  private async flush(): Promise<void> {
-    this.inFlight = true;
+  private async send(messages: OutgoingMessage[]): Promise<LogPosition[]> {
+    const down = this.unavailable;
+    if (down && Date.now() - down.lastAttempt < PROBE_INTERVAL_MS) throw new LogUnavailableError(down.cause);
+    const partitions = messages.map((m) => this.partitionOf(m.key));
+    let meta;
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.opts.maxBatch ?? 5000);
-        await this.sendBatch(batch);
-      }
-    } finally {
-      this.inFlight = false;
-    }
-  }
-
-  private async sendBatch(batch: Pending[]): Promise<void> {
-    const withPartition = batch.map((p) => ({ p, partition: this.partitionOf(p.message.key) }));
-    try {
-      const meta = await this.producer.send({
+      if (!this.producer) await this.connect();
+      meta = await this.producer!.send({
         topic: this.topic,
         acks: -1,
-        messages: withPartition.map(({ p, partition }) => ({
-          key: p.message.key,
-          value: p.message.value,
-          partition,
-          headers: p.message.headers,
-        })),
+        messages: messages.map((m, i) => ({ key: m.key, value: m.value, partition: partitions[i], headers: m.headers })),
       });
-      const base = new Map(meta.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
-      const next = new Map<number, bigint>();
-      for (const { p, partition } of withPartition) {
-        const offset = next.get(partition) ?? base.get(partition) ?? 0n;
-        next.set(partition, offset + 1n);
-        p.resolve({ partition, offset: offset.toString() });
-      }
     } catch (e) {
-      const err = new LogUnavailableError(e);
-      for (const { p } of withPartition) p.reject(err);
+      this.unavailable = { lastAttempt: Date.now(), cause: e };
+      // A new session (producer id) for the next send. kafkajs rolls its sequence numbers back
+      // after a failed send, so the same session would give the next, different messages the
+      // sequence numbers of these; had these reached the log after all (a reply lost when the broker
+      // went down), the broker would take the new ones for duplicates of them: acknowledged with
+      // these offsets, and never written.
+      const broken = this.producer;
+      this.producer = undefined;
+      void broken?.disconnect().catch(() => undefined);
+      throw new LogUnavailableError(e);
     }
+    this.unavailable = undefined;
+    const next = new Map(meta.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
+    return partitions.map((partition) => {
+      const offset = next.get(partition) ?? 0n;
+      next.set(partition, offset + 1n);
+      return { partition, offset: offset.toString() };
+    });
   }
 }

@@ -5,5 +5,8 @@ export * from './event-log.producer';
 export * from './event-log.consumer';
 export * from './event-log.module';
 export * from './status-change.message';
+export * from './dead-letter.message';
+export * from './asyncapi.document';
 export * from './topic-tail.consumer';
 export * from './log.reader';
+export * from './group-commit';

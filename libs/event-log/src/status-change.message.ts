@@ -1,19 +1,31 @@
+import { z } from 'zod';
 import { OutgoingMessage } from './event-log.producer';
 
 /**
- * A status change as every feed carries it: the contract's shape (section 5), plus `retractionOf`
- * when a retraction caused it. `id` is deterministic (`<causedBy>:<field>`), so a change sent
- * twice is recognisable.
+ * A status change as every feed carries it (topic, SSE, webhooks): the contract's shape
+ * (section 5), plus `retractionOf` when a retraction caused it. `id` is deterministic
+ * (`<causedBy>:<field>`), so a change sent twice is recognisable. The type and the published
+ * JSON Schema ({@link statusChangeJsonSchema}) both come from this schema.
  */
-export interface StatusChangeMessage {
-  id: string;
-  subject: string;
-  field: 'status' | 'reportedStatus';
-  from: string | null;
-  to: string | null;
-  causedBy: string;
-  recordedAt: string;
-  retractionOf?: string;
+export const STATUS_CHANGE_SCHEMA = z
+  .object({
+    id: z.string().meta({ description: '`<causedBy>:<field>`: a change delivered twice has the same id', examples: ['swap-agreed:status'] }),
+    subject: z.string().meta({ description: '`exchange/<id>` or `negotiation/<id>`' }),
+    field: z.enum(['status', 'reportedStatus']),
+    from: z.string().nullable().meta({ description: 'The value before; null when there was none' }),
+    to: z.string().nullable().meta({ description: 'The value after; null when a retraction left none' }),
+    causedBy: z.string().meta({ description: 'The id of the event that caused the change' }),
+    recordedAt: z.string().meta({ description: 'The recordedAt of that event (ISO instant)' }),
+    retractionOf: z.string().optional().meta({ description: 'When a retraction caused it: the id of the retracted event' }),
+  })
+  .meta({ title: 'StatusChange' });
+
+export type StatusChangeMessage = z.infer<typeof STATUS_CHANGE_SCHEMA>;
+
+/** The JSON Schema (draft 2020-12, no `$schema`) of a status change: every feed's message body. */
+export function statusChangeJsonSchema(): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(STATUS_CHANGE_SCHEMA, { io: 'input' });
+  return schema;
 }
 
 /**

@@ -1,15 +1,24 @@
 import { HttpException } from '@nestjs/common';
 import { AuthError } from '@newsledger/auth';
+import { isDatabaseUnavailable } from '@newsledger/persistence';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+/** The contract's error body, as a schema so the API documents show exactly this shape. */
+export const ERROR_BODY_SCHEMA = z
+  .object({
+    error: z.string().meta({ description: 'A stable code to switch on, such as "invalid_report" or "forbidden"', examples: ['invalid_report'] }),
+    message: z.string().meta({ description: 'What went wrong and how to fix it' }),
+    details: z
+      .array(z.unknown())
+      .optional()
+      .meta({ description: 'Specifics, e.g. one {path, message} per invalid field, or {required, granted} scopes' }),
+    errorId: z.string().optional().meta({ description: 'On 500s only: the id to find the failure in the logs' }),
+  })
+  .meta({ title: 'Error' });
 
 /** The contract's error body. */
-export interface ErrorBody {
-  error: string;
-  message: string;
-  details?: unknown[];
-  /** on 500s only: the id to find the failure in the logs */
-  errorId?: string;
-}
+export type ErrorBody = z.infer<typeof ERROR_BODY_SCHEMA>;
 
 export interface ErrorResponse {
   status: number;
@@ -48,10 +57,20 @@ export function describeCommonError(e: unknown, logUnexpected: (errorId: string,
     const status = e.getStatus();
     const code = ({ 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 429: 'rate_limited' } as Record<number, string>)[status] ?? 'http_error';
     const message =
-      status === 404 ? `${e.message}; see /v1 routes in the README`
+      // Only an unknown route gets the pointer; a 404 of a known route says what it did not find.
+      status === 404 && e.message.startsWith('Cannot ') ? `${e.message}; see /v1 routes in the README or /docs`
         : status === 429 ? 'too many requests for this key; wait for the number of seconds in Retry-After'
           : e.message;
     return { status, body: { error: code, message } };
+  }
+  // PostgreSQL down or restarting (the key check of every request meets it first): the client
+  // should come back shortly, as /health says, rather than report a bug.
+  if (isDatabaseUnavailable(e)) {
+    return {
+      status: 503,
+      headers: { 'retry-after': '5' },
+      body: { error: 'database_unavailable', message: 'PostgreSQL is unreachable right now; retry in a few seconds (GET /health says when it is back)' },
+    };
   }
   const errorId = randomUUID();
   logUnexpected(errorId, e);

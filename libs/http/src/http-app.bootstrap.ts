@@ -1,15 +1,25 @@
 import helmet from '@fastify/helmet';
 import { INestApplication, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { parse as secureJsonParse } from 'secure-json-parse';
+import { API_DOCS, ApiDocsInfo, setupApiDocs } from './api-docs';
 import { InvalidJsonError } from './error-body';
 
+/** The app's {@link ApiDocsInfo} when it imports `ApiDocsModule` (looked up without `app.get`, which logs a miss as an error). */
+function docsInfoOf(app: INestApplication): ApiDocsInfo | undefined {
+  for (const module of app.get(ModulesContainer).values()) {
+    const provider = module.providers.get(API_DOCS);
+    if (provider) return provider.instance as ApiDocsInfo;
+  }
+  return undefined;
+}
+
 /**
- * Creates a Fastify-backed Nest app with the project's logger, body limits and shutdown hooks,
- * and starts listening.
+ * Creates a Fastify-backed Nest app with the project's logger, body limits, shutdown hooks and,
+ * when it imports `ApiDocsModule`, its OpenAPI document at `/docs`; then starts listening.
  */
 export async function startHttpApp(
   module: Type<unknown>,
@@ -26,7 +36,15 @@ export async function startHttpApp(
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.register(helmet);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      // The APIs speak plain HTTP behind whatever terminates TLS; upgrading subresource requests
+      // would break the pages they serve (Swagger UI at /docs) when reached over HTTP by address.
+      directives: { upgradeInsecureRequests: null },
+    },
+  });
+  const docs = docsInfoOf(app);
+  if (docs) setupApiDocs(app, docs);
   const fastify = app.getHttpAdapter().getInstance();
   // Our own JSON parser, so a bad body gets the contract's invalid_json error, and "__proto__" or
   // "constructor.prototype" keys are refused instead of reaching a handler.

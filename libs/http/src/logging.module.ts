@@ -10,7 +10,8 @@ import { LoggerModule } from 'nestjs-pino';
       useFactory: (config: NewsledgerConfig) => ({
         pinoHttp: {
           level: config.log.level,
-          autoLogging: { ignore: (req) => req.url === '/health' },
+          // Probes and scrapes every few seconds would drown the request log.
+          autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
           redact: ['req.headers.authorization'],
           ...(config.log.pretty
             ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }

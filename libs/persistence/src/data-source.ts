@@ -14,6 +14,8 @@ import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entit
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { Feeds1764000001000 } from './migrations/1764000001000-feeds';
 import { Audit1764000002000 } from './migrations/1764000002000-audit';
+import { KeySubjectKinds1764000003000 } from './migrations/1764000003000-key-subject-kinds';
+import { StateCompression1764000004000 } from './migrations/1764000004000-state-compression';
 
 export const ENTITIES = [
   EventEntity,
@@ -28,7 +30,7 @@ export const ENTITIES = [
   SnapshotEntity,
   RebuildEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000];
+export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000];
 
 /**
  * TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations.

@@ -13,3 +13,4 @@ export * from './entities/webhook-subscription.entity';
 export * from './entities/webhook-delivery.entity';
 export * from './entities/snapshot.entity';
 export * from './entities/rebuild.entity';
+export * from './database-unavailable';

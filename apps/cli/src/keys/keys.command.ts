@@ -1,5 +1,6 @@
 import { ApiKeyStore, SCOPES, Scope } from '@newsledger/auth';
 import { loadConfig } from '@newsledger/config';
+import { SUBJECT_KINDS, SubjectKind } from '@newsledger/domain';
 import { openDataSource } from '@newsledger/persistence';
 import { Command, InvalidArgumentError } from 'commander';
 
@@ -9,6 +10,15 @@ function scopesArg(value: string): Scope[] {
     if (!(SCOPES as readonly string[]).includes(s)) throw new InvalidArgumentError(`unknown scope "${s}"; use ${SCOPES.join(', ')}`);
   }
   return scopes as Scope[];
+}
+
+function kindsArg(value: string): SubjectKind[] {
+  const kinds = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (kinds.length === 0) throw new InvalidArgumentError(`name at least one subject kind: ${SUBJECT_KINDS.join(', ')}`);
+  for (const k of kinds) {
+    if (!(SUBJECT_KINDS as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown subject kind "${k}"; use ${SUBJECT_KINDS.join(', ')}`);
+  }
+  return kinds as SubjectKind[];
 }
 
 async function withStore<T>(fn: (store: ApiKeyStore) => Promise<T>): Promise<T> {
@@ -29,10 +39,12 @@ export function registerKeysCommand(program: Command): void {
     .description('create a key; it is printed once and only its hash is kept')
     .requiredOption('-n, --name <name>', 'who uses it: becomes the ingestor of the reports it writes, e.g. reuters-desk')
     .requiredOption('-s, --scopes <scopes>', `comma-separated: ${SCOPES.join(', ')}`, scopesArg)
+    .option('-k, --kinds <kinds>', `comma-separated subject kinds it may write reports about (${SUBJECT_KINDS.join(', ')}); default every kind`, kindsArg)
     .option('--json', 'print JSON')
-    .action(async (o: { name: string; scopes: Scope[]; json?: boolean }) => {
-      const created = await withStore((s) => s.create(o.name, o.scopes));
-      process.stdout.write(o.json ? `${JSON.stringify(created)}\n` : `${created.key}\n(id ${created.id}, scopes ${created.scopes.join(',')}; shown once)\n`);
+    .action(async (o: { name: string; scopes: Scope[]; kinds?: SubjectKind[]; json?: boolean }) => {
+      const created = await withStore((s) => s.create(o.name, o.scopes, o.kinds));
+      const limits = `scopes ${created.scopes.join(',')}${created.subjectKinds ? `, ${created.subjectKinds.join(',')} subjects only` : ''}`;
+      process.stdout.write(o.json ? `${JSON.stringify(created)}\n` : `${created.key}\n(id ${created.id}, ${limits}; shown once)\n`);
     });
   keys
     .command('list')
@@ -41,7 +53,10 @@ export function registerKeysCommand(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const all = await withStore((s) => s.list());
       if (o.json) return void process.stdout.write(`${JSON.stringify(all)}\n`);
-      for (const k of all) process.stdout.write(`${k.id}  ${k.name.padEnd(24)} ${k.scopes.join(',').padEnd(24)} ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\n`);
+      for (const k of all) {
+        const kinds = (k.subjectKinds ?? ['all kinds']).join(',');
+        process.stdout.write(`${k.id}  ${k.name.padEnd(24)} ${k.scopes.join(',').padEnd(24)} ${kinds.padEnd(20)} ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\n`);
+      }
     });
   keys
     .command('revoke <id>')

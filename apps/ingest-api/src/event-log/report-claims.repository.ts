@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { LogPosition } from '@newsledger/event-log';
+import { GroupCommit, LogPosition } from '@newsledger/event-log';
 import { DataSource } from 'typeorm';
 
 export type ClaimOutcome =
@@ -11,20 +11,28 @@ export type ClaimOutcome =
 /** A pending claim older than this is taken over: its owner died between claim and append. */
 const STALE_CLAIM_SECONDS = 60;
 
+interface ClaimInput {
+  eventId: string;
+  subject: string;
+  digest: string;
+}
+
 /**
  * Report ids claimed before their append. The primary key settles a race between two sends of
  * one id (the same millisecond included): exactly one of them appends.
+ *
+ * Claims and "recorded" marks made at the same time share one statement and one commit (group
+ * commit): under load that is one WAL flush for many reports instead of one each.
  */
 @Injectable()
 export class ReportClaimsRepository {
+  private readonly inserts = new GroupCommit((claims: ClaimInput[]) => this.insertClaims(claims));
+  private readonly marks = new GroupCommit((marks: { eventId: string; position: LogPosition }[]) => this.markRecorded(marks));
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async claim(eventId: string, subject: string, digest: string): Promise<ClaimOutcome> {
-    const inserted: unknown[] = await this.db.query(
-      `INSERT INTO report_claims (event_id, subject, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [eventId, subject, digest],
-    );
-    if (inserted.length > 0) return { kind: 'claimed' };
+    if (await this.inserts.submit({ eventId, subject, digest })) return { kind: 'claimed' };
     // Wrapped in a SELECT so the driver hands back the rows (a bare UPDATE answers [rows, count]).
     const takenOver: unknown[] = await this.db.query(
       `WITH taken AS (
@@ -51,9 +59,28 @@ export class ReportClaimsRepository {
   }
 
   async recorded(eventId: string, position: LogPosition): Promise<void> {
-    await this.db.query(`UPDATE report_claims SET partition = $2, "offset" = $3 WHERE event_id = $1`, [
-      eventId, position.partition, position.offset,
-    ]);
+    await this.marks.submit({ eventId, position });
+  }
+
+  /** Inserts a group of claims; true for each one this insert won (an id twice in a group: the first). */
+  private async insertClaims(claims: ClaimInput[]): Promise<boolean[]> {
+    const rows: { event_id: string }[] = await this.db.query(
+      `INSERT INTO report_claims (event_id, subject, digest)
+       SELECT DISTINCT ON (event_id) event_id, subject, digest FROM UNNEST($1::text[], $2::text[], $3::text[]) AS c(event_id, subject, digest)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [claims.map((c) => c.eventId), claims.map((c) => c.subject), claims.map((c) => c.digest)],
+    );
+    const won = new Set(rows.map((r) => r.event_id));
+    return claims.map((c) => won.delete(c.eventId));
+  }
+
+  private async markRecorded(marks: { eventId: string; position: LogPosition }[]): Promise<void[]> {
+    await this.db.query(
+      `UPDATE report_claims r SET partition = m.partition, "offset" = m.offset
+       FROM UNNEST($1::text[], $2::int[], $3::bigint[]) AS m(event_id, partition, "offset") WHERE r.event_id = m.event_id`,
+      [marks.map((m) => m.eventId), marks.map((m) => m.position.partition), marks.map((m) => m.position.offset)],
+    );
+    return marks.map(() => undefined);
   }
 
   /** Gives a claim back after a failed append, so a retry can append. */

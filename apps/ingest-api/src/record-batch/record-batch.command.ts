@@ -1,20 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import { Principal } from '@newsledger/auth';
-import { ValidationIssue } from '@newsledger/domain';
+import { RecordBatchResult } from './record-batch.response.dto';
 
-/** The outcome of one line of a batch (lines count from 1). */
-export type BatchLineResult =
-  | { line: number; status: 'accepted' | 'duplicate'; eventId: string; subject: string; partition: number; offset: string }
-  | { line: number; status: 'rejected' | 'failed'; error: string; message: string; details?: ValidationIssue[] };
-
-export interface RecordBatchResult {
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  /** lines the log did not acknowledge: retry them */
-  failed: number;
-  results: BatchLineResult[];
-}
+export type { BatchLineResult, RecordBatchResult } from './record-batch.response.dto';
 
 /** Record many reports; each line stands or falls alone. */
 export class RecordBatchCommand extends Command<RecordBatchResult> {

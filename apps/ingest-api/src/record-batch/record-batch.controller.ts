@@ -1,10 +1,15 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
+import { ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
+import { REPORT_REF } from '../record-report/record-report.request.dto';
 import { RecordBatchCommand, RecordBatchResult } from './record-batch.command';
-import { BatchBodyError, splitBatch } from './batch-body.parser';
+import { RECORD_BATCH_RESPONSE_REF } from './record-batch.response.dto';
+import { BatchBodyError, MAX_BATCH_LINES, splitBatch } from './batch-body.parser';
 
+@ApiTags('reports')
 @Controller('v1/reports/batch')
 export class RecordBatchController {
   constructor(private readonly commands: CommandBus) {}
@@ -16,6 +21,16 @@ export class RecordBatchController {
   @Post()
   @HttpCode(200)
   @RequireScope('ingest')
+  @ApiOperation({
+    summary: 'Record many reports',
+    description: `A JSON array of reports, or NDJSON (\`application/x-ndjson\`, one report per line), at most ${MAX_BATCH_LINES} lines. Each line stands or falls alone and is answered by its line number.`,
+  })
+  @ApiConsumes('application/json', 'application/x-ndjson')
+  @ApiBody({ schema: { type: 'array', maxItems: MAX_BATCH_LINES, items: REPORT_REF } })
+  @ApiResponse({ status: 200, description: 'Every line was appended, found a duplicate or was rejected', schema: RECORD_BATCH_RESPONSE_REF })
+  @ApiResponse({ status: 503, description: 'Some lines could not be appended (`failed`); the same body, retry those lines', schema: RECORD_BATCH_RESPONSE_REF })
+  @ApiErrorResponse(400, 'The body is not a JSON array or NDJSON, is empty, or has too many lines (`invalid_batch`)')
+  @ApiErrorResponse(413, 'Larger than MAX_BATCH_BODY_BYTES (`payload_too_large`)')
   async record(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,

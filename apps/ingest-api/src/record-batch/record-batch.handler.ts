@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { LogUnavailableError } from '@newsledger/event-log';
+import { IngestMetrics } from '../ingest.metrics';
 import { RecordReportHandler } from '../record-report/record-report.handler';
 import { ReportRejectedError } from '../record-report/record-report.error';
 import { RecordReportCommand } from '../record-report/record-report.command';
@@ -12,12 +13,14 @@ import { BatchLineResult, RecordBatchCommand, RecordBatchResult } from './record
  */
 @CommandHandler(RecordBatchCommand)
 export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, RecordBatchResult> {
-  constructor(private readonly single: RecordReportHandler) {}
+  constructor(private readonly single: RecordReportHandler, private readonly metrics: IngestMetrics) {}
 
   async execute({ lines, principal }: RecordBatchCommand): Promise<RecordBatchResult> {
+    this.metrics.batch(lines.length);
     const results = await Promise.all(
       lines.map(async ({ line, body, parseError }): Promise<BatchLineResult> => {
         if (parseError !== undefined) {
+          this.metrics.report(undefined, 'rejected');
           return { line, status: 'rejected', error: 'invalid_json', message: `line ${line} is not valid JSON: ${parseError}` };
         }
         try {

@@ -1,14 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import { Principal } from '@newsledger/auth';
+import { RecordReportResult } from './record-report.response.dto';
 
-/** What recording one report answers. */
-export interface RecordReportResult {
-  eventId: string;
-  subject: string;
-  partition: number;
-  offset: string;
-  duplicate: boolean;
-}
+export type { RecordReportResult } from './record-report.response.dto';
 
 /** Record one report, as sent by an ingestor, on the event log. */
 export class RecordReportCommand extends Command<RecordReportResult> {

@@ -1,10 +1,15 @@
 import { Body, Controller, Headers, HttpCode, Inject, PayloadTooLargeException, Post, Res } from '@nestjs/common';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
+import { ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { RecordReportCommand, RecordReportResult } from './record-report.command';
+import { REPORT_REF } from './record-report.request.dto';
+import { RECORD_REPORT_RESPONSE_REF } from './record-report.response.dto';
 
+@ApiTags('reports')
 @Controller('v1/reports')
 export class RecordReportController {
   constructor(private readonly commands: CommandBus, @Inject(CONFIG) private readonly config: NewsledgerConfig) {}
@@ -13,6 +18,17 @@ export class RecordReportController {
   @Post()
   @HttpCode(202)
   @RequireScope('ingest')
+  @ApiOperation({
+    summary: 'Record one report',
+    description: 'Answers once Kafka has acknowledged the append. The key\'s name becomes the event\'s `ingestor`; the server adds `recordedAt`.',
+  })
+  @ApiBody({ schema: REPORT_REF })
+  @ApiResponse({ status: 202, description: 'Appended to the log', schema: RECORD_REPORT_RESPONSE_REF })
+  @ApiResponse({ status: 200, description: 'The same id with the same content was already recorded: nothing appended (`duplicate: true`)', schema: RECORD_REPORT_RESPONSE_REF })
+  @ApiErrorResponse(400, 'Not a valid report (`invalid_report`, details per field), a retraction of an unknown event (`unknown_event`), or not JSON (`invalid_json`)')
+  @ApiErrorResponse(409, 'The id was used for a different report (`id_conflict`)')
+  @ApiErrorResponse(413, 'Larger than MAX_BODY_BYTES (`payload_too_large`)')
+  @ApiErrorResponse(503, 'Kafka did not acknowledge the append (`log_unavailable`); nothing was recorded, retry with the same id')
   async record(
     @Body() body: unknown,
     @Headers('content-length') length: string | undefined,

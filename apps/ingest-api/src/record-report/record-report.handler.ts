@@ -1,10 +1,13 @@
+import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Report, validateReport } from '@newsledger/domain';
+import { mayWriteKind, Principal } from '@newsledger/auth';
+import { Report, tryParseSubject, validateReport } from '@newsledger/domain';
 import { toCloudEvent } from '@newsledger/event-log';
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventsProducer } from '../event-log/events-producer.provider';
 import { ReportClaimsRepository } from '../event-log/report-claims.repository';
+import { IngestMetrics, ReportResult } from '../ingest.metrics';
 import { RecordReportCommand, RecordReportResult } from './record-report.command';
 import { ReportRejectedError } from './record-report.error';
 
@@ -18,14 +21,33 @@ const PENDING_WAIT_MS = 15_000;
  */
 @CommandHandler(RecordReportCommand)
 export class RecordReportHandler implements ICommandHandler<RecordReportCommand, RecordReportResult> {
-  constructor(private readonly producer: EventsProducer, private readonly claims: ReportClaimsRepository) {}
+  private readonly logger = new Logger('ingest');
 
-  async execute({ body, principal }: RecordReportCommand): Promise<RecordReportResult> {
+  constructor(
+    private readonly producer: EventsProducer,
+    private readonly claims: ReportClaimsRepository,
+    private readonly metrics: IngestMetrics,
+  ) {}
+
+  async execute(command: RecordReportCommand): Promise<RecordReportResult> {
+    const type = (command.body as { type?: unknown } | null)?.type;
+    try {
+      const result = await this.record(command);
+      this.metrics.report(type, result.duplicate ? 'duplicate' : 'accepted');
+      return result;
+    } catch (e) {
+      this.metrics.report(type, resultOf(e));
+      throw e;
+    }
+  }
+
+  private async record({ body, principal }: RecordReportCommand): Promise<RecordReportResult> {
     const checked = validateReport(body);
     if (!checked.ok) {
       throw new ReportRejectedError('invalid_report', 'the report is not valid; fix the fields listed in details', checked.issues);
     }
     const report: Report = { ...checked.report, id: checked.report.id ?? randomUUID() };
+    this.checkSubjectKind(report, principal);
     if (report.type === 'report.retracted') await this.checkRetraction(report);
     const { id: _id, ...content } = report;
     const digest = createHash('sha256').update(JSON.stringify(content)).digest('base64');
@@ -56,8 +78,25 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
       await this.claims.release(report.id).catch(() => undefined);
       throw e;
     }
-    await this.claims.recorded(report.id, position);
+    // On the log now, so the answer is 202 whatever becomes of the mark: a 503 here would invite a
+    // resend that appends it twice. Without the mark a resend of the id waits, then takes the claim
+    // over once it is stale; the projector's index keeps it single in the views either way.
+    await this.claims.recorded(report.id, position).catch((e: unknown) =>
+      this.logger.warn({ eventId: report.id, ...position, err: e }, 'appended, but its claim could not be marked recorded'));
     return { eventId: report.id, subject: report.subject, ...position, duplicate: false };
+  }
+
+  /** A key limited to some subject kinds writes about those only; nothing is claimed or appended otherwise. */
+  private checkSubjectKind(report: Report, principal: Principal): void {
+    const kind = tryParseSubject(report.subject)?.kind;
+    if (!kind || mayWriteKind(principal, kind)) return;
+    const allowed = principal.subjectKinds ?? [];
+    throw new ReportRejectedError(
+      'forbidden_subject_kind',
+      `key "${principal.name}" may write reports about ${allowed.join(' and ')} subjects only, and ${report.subject} is a ${kind}; ` +
+        `send it with a key allowed to write ${kind} reports (an admin makes one: npx newsledger keys create --name <desk> --scopes ingest --kinds ${kind})`,
+      [{ path: 'subject', message: `this key may write ${allowed.map((k) => `"${k}/<id>"`).join(' or ')} subjects only` }],
+    );
   }
 
   private async checkRetraction(report: Report): Promise<void> {
@@ -74,4 +113,10 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
       ]);
     }
   }
+}
+
+function resultOf(e: unknown): ReportResult {
+  if (e instanceof ReportRejectedError) return e.code === 'id_conflict' ? 'conflict' : 'rejected';
+  // The log did not acknowledge it, or something unexpected failed: either way nothing was appended.
+  return 'failed';
 }

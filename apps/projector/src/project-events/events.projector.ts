@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { SubjectState } from '@newsledger/domain';
 import {
+  encodeDeadLetter,
   ensureTopics,
   EventLogConsumer,
   EventLogProducer,
@@ -15,6 +16,7 @@ import { ProjectionStore, SnapshotStore } from '@newsledger/persistence';
 import { DecodedMessage, projectBatch } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { ProjectorMetrics } from '../projector.metrics';
 
 /**
  * Consumes the events topic and applies each fetched batch in one PostgreSQL transaction: event
@@ -35,9 +37,13 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly metrics: ProjectorMetrics,
   ) {
     this.group = config.kafka.projectorGroupId;
-    this.consumer = new EventLogConsumer(kafka, config.kafka.topics.events, this.group, { sessionTimeout: config.kafka.sessionTimeoutMs });
+    this.consumer = new EventLogConsumer(kafka, config.kafka.topics.events, this.group, {
+      sessionTimeout: config.kafka.sessionTimeoutMs,
+      partitionsConcurrently: config.kafka.projectorConcurrency,
+    });
     this.dlq = new EventLogProducer(kafka, config.kafka.topics.dlq);
   }
 
@@ -84,9 +90,8 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       // their original position) rather than losing them.
       if (out.rejected.length > 0) {
         await this.dlq.appendAll(
-          out.rejected.map((r) => ({
-            key: r.message.key ?? `${batch.topic}/${r.message.partition}`,
-            value: JSON.stringify({
+          out.rejected.map((r) =>
+            encodeDeadLetter({
               reason: r.reason,
               issues: r.issues,
               original: {
@@ -98,11 +103,15 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
                 value: r.message.value?.toString('utf8') ?? null,
               },
             }),
-            headers: { 'x-original-position': `${batch.topic}/${r.message.partition}/${r.message.offset}` },
-          })),
+          ),
         );
       }
-      await this.store.insertEvents(m, out.events);
+      // Another partition's batch (another worker, another instance) indexed one of these ids
+      // after we looked: counting it here too would double it. Rolled back, the batch is retried
+      // and then sees the id as known.
+      if ((await this.store.insertEvents(m, out.events)) !== out.events.length) {
+        throw new Error(`an event id of partition ${batch.partition}'s batch was indexed concurrently; retrying the batch`);
+      }
       await this.store.markRetracted(m, out.retracted);
       await this.store.upsertViews(m, out.views);
       await this.store.deleteLinks(m, out.unlinks);
@@ -113,6 +122,11 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       return out;
     });
     if (outcome) {
+      this.metrics.batch(outcome.events.length + outcome.duplicates + outcome.rejected.length, (Date.now() - started) / 1000, {
+        projected: outcome.events.length,
+        duplicate: outcome.duplicates,
+        dead_lettered: outcome.rejected.length,
+      });
       this.logger.debug(
         { partition: batch.partition, events: outcome.events.length, views: outcome.views.length, rejected: outcome.rejected.length, duplicates: outcome.duplicates, ms: Date.now() - started },
         'batch applied',

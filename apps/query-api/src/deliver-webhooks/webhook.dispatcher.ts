@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { statusChangeJson, StatusChangeMessage } from '@newsledger/event-log';
 import { DataSource } from 'typeorm';
+import { FeedsMetrics } from '../feeds.metrics';
 import { afterFailure } from './retry.backoff';
 import { postWebhook } from './webhook.sender';
 import { SIGNATURE_HEADER, signWebhook } from './webhook.signature';
@@ -54,6 +55,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly metrics: FeedsMetrics,
   ) {
     this.topic = config.kafka.topics.statusChanges;
   }
@@ -205,6 +207,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     );
     try {
       if (result.ok) {
+        this.metrics.webhookAttempt('delivered');
         await this.db.query(
           `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, last_attempt_at = now(), last_status = $3,
              last_error = NULL, delivered_at = now(), leased_until = NULL
@@ -218,6 +221,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         maxMs: this.config.webhooks.retryMaxMs,
         periodMs: this.config.webhooks.retryPeriodMs,
       });
+      this.metrics.webhookAttempt(next.giveUp ? 'gave_up' : 'failed');
       await this.db.transaction(async (m) => {
         await m.query(
           `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = now(), last_status = $3, last_error = $4,

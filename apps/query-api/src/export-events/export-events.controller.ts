@@ -1,7 +1,9 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { exportEvents, exportScopeOf } from '@newsledger/audit';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@newsledger/auth';
+import { ApiErrorResponse } from '@newsledger/http';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 
@@ -13,12 +15,20 @@ async function* ndjson(events: AsyncIterable<unknown>): AsyncGenerator<string> {
  * `GET /v1/export?subject=…&from=…&to=…`: the event index of one subject (log order) or of a
  * window of recordedAt (`from` inclusive, `to` exclusive), one event per line.
  */
+@ApiTags('audit')
 @Controller('v1/export')
 @RequireScope('audit')
 export class ExportEventsController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @Get()
+  @ApiOperation({ summary: 'Export the event index as NDJSON', description: 'One subject in log order, or a window of recordedAt (`from` inclusive, `to` exclusive); one history entry per line.' })
+  @ApiQuery({ name: 'subject', required: false, description: 'e.g. `exchange/ua-ru-2025-05-1000`' })
+  @ApiQuery({ name: 'from', required: false, description: 'An ISO-8601 instant' })
+  @ApiQuery({ name: 'to', required: false, description: 'An ISO-8601 instant' })
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'The events, one JSON object per line', schema: { type: 'string' } })
+  @ApiErrorResponse(400, 'Neither a subject nor a window, or a bad one (`invalid_audit_request`)')
   export(@Query() query: { subject?: string; from?: string; to?: string }): StreamableFile {
     const scope = exportScopeOf({ subject: query.subject, from: query.from, to: query.to });
     const name = (scope.subject ?? 'events').replace('/', '-');

@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@newsledger/auth';
+import { ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { QueryError } from '../query-api.error';
 import { parseFeedFilter } from './feed-filter';
@@ -7,12 +9,26 @@ import { parseFeedCursor } from './sse.format';
 import { StatusChangesFeed } from './status-changes.feed';
 
 /** `GET /v1/feed/status-changes`: the status-change feed as Server-Sent Events. */
+@ApiTags('feeds')
 @Controller('v1/feed')
 @RequireScope('read')
 export class FollowStatusChangesController {
   constructor(private readonly feed: StatusChangesFeed) {}
 
   @Get('status-changes')
+  @ApiOperation({
+    summary: 'Follow status changes (Server-Sent Events)',
+    description:
+      'Each message is `id: <position>` and `data: {"id","subject","field","from","to","causedBy","recordedAt","retractionOf"?}` (the same change as on the status-changes topic, see docs/asyncapi.yaml); `: keep-alive` comments in between. Reconnect with `Last-Event-ID` to get exactly what was missed; `0` replays everything.',
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this position' })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'As Last-Event-ID, for clients that cannot set headers' })
+  @ApiQuery({ name: 'subject', required: false, description: 'Comma-separated or repeated' })
+  @ApiQuery({ name: 'kind', required: false, description: '`exchange`, `negotiation`; comma-separated or repeated' })
+  @ApiQuery({ name: 'field', required: false, description: '`status`, `reportedStatus`; comma-separated or repeated' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'The stream', schema: { type: 'string' } })
+  @ApiErrorResponse(400, 'A bad filter or Last-Event-ID (`invalid_query`)')
   async follow(
     @Query() query: Record<string, unknown>,
     @Headers('last-event-id') lastEventId: string | undefined,

@@ -26,6 +26,7 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
   private tail: TopicTail | undefined;
   private head = 0;
   private started: Promise<void> | undefined;
+  private following: Promise<void> | undefined;
   private serial: Promise<void> = Promise.resolve();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -58,7 +59,7 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
     this.head = await this.store.lastSeq(this.topic);
     this.sweepTimer = setInterval(() => this.serialise(() => this.sweep()), this.config.feed.sweepMs);
     // Not awaited: the API serves (and the sweep delivers) while the consumer joins.
-    void this.follow();
+    this.following = this.follow();
   }
 
   /** Starts the consumer, creating the topic if this process is up first; retries until it runs. */
@@ -68,14 +69,19 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
       this.tail = tail;
       try {
         await ensureTopics(this.kafka, { ...this.config.kafka.topics, eventsPartitions: this.config.kafka.eventsPartitions });
+        if (this.stopped) return;
         await tail.start((messages) => this.serialise(() => this.apply(messages)), (e) => {
+          if (this.stopped) return;
           this.logger.error(`status-change consumer stopped, restarting: ${String(e)}`);
-          void tail.stop().catch(() => undefined).then(() => this.follow());
+          this.following = tail.stop().catch(() => undefined).then(() => this.follow());
         });
+        // Shut down while the consumer was joining: the stop in onModuleDestroy came too early for it.
+        if (this.stopped) await tail.stop().catch(() => undefined);
         return;
       } catch (e) {
-        this.logger.warn(`status-change consumer did not start, retrying: ${String(e)}`);
         await tail.stop().catch(() => undefined);
+        if (this.stopped) return;
+        this.logger.warn(`status-change consumer did not start, retrying: ${String(e)}`);
         await sleep(2000);
       }
     }
@@ -85,6 +91,8 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
     this.stopped = true;
     clearInterval(this.sweepTimer);
     await this.tail?.stop().catch(() => undefined);
+    // A start still under way ends itself on seeing `stopped`; nothing may outlive the module.
+    await this.following?.catch(() => undefined);
     await this.serial;
   }
 

@@ -2,10 +2,15 @@ import { ValidationIssue } from '@newsledger/domain';
 import { z } from 'zod';
 import { FeedFilter, parseFeedFilter } from '../follow-status-changes/feed-filter';
 
-const createSubscriptionRequest = z.strictObject({
-  url: z.string().max(2048),
-  secret: z.string().min(16, 'at least 16 characters').max(256),
-  filter: z.strictObject({ subject: z.unknown(), kind: z.unknown(), field: z.unknown() }).partial().optional(),
+/** The body of `POST /v1/subscriptions` (the filter's values are checked like the SSE feed's). */
+export const CREATE_SUBSCRIPTION_REQUEST = z.strictObject({
+  url: z.string().max(2048).meta({ description: 'An http(s) URL; loopback and private ranges are refused unless WEBHOOK_ALLOW_PRIVATE_TARGETS' }),
+  secret: z.string().min(16, 'at least 16 characters').max(256).meta({ description: 'The HMAC-SHA256 key of Newsledger-Signature' }),
+  filter: z
+    .strictObject({ subject: z.unknown(), kind: z.unknown(), field: z.unknown() })
+    .partial()
+    .optional()
+    .meta({ description: 'As the SSE feed: each a value or a list; subject, kind (exchange|negotiation), field (status|reportedStatus)' }),
 });
 
 /** `POST /v1/subscriptions` once read. */
@@ -17,7 +22,7 @@ export interface CreateSubscriptionRequest {
 
 /** Reads the body of `POST /v1/subscriptions`; the filter is the SSE feed's (`subject`, `kind`, `field`). */
 export function parseCreateSubscription(body: unknown): { ok: true; request: CreateSubscriptionRequest } | { ok: false; issues: ValidationIssue[] } {
-  const parsed = createSubscriptionRequest.safeParse(body);
+  const parsed = CREATE_SUBSCRIPTION_REQUEST.safeParse(body);
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
   const filter = parseFeedFilter(parsed.data.filter ?? {});
   if (!filter.ok) return { ok: false, issues: filter.issues.map((i) => ({ ...i, path: `filter.${i.path}` })) };

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { apiSchema, ApiErrorResponse } from '@newsledger/http';
 import { checkWebhookTarget } from '../deliver-webhooks/webhook-target';
 import { QueryError } from '../query-api.error';
-import { parseCreateSubscription } from './subscription.request.dto';
+import { CREATE_SUBSCRIPTION_REQUEST, parseCreateSubscription } from './subscription.request.dto';
 import { SubscriptionsRepository } from './subscriptions.repository';
 
 function limitParam(value: string | undefined): number {
@@ -19,6 +21,10 @@ function limitParam(value: string | undefined): number {
  * Webhook subscriptions to the status-change feed. A `read` key manages its own; `admin` sees and
  * deletes every one. Someone else's subscription answers 404, as if it did not exist.
  */
+const SUBSCRIPTION = { type: 'object', description: 'id, url, filter, createdAt, disabledAt and disabledReason (set when deliveries failed for the retry period)' };
+const NOT_YOURS = ApiErrorResponse(404, 'No such subscription, or not yours (`not_found`)');
+
+@ApiTags('feeds')
 @Controller('v1/subscriptions')
 @RequireScope('read')
 export class SubscriptionsController {
@@ -33,6 +39,13 @@ export class SubscriptionsController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({
+    summary: 'Subscribe a webhook to the status-change feed',
+    description: 'Changes recorded from now on are POSTed one per request, per subject in order, signed (`Newsledger-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "t.body">`) and retried with backoff.',
+  })
+  @ApiBody({ schema: apiSchema('CreateSubscriptionRequest', CREATE_SUBSCRIPTION_REQUEST) })
+  @ApiResponse({ status: 201, description: 'The subscription', schema: SUBSCRIPTION })
+  @ApiErrorResponse(400, 'A bad body (`invalid_subscription`) or a refused target (`target_not_allowed`)')
   async create(@Body() body: unknown, @CurrentPrincipal() who: Principal) {
     const parsed = parseCreateSubscription(body);
     if (!parsed.ok) {
@@ -44,11 +57,16 @@ export class SubscriptionsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List subscriptions: your own, or every one with admin' })
+  @ApiOkResponse({ description: 'The subscriptions', schema: { type: 'object', properties: { subscriptions: { type: 'array', items: SUBSCRIPTION } } } })
   async list(@CurrentPrincipal() who: Principal) {
     return { subscriptions: await this.subscriptions.list(this.topic, this.visibility(who)) };
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One subscription' })
+  @ApiOkResponse({ description: 'The subscription', schema: SUBSCRIPTION })
+  @NOT_YOURS
   async get(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
     const found = await this.subscriptions.get(this.topic, id, this.visibility(who));
     if (!found) throw new QueryError('not_found', `no subscription "${id}"; list yours with GET /v1/subscriptions`);
@@ -56,6 +74,9 @@ export class SubscriptionsController {
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a subscription' })
+  @ApiOkResponse({ description: 'Deleted', schema: { type: 'object', properties: { id: { type: 'string' }, deleted: { type: 'boolean', enum: [true] } } } })
+  @NOT_YOURS
   async delete(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
     if (!(await this.subscriptions.delete(this.topic, id, this.visibility(who)))) {
       throw new QueryError('not_found', `no subscription "${id}"; list yours with GET /v1/subscriptions`);
@@ -64,6 +85,12 @@ export class SubscriptionsController {
   }
 
   @Get(':id/deliveries')
+  @ApiOperation({ summary: 'The delivery log of a subscription, newest first: state, attempts, last status and error' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } })
+  @ApiQuery({ name: 'cursor', required: false, description: '`nextCursor` of the previous page' })
+  @ApiOkResponse({ description: 'One page', schema: { type: 'object', properties: { deliveries: { type: 'array', items: { type: 'object' } }, nextCursor: { anyOf: [{ type: 'string' }, { type: 'null' }] } } } })
+  @ApiErrorResponse(400, 'A bad limit or cursor (`invalid_query`)')
+  @NOT_YOURS
   async deliveries(@Param('id') id: string, @CurrentPrincipal() who: Principal, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
     if (!(await this.subscriptions.get(this.topic, id, this.visibility(who)))) {
       throw new QueryError('not_found', `no subscription "${id}"; list yours with GET /v1/subscriptions`);

@@ -1,8 +1,10 @@
 import { Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditError, verifyViews, VerifyReport } from '@newsledger/audit';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@newsledger/auth';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { ApiErrorResponse } from '@newsledger/http';
 import { KAFKA } from '@newsledger/event-log';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -12,6 +14,7 @@ import { DataSource } from 'typeorm';
  * stored views; `ok` is false and `differences` lists up to `limit` (default 1000) when any differ.
  * Answers when the replay is done (seconds for a small log, longer for a large one).
  */
+@ApiTags('audit')
 @Controller('v1/admin/verify')
 @RequireScope('audit')
 export class VerifyViewsController {
@@ -23,6 +26,10 @@ export class VerifyViewsController {
 
   @Post()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Replay the whole log and compare it with the stored views', description: 'Answers when the replay is done.' })
+  @ApiQuery({ name: 'limit', required: false, description: 'Most differences listed', schema: { type: 'integer', minimum: 0, maximum: 100000, default: 1000 } })
+  @ApiOkResponse({ description: '`ok` false and `differences` listed when any differ', schema: { type: 'object', description: 'ok, topic, until (per partition), subjects, events, differenceCount, differences [{subject, field, stored, replayed}], durationMs' } })
+  @ApiErrorResponse(400, 'A bad limit (`invalid_audit_request`)')
   verify(@Query('limit') limit?: string): Promise<VerifyReport> {
     const max = limit === undefined ? 1000 : Number(limit);
     if (!Number.isInteger(max) || max < 0 || max > 100_000) {

@@ -6,6 +6,8 @@ export class ApiKeyEntity {
   @PrimaryColumn({ type: 'text' }) id!: string;
   @Column({ type: 'text' }) name!: string;
   @Column({ type: 'text', array: true }) scopes!: string[];
+  /** The subject kinds it may write; null: every kind. */
+  @Column({ name: 'subject_kinds', type: 'text', array: true, nullable: true }) subjectKinds!: string[] | null;
   @Column({ name: 'secret_hash', type: 'text' }) secretHash!: string;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;

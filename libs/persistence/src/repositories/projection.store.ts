@@ -103,13 +103,16 @@ export class ProjectionStore {
     return new Map(rows.map((r) => [r.event_id, { subject: r.subject, type: r.type }]));
   }
 
-  async insertEvents(m: EntityManager, rows: EventRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await m.query(
-      `INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
-       SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::timestamptz[],
-                            $8::text[], $9::text[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
-       ON CONFLICT (event_id) DO NOTHING`,
+  /** Indexes events not indexed yet; returns how many were new. */
+  async insertEvents(m: EntityManager, rows: EventRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const inserted: { n: string }[] = await m.query(
+      `WITH ins AS (
+         INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::timestamptz[],
+                              $8::text[], $9::text[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
+         ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+       SELECT count(*) AS n FROM ins`,
       [
         rows.map((r) => r.eventId),
         rows.map((r) => r.subject),
@@ -126,6 +129,7 @@ export class ProjectionStore {
         rows.map((r) => r.note),
       ],
     );
+    return Number(inserted[0].n);
   }
 
   async markRetracted(m: EntityManager, pairs: { eventId: string; by: string }[]): Promise<void> {

@@ -1,5 +1,4 @@
 import { SseEvent, SseParser } from './sse.parser';
-import { formatChange } from './tail.command';
 
 describe('SseParser', () => {
   it('dispatches events split across chunks, with ids, skipping comments', () => {
@@ -13,6 +12,7 @@ describe('SseParser', () => {
     ]);
     expect(comments).toEqual(['connected', 'keep-alive']);
     expect(p.lastEventId).toBe('42');
+    expect(p.retryMs).toBe(2000);
   });
 
   it('does not dispatch an event without data', () => {
@@ -22,13 +22,10 @@ describe('SseParser', () => {
     expect(events).toEqual([]);
     expect(p.lastEventId).toBe('5');
   });
-});
 
-describe('tail output', () => {
-  const change = { id: 'e:status', subject: 'exchange/a', field: 'status', from: null, to: 'agreed', causedBy: 'e', recordedAt: '2025-05-16T10:00:00.000Z' };
-
-  it('prints one readable line per change, or JSON with its position', () => {
-    expect(formatChange('12', change, false)).toBe('12  2025-05-16T10:00:00.000Z  exchange/a  status: ∅ → agreed  (e)');
-    expect(JSON.parse(formatChange('12', change, true))).toEqual({ position: '12', ...change });
+  it('ignores a retry that is not a whole number', () => {
+    const p = new SseParser(() => undefined);
+    p.push('retry: soon\n\n');
+    expect(p.retryMs).toBeUndefined();
   });
 });

@@ -6,8 +6,8 @@ export interface SseEvent {
 }
 
 /**
- * An incremental `text/event-stream` parser (WHATWG rules for `data`, `id`, `event` and comments;
- * lines end in LF or CRLF). Feed it decoded chunks as they arrive.
+ * An incremental `text/event-stream` parser (WHATWG rules for `data`, `id`, `event`, `retry` and
+ * comments; lines end in LF or CRLF). Feed it decoded chunks as they arrive.
  */
 export class SseParser {
   private buffer = '';
@@ -16,6 +16,8 @@ export class SseParser {
   private event: string | undefined;
   /** The last `id` received, as a browser's EventSource keeps it for reconnecting. */
   lastEventId: string | undefined;
+  /** The reconnection delay the server asked for with `retry:`, in milliseconds. */
+  retryMs: number | undefined;
 
   constructor(
     private readonly onEvent: (e: SseEvent) => void,
@@ -41,6 +43,7 @@ export class SseParser {
     if (field === 'data') this.data.push(value);
     else if (field === 'event') this.event = value;
     else if (field === 'id' && !value.includes('\0')) this.id = this.lastEventId = value;
+    else if (field === 'retry' && /^\d+$/.test(value)) this.retryMs = Number(value);
   }
 
   private dispatch(): void {

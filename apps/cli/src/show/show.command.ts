@@ -1,0 +1,120 @@
+import type { ExchangeViewResponse, NegotiationViewResponse, ViewResponse } from '@newsledger/client';
+import { isReportedTime, type Source } from '@newsledger/domain';
+import { Command, InvalidArgumentError } from 'commander';
+import { ApiOptions, clientFor, subjectArg, withApiOptions } from '../api.connections';
+import { confirmationStyle, NO_STYLE, Style, styleFor } from '../terminal.style';
+
+interface ShowOptions extends ApiOptions {
+  asOf?: string;
+  validAt?: string;
+  json?: boolean;
+}
+
+function instantArg(value: string): string {
+  const t = Date.parse(value);
+  if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw new InvalidArgumentError('an ISO-8601 instant such as 2025-05-23T10:00:00Z');
+  return new Date(t).toISOString();
+}
+
+function validAtArg(value: string): string {
+  if (!isReportedTime(value)) throw new InvalidArgumentError('a date at its own precision (2025, 2025-05, 2025-05-23) or an instant with offset');
+  return value;
+}
+
+const none = '—';
+const source = (s: Source) => `${s.name}${s.speaker && s.speaker !== s.name ? ` (${s.speaker})` : ''}, ${s.kind}`;
+const counts = (r: Record<string, number>) => (Object.keys(r).length ? Object.entries(r).map(([p, n]) => `${p} ${n}`).join(', ') : none);
+
+function rows(pairs: [string, string][], style: Style): string[] {
+  const width = Math.max(...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${style.dim(k.padEnd(width))}  ${v}`);
+}
+
+function exchangeLines(v: ExchangeViewResponse, style: Style): string[] {
+  const fact = <T>(f: { value: T; confirmation: string } | null, show: (x: T) => string = String) =>
+    f ? `${show(f.value)} ${confirmationStyle(style, f.confirmation)(`(${f.confirmation})`)}` : none;
+  const lines = rows(
+    [
+      ['status', `${v.status ? style.bold(v.status) : none} ${style.dim('(confirmed reports)')}`],
+      ['reported', `${v.reportedStatus ?? none} ${style.dim('(every report not denied)')}`],
+      ['parties', v.parties.join(', ') || none],
+      ['agreed', v.agreed ? `${counts(v.agreed.releasedBy)} (${v.agreed.stage}, ${v.agreed.confirmation})` : none],
+      ['released', counts(v.released)],
+      ['location', fact(v.location)],
+      ['mediators', fact(v.mediators, (m) => m.join(', '))],
+      ['expected days', fact(v.expectedDays)],
+      ['negotiation', v.negotiation ?? none],
+    ],
+    style,
+  );
+  if (v.claims.length) lines.push('claims');
+  for (const c of v.claims) lines.push(`  ${c.status.padEnd(10)} ${confirmationStyle(style, c.confirmation)(c.confirmation.padEnd(11))} ${source(c.source)}  ${style.dim(c.eventId)}`);
+  return lines;
+}
+
+function negotiationLines(v: NegotiationViewResponse, style: Style): string[] {
+  const lines = rows(
+    [
+      ['status', style.bold(v.status)],
+      ['parties', v.parties.join(', ') || none],
+      ['ceasefire', v.ceasefire ? `${v.ceasefire.status} ${confirmationStyle(style, v.ceasefire.confirmation)(`(${v.ceasefire.confirmation})`)}` : none],
+      ['exchanges', v.exchanges.join(', ') || none],
+    ],
+    style,
+  );
+  if (v.rounds.length) lines.push('rounds');
+  for (const r of v.rounds) lines.push(`  ${String(r.round).padStart(2)}  ${r.state.padEnd(9)} ${[r.date ?? r.scheduledFor, r.venue, r.outcome].filter(Boolean).join(' · ')}`.trimEnd());
+  if (v.mediation.length) lines.push('mediation');
+  for (const m of v.mediation) {
+    const who = (list: { by: string }[]) => list.map((x) => x.by).join(', ');
+    const parts = [`proposed by ${who(m.proposedBy) || none}`, ...(m.endorsedBy.length ? [`endorsed by ${who(m.endorsedBy)}`] : []), ...(m.rejectedBy.length ? [`rejected by ${who(m.rejectedBy)}`] : [])];
+    lines.push(`  ${m.mediator}: ${parts.join('; ')}`);
+  }
+  if (v.positions.length) lines.push('positions');
+  for (const p of v.positions) lines.push(`  ${p.party} ${p.speaker}: “${p.quote}” ${confirmationStyle(style, p.confirmation)(`(${p.confirmation})`)}`);
+  if (v.documents.length) lines.push('documents');
+  for (const d of v.documents) lines.push(`  ${d.title} (${d.by}${d.round !== undefined ? `, round ${d.round}` : ''})`);
+  if (v.claims.length) lines.push('claims');
+  for (const c of v.claims) lines.push(`  ${c.status.padEnd(10)} ${confirmationStyle(style, c.confirmation)(c.confirmation.padEnd(11))} ${source(c.source)}  ${style.dim(c.eventId)}`);
+  return lines;
+}
+
+/** A view for a person: the facts that matter first, each with how sure it is, then who claimed what. */
+export function formatView(v: ViewResponse, style: Style = NO_STYLE): string {
+  const when = [v.asOf ? `as of ${v.asOf}` : '', v.validAt ? `valid at ${v.validAt}` : ''].filter(Boolean).join(', ');
+  const retracted = Object.entries(v.retracted);
+  const lines = [
+    `${style.bold(v.subject)}${when ? `  (${when})` : ''}`,
+    ...(v.kind === 'exchange' ? exchangeLines(v, style) : negotiationLines(v as NegotiationViewResponse, style)),
+    ...(retracted.length ? ['retracted', ...retracted.map(([id, r]) => `  ${id} by ${r.by}: ${r.reason}`)] : []),
+    style.dim(`${v.eventCount} events, last recorded ${v.lastRecordedAt ?? none}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** `newsledger show <subject>`: a view, now or as it stood then. */
+export function registerShowCommand(program: Command): void {
+  const command = program
+    .command('show')
+    .description('show the view of an exchange or negotiation, now or as it stood at a point in time')
+    .argument('<subject>', 'exchange/<id> or negotiation/<id>', subjectArg)
+    .option('--as-of <instant>', 'from the events recorded by this instant ("what did we know then")', instantArg)
+    .option('--valid-at <date>', 'from the reports that occurred by this date (2025-05, 2025-05-23, or an instant)', validAtArg)
+    .option('--json', 'print the view as the API answers it');
+  withApiOptions(command, 'query')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 shown; 2 usage error, nothing recorded about the subject (by then), or the query
+API unreachable or refusing the key.
+
+Examples:
+  $ npx newsledger show exchange/ua-ru-2025-05-1000
+  $ npx newsledger show exchange/ua-ru-2025-05-1000 --as-of 2025-05-23T10:00:00Z
+  $ npx newsledger show negotiation/ua-ru-istanbul-2025 --valid-at 2025-05-16 --json | jq .rounds`,
+    )
+    .action(async (subject: ReturnType<typeof subjectArg>, o: ShowOptions) => {
+      const view = await clientFor('query', o).view(subject, { asOf: o.asOf, validAt: o.validAt });
+      process.stdout.write(o.json ? `${JSON.stringify(view, null, 2)}\n` : formatView(view, styleFor(process.stdout)));
+    });
+}

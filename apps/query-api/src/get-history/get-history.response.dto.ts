@@ -1,0 +1,27 @@
+import { CONFIRMATIONS, EVENT_TYPES } from '@newsledger/domain';
+import { apiSchema } from '@newsledger/http';
+import { z } from 'zod';
+
+/** One event of a subject's history, as auditors read it; the type and the API document both come from this schema. */
+const HISTORY_ENTRY = z.object({
+  eventId: z.string(),
+  type: z.string().meta({ description: `One of ${EVENT_TYPES.join(', ')}` }),
+  subject: z.string(),
+  occurredAt: z.string().nullable().meta({ description: 'As reported, with its precision' }),
+  recordedAt: z.string().meta({ description: 'When the ingest server appended it' }),
+  ingestor: z.string().meta({ description: 'The name of the key that sent it' }),
+  source: z.unknown().meta({ description: 'The report\'s source: {name, kind, url?, speaker?}' }),
+  confirmation: z.string().meta({ description: `One of ${CONFIRMATIONS.join(', ')}` }),
+  data: z.unknown().meta({ description: 'The data of its type (see /v1/schemas)' }),
+  note: z.string().nullable(),
+  position: z.object({ partition: z.int(), offset: z.string() }).meta({ description: 'Where it sits on the events topic' }),
+  retracted: z.boolean(),
+  retractedBy: z.string().nullable().meta({ description: 'The retraction that withdrew it' }),
+});
+
+export type HistoryEntry = z.infer<typeof HISTORY_ENTRY>;
+
+export const HISTORY_RESPONSE_REF = apiSchema(
+  'History',
+  z.object({ subject: z.string(), events: z.array(HISTORY_ENTRY).meta({ description: 'In log order' }) }).meta({ title: 'History' }),
+);

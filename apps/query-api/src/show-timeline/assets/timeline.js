@@ -1,0 +1,899 @@
+// The live timeline page: lists, one story's view and history, live status changes, as-of.
+// Plain script, no build step. Everything a report says is put on the page as text (never as
+// markup), so a report cannot inject anything into the page.
+'use strict';
+
+(() => {
+  const KEY_STORE = 'newsledger.key';
+  const PAGE_SIZE = 50;
+  const COLLECTION = { exchange: 'exchanges', negotiation: 'negotiations' };
+  const CONFIRMATIONS = ['confirmed', 'reported', 'claimed', 'unconfirmed', 'denied'];
+  const TYPE_LABELS = {
+    'exchange.proposed': 'Proposed',
+    'exchange.agreed': 'Agreed',
+    'exchange.underway': 'Underway',
+    'exchange.phase.completed': 'Phase completed',
+    'exchange.completed': 'Completed',
+    'exchange.suspended': 'Suspended',
+    'exchange.cancelled': 'Cancelled',
+    'exchange.details.reported': 'Details reported',
+    'negotiation.round.announced': 'Round announced',
+    'negotiation.round.held': 'Round held',
+    'negotiation.mediation.proposed': 'Mediation proposed',
+    'negotiation.mediation.endorsed': 'Mediation endorsed',
+    'negotiation.mediation.rejected': 'Mediation rejected',
+    'negotiation.position.stated': 'Position stated',
+    'negotiation.document.announced': 'Document announced',
+    'negotiation.ceasefire.reported': 'Ceasefire reported',
+    'negotiation.status.reported': 'Status reported',
+    'report.retracted': 'Retraction',
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const el = {
+    keyForm: $('key-form'),
+    key: $('key'),
+    forget: $('forget'),
+    live: $('live'),
+    liveText: $('live-text'),
+    notice: $('notice'),
+    lists: { negotiation: $('negotiations'), exchange: $('exchanges') },
+    more: {
+      negotiation: document.querySelector('[data-more="negotiation"]'),
+      exchange: document.querySelector('[data-more="exchange"]'),
+    },
+    detail: $('detail'),
+    detailKind: $('detail-kind'),
+    detailTitle: $('detail-title'),
+    detailBadges: $('detail-badges'),
+    detailBody: $('detail-body'),
+    asof: $('asof'),
+    asofRange: $('asof-range'),
+    asofOut: $('asof-out'),
+    asofAt: $('asof-at'),
+    asofNow: $('asof-now'),
+    timelineSection: $('timeline-section'),
+    timeline: $('timeline'),
+    announcer: $('announcer'),
+  };
+
+  const state = {
+    key: sessionStorage.getItem(KEY_STORE),
+    /** subject → its list entry's elements */
+    items: new Map(),
+    cursors: { negotiation: null, exchange: null },
+    selected: null,
+    asOf: null,
+    view: null,
+    history: [],
+    /** sorted distinct recordedAt instants of the selected story: the steps of the as-of slider */
+    instants: [],
+    feed: null,
+    detailRequest: 0,
+    pending: new Set(),
+    pendingTimer: 0,
+    sliderTimer: 0,
+  };
+
+  // ---- small helpers -------------------------------------------------------------------------
+
+  /** Builds an element; text children become text nodes. */
+  function h(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'class') node.className = value;
+      else if (name === 'dataset') Object.assign(node.dataset, value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const child of children.flat(Infinity)) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  const numberFormat = new Intl.NumberFormat('en-GB');
+  const fmtNumber = (n) => numberFormat.format(n);
+
+  /** "2025-05-23 08:01:00 UTC", with milliseconds only when there are some. */
+  function fmtInstant(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return String(iso);
+    const s = d.toISOString();
+    const ms = s.slice(19, 23);
+    return `${s.slice(0, 10)} ${s.slice(11, 19)}${ms === '.000' ? '' : ms} UTC`;
+  }
+
+  /** occurredAt keeps its precision ("2025-05"); instants are shown like recordedAt. */
+  const fmtOccurred = (v) => (/T/.test(v) ? fmtInstant(v) : v);
+
+  const timeEl = (iso) => h('time', { datetime: iso }, fmtInstant(iso));
+  /** The same on two lines, date then time, for narrow columns. */
+  function stampEl(iso) {
+    const text = fmtInstant(iso);
+    const cut = text.indexOf(' ');
+    return h('time', { datetime: iso, class: 'stamp' }, h('span', {}, text.slice(0, cut)), ' ', h('span', {}, text.slice(cut + 1)));
+  }
+  /** To the second: enough to tell list entries apart at a glance. */
+  const fmtSecond = (iso) => fmtInstant(new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString());
+
+  const idOf = (subject) => subject.slice(subject.indexOf('/') + 1);
+  const kindOf = (subject) => subject.slice(0, subject.indexOf('/'));
+
+  const total = (releasedBy) => Object.values(releasedBy || {}).reduce((a, b) => a + b, 0);
+  const fmtReleasedBy = (releasedBy) =>
+    Object.entries(releasedBy || {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([party, n]) => `${party} ${fmtNumber(n)}`)
+      .join(' · ');
+
+  function sourceText(source) {
+    if (!source) return '';
+    const speaker = source.speaker && source.speaker !== source.name ? ` (${source.speaker})` : '';
+    return `${source.name}${speaker}`;
+  }
+
+  function sourceEl(source) {
+    const name = sourceText(source);
+    const safeUrl = source && typeof source.url === 'string' && /^https?:\/\//i.test(source.url) ? source.url : null;
+    return h(
+      'span',
+      { class: 'source' },
+      safeUrl ? h('a', { href: safeUrl, rel: 'noopener noreferrer', target: '_blank' }, name) : name,
+      source && source.kind ? h('span', { class: 'source-kind' }, ` · ${source.kind}`) : null,
+    );
+  }
+
+  const chip = (confirmation) =>
+    h('span', { class: `chip conf-${CONFIRMATIONS.includes(confirmation) ? confirmation : 'other'}` }, confirmation);
+
+  function announce(text) {
+    // Replacing the text (not appending) keeps the live region short; the timeout makes a
+    // repeated message be read again.
+    el.announcer.textContent = '';
+    setTimeout(() => (el.announcer.textContent = text), 50);
+  }
+
+  function showNotice(text) {
+    el.notice.textContent = text || '';
+  }
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      super((body && body.message) || `the API answered ${status}`);
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  async function api(path) {
+    const res = await fetch(path, { headers: { authorization: `Bearer ${state.key}`, accept: 'application/json' }, cache: 'no-store' });
+    const body = await res.json().catch(() => null);
+    if (!res.ok) {
+      const err = new ApiError(res.status, body);
+      if (res.status === 401 || res.status === 403) refuseKey(err);
+      throw err;
+    }
+    return body;
+  }
+
+  const viewPath = (subject, asOf) =>
+    `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`;
+  const historyPath = (subject) => `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}/history`;
+
+  // ---- badges and progress ------------------------------------------------------------------
+
+  /**
+   * Confirmed status and only-reported status are separate badges, each saying in words which
+   * it is; the reported one appears only when it differs from the confirmed one.
+   */
+  function badgesFor(view) {
+    if (view.kind === 'negotiation') {
+      return [h('span', { class: `badge badge-status status-${view.status}`, dataset: { field: 'status' } }, h('span', { class: 'badge-label' }, 'Status'), ` ${view.status}`)];
+    }
+    const out = [
+      view.status
+        ? h('span', { class: `badge badge-confirmed status-${view.status}`, dataset: { field: 'status' } }, h('span', { class: 'badge-label' }, 'Confirmed'), ` ${view.status}`)
+        : h('span', { class: 'badge badge-none', dataset: { field: 'status' } }, h('span', { class: 'badge-label' }, 'Confirmed'), ' nothing yet'),
+    ];
+    if (view.reportedStatus && view.reportedStatus !== view.status) {
+      out.push(
+        h('span', { class: `badge badge-reported status-${view.reportedStatus}`, dataset: { field: 'reportedStatus' } }, h('span', { class: 'badge-label' }, 'Only reported'), ` ${view.reportedStatus}`),
+      );
+    }
+    return out;
+  }
+
+  /** Released against agreed, in numbers; null when neither is known. */
+  function progressOf(view) {
+    const agreed = view.agreed ? total(view.agreed.releasedBy) : null;
+    const released = total(view.released);
+    if (agreed === null && released === 0) return null;
+    const max = Math.max(agreed || 0, released);
+    const pct = max === 0 ? 0 : Math.round((released / max) * 100);
+    const text = agreed === null ? `${fmtNumber(released)} released` : `${fmtNumber(released)} of ${fmtNumber(agreed)} released`;
+    return { agreed, released, max, pct, text };
+  }
+
+  // ---- lists ---------------------------------------------------------------------------------
+
+  function listItem(view) {
+    const link = h('a', { class: 'subject-link', href: `#${view.subject}` });
+    const name = h('span', { class: 'subject-name' }, idOf(view.subject));
+    const meta = h('span', { class: 'subject-meta' });
+    const badges = h('span', { class: 'badges' });
+    const bar = view.kind === 'exchange' ? h('progress', { class: 'mini-progress', 'aria-hidden': 'true', max: 1, value: 0 }) : null;
+    link.append(name, meta, badges);
+    if (bar) link.append(bar);
+    const li = h('li', { class: 'subject', dataset: { subject: view.subject } }, link);
+    return { li, link, meta, badges, bar };
+  }
+
+  /** Updates an entry in place, so the list does not move under the reader or lose focus. */
+  function fillItem(item, view, changedField) {
+    const bits = [];
+    if (view.parties && view.parties.length) bits.push(view.parties.join(' · '));
+    const progress = view.kind === 'exchange' ? progressOf(view) : null;
+    if (progress) bits.push(progress.text);
+    if (view.lastRecordedAt) bits.push(`updated ${fmtSecond(view.lastRecordedAt)}`);
+    item.meta.textContent = bits.join(' — ');
+    item.badges.replaceChildren(...badgesFor(view));
+    if (item.bar) {
+      item.bar.max = progress ? Math.max(progress.max, 1) : 1;
+      item.bar.value = progress ? progress.released : 0;
+      item.bar.hidden = !progress || progress.agreed === null;
+    }
+    if (changedField) flash(item.badges.querySelector(`[data-field="${changedField}"]`) || item.badges);
+  }
+
+  function flash(node) {
+    node.classList.remove('changed');
+    // Reading offsetWidth restarts the animation when the same badge changes twice.
+    void node.offsetWidth;
+    node.classList.add('changed');
+  }
+
+  function upsert(view, { prepend = false, changedField } = {}) {
+    let item = state.items.get(view.subject);
+    if (!item) {
+      item = listItem(view);
+      state.items.set(view.subject, item);
+      const list = el.lists[view.kind];
+      if (prepend) list.prepend(item.li);
+      else list.append(item.li);
+    }
+    fillItem(item, view, changedField);
+    markSelected();
+  }
+
+  async function loadList(kind, more) {
+    const cursor = more ? state.cursors[kind] : null;
+    const page = await api(`/v1/${COLLECTION[kind]}?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (!more) {
+      for (const [subject, item] of state.items) {
+        if (kindOf(subject) === kind) {
+          item.li.remove();
+          state.items.delete(subject);
+        }
+      }
+    }
+    for (const view of page.items) upsert(view);
+    state.cursors[kind] = page.nextCursor;
+    el.more[kind].hidden = !page.nextCursor;
+    if (!more && page.items.length === 0) el.lists[kind].append(h('li', { class: 'empty' }, `No ${COLLECTION[kind]} recorded yet.`));
+    else el.lists[kind].querySelector('.empty')?.remove();
+  }
+
+  function markSelected() {
+    for (const [subject, item] of state.items) {
+      if (subject === state.selected) item.link.setAttribute('aria-current', 'true');
+      else item.link.removeAttribute('aria-current');
+    }
+  }
+
+  // ---- the selected story --------------------------------------------------------------------
+
+  function section(title, ...content) {
+    const id = `s-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+    return h('section', { class: 'panel', 'aria-labelledby': id }, h('h3', { id }, title), ...content);
+  }
+
+  function factRow(label, fact, format = (v) => String(v)) {
+    return [
+      h('dt', {}, label),
+      h('dd', {}, fact ? [h('span', { class: 'fact-value' }, format(fact.value)), ' ', chip(fact.confirmation), ' ', sourceEl(fact.source)] : h('span', { class: 'muted' }, 'not reported')),
+    ];
+  }
+
+  function claimsTable(claims, what) {
+    if (!claims.length) return h('p', { class: 'muted' }, `No live report states ${what}.`);
+    return h('div', { class: 'table-wrap' }, h(
+      'table',
+      { class: 'claims' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Says'), h('th', { scope: 'col' }, 'Confirmation'), h('th', { scope: 'col' }, 'Who'), h('th', { scope: 'col' }, 'Occurred'), h('th', { scope: 'col' }, 'Recorded'))),
+      h(
+        'tbody',
+        {},
+        claims.map((c) =>
+          h('tr', { dataset: { eventId: c.eventId } }, h('td', {}, h('strong', {}, c.status)), h('td', {}, chip(c.confirmation)), h('td', {}, sourceEl(c.source)), h('td', { class: 'nowrap' }, c.occurredAt ? fmtOccurred(c.occurredAt) : '—'), h('td', {}, stampEl(c.recordedAt))),
+        ),
+      ),
+    ));
+  }
+
+  function exchangeBody(view) {
+    const progress = progressOf(view);
+    const agreedBy = view.agreed ? view.agreed.releasedBy : {};
+    const parties = [...new Set([...Object.keys(agreedBy), ...Object.keys(view.released || {})])].sort();
+    const progressPanel = section(
+      'Released vs agreed',
+      progress
+        ? [
+            h('p', { class: 'progress-text', id: 'progress-text' }, h('strong', {}, progress.text), progress.agreed !== null ? ` (${progress.pct}%)` : ' — no agreed numbers reported'),
+            progress.agreed !== null
+              ? h('progress', { class: 'progress', id: 'progress', max: Math.max(progress.max, 1), value: progress.released, 'aria-labelledby': 'progress-text' })
+              : null,
+            h(
+              'ul',
+              { class: 'per-party' },
+              parties.map((p) =>
+                h('li', {}, h('span', { class: 'party' }, p), ` releases ${fmtNumber((view.released || {})[p] || 0)}`, agreedBy[p] !== undefined ? ` of ${fmtNumber(agreedBy[p])}` : ''),
+              ),
+            ),
+            view.agreed
+              ? h('p', { class: 'muted' }, `Numbers ${view.agreed.stage === 'agreed' ? 'agreed' : 'proposed'} in a report that is `, chip(view.agreed.confirmation), '.')
+              : null,
+          ]
+        : h('p', { class: 'muted' }, 'No numbers agreed or released yet.'),
+    );
+    const phases = section(
+      'Phases',
+      view.phases && view.phases.length
+        ? h(
+            'ol',
+            { class: 'phases' },
+            view.phases.map((p) => h('li', { dataset: { phase: p.phase } }, h('strong', {}, `Phase ${p.phase}`), ` — ${fmtReleasedBy(p.releasedBy)}`, p.date ? ` — ${p.date}` : '')),
+          )
+        : h('p', { class: 'muted' }, 'No confirmed phase yet.'),
+    );
+    const facts = section(
+      'Details',
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'Parties'),
+        h('dd', {}, view.parties.length ? view.parties.join(' · ') : h('span', { class: 'muted' }, 'none named')),
+        factRow('Location', view.location),
+        factRow('Expected days', view.expectedDays),
+        factRow('Mediators', view.mediators, (v) => v.join(', ')),
+        h('dt', {}, 'Negotiation'),
+        h('dd', {}, view.negotiation ? h('a', { href: `#${view.negotiation}` }, idOf(view.negotiation)) : h('span', { class: 'muted' }, 'none named')),
+      ),
+    );
+    return [progressPanel, phases, section('Who claimed what', claimsTable(view.claims, 'a status')), facts];
+  }
+
+  function negotiationBody(view) {
+    const rounds = section(
+      'Rounds',
+      view.rounds.length
+        ? h(
+            'ol',
+            { class: 'rounds' },
+            view.rounds.map((r) =>
+              h(
+                'li',
+                {},
+                h('strong', {}, `Round ${r.round}`),
+                ` — ${r.state}`,
+                [r.venue, r.date || r.scheduledFor, r.delegationLevel && `${r.delegationLevel} delegations`].filter(Boolean).map((x) => ` · ${x}`),
+                r.agenda ? h('div', { class: 'muted' }, `Agenda: ${r.agenda}`) : null,
+                r.outcome ? h('div', { class: 'muted' }, `Outcome: ${r.outcome}`) : null,
+              ),
+            ),
+          )
+        : h('p', { class: 'muted' }, 'No round reported.'),
+    );
+    const positions = section(
+      'Who said what',
+      view.positions.length
+        ? h(
+            'ul',
+            { class: 'positions' },
+            view.positions.map((p) =>
+              h('li', { dataset: { eventId: p.eventId } }, h('p', { class: 'quote' }, `“${p.quote}”`), h('p', {}, h('strong', {}, p.speaker), ` (${p.party})`, p.topic ? ` on ${p.topic}` : '', ' ', chip(p.confirmation), ' — ', sourceEl(p.source))),
+            ),
+          )
+        : h('p', { class: 'muted' }, 'No position stated.'),
+    );
+    const who = (list) => list.map((x) => `${x.by}${x.party ? ` (${x.party})` : ''}`).join(', ') || '—';
+    const mediation = section(
+      'Mediation',
+      view.mediation.length
+        ? h(
+            'dl',
+            { class: 'facts' },
+            view.mediation.map((m) => [h('dt', {}, m.mediator), h('dd', {}, `Proposed by ${who(m.proposedBy)}; endorsed by ${who(m.endorsedBy)}; rejected by ${who(m.rejectedBy)}`)]),
+          )
+        : h('p', { class: 'muted' }, 'No mediation proposed.'),
+    );
+    const other = section(
+      'Details',
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'Parties'),
+        h('dd', {}, view.parties.length ? view.parties.join(' · ') : h('span', { class: 'muted' }, 'none named')),
+        h('dt', {}, 'Ceasefire'),
+        h('dd', {}, view.ceasefire ? [h('span', { class: 'fact-value' }, view.ceasefire.status), ' ', chip(view.ceasefire.confirmation), ' ', sourceEl(view.ceasefire.source)] : h('span', { class: 'muted' }, 'not reported')),
+        h('dt', {}, 'Documents'),
+        h('dd', {}, view.documents.length ? view.documents.map((d) => h('div', {}, `${d.title} by ${d.by}${d.round ? `, round ${d.round}` : ''} `, chip(d.confirmation))) : h('span', { class: 'muted' }, 'none')),
+        h('dt', {}, 'Exchanges'),
+        h('dd', {}, view.exchanges && view.exchanges.length ? view.exchanges.map((s) => h('div', {}, h('a', { href: `#${s}` }, idOf(s)))) : h('span', { class: 'muted' }, 'none agreed here')),
+      ),
+    );
+    return [rounds, section('Status reports', claimsTable(view.claims, 'a status')), positions, mediation, other];
+  }
+
+  // ---- timeline ------------------------------------------------------------------------------
+
+  function humanKey(key) {
+    return key.replace(/([A-Z])/g, ' $1').toLowerCase();
+  }
+
+  function dataValue(key, value) {
+    if (key === 'releasedBy') return fmtReleasedBy(value);
+    if (key === 'negotiation' && typeof value === 'string') return h('a', { href: `#${value}` }, idOf(value));
+    if (key === 'quote') return `“${value}”`;
+    if (Array.isArray(value)) return value.join(', ');
+    if (value && typeof value === 'object') return JSON.stringify(value);
+    return typeof value === 'number' ? fmtNumber(value) : String(value);
+  }
+
+  function typeLabel(e) {
+    if (e.type === 'exchange.phase.completed' && e.data && e.data.phase) return `Phase ${e.data.phase} completed`;
+    return TYPE_LABELS[e.type] || e.type;
+  }
+
+  function timelineEntry(e, byId, asOfMs) {
+    const known = asOfMs === null || Date.parse(e.recordedAt) <= asOfMs;
+    const retraction = e.retractedBy ? byId.get(e.retractedBy) : null;
+    const retractedThen = Boolean(retraction) && (asOfMs === null || Date.parse(retraction.recordedAt) <= asOfMs);
+
+    const content = [
+      h('p', { class: 'event-head' }, h('span', { class: 'event-type' }, typeLabel(e)), ' ', chip(e.confirmation)),
+      h('p', { class: 'event-source' }, sourceEl(e.source)),
+    ];
+    if (e.type === 'report.retracted') {
+      const target = byId.get(e.data.eventId);
+      content.push(
+        h('p', { class: 'event-retracts' }, 'Withdraws ', target ? `“${typeLabel(target)}” from ${sourceText(target.source)}, recorded ${fmtInstant(target.recordedAt)}` : e.data.eventId, `. Reason: ${e.data.reason}`),
+      );
+    } else {
+      const entries = Object.entries(e.data || {}).filter(([k]) => !(e.type === 'exchange.phase.completed' && k === 'phase'));
+      if (entries.length) content.push(h('dl', { class: 'event-data' }, entries.map(([k, v]) => [h('dt', {}, humanKey(k)), h('dd', {}, dataValue(k, v))])));
+    }
+    if (e.note) content.push(h('p', { class: 'event-note' }, e.note));
+
+    const li = h(
+      'li',
+      {
+        class: `event${retractedThen ? ' is-retracted' : ''}${known ? '' : ' is-later'}${e.type === 'report.retracted' ? ' is-retraction' : ''}`,
+        dataset: { eventId: e.eventId, type: e.type },
+      },
+      h(
+        'div',
+        { class: 'event-when' },
+        stampEl(e.recordedAt),
+        e.occurredAt ? h('span', { class: 'occurred' }, `occurred ${fmtOccurred(e.occurredAt)}`) : null,
+      ),
+      h(
+        'div',
+        { class: 'event-body' },
+        retractedThen ? [h('span', { class: 'visually-hidden' }, 'Retracted report: '), h('del', { class: 'retracted-content' }, content)] : content,
+        retractedThen
+          ? h('p', { class: 'retraction-reason' }, h('strong', {}, 'Retracted'), ' ', timeEl(retraction.recordedAt), ` by ${sourceText(retraction.source)}: ${retraction.data.reason}`)
+          : null,
+        retraction && !retractedThen ? h('p', { class: 'muted' }, 'Retracted later.') : null,
+        !known ? h('p', { class: 'later-note' }, 'Recorded after the moment shown.') : null,
+        h(
+          'p',
+          { class: 'event-meta' },
+          `recorded by ${e.ingestor}`,
+          h('button', { type: 'button', class: 'link-button', dataset: { asof: e.recordedAt } }, 'See the story as of this report'),
+        ),
+      ),
+    );
+    return li;
+  }
+
+  function renderTimeline() {
+    const byId = new Map(state.history.map((e) => [e.eventId, e]));
+    const asOfMs = state.asOf ? Date.parse(state.asOf) : null;
+    el.timeline.replaceChildren(...state.history.map((e) => timelineEntry(e, byId, asOfMs)));
+    el.timelineSection.hidden = state.history.length === 0;
+  }
+
+  // ---- as-of ---------------------------------------------------------------------------------
+
+  function renderAsOf() {
+    const n = state.instants.length;
+    el.asof.hidden = n === 0;
+    if (n === 0) return;
+    el.asofRange.max = String(n);
+    el.asofRange.disabled = n < 2;
+    const count = state.asOf ? state.instants.filter((t) => Date.parse(t) <= Date.parse(state.asOf)).length : n;
+    el.asofRange.value = String(Math.max(1, count));
+    const reports = state.history.filter((e) => !state.asOf || Date.parse(e.recordedAt) <= Date.parse(state.asOf)).length;
+    const text = state.asOf
+      ? `${reports} of ${state.history.length} reports, as of ${fmtInstant(state.asOf)}`
+      : `All ${state.history.length} reports, now; following live changes`;
+    el.asofOut.textContent = text;
+    el.asofRange.setAttribute('aria-valuetext', text);
+    el.asofNow.disabled = !state.asOf;
+    el.detail.dataset.asof = state.asOf ? 'past' : 'now';
+    if (document.activeElement !== el.asofAt) el.asofAt.value = (state.asOf || state.instants[n - 1]).slice(0, 23);
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  async function loadDetail() {
+    const subject = state.selected;
+    if (!subject || !state.key) return;
+    const request = ++state.detailRequest;
+    const asOf = state.asOf;
+    const opened = state.view === null && state.history.length === 0;
+    el.detail.setAttribute('aria-busy', 'true');
+    try {
+      const [view, history] = await Promise.all([
+        api(viewPath(subject, asOf)).catch((e) => {
+          if (e instanceof ApiError && e.status === 404) return null;
+          throw e;
+        }),
+        api(historyPath(subject)).catch((e) => {
+          if (e instanceof ApiError && e.status === 404) return { events: [] };
+          throw e;
+        }),
+      ]);
+      if (request !== state.detailRequest) return;
+      state.view = view;
+      state.history = history.events;
+      state.instants = [...new Set(history.events.map((e) => e.recordedAt))].sort((a, b) => Date.parse(a) - Date.parse(b));
+      renderDetail(subject);
+      if (view && !asOf) upsert(view);
+      if (opened) showOpened();
+    } catch (e) {
+      if (request !== state.detailRequest) return;
+      if (!(e instanceof ApiError && (e.status === 401 || e.status === 403))) showNotice(`Could not load ${subject}: ${e.message}`);
+    } finally {
+      if (request === state.detailRequest) el.detail.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  function renderDetail(subject) {
+    const view = state.view;
+    el.detailKind.textContent = kindOf(subject) === 'exchange' ? 'Exchange' : 'Negotiation';
+    el.detailTitle.textContent = idOf(subject);
+    el.detailBadges.replaceChildren(...(view ? badgesFor(view) : []));
+    if (!view) {
+      el.detailBody.replaceChildren(
+        h('p', { class: 'placeholder' }, state.asOf ? `Nothing about this story had been recorded by ${fmtInstant(state.asOf)}.` : 'Nothing has been recorded about this story.'),
+      );
+    } else {
+      const summary = h(
+        'p',
+        { class: 'summary muted' },
+        `${view.eventCount} report${view.eventCount === 1 ? '' : 's'}`,
+        view.lastRecordedAt ? [', the latest recorded ', timeEl(view.lastRecordedAt)] : '',
+        Object.keys(view.retracted || {}).length ? `; ${Object.keys(view.retracted).length} retracted` : '',
+        '.',
+      );
+      el.detailBody.replaceChildren(summary, ...(view.kind === 'exchange' ? exchangeBody(view) : negotiationBody(view)));
+    }
+    renderAsOf();
+    renderTimeline();
+  }
+
+  /**
+   * A story just opened is shown from its top (on one column, below the lists, it is scrolled to).
+   * Focus follows only when it was inside the story (a link to another story, now gone) or
+   * nowhere: a reader walking the list keeps their place there.
+   */
+  function showOpened() {
+    const active = document.activeElement;
+    if (!active || active === document.body || el.detail.contains(active) || !active.isConnected) el.detail.focus({ preventScroll: true });
+    const top = el.detail.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.8) el.detail.scrollIntoView({ block: 'start' });
+  }
+
+  function clearDetail() {
+    state.view = null;
+    state.history = [];
+    state.instants = [];
+    el.detailKind.textContent = '';
+    el.detailTitle.textContent = 'Choose a story';
+    el.detailBadges.replaceChildren();
+    el.detailBody.replaceChildren(h('p', { class: 'placeholder' }, state.key ? 'Pick a negotiation or an exchange.' : 'Connect with a key, then pick a negotiation or an exchange.'));
+    el.asof.hidden = true;
+    el.timelineSection.hidden = true;
+    el.timeline.replaceChildren();
+  }
+
+  // ---- routing: #<subject>[@<instant>] -------------------------------------------------------
+
+  function parseHash() {
+    const raw = decodeURIComponent(location.hash.slice(1));
+    const match = /^((?:exchange|negotiation)\/[a-z0-9][a-z0-9-]{1,79})(?:@(.+))?$/.exec(raw);
+    if (!match) return { subject: null, asOf: null };
+    const asOf = match[2] && !Number.isNaN(Date.parse(match[2])) ? new Date(match[2]).toISOString() : null;
+    return { subject: match[1], asOf };
+  }
+
+  function navigate(subject, asOf, replace) {
+    const hash = `#${subject}${asOf ? `@${asOf}` : ''}`;
+    if (replace) {
+      history.replaceState(null, '', hash);
+      route();
+    } else if (location.hash !== hash) location.hash = hash;
+    else route();
+  }
+
+  function route() {
+    const { subject, asOf } = parseHash();
+    const changedSubject = subject !== state.selected;
+    state.selected = subject;
+    state.asOf = asOf;
+    markSelected();
+    if (!subject) return clearDetail();
+    if (changedSubject) {
+      state.view = null;
+      state.history = [];
+      state.instants = [];
+    }
+    return loadDetail();
+  }
+
+  // ---- live feed -----------------------------------------------------------------------------
+
+  function setLive(mode, text) {
+    el.live.dataset.state = mode;
+    el.liveText.textContent = text;
+  }
+
+  /**
+   * Follows GET /v1/feed/status-changes with fetch, since EventSource cannot send the key.
+   * Reconnects with Last-Event-ID, so the server sends exactly what was missed.
+   */
+  function follow() {
+    const abort = new AbortController();
+    let opened;
+    const ready = new Promise((resolve) => (opened = resolve));
+    (async () => {
+      let lastEventId = null;
+      let retryMs = 2000;
+      let attempt = 0;
+      let connectedBefore = false;
+      while (!abort.signal.aborted) {
+        try {
+          const headers = { authorization: `Bearer ${state.key}`, accept: 'text/event-stream' };
+          if (lastEventId !== null) headers['last-event-id'] = lastEventId;
+          const res = await fetch('/v1/feed/status-changes', { headers, signal: abort.signal, cache: 'no-store' });
+          if (res.status === 401 || res.status === 403) {
+            refuseKey(new ApiError(res.status, await res.json().catch(() => null)));
+            return;
+          }
+          if (!res.ok || !res.body) throw new Error(`the feed answered ${res.status}`);
+          const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+          let buffer = '';
+          let id = null;
+          let data = [];
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buffer += value;
+            let nl;
+            while ((nl = buffer.indexOf('\n')) >= 0) {
+              const line = buffer.slice(0, nl).replace(/\r$/, '');
+              buffer = buffer.slice(nl + 1);
+              if (line === '') {
+                if (data.length) {
+                  if (id !== null) lastEventId = id;
+                  try {
+                    onChange(JSON.parse(data.join('\n')));
+                  } catch {
+                    // a change the page cannot read is skipped; the next refresh shows the view anyway
+                  }
+                }
+                id = null;
+                data = [];
+                continue;
+              }
+              if (line.startsWith(':')) {
+                if (line.slice(1).trim() === 'connected') {
+                  attempt = 0;
+                  setLive('live', 'Live');
+                  opened();
+                  // A first stream starts "now": after a reconnect without any id, reload what may have been missed.
+                  if (connectedBefore && lastEventId === null) refreshAll();
+                  connectedBefore = true;
+                }
+                continue;
+              }
+              const colon = line.indexOf(':');
+              const field = colon < 0 ? line : line.slice(0, colon);
+              const val = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+              if (field === 'id') id = val;
+              else if (field === 'data') data.push(val);
+              else if (field === 'retry' && /^\d+$/.test(val)) retryMs = Number(val);
+            }
+          }
+        } catch (e) {
+          if (abort.signal.aborted) return;
+        }
+        if (abort.signal.aborted) return;
+        attempt += 1;
+        const wait = Math.min(retryMs * 2 ** Math.min(attempt - 1, 4), 30000);
+        setLive('reconnecting', `Reconnecting in ${Math.round(wait / 1000)} s…`);
+        opened();
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    })();
+    return { ready, stop: () => abort.abort() };
+  }
+
+  function onChange(change) {
+    if (!change || typeof change.subject !== 'string' || !COLLECTION[kindOf(change.subject)]) return;
+    const label = change.field === 'reportedStatus' ? 'reported status' : kindOf(change.subject) === 'negotiation' ? 'status' : 'confirmed status';
+    announce(`${idOf(change.subject)}: ${label} now ${change.to ?? 'none'}${change.from ? ` (was ${change.from})` : ''}.`);
+    state.pending.add(`${change.subject}\n${change.field}`);
+    // Coalesces a burst (one report often moves both fields) into one read per subject.
+    clearTimeout(state.pendingTimer);
+    state.pendingTimer = setTimeout(flushChanges, 80);
+  }
+
+  async function flushChanges() {
+    const bySubject = new Map();
+    for (const key of state.pending) {
+      const [subject, field] = key.split('\n');
+      bySubject.set(subject, field);
+    }
+    state.pending.clear();
+    // A flood (a bulk import, a rebuild) costs two list reads, not one read per story.
+    if (bySubject.size > 50) return refreshAll();
+    for (const [subject, field] of bySubject) {
+      try {
+        const view = await api(viewPath(subject));
+        upsert(view, { prepend: true, changedField: field });
+        if (subject === state.selected) {
+          if (!state.asOf) await loadDetail();
+          else await refreshHistoryOnly();
+        }
+      } catch {
+        // the next change or a reload shows it
+      }
+    }
+  }
+
+  /** While looking at the past, new reports extend the timeline and the slider but not the view. */
+  async function refreshHistoryOnly() {
+    const history = await api(historyPath(state.selected));
+    state.history = history.events;
+    state.instants = [...new Set(history.events.map((e) => e.recordedAt))].sort((a, b) => Date.parse(a) - Date.parse(b));
+    renderAsOf();
+    renderTimeline();
+  }
+
+  async function refreshAll() {
+    await Promise.all([loadList('negotiation', false), loadList('exchange', false)]).catch(() => undefined);
+    if (state.selected) await loadDetail();
+  }
+
+  // ---- key -----------------------------------------------------------------------------------
+
+  function refuseKey(err) {
+    disconnect();
+    sessionStorage.removeItem(KEY_STORE);
+    state.key = null;
+    el.forget.disabled = true;
+    showNotice(err.status === 403 ? `This key may not read: ${err.message}. Use a key with the "read" scope.` : `The key was refused: ${err.message}.`);
+    setLive('off', 'Not connected');
+    el.key.focus();
+  }
+
+  function disconnect() {
+    if (state.feed) state.feed.stop();
+    state.feed = null;
+    for (const item of state.items.values()) item.li.remove();
+    state.items.clear();
+    for (const kind of Object.keys(el.lists)) {
+      el.lists[kind].replaceChildren();
+      el.more[kind].hidden = true;
+    }
+    clearDetail();
+  }
+
+  async function connect() {
+    disconnect();
+    showNotice('');
+    el.forget.disabled = false;
+    el.key.placeholder = 'connected';
+    setLive('connecting', 'Connecting…');
+    const feed = follow();
+    state.feed = feed;
+    // Subscribe before reading the lists, so no change falls between the two.
+    await Promise.race([feed.ready, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    if (state.feed !== feed) return;
+    try {
+      await Promise.all([loadList('negotiation', false), loadList('exchange', false)]);
+    } catch (e) {
+      if (!(e instanceof ApiError && (e.status === 401 || e.status === 403))) showNotice(`Could not load the lists: ${e.message}`);
+      return;
+    }
+    route();
+  }
+
+  // ---- wiring --------------------------------------------------------------------------------
+
+  el.keyForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const key = el.key.value.trim();
+    if (!key) return;
+    sessionStorage.setItem(KEY_STORE, key);
+    state.key = key;
+    el.key.value = '';
+    void connect();
+  });
+
+  el.forget.addEventListener('click', () => {
+    sessionStorage.removeItem(KEY_STORE);
+    state.key = null;
+    disconnect();
+    el.forget.disabled = true;
+    el.key.placeholder = '';
+    setLive('off', 'Not connected');
+    showNotice('');
+    el.key.focus();
+  });
+
+  for (const kind of Object.keys(el.more)) {
+    el.more[kind].addEventListener('click', () => void loadList(kind, true).catch((e) => showNotice(`Could not load more: ${e.message}`)));
+  }
+
+  el.asofRange.addEventListener('input', () => {
+    clearTimeout(state.sliderTimer);
+    // Waits for the hand to pause, so dragging does not send a replay per step.
+    state.sliderTimer = setTimeout(() => {
+      const v = Number(el.asofRange.value);
+      const n = state.instants.length;
+      navigate(state.selected, v >= n ? null : state.instants[v - 1], true);
+    }, 150);
+  });
+
+  el.asof.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const value = el.asofAt.value;
+    if (!value || !state.selected) return;
+    const t = Date.parse(`${value}Z`);
+    if (Number.isNaN(t)) return;
+    navigate(state.selected, new Date(t).toISOString(), false);
+  });
+
+  el.asofNow.addEventListener('click', () => state.selected && navigate(state.selected, null, false));
+
+  el.timeline.addEventListener('click', (ev) => {
+    const button = ev.target instanceof Element ? ev.target.closest('button[data-asof]') : null;
+    if (!button || !state.selected) return;
+    navigate(state.selected, button.dataset.asof, false);
+    el.asofRange.focus();
+  });
+
+  window.addEventListener('hashchange', () => void route());
+
+  el.forget.disabled = !state.key;
+  if (state.key) void connect();
+  else {
+    clearDetail();
+    el.key.focus();
+  }
+})();

@@ -1,0 +1,159 @@
+import * as http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { BenchStack, percentiles } from './support/bench.stack';
+import { benchMessage, benchReport } from './support/workload';
+import { runProducerPerfTool } from './support/kafka-perf';
+
+export interface IngestBenchOptions {
+  /** reports sent one per request */
+  singleReports: number;
+  /** concurrent writers of single reports */
+  writers: number;
+  /** reports sent through the batch endpoint */
+  batchReports: number;
+  /** reports per batch request */
+  batchSize: number;
+  /** concurrent batch requests */
+  batchWriters: number;
+  /** reports produced straight to Kafka with kafkajs, and records of Kafka's own perf tool */
+  kafkaReports: number;
+  /** subjects the reports are spread over */
+  subjects: number;
+  log: (line: string) => void;
+}
+
+export interface Throughput {
+  /** reports (or records) per second until the last acknowledgement */
+  ackedPerSecond: number;
+  /** reports per second until the last one was projected (acknowledged and projected) */
+  projectedPerSecond?: number;
+  latencyMs?: { p50: number; p99: number; max: number };
+  reports: number;
+}
+
+export interface IngestBenchResult {
+  single: Throughput;
+  batch: Throughput;
+  kafkajs: Throughput;
+  kafkaPerfTool: Throughput & { recordSize: number };
+  recordSize: number;
+}
+
+/** One HTTP/1.1 request on a keep-alive agent: status and body. Cheaper per call than fetch. */
+function request(agent: http.Agent, url: URL, key: string, body: string, contentType: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST', agent,
+      headers: { authorization: `Bearer ${key}`, 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `writers` loops that take the next index until `total`; returns per-call latencies. */
+async function drive(total: number, writers: number, call: (i: number) => Promise<void>): Promise<Float64Array> {
+  const latencies = new Float64Array(total);
+  let next = 0;
+  await Promise.all(Array.from({ length: writers }, async () => {
+    for (let i = next++; i < total; i = next++) {
+      const t = performance.now();
+      await call(i);
+      latencies[i] = performance.now() - t;
+    }
+  }));
+  return latencies;
+}
+
+const perSecond = (n: number, ms: number) => Math.round((n * 1000) / ms);
+
+/**
+ * Ingest end to end on a running stack (ingest API + projector): single reports with concurrent
+ * writers, the batch endpoint, kafkajs straight to the topic — each counted until acknowledged and
+ * until projected — and Kafka's own ProducerPerformance on the same broker as the limit.
+ */
+export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): Promise<IngestBenchResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(o.writers, o.batchWriters) });
+  let projectedBefore = await stack.projected();
+  const untilProjected = async (n: number, started: number) => {
+    projectedBefore += n;
+    await stack.projectedAll(projectedBefore);
+    return perSecond(n, performance.now() - started);
+  };
+  try {
+    // Single reports, each its own request.
+    const single = `${stack.run}s`;
+    const singleUrl = new URL('/v1/reports', stack.urls.ingest);
+    const bodies = Array.from({ length: o.singleReports }, (_, i) => JSON.stringify(benchReport(single, i, o.subjects)));
+    o.log(`single: ${o.singleReports} reports, ${o.writers} writers…`);
+    let started = performance.now();
+    const singleLatency = await drive(o.singleReports, o.writers, async (i) => {
+      const r = await request(agent, singleUrl, stack.adminKey, bodies[i], 'application/json');
+      if (r.status !== 202) throw new Error(`POST /v1/reports answered ${r.status}: ${r.text.slice(0, 300)}`);
+    });
+    const singleAcked = perSecond(o.singleReports, performance.now() - started);
+    const singleProjected = await untilProjected(o.singleReports, started);
+    const sp = percentiles(singleLatency);
+
+    // The batch endpoint, NDJSON.
+    const batch = `${stack.run}b`;
+    const batchUrl = new URL('/v1/reports/batch', stack.urls.ingest);
+    const requests = Math.ceil(o.batchReports / o.batchSize);
+    const ndjson = Array.from({ length: requests }, (_, r) => {
+      const lines: string[] = [];
+      for (let i = r * o.batchSize; i < Math.min(o.batchReports, (r + 1) * o.batchSize); i++) lines.push(JSON.stringify(benchReport(batch, i, o.subjects)));
+      return { text: lines.join('\n'), count: lines.length };
+    });
+    o.log(`batch: ${o.batchReports} reports in requests of ${o.batchSize}, ${o.batchWriters} at a time…`);
+    started = performance.now();
+    const batchLatency = await drive(requests, o.batchWriters, async (r) => {
+      const res = await request(agent, batchUrl, stack.adminKey, ndjson[r].text, 'application/x-ndjson');
+      const accepted = res.status === 200 ? (JSON.parse(res.text) as { accepted: number }).accepted : -1;
+      if (accepted !== ndjson[r].count) throw new Error(`POST /v1/reports/batch answered ${res.status}: ${res.text.slice(0, 300)}`);
+    });
+    const batchAcked = perSecond(o.batchReports, performance.now() - started);
+    const batchProjected = await untilProjected(o.batchReports, started);
+    const bp = percentiles(batchLatency);
+
+    // Straight to Kafka: what an ingestor publishing to the topic itself gets.
+    const direct = `${stack.run}k`;
+    const recordedAt = new Date().toISOString();
+    const messages = Array.from({ length: o.kafkaReports }, (_, i) => benchMessage(direct, i, o.subjects, recordedAt));
+    const recordSize = Math.round(messages.reduce((n, m) => n + Buffer.byteLength(m.value), 0) / Math.max(1, messages.length));
+    const producer = stack.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    o.log(`kafkajs: ${o.kafkaReports} messages of ~${recordSize} bytes…`);
+    started = performance.now();
+    try {
+      const chunk = 2000;
+      for (let i = 0; i < messages.length; i += chunk) {
+        await producer.send({ topic: stack.topics.events, acks: -1, messages: messages.slice(i, i + chunk) });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    const kafkaAcked = perSecond(o.kafkaReports, performance.now() - started);
+    const kafkaProjected = await untilProjected(o.kafkaReports, started);
+
+    o.log(`Kafka ProducerPerformance: ${o.kafkaReports} records of ${recordSize} bytes…`);
+    const perf = await runProducerPerfTool({
+      topic: `${stack.run}.perf`,
+      numRecords: o.kafkaReports,
+      recordSize,
+      partitions: stack.config.kafka.eventsPartitions,
+      brokers: stack.config.kafka.brokers.join(','),
+    });
+    return {
+      recordSize,
+      single: { reports: o.singleReports, ackedPerSecond: singleAcked, projectedPerSecond: singleProjected, latencyMs: { p50: sp.p50, p99: sp.p99, max: sp.max } },
+      batch: { reports: o.batchReports, ackedPerSecond: batchAcked, projectedPerSecond: batchProjected, latencyMs: { p50: bp.p50, p99: bp.p99, max: bp.max } },
+      kafkajs: { reports: o.kafkaReports, ackedPerSecond: kafkaAcked, projectedPerSecond: kafkaProjected },
+      kafkaPerfTool: { reports: o.kafkaReports, recordSize, ackedPerSecond: perf.recordsPerSecond, latencyMs: { p50: perf.p50Ms, p99: perf.p99Ms, max: perf.maxMs } },
+    };
+  } finally {
+    agent.destroy();
+  }
+}

@@ -1,0 +1,129 @@
+import { SubjectState } from '@newsledger/domain';
+import { fromCloudEvent } from '@newsledger/event-log';
+import { ProjectionStore } from '@newsledger/persistence';
+import { DecodedMessage, projectBatch } from '@newsledger/projection';
+import { Partitioners } from 'kafkajs';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { EntityManager } from 'typeorm';
+import { BenchStack, peakRssMb } from './support/bench.stack';
+import { benchMessage, benchReport } from './support/workload';
+
+export interface ProjectionBenchOptions {
+  events: number;
+  subjects: number;
+  /** events per transaction in the raw-pg run: about what one of the projector's fetches of a partition holds */
+  rawBatch: number;
+  /** partitions of the events topic: the raw-pg run batches per partition, as the projector does */
+  partitions: number;
+  log: (line: string) => void;
+}
+
+export interface ProjectionBenchResult {
+  events: number;
+  subjects: number;
+  /** the projector from an empty view store, all events already on the topic */
+  projector: { eventsPerSecond: number; ms: number; peakRssMb: number | undefined };
+  /** raw `pg`: the same event-index rows and view upserts, UNNEST, one transaction per batch */
+  rawPg: { eventsPerSecond: number; ms: number; batch: number };
+}
+
+const LOAD_CHUNK = 5000;
+const LOAD_IN_FLIGHT = 4;
+
+/** Puts `events` reports on the stack's events topic with kafkajs, untimed. */
+async function load(stack: BenchStack, run: string, o: ProjectionBenchOptions, recordedAt: string): Promise<void> {
+  const producer = stack.kafka.producer();
+  await producer.connect();
+  try {
+    let next = 0;
+    await Promise.all(Array.from({ length: LOAD_IN_FLIGHT }, async () => {
+      for (let from = next; from < o.events; from = next) {
+        next += LOAD_CHUNK;
+        const messages = [];
+        for (let i = from; i < Math.min(o.events, from + LOAD_CHUNK); i++) messages.push(benchMessage(run, i, o.subjects, recordedAt));
+        await producer.send({ topic: stack.topics.events, acks: -1, messages });
+      }
+    }));
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/**
+ * Projection catch-up: `events` reports over `subjects` subjects are put on a fresh topic, then
+ * the compiled projector starts against an empty view store and is timed until its checkpoints
+ * cover them all. Beside it, the limit: raw `pg` writing the same event-index rows and view
+ * upserts (computed untimed, by the same reducers) with UNNEST, one transaction per batch.
+ */
+export async function runProjectionBench(stack: BenchStack, rawSchema: string, o: ProjectionBenchOptions): Promise<ProjectionBenchResult> {
+  const run = `${stack.run}p`;
+  const recordedAt = new Date().toISOString();
+  o.log(`projection: loading ${o.events} events over ${o.subjects} subjects onto ${stack.topics.events}…`);
+  await load(stack, run, o, recordedAt);
+
+  o.log('projection: starting the projector on an empty view store…');
+  const started = performance.now();
+  const projector = await stack.start('projector');
+  await stack.projectedAll(o.events);
+  const ms = performance.now() - started;
+  const rss = projector.pid ? peakRssMb(projector.pid) : undefined;
+  o.log(`projection: ${Math.round((o.events * 1000) / ms)} events/s, peak RSS ${rss} MB; raw pg…`);
+
+  const raw = await rawPgWrites(stack.config.database.url, rawSchema, run, o, recordedAt);
+  return {
+    events: o.events,
+    subjects: o.subjects,
+    projector: { eventsPerSecond: Math.round((o.events * 1000) / ms), ms: Math.round(ms), peakRssMb: rss },
+    rawPg: { eventsPerSecond: Math.round((o.events * 1000) / raw), ms: Math.round(raw), batch: o.rawBatch },
+  };
+}
+
+/** Milliseconds raw `pg` spends writing the rows of `o.events` events into `schema` (already migrated). */
+async function rawPgWrites(url: string, schema: string, run: string, o: ProjectionBenchOptions, recordedAt: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`SET search_path TO "${schema}"`);
+    // The same SQL the projector sends, on a bare driver connection.
+    const m = { query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows } as unknown as EntityManager;
+    const store = new ProjectionStore();
+    const states = new Map<string, SubjectState>();
+    // Split as the topic is (Kafka's default partitioner on the subject), each partition's events
+    // in batches of `rawBatch`: the same view rows are rewritten as often as in the projector.
+    const partitioner = Partitioners.DefaultPartitioner();
+    const partitionMetadata = Array.from({ length: o.partitions }, (_, id) => ({ partitionId: id, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+    const byPartition: number[][] = Array.from({ length: o.partitions }, () => []);
+    for (let s = 0; s < o.subjects; s++) {
+      const partition = partitioner({ topic: 'raw', partitionMetadata, message: { key: benchReport(run, s, o.subjects).subject, value: null } });
+      for (let i = s; i < o.events; i += o.subjects) byPartition[partition].push(i);
+    }
+    let spent = 0;
+    for (const [partition, indices] of byPartition.entries()) {
+      indices.sort((a, b) => a - b);
+      for (let from = 0; from < indices.length; from += o.rawBatch) {
+        const decoded: DecodedMessage<{ partition: number; offset: string }>[] = [];
+        for (let k = from; k < Math.min(indices.length, from + o.rawBatch); k++) {
+          const message = benchMessage(run, indices[k], o.subjects, recordedAt);
+          const position = { partition, offset: String(k), timestamp: String(Date.now()) };
+          const r = fromCloudEvent(Buffer.from(message.value), position);
+          if (!r.ok) throw new Error(`bench event ${indices[k]} does not decode: ${r.reason}`);
+          decoded.push({ message: position, ok: true, event: r.event });
+        }
+        const out = projectBatch(decoded, new Map(), states);
+        for (const v of out.views) states.set(v.subject, v.state as SubjectState);
+        const t = performance.now();
+        await client.query('BEGIN');
+        await store.lockCheckpoint(m, 'raw', 'raw', partition);
+        await store.insertEvents(m, out.events);
+        await store.upsertViews(m, out.views);
+        await store.saveCheckpoint(m, 'raw', 'raw', partition, BigInt(from + decoded.length));
+        await client.query('COMMIT');
+        spent += performance.now() - t;
+      }
+    }
+    return spent;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * @newsledger/client — a typed client of the ingest and query APIs for ingestors and subscribers:
+ * record reports (retried safely, each carrying its id), read views and histories, and follow the
+ * status-change feed. Plain TypeScript over the global fetch; no framework.
+ */
+export * from './api.types';
+export { CLIENT_ROUTES, routePath, type ApiName, type ClientRoute, type ClientRouteName } from './client.routes';
+export { NewsledgerClient, type CallOptions, type NewsledgerClientOptions, type RetryInfo } from './newsledger.client';
+export { NewsledgerError, type ClientSideErrorCode, type NewsledgerErrorInit } from './newsledger.error';
+export { DEFAULT_RETRY, parseRetryAfter, retryDelay, type RetryOptions } from './retry.policy';
+export { SseParser, type SseEvent } from './sse.parser';

@@ -1,0 +1,153 @@
+import { EVENT_TYPES, SUBJECT_PATTERN } from '@newsledger/domain';
+import { cloudEventJsonSchemas } from './cloud-event.mapper';
+import { DEAD_LETTER_HEADERS, deadLetterJsonSchema } from './dead-letter.message';
+import { STATUS_CHANGE_HEADERS, statusChangeJsonSchema } from './status-change.message';
+
+/** Where the document says the topics are: the configuration's defaults when generating docs/asyncapi.yaml. */
+export interface AsyncApiSettings {
+  brokers: readonly string[];
+  topics: { events: string; statusChanges: string; dlq: string };
+  eventsPartitions: number;
+}
+
+const KAFKA_BINDING = '0.5.0';
+/** How `ensureTopics` creates every topic. */
+const KEPT_FOREVER = { 'cleanup.policy': ['delete'], 'retention.ms': -1, 'retention.bytes': -1 };
+
+const subjectKey = (why: string) => ({
+  kafka: { key: { type: 'string', pattern: SUBJECT_PATTERN.source, description: `The subject: ${why}` }, bindingVersion: KAFKA_BINDING },
+});
+
+const ref = (pointer: string) => ({ $ref: pointer });
+
+/**
+ * The AsyncAPI 3.0 document of newsledger's Kafka topics, built from the code: the CloudEvent schema
+ * of every event type, the status-change and dead-letter schemas, their keys and headers.
+ * `npm run docs:asyncapi` writes it to docs/asyncapi.yaml; a unit test fails when that file is stale.
+ */
+export function asyncApiDocument(s: AsyncApiSettings): Record<string, unknown> {
+  const events = cloudEventJsonSchemas();
+  const eventMessages = Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        name: type,
+        title: type,
+        summary: `A report of type \`${type}\`, as a CloudEvents 1.0 message in structured JSON mode`,
+        contentType: 'application/cloudevents+json',
+        payload: events[type],
+        bindings: subjectKey("one subject's events stay in order on one partition"),
+      },
+    ]),
+  );
+  const headerProperty = (description: string, pattern?: string) => ({ type: 'string', description, ...(pattern ? { pattern } : {}) });
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'newsledger event log',
+      version: '1.0.0',
+      description: [
+        'The Kafka topics of newsledger (contract v1). Every report is one event on the events topic, the source of truth, kept forever;',
+        'the projector turns them into views and publishes every change of a view\'s status on the status-changes topic.',
+        'Topic names are the defaults; each is configurable (EVENTS_TOPIC, STATUS_CHANGES_TOPIC, DLQ_TOPIC).',
+        'Generated from the code by `npm run docs:asyncapi`: do not edit by hand.',
+      ].join(' '),
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      local: { host: s.brokers[0], protocol: 'kafka', description: 'KAFKA_BROKERS (`npm start` brings up a single-node broker here)' },
+    },
+    channels: {
+      events: {
+        address: s.topics.events,
+        title: 'Events',
+        description:
+          'Every report as a CloudEvent keyed by subject. The ingest API appends here; ingestors may publish straight here too, validated like HTTP reports. ' +
+          `Created with ${s.eventsPartitions} partitions (EVENTS_PARTITIONS) and kept forever.`,
+        messages: Object.fromEntries(EVENT_TYPES.map((type) => [type, ref(`#/components/messages/${type}`)])),
+        bindings: { kafka: { partitions: s.eventsPartitions, replicas: 1, topicConfiguration: KEPT_FOREVER, bindingVersion: KAFKA_BINDING } },
+      },
+      deadLetters: {
+        address: s.topics.dlq,
+        title: 'Dead letters',
+        description: 'Messages of the events topic the projector could not accept (not a CloudEvent, invalid report, unknown retraction target), with the reason. One partition.',
+        messages: { deadLetter: ref('#/components/messages/deadLetter') },
+        bindings: { kafka: { partitions: 1, replicas: 1, topicConfiguration: KEPT_FOREVER, bindingVersion: KAFKA_BINDING } },
+      },
+      statusChanges: {
+        address: s.topics.statusChanges,
+        title: 'Status changes',
+        description:
+          "Every change of a view's status or reportedStatus, in one total order (one partition), at least once: a re-sent change has the same id and position.",
+        messages: { statusChange: ref('#/components/messages/statusChange') },
+        bindings: { kafka: { partitions: 1, replicas: 1, topicConfiguration: KEPT_FOREVER, bindingVersion: KAFKA_BINDING } },
+      },
+    },
+    operations: {
+      appendEvent: {
+        action: 'send',
+        channel: ref('#/channels/events'),
+        summary: 'The ingest API appends each report it accepts (acks from all in-sync replicas)',
+        messages: EVENT_TYPES.map((type) => ref(`#/channels/events/messages/${type}`)),
+      },
+      projectEvents: {
+        action: 'receive',
+        channel: ref('#/channels/events'),
+        summary: 'The projector consumes every message, whoever published it, and projects it into the views',
+        messages: EVENT_TYPES.map((type) => ref(`#/channels/events/messages/${type}`)),
+      },
+      deadLetter: {
+        action: 'send',
+        channel: ref('#/channels/deadLetters'),
+        summary: 'The projector dead-letters what it cannot accept',
+        messages: [ref('#/channels/deadLetters/messages/deadLetter')],
+      },
+      publishStatusChange: {
+        action: 'send',
+        channel: ref('#/channels/statusChanges'),
+        summary: 'The projector\'s outbox relay publishes each status change, in feed order',
+        messages: [ref('#/channels/statusChanges/messages/statusChange')],
+      },
+    },
+    components: {
+      messages: {
+        ...eventMessages,
+        deadLetter: {
+          name: 'deadLetter',
+          title: 'Dead letter',
+          summary: 'A refused message of the events topic, with why',
+          contentType: 'application/json',
+          headers: {
+            type: 'object',
+            required: [DEAD_LETTER_HEADERS.originalPosition],
+            properties: {
+              [DEAD_LETTER_HEADERS.originalPosition]: headerProperty('`<topic>/<partition>/<offset>` of the original: a dead letter re-sent after a crash is recognisable'),
+            },
+          },
+          payload: deadLetterJsonSchema(),
+          bindings: {
+            kafka: { key: { type: 'string', description: "The original message's key, or `<topic>/<partition>` when it had none" }, bindingVersion: KAFKA_BINDING },
+          },
+        },
+        statusChange: {
+          name: 'statusChange',
+          title: 'Status change',
+          summary: 'A change of an exchange\'s or negotiation\'s status or reportedStatus',
+          contentType: 'application/json',
+          headers: {
+            type: 'object',
+            required: [STATUS_CHANGE_HEADERS.id, STATUS_CHANGE_HEADERS.seq, STATUS_CHANGE_HEADERS.prevSeq],
+            properties: {
+              [STATUS_CHANGE_HEADERS.id]: headerProperty('The change id, as in the payload'),
+              [STATUS_CHANGE_HEADERS.seq]: headerProperty('Its position in the feed (the SSE event id); only grows, with gaps', '^\\d+$'),
+              [STATUS_CHANGE_HEADERS.prevSeq]: headerProperty('The position of the change before it (0 for the first), so a reader tells a gap from a skipped number', '^\\d+$'),
+              'content-type': { type: 'string', const: 'application/json' },
+            },
+          },
+          payload: statusChangeJsonSchema(),
+          bindings: subjectKey("one subject's changes in order; the topic has one partition, so all changes are"),
+        },
+      },
+    },
+  };
+}

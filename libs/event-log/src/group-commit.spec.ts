@@ -1,0 +1,56 @@
+import { GroupCommit } from './group-commit';
+
+/** A run function whose calls the test completes by hand, recording each group. */
+function manual() {
+  const groups: number[][] = [];
+  const pending: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  const run = (inputs: number[]) => {
+    groups.push(inputs);
+    return new Promise<string[]>((resolve, reject) => pending.push({ resolve: () => resolve(inputs.map((i) => `out-${i}`)), reject }));
+  };
+  return { groups, pending, run };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('GroupCommit', () => {
+  it('sends the first call at once and groups the calls made while it is in flight', async () => {
+    const m = manual();
+    const g = new GroupCommit(m.run);
+    const first = g.submit(1);
+    const later = [g.submit(2), g.submit(3), g.submit(4)];
+    await tick();
+    expect(m.groups).toEqual([[1]]);
+    m.pending[0].resolve();
+    await expect(first).resolves.toBe('out-1');
+    await tick();
+    expect(m.groups).toEqual([[1], [2, 3, 4]]);
+    m.pending[1].resolve();
+    await expect(Promise.all(later)).resolves.toEqual(['out-2', 'out-3', 'out-4']);
+  });
+
+  it('fails only the group whose run threw, and goes on with the next', async () => {
+    const m = manual();
+    const g = new GroupCommit(m.run);
+    const first = g.submit(1);
+    const second = g.submit(2);
+    await tick();
+    m.pending[0].reject(new Error('database down'));
+    await expect(first).rejects.toThrow('database down');
+    await tick();
+    m.pending[1].resolve();
+    await expect(second).resolves.toBe('out-2');
+  });
+
+  it('caps a group at maxGroup inputs', async () => {
+    const m = manual();
+    const g = new GroupCommit(m.run, 2);
+    const all = [1, 2, 3, 4, 5].map((i) => g.submit(i));
+    for (let k = 0; k < 3; k++) {
+      await tick();
+      m.pending[k].resolve();
+    }
+    await expect(Promise.all(all)).resolves.toHaveLength(5);
+    expect(m.groups).toEqual([[1], [2, 3], [4, 5]]);
+  });
+});

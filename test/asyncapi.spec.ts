@@ -1,0 +1,93 @@
+import { Parser } from '@asyncapi/parser';
+import { loadConfig } from '@newsledger/config';
+import { EVENT_TYPES, Report } from '@newsledger/domain';
+import {
+  asyncApiDocument,
+  cloudEventJsonSchemas,
+  DEAD_LETTER_HEADERS,
+  deadLetterJsonSchema,
+  encodeDeadLetter,
+  encodeStatusChange,
+  STATUS_CHANGE_HEADERS,
+  statusChangeJsonSchema,
+  toCloudEvent,
+} from '@newsledger/event-log';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+
+// docs/asyncapi.yaml is generated from the code; these checks keep it valid and in step.
+const text = readFileSync(path.join(__dirname, '..', 'docs', 'asyncapi.yaml'), 'utf8');
+const committed = parse(text) as Record<string, any>;
+const defaults = loadConfig({});
+const messages = committed.components.messages as Record<string, { payload: Record<string, any>; headers?: Record<string, any> }>;
+
+/** The message's top-level keys are properties the schema lists, and every required one is there. */
+function expectShape(value: Record<string, unknown>, schema: Record<string, any>): void {
+  expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(Object.keys(value)));
+  expect(Object.keys(value)).toEqual(expect.arrayContaining(schema.required));
+}
+
+describe('docs/asyncapi.yaml', () => {
+  it('is a valid AsyncAPI 3 document', async () => {
+    const { document, diagnostics } = await new Parser().parse(text);
+    // 0 = error, 1 = warning; information and hints (such as "a newer version exists") are fine.
+    expect(diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
+    expect(document?.version()).toMatch(/^3\./);
+    expect(document?.channels().all().map((c) => c.address()).sort()).toEqual(Object.values(defaults.kafka.topics).sort());
+  }, 60_000);
+
+  it('is exactly what `npm run docs:asyncapi` generates from the code (run it when this fails)', () => {
+    expect(committed).toEqual(asyncApiDocument({ brokers: defaults.kafka.brokers, topics: defaults.kafka.topics, eventsPartitions: defaults.kafka.eventsPartitions }));
+  });
+
+  it("names the topics as the configuration's defaults", () => {
+    expect(committed.channels.events.address).toBe(defaults.kafka.topics.events);
+    expect(committed.channels.statusChanges.address).toBe(defaults.kafka.topics.statusChanges);
+    expect(committed.channels.deadLetters.address).toBe(defaults.kafka.topics.dlq);
+    expect(committed.channels.events.bindings.kafka.partitions).toBe(defaults.kafka.eventsPartitions);
+  });
+
+  it('carries every event type of the code, with the CloudEvent schema the projector accepts', () => {
+    const schemas = cloudEventJsonSchemas();
+    expect(Object.keys(committed.channels.events.messages)).toEqual([...EVENT_TYPES]);
+    for (const type of EVENT_TYPES) expect({ type, payload: messages[type].payload }).toEqual({ type, payload: schemas[type] });
+    const report: Report = {
+      id: 'swap-agreed', type: 'exchange.agreed', subject: 'exchange/ua-ru-2025-05-1000', occurredAt: '2025-05-16',
+      source: { name: 'Reuters', kind: 'agency' }, confirmation: 'confirmed', data: { parties: ['UA', 'RU'], releasedBy: { UA: 1000, RU: 1000 } }, note: 'n',
+    };
+    const event = toCloudEvent(report, { ingestor: 'kyiv-desk', recordedAt: '2025-05-16T10:00:00.000Z' }) as unknown as Record<string, any>;
+    const schema = messages['exchange.agreed'].payload;
+    expectShape(event, schema);
+    expectShape(event.data, schema.properties.data);
+    expect(new RegExp(schema.properties.source.pattern).test(event.source)).toBe(true);
+  });
+
+  it('describes status changes as the relay encodes them: payload, key and headers', () => {
+    const { payload, headers } = messages.statusChange;
+    expect(payload).toEqual(statusChangeJsonSchema());
+    const encoded = encodeStatusChange(
+      { id: 'r:status', subject: 'exchange/ua-ru-1', field: 'status', from: 'underway', to: 'agreed', causedBy: 'r', recordedAt: '2025-05-23T00:00:00.000Z', retractionOf: 'u' },
+      { seq: 7, prevSeq: 5 },
+    );
+    expectShape(JSON.parse(encoded.value), payload);
+    expectShape(encoded.headers!, headers!);
+    expect(headers!.required).toEqual(Object.values(STATUS_CHANGE_HEADERS));
+    expect(encoded.key).toMatch(new RegExp((committed.components.messages.statusChange.bindings.kafka.key as { pattern: string }).pattern));
+  });
+
+  it('describes dead letters as the projector encodes them', () => {
+    const { payload, headers } = messages.deadLetter;
+    expect(payload).toEqual(deadLetterJsonSchema());
+    const encoded = encodeDeadLetter({
+      reason: 'report failed validation',
+      issues: [{ path: 'data.parties', message: 'is required' }],
+      original: { topic: defaults.kafka.topics.events, partition: 2, offset: '41', timestamp: '2025-05-23T00:00:00.000Z', key: 'exchange/x-1', value: '{}' },
+    });
+    const letter = JSON.parse(encoded.value);
+    expectShape(letter, payload);
+    expectShape(letter.original, payload.properties.original);
+    expectShape(encoded.headers!, headers!);
+    expect(encoded.headers![DEAD_LETTER_HEADERS.originalPosition]).toBe(`${defaults.kafka.topics.events}/2/41`);
+  });
+});

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as path from 'node:path';
+import type { BenchResult } from '../bench/bench';
+
+describe('npm run bench (tiny sizes, so the bench never rots)', () => {
+  it('measures every section beside its limit and prints one table', async () => {
+    const bench = spawn(process.execPath, [
+      path.join(__dirname, '..', 'dist', 'bench', 'bench.js'), '--json',
+      '--subjects', '20', '--single-reports', '200', '--writers', '4', '--batch-reports', '300', '--batch-size', '50', '--batch-writers', '2',
+      '--kafka-reports', '300', '--projection-events', '2000', '--projection-subjects', '50', '--raw-batch', '500',
+      '--feed-rate', '40', '--feed-subscribers', '4', '--feed-seconds', '2', '--feed-warmup', '1',
+      '--subject-events', '300', '--log-events', '500', '--audit-samples', '3',
+    ], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    bench.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const [code] = (await once(bench, 'exit')) as [number | null];
+    expect(code).toBe(0);
+
+    const tableText = out.slice(0, out.indexOf('\n{'));
+    const result = JSON.parse(out.slice(out.indexOf('\n{') + 1)) as BenchResult;
+    // Every measure is a row, beside its limit from the same run.
+    for (const what of ['single POST', 'batch endpoint', 'kafkajs straight', 'projection catch-up', 'peak RSS', 'feed append→SSE', 'as-of', 'full rebuild']) {
+      expect(tableText).toContain(what);
+    }
+    expect(tableText).toContain('ProducerPerformance');
+    expect(tableText).toContain('raw pg');
+
+    const { ingest, projection, feed, audit } = result;
+    expect(ingest).toMatchObject({ single: { reports: 200 }, batch: { reports: 300 }, kafkajs: { reports: 300 }, kafkaPerfTool: { reports: 300 } });
+    for (const t of [ingest!.single, ingest!.batch, ingest!.kafkajs, ingest!.kafkaPerfTool]) expect(t.ackedPerSecond).toBeGreaterThan(0);
+    expect(ingest!.recordSize).toBeGreaterThan(200);
+    expect(projection).toMatchObject({ events: 2000, subjects: 50, rawPg: { batch: 500 } });
+    expect(projection!.projector.eventsPerSecond).toBeGreaterThan(0);
+    expect(projection!.rawPg.eventsPerSecond).toBeGreaterThan(0);
+    expect(projection!.projector.peakRssMb).toBeGreaterThan(0);
+    // 40 events/s for 1 + 2 s, each a change every one of the 4 subscribers follows.
+    expect(feed!.events).toBe(120);
+    expect(feed!.deliveries).toMatchObject({ expected: 480, received: 480, missing: 0, outOfOrder: 0 });
+    expect(feed!.latencyMs.samples).toBe(80 * 4);
+    expect(audit!.rebuild.differences).toBe(0);
+    expect(audit!.verify).toMatchObject({ ok: true, events: 800 });
+    for (const figures of Object.values(audit!.latencyMs)) expect(figures.samples).toBe(3);
+  });
+});

@@ -1,0 +1,160 @@
+import { openDataSource } from '@newsledger/persistence';
+import { eventually, testConfig } from '@newsledger/testing';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { expectViewsEqualFreshReplay, indexedCount } from '../support/crash-fixture';
+import { recordFigures } from '../support/figures';
+import { AppProcess, broker, faultKafka, FaultRun, Health, healthOf, newRun, startApp, stopAllApps } from './support/fault-stack';
+import { readLog } from '../support/log-read';
+
+const WORKERS = 6;
+const SUBJECTS = 40;
+/** Reports accepted between two outages, so each outage starts on a working stack. */
+const BETWEEN = 300;
+/** How long the broker stays down once stopped, before it is started again (its start adds more). */
+const DOWN_MS = 8000;
+/** "Promptly", generously: a 503 slower than this is a hang. */
+const PROMPT_MS = 10_000;
+
+interface Attempt {
+  status: number;
+  ms: number;
+  sentAt: number;
+  retryAfter: string | null;
+  body: { partition?: number; offset?: string; error?: string };
+}
+
+describe('Kafka stopped and killed during ingest (own broker and PostgreSQL)', () => {
+  const kafka = faultKafka('fault-broker-outage');
+  let db: DataSource;
+
+  beforeAll(async () => {
+    db = await openDataSource(process.env.DATABASE_URL!, 2);
+  });
+  afterAll(async () => {
+    await stopAllApps();
+    await db?.destroy();
+  });
+
+  it('acknowledges only what is on the log, exactly once, and answers 503 with Retry-After promptly while the broker is down', async () => {
+    const run: FaultRun = await newRun(kafka, 'outage');
+    const ingest: AppProcess = await startApp('ingest-api', run);
+    const projector: AppProcess = await startApp('projector', run);
+    const attempts = new Map<string, Attempt[]>();
+    const bodies = new Map<string, object>();
+    let next = 0;
+    let accepted = 0;
+    let loadOn = true;
+
+    async function send(id: string): Promise<Attempt> {
+      const sentAt = performance.now();
+      let attempt: Attempt;
+      try {
+        const res = await fetch(`${ingest.url}/v1/reports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${testConfig.adminKey}` },
+          body: JSON.stringify(bodies.get(id)),
+          // A hang is a failure of its own: recorded, never waited out.
+          signal: AbortSignal.timeout(60_000),
+        });
+        attempt = { status: res.status, ms: performance.now() - sentAt, sentAt, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Attempt['body'] };
+      } catch (e) {
+        attempt = { status: 0, ms: performance.now() - sentAt, sentAt, retryAfter: null, body: { error: String(e) } };
+      }
+      (attempts.get(id) ?? attempts.set(id, []).get(id)!).push(attempt);
+      if (attempt.status === 202 || attempt.status === 200) accepted += 1;
+      return attempt;
+    }
+
+    async function worker(): Promise<void> {
+      while (loadOn) {
+        const n = next++;
+        const id = `${run.runId}-ev-${n}`;
+        bodies.set(id, {
+          id, type: 'exchange.details.reported', subject: `exchange/${run.runId}-${n % SUBJECTS}`,
+          source: { name: 'wire', kind: 'agency' }, confirmation: 'reported', data: { expectedDays: 1 + (n % 5) },
+        });
+        const a = await send(id);
+        // A client told to come back later does not hammer the server meanwhile.
+        if (a.status !== 202) await sleep(250);
+      }
+    }
+
+    const acceptedAtLeast = (n: number) => eventually(`${n} reports accepted`, async () => (accepted >= n ? true : undefined), 180_000);
+    const load = Promise.all(Array.from({ length: WORKERS }, worker));
+    const outages: { how: string; down: [number, number]; ready: number; health: Health }[] = [];
+    for (const how of ['stopped', 'killed'] as const) {
+      await acceptedAtLeast(accepted + BETWEEN);
+      if (how === 'stopped') await broker.stop();
+      else await broker.kill();
+      const downFrom = performance.now();
+      const health = await healthOf(ingest);
+      await sleep(DOWN_MS);
+      const downTo = performance.now();
+      await broker.start();
+      outages.push({ how, down: [downFrom, downTo], ready: performance.now(), health });
+    }
+    await acceptedAtLeast(accepted + BETWEEN);
+    loadOn = false;
+    await load;
+
+    // As a client would: every report not acknowledged is sent again, with its id, until it is.
+    const unanswered = [...attempts.keys()].filter((id) => !attempts.get(id)!.some((a) => a.status === 202 || a.status === 200));
+    const retries = [...unanswered];
+    await Promise.all(Array.from({ length: WORKERS }, async () => {
+      for (let id = retries.pop(); id !== undefined; id = retries.pop()) {
+        const again = id;
+        await eventually(`${again} to be accepted on retry`, async () => {
+          const a = await send(again);
+          return a.status === 202 || a.status === 200 ? true : undefined;
+        }, 60_000);
+      }
+    }));
+
+    const all = [...attempts.values()].flat();
+    // From the broker answering again to the first report acknowledged after it.
+    const recoveryMs = outages.map((o) => Math.min(...all.filter((a) => a.status === 202 && a.sentAt >= o.ready).map((a) => a.sentAt + a.ms - o.ready)));
+    const refused = all.filter((a) => a.status === 503);
+    const maxRefusedMs = Math.max(...refused.map((a) => a.ms));
+    // Sent while the broker was down: nothing could be acknowledged.
+    const whileDown = all.filter((a) => outages.some((o) => a.sentAt >= o.down[0] && a.sentAt + a.ms <= o.down[1]));
+    expect(all.filter((a) => ![200, 202, 503].includes(a.status))).toEqual([]);
+    expect(refused.filter((a) => a.retryAfter === null || a.body.error !== 'log_unavailable')).toEqual([]);
+    expect(whileDown.length).toBeGreaterThan(0);
+    expect(whileDown.filter((a) => a.status !== 503)).toEqual([]);
+    expect(maxRefusedMs).toBeLessThan(PROMPT_MS);
+    for (const o of outages) expect(o.health).toEqual({ status: 503, down: ['kafka'], up: ['postgres'] });
+
+    // Every acknowledged report is on the log exactly once, where its answer said.
+    const log = await readLog(kafka, run.topics.events);
+    const copies = new Map<string, { partition: number; offset: string }[]>();
+    for (const m of log) (copies.get(m.id) ?? copies.set(m.id, []).get(m.id)!).push({ partition: m.partition, offset: m.offset });
+    const lost: string[] = [];
+    const doubled: string[] = [];
+    const misplaced: string[] = [];
+    for (const [id, list] of attempts) {
+      const ok = list.find((a) => a.status === 202 || a.status === 200)!;
+      const found = copies.get(id) ?? [];
+      if (found.length === 0) lost.push(id);
+      else if (found.length > 1) doubled.push(id);
+      else if (found[0].partition !== ok.body.partition || found[0].offset !== ok.body.offset) misplaced.push(id);
+    }
+    expect({ lost, doubled, misplaced, unknown: [...copies.keys()].filter((id) => !attempts.has(id)) }).toEqual({ lost: [], doubled: [], misplaced: [], unknown: [] });
+
+    // The projector lived through both outages and caught up.
+    await eventually('every report to be projected', async () => ((await indexedCount(db, run.runId)) === attempts.size ? true : undefined), 300_000);
+    expect(projector.child.exitCode).toBeNull();
+    await projector.stop('SIGTERM');
+    await ingest.stop('SIGTERM');
+    expect(await expectViewsEqualFreshReplay(kafka, db, run.topics.events, run.runId)).toBe(attempts.size);
+
+    recordFigures('brokerOutage', {
+      reports: attempts.size, requests: all.length, outages: outages.length, brokerStops: 1, brokerKills: 1,
+      downSeconds: outages.map((o) => ((o.down[1] - o.down[0]) / 1000).toFixed(1)).join(' '),
+      refused503: refused.length, sentWhileDown: whileDown.length, max503Ms: Math.round(maxRefusedMs),
+      p50_503Ms: Math.round(refused.map((a) => a.ms).sort((a, b) => a - b)[Math.floor(refused.length / 2)] ?? 0),
+      recoveryMs: recoveryMs.map(Math.round).join(' '), retriedAfterRecovery: unanswered.length, status5xxOther: 0, lost: lost.length, duplicated: doubled.length,
+    });
+  });
+});

@@ -1,0 +1,308 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { ReportInput } from '@newsledger/domain';
+import { client, eventually, freshId, startApi, startContext } from '@newsledger/testing';
+import { existsSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
+import { ProjectorModule } from '../apps/projector/src/projector.module';
+import { QueryApiModule } from '../apps/query-api/src/query-api.module';
+import { articleStory, BIG_SWAP, ISTANBUL } from './fixtures/article.story';
+import { rebase } from './fixtures/story.fixture';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Screenshots for a person to look at; git-ignored. */
+const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts', 'timeline');
+
+const coordinationHq = { name: 'Coordination Headquarters for the Treatment of Prisoners of War', kind: 'government' } as const;
+const broadcaster = { name: 'Regional broadcaster', kind: 'media' } as const;
+
+/**
+ * Beyond the article, so the page has numbers to show and a retraction to strike through: the
+ * first phase of the big swap, and a report of two days that its broadcaster corrected.
+ */
+const extras: ReportInput[] = [
+  {
+    id: 'timeline-phase-1',
+    type: 'exchange.phase.completed',
+    subject: BIG_SWAP,
+    occurredAt: '2025-05-23',
+    source: coordinationHq,
+    confirmation: 'confirmed',
+    data: { phase: 1, releasedBy: { UA: 390, RU: 390 }, date: '2025-05-23' },
+  },
+  {
+    id: 'timeline-two-days',
+    type: 'exchange.details.reported',
+    subject: BIG_SWAP,
+    occurredAt: '2025-05-23',
+    source: broadcaster,
+    confirmation: 'reported',
+    data: { expectedDays: 2 },
+  },
+  {
+    id: 'timeline-two-days-retracted',
+    type: 'report.retracted',
+    subject: BIG_SWAP,
+    source: broadcaster,
+    confirmation: 'confirmed',
+    data: { eventId: 'timeline-two-days', reason: 'The broadcaster corrected its report: three days, not two' },
+  },
+];
+
+/** The swap completes while the page is open. */
+const completion: ReportInput = {
+  id: 'timeline-swap-completed',
+  type: 'exchange.completed',
+  subject: BIG_SWAP,
+  occurredAt: '2025-05-25',
+  source: coordinationHq,
+  confirmation: 'confirmed',
+  data: { releasedBy: { UA: 1000, RU: 1000 } },
+};
+
+/** What the tests read from the page's globals (the tests' TypeScript has no DOM library). */
+interface PageGlobals {
+  sessionStorage: { getItem(key: string): string | null };
+  document: { activeElement: { className: string } | null; documentElement: { scrollWidth: number } };
+  scrollTo(x: number, y: number): void;
+  getComputedStyle(element: unknown): { textDecorationLine: string };
+  PerformanceObserver: new (callback: (list: { getEntries(): Array<{ value: number; hadRecentInput: boolean }> }) => void) => { observe(options: { type: string }): void };
+  sameDocument?: boolean;
+  shifts: number;
+}
+
+/** Polls a locator's text, as a reader sees it (blocks apart, spaces folded), until it matches. */
+async function textMatches(locator: Locator, expected: RegExp, what: string): Promise<string> {
+  return eventually(what, async () => {
+    const text = (await locator.first().innerText({ timeout: 1000 })).replace(/\s+/g, ' ').trim();
+    if (!expected.test(text)) throw new Error(`"${text}" does not match ${expected}`);
+    return text;
+  }, 20_000);
+}
+
+describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQL)', () => {
+  const suffix = freshId('run').slice(4);
+  const names = new Map<string, string>();
+  for (const r of [...articleStory, ...extras, completion]) {
+    names.set(r.subject, `${r.subject}-${suffix}`);
+    names.set(r.id!, `${r.id}-${suffix}`);
+  }
+  const [story, added, completed] = [rebase(articleStory, names), rebase(extras, names), rebase(completion, names)];
+  const swap = names.get(BIG_SWAP)!;
+  const istanbul = names.get(ISTANBUL)!;
+  const id = (name: string) => names.get(name)!;
+
+  let ingest: { app: INestApplication; url: string };
+  let query: { app: INestApplication; url: string };
+  let projector: INestApplicationContext;
+  let browser: Browser;
+  let page: Page;
+  let readerKey: string;
+  const problems: string[] = [];
+
+  const post = (report: ReportInput) => client(ingest.url)('POST', '/v1/reports', report);
+  const projected = (subject: string, eventCount: number) =>
+    eventually(`${subject} with ${eventCount} events`, async () => {
+      const [kind, sid] = subject.split('/');
+      const r = await client(query.url)('GET', `/v1/${kind}s/${sid}`);
+      return r.status === 200 && r.body.eventCount === eventCount ? r.body : undefined;
+    });
+  const shot = (name: string, fullPage = true) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage });
+  const item = (subject: string) => page.locator(`li.subject[data-subject="${subject}"]`);
+  const entry = (eventId: string) => page.locator(`#timeline li[data-event-id="${eventId}"]`);
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: npm test installs it (scripts/ensure-browser.js), or apt-get install chromium`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [ingest, query, projector] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule), startContext(ProjectorModule)]);
+    const created = await client(query.url)('POST', '/v1/admin/keys', { name: freshId('page-reader'), scopes: ['read'] });
+    readerKey = created.body.key;
+
+    for (const report of story) expect((await post(report)).status).toBe(202);
+    const swapReports = story.filter((r) => r.subject === swap).length;
+    await projected(swap, swapReports);
+    // A retraction may only name a report already projected.
+    for (const report of added) {
+      expect((await post(report)).status).toBe(202);
+      await projected(swap, swapReports + added.indexOf(report) + 1);
+    }
+    await projected(istanbul, story.filter((r) => r.subject === istanbul).length);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      // The refused key below is meant to be refused.
+      if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([ingest?.app.close(), query?.app.close(), projector?.close()]);
+  });
+
+  it('serves the page shell without a key, under a Content-Security-Policy that allows only its own files', async () => {
+    const res = await fetch(`${query.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    const html = await res.text();
+    expect(html).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=|style="/i);
+    const js = await fetch(`${query.url}/assets/timeline.js`);
+    expect([js.status, js.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+    expect((await fetch(`${query.url}/assets/timeline.js`, { headers: { 'if-none-match': js.headers.get('etag')! } })).status).toBe(304);
+    expect((await fetch(`${query.url}/assets/..%2Fassets%2Ftimeline.page.ts`)).status).toBe(404);
+    // The data stays behind the key: the page's own calls without one are refused.
+    expect((await fetch(`${query.url}/v1/exchanges`)).status).toBe(401);
+  });
+
+  it('asks for a key, refuses a bad one, and lists the stories with confirmed and only-reported badges apart', async () => {
+    await page.goto(`${query.url}/`);
+    await textMatches(page.locator('#live'), /Not connected/, 'the page to start disconnected');
+    await page.fill('#key', 'not-a-key-of-this-server');
+    await page.press('#key', 'Enter');
+    await textMatches(page.locator('#notice'), /key was refused/i, 'the refusal');
+
+    await page.fill('#key', readerKey);
+    await page.press('#key', 'Enter');
+    await textMatches(page.locator('#live'), /^Live$/, 'the live feed to connect');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem('newsledger.key'))).toBe(readerKey);
+    expect(await page.locator('#notice').textContent()).toBe('');
+
+    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed underway$/, 'the confirmed status of the swap');
+    await textMatches(item(swap).locator('[data-field="reportedStatus"]'), /^Only reported completed$/, 'the reported status of the swap');
+    await textMatches(item(swap).locator('.subject-meta'), /780 of 2,000 released/, 'the swap progress in the list');
+    await textMatches(item(istanbul).locator('[data-field="status"]'), /^Status active$/, 'the status of the talks');
+    const april = item(id('exchange/ua-ru-2025-04-uae-492'));
+    await textMatches(april.locator('[data-field="status"]'), /^Confirmed completed$/, 'the April swap');
+    expect(await april.locator('[data-field="reportedStatus"]').count()).toBe(0);
+  });
+
+  it('opens a story from the keyboard: badges, released vs agreed, phases, claims, and a timeline with the retraction struck through', async () => {
+    // Tab from the key form lands on the first story in the list.
+    await page.focus('#forget');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.className)).toBe('subject-link');
+    await item(swap).locator('a').focus();
+    await page.keyboard.press('Enter');
+    await textMatches(page.locator('#detail-title'), new RegExp(`^${swap.split('/')[1]}$`), 'the swap to open');
+    expect(await item(swap).locator('a').getAttribute('aria-current')).toBe('true');
+
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed underway$/, 'the detail badge');
+    await textMatches(page.locator('#detail-badges [data-field="reportedStatus"]'), /^Only reported completed$/, 'the reported badge');
+    await textMatches(page.locator('#progress-text'), /^780 of 2,000 released \(39%\)$/, 'the progress text');
+    expect([await page.getAttribute('progress#progress', 'value'), await page.getAttribute('progress#progress', 'max')]).toEqual(['780', '2000']);
+    await textMatches(page.locator('.per-party li').first(), /^RU releases 390 of 1,000$/, 'the progress per party');
+    await textMatches(page.locator('.phases li'), /^Phase 1 — RU 390 · UA 390 — 2025-05-23$/, 'the phase');
+    // The retracted two days are gone from the view: the unconfirmed three days stand.
+    await textMatches(page.locator('.facts dt', { hasText: 'Expected days' }).locator('xpath=following-sibling::dd[1]'), /^3 unconfirmed Unconfirmed reports/, 'the expected days');
+
+    const claims = page.locator('table.claims tbody tr');
+    expect(await claims.count()).toBe(3);
+    const cells = async (row: number) => (await claims.nth(row).locator('td').allTextContents()).join(' | ');
+    expect(await cells(1)).toMatch(/^completed \| claimed \| Truth Social \(Donald Trump\) · social \| 2025-05-23 \| \d{4}-/);
+    expect(await cells(2)).toMatch(/^underway \| confirmed \| Ukrainian military sources · military \| 2025-05-23 \| /);
+
+    const events = page.locator('#timeline > li');
+    expect(await events.count()).toBe(story.filter((r) => r.subject === swap).length + added.length);
+    await textMatches(entry(id('article-swap-trump-complete')), /Completed claimed Truth Social \(Donald Trump\)/, 'Trump\'s report in the timeline');
+    await textMatches(entry(id('article-swap-trump-complete')), /this could lead to something big/, 'the note');
+    const retracted = entry(id('timeline-two-days'));
+    expect(await retracted.getAttribute('class')).toContain('is-retracted');
+    expect(await retracted.locator('del').evaluate((d) => (globalThis as unknown as PageGlobals).getComputedStyle(d).textDecorationLine)).toContain('line-through');
+    await textMatches(retracted.locator('.retraction-reason'), /Retracted .* by Regional broadcaster: The broadcaster corrected its report: three days, not two$/, 'the retraction reason');
+    await textMatches(entry(id('timeline-two-days-retracted')), /Retraction confirmed Regional broadcaster · media Withdraws “Details reported” from Regional broadcaster/, 'the retraction entry');
+    await textMatches(page.locator('#asof-out'), /^All 7 reports, now; following live changes$/, 'the as-of control at now');
+    await shot('01-exchange-live.png');
+  });
+
+  it('shows the story as it stood at an earlier moment, from the timeline, the slider and a typed instant', async () => {
+    const trump = entry(id('article-swap-trump-complete'));
+    await trump.locator('button[data-asof]').click();
+    await textMatches(page.locator('#asof-out'), /^2 of 7 reports, as of /, 'the as-of position');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed agreed$/, 'the confirmed status before the military spoke');
+    await textMatches(page.locator('#detail-badges [data-field="reportedStatus"]'), /^Only reported completed$/, 'Trump\'s claim standing alone');
+    await textMatches(page.locator('#progress-text'), /^0 of 2,000 released \(0%\)$/, 'nothing released then');
+    expect(await page.locator('table.claims tbody tr').count()).toBe(2);
+    expect(decodeURIComponent(new URL(page.url()).hash)).toMatch(new RegExp(`^#${swap}@\\d{4}-`));
+    // Reports recorded later are marked, and the retraction had not happened yet.
+    expect(await entry(id('article-swap-military-underway')).getAttribute('class')).toContain('is-later');
+    expect(await entry(id('timeline-two-days')).locator('del').count()).toBe(0);
+    expect(await page.locator('#timeline li.is-later').count()).toBe(5);
+    await shot('02-exchange-as-of.png');
+
+    // The slider, from the keyboard: Home is the first report, End is now and live again.
+    await page.focus('#asof-range');
+    await page.keyboard.press('Home');
+    await textMatches(page.locator('#asof-out'), /^1 of 7 reports, as of /, 'the first report');
+    await textMatches(page.locator('#detail-badges'), /^Confirmed agreed$/, 'only the agreement');
+    await page.keyboard.press('End');
+    await textMatches(page.locator('#asof-out'), /^All 7 reports, now/, 'back to now');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed underway$/, 'the present');
+
+    // A typed moment (UTC): just after the military confirmation was recorded.
+    const history = await client(query.url, readerKey)('GET', `/v1/exchanges/${swap.split('/')[1]}/history`);
+    const military = history.body.events.find((e: { eventId: string }) => e.eventId === id('article-swap-military-underway'));
+    await page.fill('#asof-at', (military.recordedAt as string).slice(0, 23));
+    await page.click('#asof button[type="submit"]');
+    await textMatches(page.locator('#asof-out'), /^3 of 7 reports, as of /, 'the typed moment');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed underway$/, 'underway by then');
+    await page.click('#asof-now');
+    await textMatches(page.locator('#asof-out'), /^All 7 reports, now/, 'back to now again');
+  });
+
+  it('follows a live change without reloading: a confirmed completion turns the badges and fills the bar', async () => {
+    await page.evaluate(() => {
+      const w = globalThis as unknown as PageGlobals;
+      w.sameDocument = true;
+      w.shifts = 0;
+      new w.PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) w.shifts += e.value;
+      }).observe({ type: 'layout-shift' });
+    });
+    expect((await post(completed)).status).toBe(202);
+
+    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed completed$/, 'the list badge to turn');
+    expect(await item(swap).locator('[data-field="reportedStatus"]').count()).toBe(0);
+    await textMatches(page.locator('#detail-badges'), /^Confirmed completed$/, 'the detail badges to turn');
+    await textMatches(page.locator('#progress-text'), /^2,000 of 2,000 released \(100%\)$/, 'the bar to fill');
+    await textMatches(page.locator('#asof-out'), /^All 8 reports, now/, 'the new report in the timeline');
+    await textMatches(page.locator('#announcer'), /confirmed status now completed \(was underway\)/, 'the announcement for screen readers');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sameDocument)).toBe(true);
+    // Nothing already on screen moved when the change came in.
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).shifts)).toBeLessThan(0.01);
+    await shot('03-exchange-after-live-change.png');
+  });
+
+  it('shows the negotiation: rounds, who said what, mediation, and the exchange agreed there', async () => {
+    await page.locator('.facts a', { hasText: istanbul.split('/')[1] }).focus();
+    await page.keyboard.press('Enter');
+    await textMatches(page.locator('#detail-title'), new RegExp(`^${istanbul.split('/')[1]}$`), 'the talks to open');
+    await textMatches(page.locator('#detail-badges'), /^Status active$/, 'the status');
+    await textMatches(page.locator('.rounds li').nth(0), /^Round 1 — held · Istanbul · 2025-05-16 · low-level delegations/, 'round 1');
+    await textMatches(page.locator('.rounds li').nth(1), /^Round 2 — announced\s*Agenda: Moscow to present a memorandum/, 'round 2');
+    await textMatches(page.locator('.positions li').first(), /does not have legitimacy.*Sergei Lavrov \(RU\) on peace agreement confirmed/, 'Lavrov\'s position');
+    await textMatches(page.locator('.facts').filter({ hasText: 'Vatican' }), /Proposed by Donald Trump; endorsed by Giorgia Meloni \(IT\); rejected by Sergei Lavrov \(RU\)/, 'the mediation');
+    await textMatches(page.locator('.facts a', { hasText: swap.split('/')[1] }), new RegExp(swap.split('/')[1]), 'the link to the swap');
+    expect(await page.locator('#timeline > li').count()).toBe(story.filter((r) => r.subject === istanbul).length);
+    await shot('04-negotiation.png');
+
+    // One column on a phone: the lists first, and a story opened from them is scrolled to.
+    await page.setViewportSize({ width: 420, height: 900 });
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).scrollTo(0, 0));
+    await shot('05-narrow-lists.png', false);
+    await item(swap).locator('a').click();
+    await textMatches(page.locator('#detail-title'), new RegExp(`^${swap.split('/')[1]}$`), 'the swap on a narrow screen');
+    await eventually('the story to be scrolled to', async () => ((await page.locator('#detail').boundingBox())!.y < 100 ? true : undefined), 5000);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    await shot('06-narrow-story.png', false);
+    expect(problems).toEqual([]);
+  });
+});
