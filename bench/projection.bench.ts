@@ -24,7 +24,7 @@ export interface ProjectionBenchResult {
   subjects: number;
   /** the projector from an empty view store, all events already on the topic */
   projector: { eventsPerSecond: number; ms: number; peakRssMb: number | undefined };
-  /** raw `pg`: the same event-index rows and view upserts, UNNEST, one transaction per batch */
+  /** raw `pg`: the same event-index rows and view upserts, the same bulk statements, one transaction per batch */
   rawPg: { eventsPerSecond: number; ms: number; batch: number };
 }
 
@@ -54,7 +54,7 @@ async function load(stack: BenchStack, run: string, o: ProjectionBenchOptions, r
  * Projection catch-up: `events` reports over `subjects` subjects are put on a fresh topic, then
  * the compiled projector starts against an empty view store and is timed until its checkpoints
  * cover them all. Beside it, the limit: raw `pg` writing the same event-index rows and view
- * upserts (computed untimed, by the same reducers) with UNNEST, one transaction per batch.
+ * upserts (computed untimed, by the same reducers) with the same bulk statements, one transaction per batch.
  */
 export async function runProjectionBench(stack: BenchStack, rawSchema: string, o: ProjectionBenchOptions): Promise<ProjectionBenchResult> {
   const run = `${stack.run}p`;

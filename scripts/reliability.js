@@ -19,6 +19,7 @@ function run(args, env) {
 }
 
 const yesNo = (ok) => (ok ? 'yes' : '**no**');
+const times = (n) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
 
 /** One section per scenario: what was done to the stack, then what it measured. */
 function render(f, meta) {
@@ -39,13 +40,14 @@ hand. Last run: ${meta.date}, ${meta.machine}, ${meta.minutes} min for the whole
 The fault suite (\`npm run test:faults\`, \`test/faults/*.fault-spec.ts\`) runs the compiled apps as
 child processes against a Kafka broker and a PostgreSQL cluster of its own, which it kills, stops
 and restarts; CI runs it after \`npm test\`. Every scenario ends by reading the whole topic back,
-folding it with the same reducers into a fresh replay and comparing every stored view with it.
+folding it with the same reducers into a fresh replay and comparing every stored view with it. A
+scenario records its figures only once all its assertions have passed.
 
 | | faults injected | events | lost | counted twice | views equal a fresh replay |
 | --- | --- | ---: | ---: | ---: | --- |
 | projector SIGKILLed repeatedly | ${k.kills} SIGKILLs, ${k.restarts} restarts | ${k.events.toLocaleString('en')} (+${k.resent} sent twice) | ${k.lost} | ${k.duplicated} | ${yesNo(k.lost === 0 && k.duplicated === 0)} |
 | two projectors, one SIGKILLed | ${t.kills} SIGKILL, takeover | ${t.events.toLocaleString('en')} | ${t.lost} | ${t.duplicated} | ${yesNo(t.lost === 0 && t.duplicated === 0)} |
-| Kafka stopped, then killed, under ingest | ${b.brokerStops} stop + ${b.brokerKills} SIGKILL of the broker | ${b.reports.toLocaleString('en')} reports | ${b.lost} | ${b.duplicated} | ${yesNo(b.lost === 0 && b.duplicated === 0)} |
+| Kafka stopped and SIGKILLed under ingest | ${b.brokerStops} stop + ${b.brokerKills} SIGKILLs of the broker | ${b.reports.toLocaleString('en')} reports | ${b.lost} | ${b.duplicated} | ${yesNo(b.lost === 0 && b.duplicated === 0)} |
 | PostgreSQL restarted under projector and APIs | ${p.restarts} restarts (${p.stops}) | ${p.events.toLocaleString('en')} | ${p.lost} | ${p.duplicated} | ${yesNo(p.lost === 0 && p.duplicated === 0)} |
 | **total** | | | **${lost}** | **${duplicated}** | |
 
@@ -65,8 +67,8 @@ survivor takes over its partitions after the session timeout; lost ${t.lost}, co
 ## Kafka stopped and killed during ingest
 
 ${b.reports.toLocaleString('en')} reports through the ingest API (${b.requests.toLocaleString('en')} requests from 6 concurrent clients, each with its
-own id). The broker is stopped cleanly once and SIGKILLed once, each time down for ${b.downSeconds.split(' ').join(' s and ')} s
-before it is started again.
+own id). The broker is stopped cleanly ${times(b.brokerStops)} and SIGKILLed ${times(b.brokerKills)}, each time down for
+${b.downSeconds.split(' ').join(' s, ')} s before it is started again.
 
 | | |
 | --- | --- |
@@ -76,22 +78,24 @@ before it is started again.
 | other 5xx, hangs | 0 |
 | first report acknowledged after the broker answered again | ${b.recoveryMs.split(' ').map((ms) => `${ms} ms`).join(', ')} |
 | reports answered 503, then sent again with their id and acknowledged | ${b.retriedAfterRecovery.toLocaleString('en')} |
+| of which already on the log (the broker died after appending, before replying): \`duplicate\` | ${b.landedDespite503} |
 | acknowledged reports missing from the log | ${b.lost} |
 | acknowledged reports on the log twice | ${b.duplicated} |
 
-Every acknowledged report is on the log once, at the partition and offset its answer gave. After a
-failed send the producer starts a new session (kafkajs rolls its sequence numbers back on failure,
-so a resent batch could otherwise be taken for a duplicate of one that did land), and for a second
-after a failure appends are refused at once instead of each waiting out its own retries.
+Every acknowledged report is on the log once, at the partition and offset its answer gave. While
+the broker is down new appends are refused at once, never sent. The one batch whose request may
+have reached the broker keeps its claims and is resent in the same idempotent producer session until
+the log acknowledges it, so the broker recognises it if it had landed; a retry of such an id then
+answers \`duplicate\` with its real position instead of appending it a second time.
 
 ## PostgreSQL restarted under the projector and the APIs
 
 ${p.events.toLocaleString('en')} events are produced while PostgreSQL is stopped ${p.restarts} times (${p.stops}) under a
 projector, a query API and an ingest API. Meanwhile each \`/health\` answers 503 naming \`postgres\`
-(and \`kafka\` up); ${p.readsWhileDown} reads of a view made while it was down were all answered 503
-\`database_unavailable\` with \`Retry-After\` (${p.readsWhileDown503} of ${p.readsWhileDown}), a report sent meanwhile too.
+(and \`kafka\` up); the ${p.readsWhileDown} reads of a view made while it was down were all answered 503
+\`database_unavailable\` with \`Retry-After\`, and so was a report sent meanwhile.
 Healthy again ${p.healthyAgainMs.split(' ').map((ms) => `${ms} ms`).join(', ')} after PostgreSQL was back. The last outage outlasts the
-projector consumer's own retries of its batch: kafkajs restarted the consumer ${p.consumerRestarts} time(s), and it caught up.
+projector consumer's own retries of its batch: kafkajs restarted the consumer ${times(p.consumerRestarts)}, and it caught up.
 The status-change outbox was relayed completely; lost ${p.lost}, counted twice ${p.duplicated}.
 
 ## Ingest fuzzing

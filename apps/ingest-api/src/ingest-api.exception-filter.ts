@@ -23,7 +23,7 @@ export class IngestApiExceptionFilter implements ExceptionFilter {
     }
     if (e instanceof BatchBodyError) return { status: 400, body: { error: e.code, message: e.message } };
     if (e instanceof LogUnavailableError) {
-      return { status: 503, headers: { 'retry-after': '5' }, body: { error: e.code, message: `${e.message}; nothing was recorded, retry later` } };
+      return { status: 503, headers: { 'retry-after': '5' }, body: { error: e.code, message: `${e.message}; retry later with the same id (it is recorded once, whatever became of this attempt)` } };
     }
     return describeCommonError(e, (errorId, err) => this.logger.error({ errorId, err }, 'unexpected error'));
   }

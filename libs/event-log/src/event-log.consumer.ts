@@ -1,23 +1,5 @@
 import { Consumer, Kafka } from 'kafkajs';
-
-/** One message as the consumer hands it over, independent of the Kafka client. */
-export interface LogMessage {
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-  /** the Kafka message timestamp, as an ISO instant */
-  timestamp: string;
-}
-
-/** A run of consecutive messages of one partition. */
-export interface LogBatch {
-  topic: string;
-  partition: number;
-  messages: LogMessage[];
-  /** the partition's end offset when the batch was fetched */
-  highWatermark: string;
-}
+import { LogBatch, logConsumerConfig, toLogBatch } from './log-batch';
 
 export interface ConsumerHooks {
   /** Applies a batch; must be idempotent by offset (the caller keeps its own checkpoint). */
@@ -40,17 +22,10 @@ export class EventLogConsumer {
     groupId: string,
     private readonly opts: { maxBytesPerPartition?: number; sessionTimeout?: number; partitionsConcurrently?: number } = {},
   ) {
-    this.consumer = kafka.consumer({
-      groupId,
-      allowAutoTopicCreation: false,
-      maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      maxBytes: 32 * 1024 * 1024,
-      sessionTimeout: opts.sessionTimeout ?? 30000,
-      heartbeatInterval: 3000,
-      // kafkajs waits this long on an empty fetch; seek and disconnect wait for it too.
-      maxWaitTimeInMs: 500,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
-    });
+    this.consumer = kafka.consumer(
+      // kafkajs waits maxWaitTimeInMs on an empty fetch; seek and disconnect wait for it too.
+      logConsumerConfig(groupId, { maxBytesPerPartition: opts.maxBytesPerPartition, sessionTimeout: opts.sessionTimeout, maxWaitTimeInMs: 500 }),
+    );
   }
 
   async start(hooks: ConsumerHooks): Promise<void> {
@@ -68,21 +43,7 @@ export class EventLogConsumer {
       partitionsConsumedConcurrently: this.opts.partitionsConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        await hooks.onBatch(
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            highWatermark: batch.highWatermark,
-            messages: batch.messages.map((m) => ({
-              partition: batch.partition,
-              offset: m.offset,
-              key: m.key ? m.key.toString('utf8') : null,
-              value: m.value,
-              timestamp: new Date(Number(m.timestamp)).toISOString(),
-            })),
-          },
-          heartbeat,
-        );
+        await hooks.onBatch(toLogBatch(batch), heartbeat);
         resolveOffset(batch.lastOffset());
         // A hint only: the checkpoint that counts was committed with the views.
         await commitOffsetsIfNecessary().catch(() => undefined);

@@ -3,6 +3,7 @@ export * from './kafka.factory';
 export * from './topics';
 export * from './event-log.producer';
 export * from './event-log.consumer';
+export type { LogBatch, LogMessage } from './log-batch';
 export * from './event-log.module';
 export * from './status-change.message';
 export * from './dead-letter.message';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka } from 'kafkajs';
-import type { LogBatch } from './event-log.consumer';
+import { LogBatch, logConsumerConfig, toLogBatch } from './log-batch';
 
 /** What a {@link LogReader} asks of its user. */
 export interface LogReaderHooks {
@@ -29,16 +29,9 @@ export class LogReader {
     private readonly topic: string,
     opts: { groupPrefix: string; sessionTimeout?: number },
   ) {
-    this.consumer = kafka.consumer({
-      groupId: `${opts.groupPrefix}.${randomUUID()}`,
-      allowAutoTopicCreation: false,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      maxBytes: 32 * 1024 * 1024,
-      sessionTimeout: opts.sessionTimeout ?? 30000,
-      heartbeatInterval: 3000,
-      maxWaitTimeInMs: 200,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
-    });
+    this.consumer = kafka.consumer(
+      logConsumerConfig(`${opts.groupPrefix}.${randomUUID()}`, { sessionTimeout: opts.sessionTimeout, maxWaitTimeInMs: 200 }),
+    );
   }
 
   async start(hooks: LogReaderHooks): Promise<void> {
@@ -61,14 +54,9 @@ export class LogReader {
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0 || this.pausedPartitions.has(batch.partition)) return;
-        const messages = batch.messages.map((m) => ({
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key ? m.key.toString('utf8') : null,
-          value: m.value,
-          timestamp: new Date(Number(m.timestamp)).toISOString(),
-        }));
-        const taken = await hooks.onBatch({ topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, messages }, heartbeat);
+        const logBatch = toLogBatch(batch);
+        const { messages } = logBatch;
+        const taken = await hooks.onBatch(logBatch, heartbeat);
         if (taken > 0) resolveOffset(messages[Math.min(taken, messages.length) - 1].offset);
         if (taken < messages.length) {
           // Unresolved messages are fetched again from the last resolved offset after resume.

@@ -68,12 +68,13 @@ const SECURED_ERRORS: Record<string, string> = {
 const COMMON_ERRORS: Record<string, string> = {
   '429': 'Too many requests for this key (`rate_limited`); wait for the seconds in `Retry-After`',
   '500': 'Unexpected failure (`internal`); quote the `errorId` when reporting it',
+  '503': 'PostgreSQL is unreachable (`database_unavailable`); retry after the seconds in `Retry-After`',
 };
 
 /**
  * The OpenAPI 3.1 document of an app, from its controllers' decorators. Each operation's scope
  * (declared once by `RequireScope`) is written into its description, and the answers every
- * route shares (401, 403, 429, 500) are added with the contract's error body.
+ * route shares (401, 403, 429, 500, 503) are added with the contract's error body.
  */
 export function buildApiDocument(app: INestApplication, info: ApiDocsInfo): OpenAPIObject {
   const config = new DocumentBuilder()

@@ -14,3 +14,4 @@ export * from './entities/webhook-delivery.entity';
 export * from './entities/snapshot.entity';
 export * from './entities/rebuild.entity';
 export * from './database-unavailable';
+export * from './poll-loop';

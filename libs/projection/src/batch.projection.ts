@@ -11,6 +11,7 @@ import {
   toView,
   ValidationIssue,
 } from '@newsledger/domain';
+import { fromCloudEvent, LogMessage } from '@newsledger/event-log';
 import { DueSnapshot, EventRow, StatusChangeRow, ViewRow } from '@newsledger/persistence';
 
 /** One message of the batch after decoding. */
@@ -147,4 +148,43 @@ export function projectBatch<M>(
     });
   }
   return out;
+}
+
+/** Decodes a log message exactly as an HTTP report is validated: the event, or why it is not one. */
+export function decodeMessage(message: LogMessage): DecodedMessage<LogMessage> {
+  const r = fromCloudEvent(message.value, message);
+  return r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues };
+}
+
+/** Where {@link projectMessages} reads what a batch needs to know; both run in the caller's transaction. */
+export interface BatchLookups {
+  /** The already-indexed events among these ids. */
+  findEvents(ids: string[]): Promise<ReadonlyMap<string, { subject: string; type: string }>>;
+  /** The stored states of these subjects. */
+  loadStates(subjects: string[]): Promise<ReadonlyMap<string, unknown>>;
+}
+
+/**
+ * Decodes fresh messages of one partition, loads the indexed events among their ids and
+ * retraction targets and the states of their subjects, and applies them with {@link projectBatch}.
+ * The live projector and the rebuild both go through here, so they decide duplicates and
+ * retractions against the same lookups.
+ */
+export async function projectMessages(
+  messages: readonly LogMessage[],
+  lookups: BatchLookups,
+  opts: ProjectBatchOptions = {},
+): Promise<BatchOutcome<LogMessage>> {
+  const decoded = messages.map(decodeMessage);
+  const ids = new Set<string>();
+  const subjects = new Set<string>();
+  for (const d of decoded) {
+    if (!d.ok) continue;
+    ids.add(d.event.id);
+    subjects.add(d.event.subject);
+    if (d.event.type === 'report.retracted') ids.add(String((d.event.data as { eventId: string }).eventId));
+  }
+  const indexed = await lookups.findEvents([...ids]);
+  const states = (await lookups.loadStates([...subjects])) as ReadonlyMap<string, SubjectState>;
+  return projectBatch(decoded, indexed, states, opts);
 }

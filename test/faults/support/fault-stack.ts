@@ -21,7 +21,6 @@ interface KafkaScript {
   kafkaStatus(o: { brokers: string }): Promise<{ reachable: boolean; pid: number | null }>;
 }
 interface PostgresControls {
-  pid(): number | undefined;
   start(): Promise<void>;
   stop(o?: { mode?: 'smart' | 'fast' | 'immediate' }): Promise<void>;
 }
@@ -67,11 +66,13 @@ export const broker = {
   },
 };
 
-/** The suite's own PostgreSQL cluster. */
-export const postgres: PostgresControls = pgScript.postgresInstanceAt({
-  dir: process.env.FAULT_PG_DIR ?? '',
-  port: Number(process.env.FAULT_PG_PORT ?? 0),
-});
+const pgControls = (): PostgresControls => pgScript.postgresInstanceAt({ dir: required('FAULT_PG_DIR'), port: Number(required('FAULT_PG_PORT')) });
+
+/** The suite's own PostgreSQL cluster: `fast` ends every session, `immediate` is a crash. */
+export const postgres = {
+  stop: (o?: { mode?: 'smart' | 'fast' | 'immediate' }) => pgControls().stop(o),
+  start: () => pgControls().start(),
+};
 
 function isAlive(pid: number): boolean {
   try {
@@ -134,6 +135,10 @@ export interface AppProcess {
 }
 
 const started = new Set<AppProcess>();
+// Apps must not outlive the test process, however it ends.
+process.on('exit', () => {
+  for (const app of started) app.child.kill('SIGKILL');
+});
 
 const PORT_VARIABLE: Record<AppName, string> = { projector: 'METRICS_PORT', 'ingest-api': 'INGEST_PORT', 'query-api': 'QUERY_PORT' };
 

@@ -1,9 +1,9 @@
 import { replayLog } from '@newsledger/audit';
 import { toView, tryParseSubject } from '@newsledger/domain';
 import { Command, InvalidArgumentError } from 'commander';
-import { SingleBar } from 'cli-progress';
 import { writeFile } from 'node:fs/promises';
 import { withConnections } from '../audit.connections';
+import { withReplayProgress } from '../replay.progress';
 
 interface ReplayOptions {
   out: string;
@@ -47,25 +47,17 @@ export function registerReplayCommand(program: Command): void {
     .option('--until <positions>', 'stop after these positions, as partition:offset pairs (unlisted partitions: to their end)', untilArg)
     .option('--as-of <instant>', 'leave out events recorded after this instant', instantArg)
     .action(async (o: ReplayOptions) => {
-      const bar = new SingleBar({ format: 'replaying the log [{bar}] {value}/{total} events', stream: process.stderr, hideCursor: true });
-      const log = await withConnections(async ({ config, kafka }) => {
-        let started = false;
-        try {
-          return await replayLog(kafka, config.kafka.topics.events, {
+      const log = await withConnections(({ config, kafka }) =>
+        withReplayProgress((onProgress) =>
+          replayLog(kafka, config.kafka.topics.events, {
             until: o.until,
             asOf: o.asOf,
             groupPrefix: `${config.kafka.projectorGroupId}.replay`,
             sessionTimeout: config.kafka.sessionTimeoutMs,
-            onProgress: (read, total) => {
-              if (!started) bar.start(total, 0);
-              started = true;
-              bar.update(read);
-            },
-          });
-        } finally {
-          bar.stop();
-        }
-      });
+            onProgress,
+          }),
+        ),
+      );
       const subjects = [...log.states.keys()].filter((s) => !o.subject || s === o.subject).sort();
       const views: Record<string, unknown> = {};
       for (const subject of subjects) {

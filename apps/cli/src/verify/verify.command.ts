@@ -1,7 +1,7 @@
 import { Difference, verifyViews } from '@newsledger/audit';
 import { Command, InvalidArgumentError } from 'commander';
-import { SingleBar } from 'cli-progress';
 import { CommandFailed, withConnections } from '../audit.connections';
+import { withReplayProgress } from '../replay.progress';
 
 const show = (v: unknown) => (v === null || v === undefined ? '∅' : JSON.stringify(v));
 
@@ -24,26 +24,18 @@ export function registerVerifyCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('--limit <n>', 'list at most this many differences (all are counted)', limitArg)
     .action(async (o: { json?: boolean; limit?: number }) => {
-      const bar = new SingleBar({ format: 'replaying the log [{bar}] {value}/{total} events', stream: process.stderr, hideCursor: true });
-      const report = await withConnections(async ({ config, db, kafka }) => {
-        let started = false;
-        try {
-          return await verifyViews(db, kafka, {
+      const report = await withConnections(({ config, db, kafka }) =>
+        withReplayProgress((onProgress) =>
+          verifyViews(db, kafka, {
             topic: config.kafka.topics.events,
             group: config.kafka.projectorGroupId,
             groupPrefix: `${config.kafka.projectorGroupId}.verify`,
             sessionTimeout: config.kafka.sessionTimeoutMs,
             maxDifferences: o.limit ?? Number.MAX_SAFE_INTEGER,
-            onProgress: (read, total) => {
-              if (!started) bar.start(total, 0);
-              started = true;
-              bar.update(read);
-            },
-          });
-        } finally {
-          bar.stop();
-        }
-      });
+            onProgress,
+          }),
+        ),
+      );
       if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
       else {
         for (const d of report.differences) process.stdout.write(`${formatDifference(d)}\n`);

@@ -26,9 +26,10 @@ export class RecordReportController {
   @ApiResponse({ status: 202, description: 'Appended to the log', schema: RECORD_REPORT_RESPONSE_REF })
   @ApiResponse({ status: 200, description: 'The same id with the same content was already recorded: nothing appended (`duplicate: true`)', schema: RECORD_REPORT_RESPONSE_REF })
   @ApiErrorResponse(400, 'Not a valid report (`invalid_report`, details per field), a retraction of an unknown event (`unknown_event`), or not JSON (`invalid_json`)')
+  @ApiErrorResponse(403, 'The key lacks the `ingest` scope (`forbidden`), or is limited to other subject kinds (`forbidden_subject_kind`)')
   @ApiErrorResponse(409, 'The id was used for a different report (`id_conflict`)')
   @ApiErrorResponse(413, 'Larger than MAX_BODY_BYTES (`payload_too_large`)')
-  @ApiErrorResponse(503, 'Kafka did not acknowledge the append (`log_unavailable`); nothing was recorded, retry with the same id')
+  @ApiErrorResponse(503, 'Kafka did not acknowledge the append (`log_unavailable`); retry with the same id, it is recorded once')
   async record(
     @Body() body: unknown,
     @Headers('content-length') length: string | undefined,

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { mayWriteKind, Principal } from '@newsledger/auth';
 import { Report, tryParseSubject, validateReport } from '@newsledger/domain';
-import { toCloudEvent } from '@newsledger/event-log';
+import { LogUnavailableError, toCloudEvent } from '@newsledger/event-log';
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventsProducer } from '../event-log/events-producer.provider';
@@ -22,6 +22,8 @@ const PENDING_WAIT_MS = 15_000;
 @CommandHandler(RecordReportCommand)
 export class RecordReportHandler implements ICommandHandler<RecordReportCommand, RecordReportResult> {
   private readonly logger = new Logger('ingest');
+  /** Ids whose append failed after it may have reached Kafka, until the producer's resend settles them. */
+  private readonly inDoubt = new Set<string>();
 
   constructor(
     private readonly producer: EventsProducer,
@@ -54,6 +56,8 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     const deadline = Date.now() + PENDING_WAIT_MS;
 
     for (;;) {
+      // Its earlier append is still being confirmed (Kafka down): a 503 now, not a wait for it.
+      if (this.inDoubt.has(report.id)) throw new LogUnavailableError('an earlier send of this id is still being confirmed by the log');
       const claim = await this.claims.claim(report.id, report.subject, digest);
       if (claim.kind === 'claimed') return this.append(report, principal.name);
       if (claim.kind === 'recorded') {
@@ -75,7 +79,8 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     try {
       position = await this.producer.append({ key: report.subject, value: JSON.stringify(event) });
     } catch (e) {
-      await this.claims.release(report.id).catch(() => undefined);
+      if (e instanceof LogUnavailableError && e.confirmed) this.settleLater(report.id, e.confirmed);
+      else await this.claims.release(report.id).catch(() => undefined);
       throw e;
     }
     // On the log now, so the answer is 202 whatever becomes of the mark: a 503 here would invite a
@@ -84,6 +89,19 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     await this.claims.recorded(report.id, position).catch((e: unknown) =>
       this.logger.warn({ eventId: report.id, ...position, err: e }, 'appended, but its claim could not be marked recorded'));
     return { eventId: report.id, subject: report.subject, ...position, duplicate: false };
+  }
+
+  /**
+   * An append that may have landed keeps its claim: the producer resends it until the log
+   * acknowledges it (once), and the claim is then marked with that position, so a resend of the
+   * id by the client answers `duplicate` instead of appending it a second time.
+   */
+  private settleLater(eventId: string, confirmed: Promise<{ partition: number; offset: string }>): void {
+    this.inDoubt.add(eventId);
+    void confirmed
+      .then((position) => this.claims.recorded(eventId, position), () => this.claims.release(eventId))
+      .catch((err: unknown) => this.logger.warn({ eventId, err }, 'could not settle the claim of a resent append'))
+      .finally(() => this.inDoubt.delete(eventId));
   }
 
   /** A key limited to some subject kinds writes about those only; nothing is claimed or appended otherwise. */

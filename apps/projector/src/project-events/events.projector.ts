@@ -1,19 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { SubjectState } from '@newsledger/domain';
 import {
   encodeDeadLetter,
   ensureTopics,
   EventLogConsumer,
   EventLogProducer,
-  fromCloudEvent,
   KAFKA,
   LogBatch,
-  LogMessage,
 } from '@newsledger/event-log';
 import { ProjectionStore, SnapshotStore } from '@newsledger/persistence';
-import { DecodedMessage, projectBatch } from '@newsledger/projection';
+import { projectMessages } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ProjectorMetrics } from '../projector.metrics';
@@ -70,21 +67,11 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       const fresh = batch.messages.filter((msg) => BigInt(msg.offset) >= next);
       if (fresh.length === 0) return undefined;
 
-      const decoded: DecodedMessage<LogMessage>[] = fresh.map((message) => {
-        const r = fromCloudEvent(message.value, message);
-        return r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues };
-      });
-      const ids = new Set<string>();
-      const subjects = new Set<string>();
-      for (const d of decoded) {
-        if (!d.ok) continue;
-        ids.add(d.event.id);
-        subjects.add(d.event.subject);
-        if (d.event.type === 'report.retracted') ids.add(String((d.event.data as { eventId: string }).eventId));
-      }
-      const indexed = await this.store.findEvents(m, [...ids]);
-      const states = (await this.store.loadStates(m, [...subjects])) as Map<string, SubjectState>;
-      const out = projectBatch(decoded, indexed, states, { snapshotEvery: this.config.audit.snapshotEvery });
+      const out = await projectMessages(
+        fresh,
+        { findEvents: (ids) => this.store.findEvents(m, ids), loadStates: (subjects) => this.store.loadStates(m, subjects) },
+        { snapshotEvery: this.config.audit.snapshotEvery },
+      );
 
       // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
       // their original position) rather than losing them.

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { EventLogProducer, KAFKA } from '@newsledger/event-log';
-import { STATUS_CHANGES_CHANNEL } from '@newsledger/persistence';
+import { PollLoop, STATUS_CHANGES_CHANNEL } from '@newsledger/persistence';
 import { Kafka } from 'kafkajs';
 import { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
@@ -23,9 +23,7 @@ const RELAY_LOCK = 7_340_114;
 export class StatusChangesRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('relay');
   private readonly topic: string;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop = new PollLoop();
   private notified = false;
   private sends = 0;
 
@@ -38,18 +36,15 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start(() => this.run());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
+    while (this.loop.running) {
       let db: PoolClient | undefined;
       let producer: EventLogProducer | undefined;
       try {
@@ -70,18 +65,18 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
         // Destroyed, not returned to the pool: that drops the lock and the LISTEN with it.
         db?.release(true);
       }
-      if (this.running) await this.pause(this.config.relay.pollMs);
+      if (this.loop.running) await this.loop.pause(this.config.relay.pollMs);
     }
   }
 
   private async takeLead(db: PoolClient): Promise<boolean> {
-    while (this.running) {
+    while (this.loop.running) {
       const r = await db.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext(current_schema() || ':' || $2)) AS ok`, [RELAY_LOCK, this.topic]);
       if (r.rows[0].ok) {
         this.logger.log(`relaying the status-change outbox to ${this.topic}`);
         return true;
       }
-      await this.pause(this.config.relay.pollMs);
+      await this.loop.pause(this.config.relay.pollMs);
     }
     return false;
   }
@@ -90,13 +85,13 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
     db.on('notification', (n) => {
       if (n.payload !== this.topic) return;
       this.notified = true;
-      this.wake?.();
+      this.loop.wake();
     });
     await db.query(`LISTEN ${STATUS_CHANGES_CHANNEL}`);
-    while (this.running) {
+    while (this.loop.running) {
       this.notified = false;
       const sent = await this.relayBatch(db, producer);
-      if (sent < this.config.relay.batchSize && !this.notified) await this.pause(this.config.relay.pollMs);
+      if (sent < this.config.relay.batchSize && !this.notified) await this.loop.pause(this.config.relay.pollMs);
     }
   }
 
@@ -124,16 +119,5 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
       rows.map((r) => r.seq),
     ]);
     return rows.length;
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

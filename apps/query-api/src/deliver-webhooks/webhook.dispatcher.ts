@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { statusChangeJson, StatusChangeMessage } from '@newsledger/event-log';
+import { PollLoop } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
 import { FeedsMetrics } from '../feeds.metrics';
 import { afterFailure } from './retry.backoff';
@@ -45,10 +46,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger('webhooks');
   private readonly topic: string;
   private readonly inFlight = new Set<Promise<void>>();
-  private running = false;
-  private loop: Promise<void> | undefined;
+  private readonly loop = new PollLoop();
   private woken = false;
-  private resume: (() => void) | undefined;
   /** Active subscriptions of the feed at the last round: none, and new changes need no round. */
   private active = 0;
 
@@ -61,14 +60,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start(() => this.run());
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    this.woken = true;
+    await this.loop.stop();
     await Promise.all(this.inFlight);
   }
 
@@ -80,11 +77,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** Something may be due: run a round now rather than at the next poll. */
   wake(): void {
     this.woken = true;
-    this.resume?.();
+    this.loop.wake();
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
+    while (this.loop.running) {
       this.woken = false;
       try {
         await this.enqueue();
@@ -93,7 +90,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       } catch (e) {
         this.logger.warn(`webhook round failed: ${String(e)}`);
       }
-      if (!this.woken && this.running) await this.pause(this.config.webhooks.pollMs);
+      if (!this.woken && this.loop.running) await this.loop.pause(this.config.webhooks.pollMs);
     }
   }
 
@@ -239,16 +236,5 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       // The lease expires and another round retries it: at-least-once.
       this.logger.warn(`could not record delivery ${d.subscription_id}/${d.seq}: ${String(e)}`);
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.resume = done;
-    });
   }
 }

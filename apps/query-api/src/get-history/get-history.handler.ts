@@ -1,5 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { toExportedEvent } from '@newsledger/audit';
 import { DataSource } from 'typeorm';
 import { EventIndexRow } from '../event-rows';
 import { QueryError } from '../query-api.error';
@@ -15,21 +16,7 @@ export class GetHistoryHandler implements IQueryHandler<GetHistoryQuery, { subje
     if (rows.length === 0) throw new QueryError('not_found', `nothing has been recorded about ${subject}`);
     return {
       subject,
-      events: rows.map((r) => ({
-        eventId: r.event_id,
-        type: r.type,
-        subject: r.subject,
-        occurredAt: r.occurred_at,
-        recordedAt: r.recorded_at.toISOString(),
-        ingestor: r.ingestor,
-        source: r.source,
-        confirmation: r.confirmation,
-        data: r.data,
-        note: r.note,
-        position: { partition: r.partition, offset: String(r.offset) },
-        retracted: r.retracted_by !== null,
-        retractedBy: r.retracted_by,
-      })),
+      events: rows.map(toExportedEvent),
     };
   }
 }

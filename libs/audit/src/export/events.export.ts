@@ -26,7 +26,8 @@ export interface ExportedEvent {
   retractedBy: string | null;
 }
 
-interface Row {
+/** The columns of an event index row that {@link toExportedEvent} reads. */
+export interface IndexedEventRow {
   event_id: string;
   type: string;
   subject: string;
@@ -40,6 +41,9 @@ interface Row {
   partition: number;
   offset: string;
   retracted_by: string | null;
+}
+
+interface Row extends IndexedEventRow {
   /** recorded_at at full precision, for the keyset (a Date keeps only milliseconds). */
   recorded_key: string;
 }
@@ -71,7 +75,8 @@ export function exportScopeOf(input: { subject?: string; from?: string; to?: str
   return scope;
 }
 
-function toExported(r: Row): ExportedEvent {
+/** An event index row as exports and the history endpoint show it. */
+export function toExportedEvent(r: IndexedEventRow): ExportedEvent {
   return {
     eventId: r.event_id,
     type: r.type,
@@ -118,7 +123,7 @@ export async function* exportEvents(q: Pick<EntityManager, 'query'>, scope: Expo
        FROM events WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${Math.max(1, Math.floor(pageSize))}`,
       params,
     );
-    for (const r of rows) yield toExported(r);
+    for (const r of rows) yield toExportedEvent(r);
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1];
   }

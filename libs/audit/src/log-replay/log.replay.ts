@@ -1,6 +1,6 @@
 import { isKnownAt, SubjectState } from '@newsledger/domain';
-import { fetchEndOffsets, fromCloudEvent, LogMessage, LogReader } from '@newsledger/event-log';
-import { DecodedMessage, projectBatch } from '@newsledger/projection';
+import { fetchEndOffsets, LogMessage, LogReader } from '@newsledger/event-log';
+import { DecodedMessage, decodeMessage, projectBatch } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 
 /** An event as the replay indexed it: the fields the event index is compared on. */
@@ -99,12 +99,12 @@ export async function replayLog(kafka: Kafka, topic: string, opts: LogReplayOpti
 function foldInto(log: ReplayedLog, messages: readonly LogMessage[], asOf: string | undefined): void {
   const decoded: DecodedMessage<LogMessage>[] = [];
   for (const message of messages) {
-    const r = fromCloudEvent(message.value, message);
-    if (r.ok && asOf !== undefined && !isKnownAt(r.event, { asOf })) {
+    const d = decodeMessage(message);
+    if (d.ok && asOf !== undefined && !isKnownAt(d.event, { asOf })) {
       log.counts.afterAsOf += 1;
       continue;
     }
-    decoded.push(r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues });
+    decoded.push(d);
   }
   // Only the ids this batch asks about, as the projector loads them: copying the whole index per batch would be quadratic.
   const indexed = new Map<string, { subject: string; type: string }>();

@@ -1,7 +1,6 @@
-import { SubjectState } from '@newsledger/domain';
-import { fromCloudEvent, LogBatch, LogMessage, LogReader, fetchEndOffsets } from '@newsledger/event-log';
+import { LogBatch, LogMessage, LogReader, fetchEndOffsets } from '@newsledger/event-log';
 import { ProjectionStore, SnapshotStore } from '@newsledger/persistence';
-import { DecodedMessage, projectBatch } from '@newsledger/projection';
+import { projectMessages } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -309,21 +308,11 @@ export class ViewsRebuild {
         }
         if (fresh.length === 0) return taken;
 
-        const decoded: DecodedMessage<LogMessage>[] = fresh.map((message) => {
-          const r = fromCloudEvent(message.value, message);
-          return r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues };
-        });
-        const ids = new Set<string>();
-        const subjects = new Set<string>();
-        for (const d of decoded) {
-          if (!d.ok) continue;
-          ids.add(d.event.id);
-          subjects.add(d.event.subject);
-          if (d.event.type === 'report.retracted') ids.add(String((d.event.data as { eventId: string }).eventId));
-        }
-        const indexed = await this.projection.findEvents(m, [...ids]);
-        const states = (await this.projection.loadStates(m, [...subjects])) as Map<string, SubjectState>;
-        const out = projectBatch(decoded, indexed, states, { snapshotEvery: this.opts.snapshotEvery });
+        const out = await projectMessages(
+          fresh,
+          { findEvents: (ids) => this.projection.findEvents(m, ids), loadStates: (subjects) => this.projection.loadStates(m, subjects) },
+          { snapshotEvery: this.opts.snapshotEvery },
+        );
         await this.projection.insertEvents(m, out.events);
         await this.projection.markRetracted(m, out.retracted);
         await this.projection.upsertViews(m, out.views);

@@ -46,6 +46,15 @@ export const STATUS_CHANGES_CHANNEL = 'newsledger_status_changes';
 /** Advisory lock held from a batch's first outbox insert to its commit, so `seq` order is commit order. */
 const OUTBOX_ORDER_LOCK = 7_340_113;
 
+/**
+ * Rows as one JSON document for `jsonb_to_recordset`: the states and payloads in them are large
+ * JSON, and one native `JSON.stringify` of the whole batch costs far less than the driver's
+ * escaping of every element of a `jsonb[]` array literal.
+ */
+export function rowsJson<R>(rows: readonly R[], toJson: (row: R) => Record<string, unknown>): string {
+  return JSON.stringify(rows.map(toJson));
+}
+
 /** The tables a projection writes; a rebuild writes a new generation beside the live one. */
 export interface ProjectionTables {
   events: string;
@@ -57,8 +66,9 @@ export interface ProjectionTables {
 export const LIVE_TABLES: Readonly<ProjectionTables> = Object.freeze({ events: 'events', views: 'views', links: 'negotiation_exchanges' });
 
 /**
- * The projector's writes, each one statement for a whole batch (UNNEST arrays, so no parameter
- * limit and no round trip per event). All methods run inside the caller's transaction.
+ * The projector's writes, each one statement for a whole batch (UNNEST arrays, or one JSON
+ * document where rows carry large JSON), so no parameter limit and no round trip per event. All
+ * methods run inside the caller's transaction.
  */
 export class ProjectionStore {
   constructor(private readonly tables: Readonly<ProjectionTables> = LIVE_TABLES) {}
@@ -109,24 +119,16 @@ export class ProjectionStore {
     const inserted: { n: string }[] = await m.query(
       `WITH ins AS (
          INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::timestamptz[],
-                              $8::text[], $9::text[], $10::jsonb[], $11::text[], $12::jsonb[], $13::text[])
+         SELECT r.event_id, r.subject, r.kind, r.type, r.partition, r."offset", r.recorded_at, r.occurred_at, r.ingestor, r.source, r.confirmation, r.data, r.note
+         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, subject text, kind text, type text, partition int, "offset" bigint,
+              recorded_at timestamptz, occurred_at text, ingestor text, source jsonb, confirmation text, data jsonb, note text)
          ON CONFLICT (event_id) DO NOTHING RETURNING 1)
        SELECT count(*) AS n FROM ins`,
       [
-        rows.map((r) => r.eventId),
-        rows.map((r) => r.subject),
-        rows.map((r) => r.kind),
-        rows.map((r) => r.type),
-        rows.map((r) => r.partition),
-        rows.map((r) => r.offset),
-        rows.map((r) => r.recordedAt),
-        rows.map((r) => r.occurredAt),
-        rows.map((r) => r.ingestor),
-        rows.map((r) => JSON.stringify(r.source)),
-        rows.map((r) => r.confirmation),
-        rows.map((r) => JSON.stringify(r.data)),
-        rows.map((r) => r.note),
+        rowsJson(rows, (r) => ({
+          event_id: r.eventId, subject: r.subject, kind: r.kind, type: r.type, partition: r.partition, offset: r.offset, recorded_at: r.recordedAt,
+          occurred_at: r.occurredAt, ingestor: r.ingestor, source: r.source, confirmation: r.confirmation, data: r.data, note: r.note,
+        })),
       ],
     );
     return Number(inserted[0].n);
@@ -156,20 +158,16 @@ export class ProjectionStore {
       `INSERT INTO ${this.tables.views} (subject, kind, status, reported_status, parties, event_count, last_recorded_at, state)
        SELECT u.subject, u.kind, u.status, u.reported_status,
               ARRAY(SELECT jsonb_array_elements_text(u.parties)), u.event_count, u.last_recorded_at, u.state
-       FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::timestamptz[], $8::jsonb[])
-            AS u(subject, kind, status, reported_status, parties, event_count, last_recorded_at, state)
+       FROM jsonb_to_recordset($1::jsonb)
+            AS u(subject text, kind text, status text, reported_status text, parties jsonb, event_count int, last_recorded_at timestamptz, state jsonb)
        ON CONFLICT (subject) DO UPDATE SET
          status = EXCLUDED.status, reported_status = EXCLUDED.reported_status, parties = EXCLUDED.parties,
          event_count = EXCLUDED.event_count, last_recorded_at = EXCLUDED.last_recorded_at, state = EXCLUDED.state`,
       [
-        rows.map((r) => r.subject),
-        rows.map((r) => r.kind),
-        rows.map((r) => r.status),
-        rows.map((r) => r.reportedStatus),
-        rows.map((r) => JSON.stringify(r.parties)),
-        rows.map((r) => r.eventCount),
-        rows.map((r) => r.lastRecordedAt),
-        rows.map((r) => JSON.stringify(r.state)),
+        rowsJson(rows, (r) => ({
+          subject: r.subject, kind: r.kind, status: r.status, reported_status: r.reportedStatus, parties: r.parties,
+          event_count: r.eventCount, last_recorded_at: r.lastRecordedAt, state: r.state,
+        })),
       ],
     );
   }

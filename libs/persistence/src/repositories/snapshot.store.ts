@@ -1,5 +1,6 @@
 import { occurredUntil } from '@newsledger/domain';
 import { EntityManager } from 'typeorm';
+import { rowsJson } from './projection.store';
 
 /** A snapshot a batch has captured (see `projectBatch`'s `snapshotEvery`). */
 export interface DueSnapshot {
@@ -85,16 +86,15 @@ export class SnapshotStore {
     }
     await m.query(
       `INSERT INTO ${this.tables.snapshots} (subject, event_count, partition, "offset", max_recorded_at, occurred_until, state)
-       SELECT * FROM UNNEST($1::text[], $2::int[], $3::int[], $4::bigint[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[])
+       SELECT r.subject, r.event_count, r.partition, r."offset", r.max_recorded_at, r.occurred_until, r.state
+       FROM jsonb_to_recordset($1::jsonb) AS r(subject text, event_count int, partition int, "offset" bigint,
+            max_recorded_at timestamptz, occurred_until timestamptz, state jsonb)
        ON CONFLICT DO NOTHING`,
       [
-        due.map((d) => d.subject),
-        due.map((d) => d.eventCount),
-        due.map((d) => d.partition),
-        due.map((d) => d.offset),
-        due.map((d) => d.maxRecordedAt),
-        due.map((d) => until.get(d) ?? null),
-        due.map((d) => JSON.stringify(d.state)),
+        rowsJson(due, (d) => ({
+          subject: d.subject, event_count: d.eventCount, partition: d.partition, offset: d.offset,
+          max_recorded_at: d.maxRecordedAt, occurred_until: until.get(d) ?? null, state: d.state,
+        })),
       ],
     );
   }

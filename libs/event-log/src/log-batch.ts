@@ -1,0 +1,53 @@
+import { Batch, ConsumerConfig } from 'kafkajs';
+
+/** One message as the consumer hands it over, independent of the Kafka client. */
+export interface LogMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  /** the Kafka message timestamp, as an ISO instant */
+  timestamp: string;
+}
+
+/** A run of consecutive messages of one partition. */
+export interface LogBatch {
+  topic: string;
+  partition: number;
+  messages: LogMessage[];
+  /** the partition's end offset when the batch was fetched */
+  highWatermark: string;
+}
+
+/** The settings every reader of the log shares: no topic created by reading, large fetches, patient retries. */
+export function logConsumerConfig(
+  groupId: string,
+  opts: { maxBytesPerPartition?: number; sessionTimeout?: number; maxWaitTimeInMs: number },
+): ConsumerConfig {
+  return {
+    groupId,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    maxBytes: 32 * 1024 * 1024,
+    sessionTimeout: opts.sessionTimeout ?? 30000,
+    heartbeatInterval: 3000,
+    maxWaitTimeInMs: opts.maxWaitTimeInMs,
+    retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
+  };
+}
+
+/** A fetched kafkajs batch as a {@link LogBatch}. */
+export function toLogBatch(batch: Batch): LogBatch {
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    highWatermark: batch.highWatermark,
+    messages: batch.messages.map((m) => ({
+      partition: batch.partition,
+      offset: m.offset,
+      key: m.key ? m.key.toString('utf8') : null,
+      value: m.value,
+      timestamp: new Date(Number(m.timestamp)).toISOString(),
+    })),
+  };
+}
