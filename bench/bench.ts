@@ -37,6 +37,7 @@ interface Flags {
   feedRate: number;
   feedSubscribers: number;
   feedSeconds: number;
+  feedFollow: number;
   feedWarmup: number;
   subjectEvents: number;
   logEvents: number;
@@ -87,7 +88,7 @@ export function rows(r: BenchResult): Row[] {
   if (r.feed) {
     const f = r.feed;
     out.push([
-      `feed append→SSE, ${fmt(f.rate)} ev/s × ${fmt(f.subscribers)} subscribers: p50 / p99 (ms)`,
+      `feed append→SSE, ${fmt(f.rate)} ev/s × ${fmt(f.subscribers)} subscribers (${f.follows}): p50 / p99 (ms)`,
       `${f.latencyMs.p50} / ${f.latencyMs.p99}`,
       `${f.appendToRelayedMs.p50} / ${f.appendToRelayedMs.p99} (append→relayed)`,
       'p99 ≤ 100',
@@ -155,7 +156,7 @@ async function main(f: Flags): Promise<BenchResult> {
   if (f.only.includes('feed')) {
     result.feed = await runFeedBench({
       rate: f.feedRate, subscribers: f.feedSubscribers, seconds: f.feedSeconds, warmup: f.feedWarmup,
-      follow: 0, subjects: 1000, workers: Math.max(1, Math.min(4, os.cpus().length)), dist, log,
+      follow: f.feedFollow, subjects: 1000, workers: Math.max(1, Math.min(4, os.cpus().length)), dist, log,
     });
     logRows(result, 'feed');
   }
@@ -195,6 +196,7 @@ if (require.main === module) {
     .option('--feed-rate <n>', 'events per second of the feed run', count(1), 1000)
     .option('--feed-subscribers <n>', 'SSE subscribers of the feed run', count(1), 1000)
     .option('--feed-seconds <n>', 'measured seconds of the feed run', count(1), 20)
+    .option('--feed-follow <n>', 'stories (of 1,000) each subscriber follows; 0 = every change', count(0), 1)
     .option('--feed-warmup <n>', 'warm-up seconds of the feed run', count(0), 3)
     .option('--subject-events <n>', 'events of the as-of subject', count(1), 10_000)
     .option('--log-events <n>', 'other events of the as-of and rebuild run', count(0), 50_000)

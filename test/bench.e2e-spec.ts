@@ -9,7 +9,7 @@ describe('npm run bench (tiny sizes, so the bench never rots)', () => {
       path.join(__dirname, '..', 'dist', 'bench', 'bench.js'), '--json',
       '--subjects', '20', '--single-reports', '200', '--writers', '4', '--batch-reports', '300', '--batch-size', '50', '--batch-writers', '2',
       '--kafka-reports', '300', '--projection-events', '2000', '--projection-subjects', '50', '--raw-batch', '500',
-      '--feed-rate', '40', '--feed-subscribers', '4', '--feed-seconds', '2', '--feed-warmup', '1',
+      '--feed-rate', '40', '--feed-subscribers', '4', '--feed-seconds', '2', '--feed-warmup', '1', '--feed-follow', '0',
       '--subject-events', '300', '--log-events', '500', '--audit-samples', '3',
     ], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
