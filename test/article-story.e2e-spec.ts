@@ -4,15 +4,11 @@ import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 import { APRIL_SWAP, articleStory, articleStoryExpectations, BIG_SWAP, ISTANBUL, JANUARY_SWAP, JULY_2024_SWAP } from './fixtures/article.story';
-import { rebase } from './fixtures/story.fixture';
+import { rebase, runNames } from './fixtures/story.fixture';
 
 describe('the article, told over HTTP (real Kafka and PostgreSQL)', () => {
   const suffix = freshId('run').slice(4);
-  const names = new Map<string, string>();
-  for (const r of articleStory) {
-    names.set(r.subject, `${r.subject}-${suffix}`);
-    names.set(r.id!, `${r.id}-${suffix}`);
-  }
+  const names = runNames(articleStory, suffix);
   const story = rebase(articleStory, names);
   const expected = rebase(articleStoryExpectations, names);
   const subject = (s: string) => names.get(s)!;

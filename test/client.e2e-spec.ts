@@ -5,7 +5,7 @@ import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 import { articleStory, articleStoryExpectations, BIG_SWAP, ISTANBUL } from './fixtures/article.story';
-import { rebase } from './fixtures/story.fixture';
+import { rebase, runNames } from './fixtures/story.fixture';
 
 /**
  * A network that fails in both ways a client must survive: a third of the requests get a 503
@@ -58,11 +58,7 @@ function cutFirstStream(): typeof fetch {
 
 describe('@newsledger/client against the real stack', () => {
   const suffix = freshId('client').slice(7);
-  const names = new Map<string, string>();
-  for (const r of articleStory) {
-    names.set(r.subject, `${r.subject}-${suffix}`);
-    names.set(r.id!, `${r.id}-${suffix}`);
-  }
+  const names = runNames(articleStory, suffix);
   const story = rebase(articleStory, names);
   const expected = rebase(articleStoryExpectations, names);
   const swap = names.get(BIG_SWAP)! as `exchange/${string}`;

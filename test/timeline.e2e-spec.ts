@@ -8,7 +8,7 @@ import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 import { articleStory, BIG_SWAP, ISTANBUL } from './fixtures/article.story';
-import { rebase } from './fixtures/story.fixture';
+import { rebase, runNames } from './fixtures/story.fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots for a person to look at; git-ignored. */
@@ -83,11 +83,7 @@ async function textMatches(locator: Locator, expected: RegExp, what: string): Pr
 
 describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQL)', () => {
   const suffix = freshId('run').slice(4);
-  const names = new Map<string, string>();
-  for (const r of [...articleStory, ...extras, completion]) {
-    names.set(r.subject, `${r.subject}-${suffix}`);
-    names.set(r.id!, `${r.id}-${suffix}`);
-  }
+  const names = runNames([...articleStory, ...extras, completion], suffix);
   const [story, added, completed] = [rebase(articleStory, names), rebase(extras, names), rebase(completion, names)];
   const swap = names.get(BIG_SWAP)!;
   const istanbul = names.get(ISTANBUL)!;
