@@ -1,4 +1,4 @@
-import { SubjectState } from '@newsledger/domain';
+import { SubjectSummary } from '@newsledger/domain';
 import { fromCloudEvent } from '@newsledger/event-log';
 import { ProjectionStore } from '@newsledger/persistence';
 import { DecodedMessage, projectBatch } from '@newsledger/projection';
@@ -88,7 +88,7 @@ async function rawPgWrites(url: string, schema: string, run: string, o: Projecti
     // The same SQL the projector sends, on a bare driver connection.
     const m = { query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows } as unknown as EntityManager;
     const store = new ProjectionStore();
-    const states = new Map<string, SubjectState>();
+    const summaries = new Map<string, SubjectSummary>();
     // Split as the topic is (Kafka's default partitioner on the subject), each partition's events
     // in batches of `rawBatch`: the same view rows are rewritten as often as in the projector.
     const partitioner = Partitioners.DefaultPartitioner();
@@ -110,8 +110,8 @@ async function rawPgWrites(url: string, schema: string, run: string, o: Projecti
           if (!r.ok) throw new Error(`bench event ${indices[k]} does not decode: ${r.reason}`);
           decoded.push({ message: position, ok: true, event: r.event });
         }
-        const out = projectBatch(decoded, new Map(), states);
-        for (const v of out.views) states.set(v.subject, v.state as SubjectState);
+        const out = projectBatch(decoded, new Map(), summaries);
+        for (const v of out.views) summaries.set(v.subject, v.summary);
         const t = performance.now();
         await client.query('BEGIN');
         await store.lockCheckpoint(m, 'raw', 'raw', partition);

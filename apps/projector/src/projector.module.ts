@@ -8,13 +8,15 @@ import { PersistenceModule } from '@newsledger/persistence';
 import { EventsProjector } from './project-events/events.projector';
 import { ProjectorMetrics } from './projector.metrics';
 import { StatusChangesRelay } from './relay-status-changes/status-changes.relay';
+import { SnapshotsTaker } from './take-snapshots/snapshots.taker';
 
 /**
- * The projector process: Kafka in, views out; and the relay of the status-change outbox. Its HTTP
+ * The projector process: Kafka in, views out; the relay of the status-change outbox; and the
+ * snapshots reads replay from. Its HTTP
  * port (METRICS_PORT) serves only `/metrics` (scope `metrics`) and `/health`.
  */
 @Module({
   imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, AuthModule, RateLimitModule, HealthModule, MetricsModule],
-  providers: [EventsProjector, StatusChangesRelay, ProjectorMetrics, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+  providers: [EventsProjector, StatusChangesRelay, SnapshotsTaker, ProjectorMetrics, { provide: APP_FILTER, useClass: HttpErrorFilter }],
 })
 export class ProjectorModule {}

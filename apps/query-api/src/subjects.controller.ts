@@ -64,7 +64,7 @@ function PointInTimeQueries(): MethodDecorator {
 }
 
 const VIEW_DESCRIPTION =
-  'The stored view; with `asOf` and/or `validAt`, replayed as it stood then, with headers `X-Replay-From-Snapshot` and `X-Replay-Events-Read`.';
+  'The view now, or with `asOf` and/or `validAt` as it stood then; replayed from the latest usable snapshot, which headers `X-Replay-From-Snapshot` and `X-Replay-Events-Read` name.';
 
 /** Read routes of both subject kinds; each delegates to the QueryBus. */
 @ApiTags('views')
@@ -111,7 +111,7 @@ export class SubjectsController {
     return this.view(reply, new GetViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt)));
   }
 
-  /** A time-travel answer says where its replay started in headers, so the body stays exactly the view. */
+  /** The answer says where its replay started in headers, so the body stays exactly the view. */
   private async view(reply: FastifyReply, query: GetViewQuery) {
     const { view, replay } = await this.queries.execute(query);
     if (replay) {

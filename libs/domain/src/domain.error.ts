@@ -13,6 +13,8 @@ export interface DomainErrorDetails {
   event_kind_mismatch: { subject: string; type: string; eventId: string };
   /** An event whose type no reducer knows (only reachable by bypassing validation). */
   unknown_event_type: { type: string };
+  /** A retraction handed to a summary, which does not keep what it would withdraw. */
+  retraction_needs_history: { eventId: string };
   /** Two views of different subjects compared. */
   view_mismatch: { before: string; after: string };
   /** A date or instant that {@link occurredOnOrBefore} cannot read. */

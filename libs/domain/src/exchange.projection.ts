@@ -297,39 +297,54 @@ export function exchangeStatusOf(state: ExchangeState): Pick<ExchangeView, 'subj
 }
 
 function statusesOf(state: ExchangeState) {
-  const confirmed = new StatusFold();
-  const reported = new StatusFold();
-  for (const claim of state.claims) {
-    if (claim.confirmation === 'confirmed') confirmed.add(claim);
-    if (claim.confirmation !== 'denied') reported.add(claim);
-  }
-  return { status: confirmed.result(), reportedStatus: reported.result() };
+  const { confirmed, reported } = exchangeFoldsOf(state.claims);
+  return { status: foldResult(confirmed), reportedStatus: foldResult(reported) };
+}
+
+/** A status and the report it rests on. */
+export interface StatusMark {
+  status: ExchangeStatus;
+  eventId: string;
 }
 
 /**
- * Folds the claims that count for a field, in log order (one pass serves both fields, as the
- * projector derives them per event). The best ranked status only rises (a late report of an
- * earlier stage never moves it back); a halt (suspended/cancelled) overrides it until a later
- * counting `underway` or `completed` moves it on — to the best rank reached, so "completed,
- * suspended, underway" ends completed.
+ * Where the fold of one status field stands after some claims, in log order. The best ranked
+ * status only rises (a late report of an earlier stage never moves it back); a halt
+ * (suspended/cancelled) overrides it until a later counting `underway` or `completed` moves it
+ * on — to the best rank reached, so "completed, suspended, underway" ends completed.
  */
-class StatusFold {
-  private best: ExchangeClaim | null = null;
-  private halt: ExchangeClaim | null = null;
+export interface StatusFold {
+  best: StatusMark | null;
+  halt: StatusMark | null;
+}
 
-  add(claim: ExchangeClaim): void {
-    if (HALTS.has(claim.status)) {
-      this.halt = claim;
-      return;
-    }
-    if (!this.best || RANK[claim.status] > RANK[this.best.status]) this.best = claim;
-    if (MOVES_ON.has(claim.status)) this.halt = null;
-  }
+/** The fold before any claim. */
+export const EMPTY_STATUS_FOLD: StatusFold = Object.freeze({ best: null, halt: null });
 
-  result(): { status: ExchangeStatus; eventId: string } | null {
-    const current = this.halt ?? this.best;
-    return current ? { status: current.status, eventId: current.eventId } : null;
+/** The fold after one more claim that counts for the field. */
+export function foldClaim(fold: StatusFold, claim: Pick<ExchangeClaim, 'status' | 'eventId'>): StatusFold {
+  const mark = { status: claim.status, eventId: claim.eventId };
+  if (HALTS.has(claim.status)) return { ...fold, halt: mark };
+  const best = !fold.best || RANK[claim.status] > RANK[fold.best.status] ? mark : fold.best;
+  return { best, halt: MOVES_ON.has(claim.status) ? null : fold.halt };
+}
+
+/** The field's value: the halt while one stands, else the best rank reached. */
+export function foldResult(fold: StatusFold): StatusMark | null {
+  return fold.halt ?? fold.best;
+}
+
+/** Folds claims, in log order, into `status` (confirmed ones) and `reportedStatus` (all but denied). */
+export function exchangeFoldsOf(
+  claims: readonly Pick<ExchangeClaim, 'status' | 'eventId' | 'confirmation'>[],
+  from: { confirmed: StatusFold; reported: StatusFold } = { confirmed: EMPTY_STATUS_FOLD, reported: EMPTY_STATUS_FOLD },
+): { confirmed: StatusFold; reported: StatusFold } {
+  let { confirmed, reported } = from;
+  for (const claim of claims) {
+    if (claim.confirmation === 'confirmed') confirmed = foldClaim(confirmed, claim);
+    if (claim.confirmation !== 'denied') reported = foldClaim(reported, claim);
   }
+  return { confirmed, reported };
 }
 
 /**

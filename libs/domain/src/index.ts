@@ -53,6 +53,8 @@ export {
 export type { ClaimBase, Fact, Retracted } from './projection.util';
 export {
   EXCHANGE_STATUSES,
+  type StatusFold,
+  type StatusMark,
   type ExchangeClaim,
   type ExchangeState,
   type ExchangeStatus,
@@ -84,3 +86,15 @@ export {
   type SubjectState,
   type SubjectView,
 } from './subject.projection';
+export {
+  asSummary,
+  evolveSummary,
+  initialSummary,
+  summarize,
+  summaryColumns,
+  summaryStatus,
+  type ExchangeSummary,
+  type NegotiationSummary,
+  type SubjectSummary,
+  type SummaryColumns,
+} from './subject.summary';

@@ -47,6 +47,12 @@ export function last<T>(list: readonly T[]): T | null {
   return list.length === 0 ? null : list[list.length - 1];
 }
 
+/** The later of two ISO instants, compared as instants (offsets may differ), kept as written. */
+export function later(current: string | null, candidate: string): string {
+  if (current === null) return candidate;
+  return Date.parse(candidate) > Date.parse(current) ? candidate : current;
+}
+
 /** Distinct values, sorted, so views compare equal whatever order reports arrived in. */
 export function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();

@@ -19,6 +19,7 @@ import {
   type NegotiationStatus,
   type NegotiationView,
 } from './negotiation.projection';
+import { later } from './projection.util';
 import type { RecordedEvent, ReportOf } from './report.schema';
 import { parseSubject } from './subject';
 
@@ -141,11 +142,6 @@ function counting<S extends SubjectState>(state: S, event: RecordedEvent): S {
   return { ...state, eventCount: state.eventCount + 1, lastRecordedAt: later(state.lastRecordedAt, event.recordedAt) };
 }
 
-/** The later of two ISO instants, compared as instants (offsets may differ), kept as written. */
-function later(current: string | null, candidate: string): string {
-  if (current === null) return candidate;
-  return Date.parse(candidate) > Date.parse(current) ? candidate : current;
-}
 
 function retract(state: SubjectState, event: RecordedEvent & ReportOf<'report.retracted'>): SubjectState {
   const target = event.data.eventId;

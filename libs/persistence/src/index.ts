@@ -2,6 +2,8 @@ export * from './data-source';
 export * from './persistence.module';
 export * from './repositories/projection.store';
 export * from './repositories/snapshot.store';
+export * from './repositories/event-index.rows';
+export * from './repositories/subject-state.store';
 export * from './entities/event.entity';
 export * from './entities/view.entity';
 export * from './entities/projector-offset.entity';

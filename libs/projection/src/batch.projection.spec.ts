@@ -1,4 +1,4 @@
-import { initialState, RecordedEvent, replay, SubjectState, toView } from '@newsledger/domain';
+import { initialState, RecordedEvent, replay, SubjectSummary, summarize } from '@newsledger/domain';
 import { DecodedMessage, projectBatch } from './batch.projection';
 
 let offset = 0;
@@ -15,7 +15,7 @@ describe('projectBatch', () => {
   const a = 'exchange/ua-ru-a';
   const n = 'negotiation/ua-ru-talks';
 
-  it('gives the same states whatever the batch boundaries', () => {
+  it('gives the same summaries whatever the batch boundaries', () => {
     const events = [
       ev(a, 'exchange.agreed', 'confirmed', { parties: ['UA', 'RU'], releasedBy: { UA: 10, RU: 10 }, negotiation: n }),
       ev(n, 'negotiation.round.held', 'confirmed', { round: 1, venue: 'Istanbul' }),
@@ -23,15 +23,21 @@ describe('projectBatch', () => {
       ev(a, 'exchange.underway', 'confirmed', {}),
     ];
     const whole = projectBatch(events.map(ok), new Map(), new Map());
-    let stored = new Map<string, SubjectState>();
+    let stored = new Map<string, SubjectSummary>();
     let indexed = new Map<string, { subject: string; type: string }>();
     for (const e of events) {
       const out = projectBatch([ok(e)], indexed, stored);
-      stored = new Map([...stored, ...out.views.map((v) => [v.subject, v.state as SubjectState] as const)]);
+      stored = new Map([...stored, ...out.views.map((v) => [v.subject, v.summary] as const)]);
       indexed = new Map([...indexed, ...out.events.map((x) => [x.eventId, { subject: x.subject, type: x.type }] as const)]);
     }
-    for (const v of whole.views) expect(toView(stored.get(v.subject)!)).toEqual(toView(v.state as SubjectState));
-    expect(toView(whole.views.find((v) => v.subject === a)!.state as SubjectState)).toEqual(toView(replay(a, events.filter((e) => e.subject === a))));
+    for (const v of whole.views) expect(stored.get(v.subject)).toEqual(v.summary);
+    expect(whole.views.find((v) => v.subject === a)).toMatchObject({
+      summary: summarize(replay(a, events.filter((e) => e.subject === a))),
+      status: 'underway',
+      reportedStatus: 'completed',
+      parties: ['RU', 'UA'],
+      eventCount: 3,
+    });
     expect(whole.links).toEqual([{ eventId: events[0].id, negotiation: n, exchange: a, recordedAt: events[0].recordedAt }]);
   });
 
@@ -78,19 +84,17 @@ describe('projectBatch', () => {
     ]);
   });
 
-  it('captures the state at every multiple of snapshotEvery, with the position of its last event', () => {
-    const events = [0, 1, 2, 3, 4, 5, 6].map(() => ev(a, 'exchange.underway', 'confirmed', {}));
-    const first = projectBatch(events.slice(0, 2).map(ok), new Map(), new Map(), { snapshotEvery: 3 });
-    expect(first.snapshots).toEqual([]);
-    const stored = new Map(first.views.map((v) => [v.subject, v.state as SubjectState]));
-    const indexed = new Map(first.events.map((e) => [e.eventId, { subject: e.subject, type: e.type }]));
-    const rest = projectBatch(events.slice(2).map(ok), indexed, stored, { snapshotEvery: 3 });
-    expect(rest.snapshots.map((s) => [s.eventCount, s.offset, s.maxRecordedAt])).toEqual([
-      [3, events[2].position.offset, events[2].recordedAt],
-      [6, events[5].position.offset, events[5].recordedAt],
-    ]);
-    expect(rest.snapshots[0].state).toEqual(replay(a, events.slice(0, 3)));
-    expect(projectBatch(events.map(ok), new Map(), new Map()).snapshots).toEqual([]);
+  it('needs the full state of a subject it retracts in, and carries full states when asked', () => {
+    const u = ev(a, 'exchange.underway', 'confirmed', {});
+    const r = ev(a, 'report.retracted', 'confirmed', { eventId: u.id, reason: 'premature' });
+    const first = projectBatch([ok(u)], new Map(), new Map());
+    const indexed = new Map([[u.id, { subject: a, type: u.type }]]);
+    const stored = new Map(first.views.map((v) => [v.subject, v.summary]));
+    expect(() => projectBatch([ok(r)], indexed, stored)).toThrow(/full state of exchange\/ua-ru-a is needed/);
+    const out = projectBatch([ok(r)], indexed, stored, { fullStates: new Map([[a, replay(a, [u])]]) });
+    expect(out.views[0]).toMatchObject({ status: null, eventCount: 2, summary: summarize(replay(a, [u, r])) });
+    const carried = projectBatch([ok(u), ok(r)], new Map(), new Map(), { carryFullStates: true });
+    expect(carried.views[0].state).toEqual(replay(a, [u, r]));
   });
 
   it('passes undecodable messages through as rejected, in order', () => {

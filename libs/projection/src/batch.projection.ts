@@ -1,18 +1,23 @@
 import {
+  asSummary,
   evolve,
+  evolveSummary,
   initialState,
+  initialSummary,
   negotiationLinkOf,
   parseSubject,
   RecordedEvent,
   statusChanges,
   StatusView,
   SubjectState,
-  toStatusView,
-  toView,
+  SubjectSummary,
+  summarize,
+  summaryColumns,
+  summaryStatus,
   ValidationIssue,
 } from '@newsledger/domain';
 import { fromCloudEvent, LogMessage } from '@newsledger/event-log';
-import { DueSnapshot, EventRow, StatusChangeRow, ViewRow } from '@newsledger/persistence';
+import { EventRow, StatusChangeRow, ViewRow } from '@newsledger/persistence';
 
 /** One message of the batch after decoding. */
 export type DecodedMessage<M> = { message: M } & (
@@ -22,37 +27,52 @@ export type DecodedMessage<M> = { message: M } & (
 
 export interface BatchOutcome<M> {
   events: EventRow[];
-  views: ViewRow[];
+  /** One row per subject the batch touched; `state` is the full state where the batch carried it. */
+  views: Array<ViewRow & { summary: SubjectSummary; state?: SubjectState }>;
   rejected: { message: M; reason: string; issues: ValidationIssue[] }[];
   retracted: { eventId: string; by: string }[];
   links: { eventId: string; negotiation: string; exchange: string; recordedAt: string }[];
   unlinks: string[];
   changes: StatusChangeRow[];
-  /** States at each multiple of `snapshotEvery` events that a subject reached in this batch. */
-  snapshots: DueSnapshot[];
   duplicates: number;
 }
 
 export interface ProjectBatchOptions {
-  /** Capture a subject's state each time its event count reaches a multiple of this (none when absent). */
-  snapshotEvery?: number;
+  /**
+   * Full states, as of before the batch, of the subjects the batch retracts in: a retraction
+   * undoes what one report contributed, which only the full state knows.
+   */
+  fullStates?: ReadonlyMap<string, SubjectState>;
+  /** Carry every subject's full state (in-memory replays, which keep them all anyway). */
+  carryFullStates?: boolean;
 }
 
 /**
- * Applies a batch of decoded messages, in log order, to the states of their subjects. Pure: the
- * caller loads `indexed` (already-indexed events among the batch's ids and retraction targets)
- * and `states`, and writes the outcome in one transaction.
+ * Applies a batch of decoded messages, in log order, to the summaries of their subjects. Pure:
+ * the caller loads `indexed` (already-indexed events among the batch's ids and retraction
+ * targets), `stored` (summaries) and, for retractions, full states, and writes the outcome in one
+ * transaction.
+ *
+ * @throws Error when a retraction's subject has no full state (see `fullStates`).
  */
 export function projectBatch<M>(
   decoded: readonly DecodedMessage<M>[],
   indexed: ReadonlyMap<string, { subject: string; type: string }>,
-  stored: ReadonlyMap<string, SubjectState>,
+  stored: ReadonlyMap<string, SubjectSummary | SubjectState>,
   opts: ProjectBatchOptions = {},
 ): BatchOutcome<M> {
-  const out: BatchOutcome<M> = { events: [], views: [], rejected: [], retracted: [], links: [], unlinks: [], changes: [], snapshots: [], duplicates: 0 };
+  const out: BatchOutcome<M> = { events: [], views: [], rejected: [], retracted: [], links: [], unlinks: [], changes: [], duplicates: 0 };
   const known = new Map(indexed);
-  const states = new Map<string, SubjectState>();
-  const statusViews = new Map<string, StatusView>();
+  const summaries = new Map<string, SubjectSummary>();
+  const fulls = new Map<string, SubjectState>();
+  const summaryOf = (subject: string) => {
+    const held = stored.get(subject);
+    return summaries.get(subject) ?? (held ? asSummary(held) : initialSummary(subject));
+  };
+  // A subject with nothing stored starts from its initial full state, so a retraction later in the batch needs no lookup.
+  const fullOf = (subject: string, held: SubjectSummary | SubjectState | undefined) =>
+    fulls.get(subject) ?? opts.fullStates?.get(subject) ?? (held && 'claims' in held ? held : undefined) ??
+    (opts.carryFullStates || held === undefined ? initialState(subject) : undefined);
 
   for (const d of decoded) {
     if (!d.ok) {
@@ -84,24 +104,21 @@ export function projectBatch<M>(
     }
     known.set(e.id, { subject: e.subject, type: e.type });
 
-    const before = states.get(e.subject) ?? stored.get(e.subject) ?? initialState(e.subject);
-    const after = evolve(before, e);
-    states.set(e.subject, after);
-    if (opts.snapshotEvery && after.eventCount % opts.snapshotEvery === 0) {
-      out.snapshots.push({
-        subject: e.subject,
-        eventCount: after.eventCount,
-        partition: e.position.partition,
-        offset: e.position.offset,
-        maxRecordedAt: after.lastRecordedAt ?? e.recordedAt,
-        state: after,
-      });
+    const before = summaryOf(e.subject);
+    const full = fullOf(e.subject, stored.get(e.subject));
+    let after: SubjectSummary;
+    if (full) {
+      const fullAfter = evolve(full, e);
+      fulls.set(e.subject, fullAfter);
+      after = retractionOf === null ? evolveSummary(before, e) : summarize(fullAfter);
+    } else if (retractionOf === null) {
+      after = evolveSummary(before, e);
+    } else {
+      throw new Error(`the full state of ${e.subject} is needed for retraction ${e.id} and was not loaded`);
     }
-    // Only the status fields: deriving the whole view per event would make a batch quadratic in a subject's size.
-    const statusBefore = statusViews.get(e.subject) ?? toStatusView(before);
-    const statusAfter = toStatusView(after);
-    statusViews.set(e.subject, statusAfter);
-    for (const c of statusChanges(statusBefore, statusAfter)) {
+    summaries.set(e.subject, after);
+    const statusBefore: StatusView = summaryStatus(before);
+    for (const c of statusChanges(statusBefore, summaryStatus(after))) {
       out.changes.push({
         id: `${e.id}:${c.field}`,
         subject: e.subject,
@@ -133,18 +150,16 @@ export function projectBatch<M>(
     });
   }
 
-  for (const [subject, state] of states) {
-    const view = toView(state);
+  for (const [subject, summary] of summaries) {
+    const columns = summaryColumns(summary);
+    const state = fulls.get(subject);
     out.views.push({
       subject,
-      kind: view.kind,
-      status: view.status,
-      reportedStatus: view.kind === 'exchange' ? view.reportedStatus : null,
-      parties: [...view.parties],
-      eventCount: view.eventCount,
-      // never null here: the state has just taken at least one event
-      lastRecordedAt: view.lastRecordedAt ?? '',
-      state,
+      ...columns,
+      // never null here: the summary has just taken at least one event
+      lastRecordedAt: columns.lastRecordedAt ?? '',
+      summary,
+      ...(state ? { state } : {}),
     });
   }
   return out;
@@ -156,35 +171,38 @@ export function decodeMessage(message: LogMessage): DecodedMessage<LogMessage> {
   return r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues };
 }
 
-/** Where {@link projectMessages} reads what a batch needs to know; both run in the caller's transaction. */
+/** Where {@link projectMessages} reads what a batch needs to know; all run in the caller's transaction. */
 export interface BatchLookups {
   /** The already-indexed events among these ids. */
   findEvents(ids: string[]): Promise<ReadonlyMap<string, { subject: string; type: string }>>;
-  /** The stored states of these subjects. */
-  loadStates(subjects: string[]): Promise<ReadonlyMap<string, unknown>>;
+  /** The stored summaries of these subjects. */
+  loadSummaries(subjects: string[]): Promise<ReadonlyMap<string, unknown>>;
+  /** The full states of these subjects, from the event index (only subjects the batch retracts in). */
+  loadFullStates(subjects: string[]): Promise<ReadonlyMap<string, SubjectState>>;
 }
 
 /**
  * Decodes fresh messages of one partition, loads the indexed events among their ids and
- * retraction targets and the states of their subjects, and applies them with {@link projectBatch}.
- * The live projector and the rebuild both go through here, so they decide duplicates and
- * retractions against the same lookups.
+ * retraction targets, the summaries of their subjects and the full states of subjects with a
+ * retraction, and applies them with {@link projectBatch}. The live projector and the rebuild both
+ * go through here, so they decide duplicates and retractions against the same lookups.
  */
-export async function projectMessages(
-  messages: readonly LogMessage[],
-  lookups: BatchLookups,
-  opts: ProjectBatchOptions = {},
-): Promise<BatchOutcome<LogMessage>> {
+export async function projectMessages(messages: readonly LogMessage[], lookups: BatchLookups): Promise<BatchOutcome<LogMessage>> {
   const decoded = messages.map(decodeMessage);
   const ids = new Set<string>();
   const subjects = new Set<string>();
+  const retracting = new Set<string>();
   for (const d of decoded) {
     if (!d.ok) continue;
     ids.add(d.event.id);
     subjects.add(d.event.subject);
-    if (d.event.type === 'report.retracted') ids.add(String((d.event.data as { eventId: string }).eventId));
+    if (d.event.type === 'report.retracted') {
+      ids.add(String((d.event.data as { eventId: string }).eventId));
+      retracting.add(d.event.subject);
+    }
   }
   const indexed = await lookups.findEvents([...ids]);
-  const states = (await lookups.loadStates([...subjects])) as ReadonlyMap<string, SubjectState>;
-  return projectBatch(decoded, indexed, states, opts);
+  const summaries = (await lookups.loadSummaries([...subjects])) as ReadonlyMap<string, SubjectSummary | SubjectState>;
+  const fullStates = retracting.size > 0 ? await lookups.loadFullStates([...retracting]) : undefined;
+  return projectBatch(decoded, indexed, summaries, { fullStates });
 }

@@ -22,7 +22,6 @@ export function registerRebuildCommand(program: Command): void {
           topic: config.kafka.topics.events,
           liveGroup: config.kafka.projectorGroupId,
           requestedBy: 'cli',
-          snapshotEvery: config.audit.snapshotEvery,
           switchLag: config.audit.rebuild.switchLag,
           switchTimeoutMs: config.audit.rebuild.switchTimeoutMs,
           lockTimeoutMs: config.audit.rebuild.lockTimeoutMs,

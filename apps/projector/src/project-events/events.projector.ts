@@ -9,7 +9,7 @@ import {
   KAFKA,
   LogBatch,
 } from '@newsledger/event-log';
-import { ProjectionStore, SnapshotStore } from '@newsledger/persistence';
+import { ProjectionStore, SubjectStateStore } from '@newsledger/persistence';
 import { projectMessages } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -17,7 +17,7 @@ import { ProjectorMetrics } from '../projector.metrics';
 
 /**
  * Consumes the events topic and applies each fetched batch in one PostgreSQL transaction: event
- * index, views, cross-subject links, status-change outbox and the partition's checkpoint. The
+ * index, view rows (bounded summaries), cross-subject links, status-change outbox and the partition's checkpoint. The
  * checkpoint row is locked first, so messages already applied are skipped whatever Kafka
  * redelivers, and a crash at any point loses and doubles nothing.
  */
@@ -25,7 +25,7 @@ import { ProjectorMetrics } from '../projector.metrics';
 export class EventsProjector implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projector');
   private readonly store = new ProjectionStore();
-  private readonly snapshots = new SnapshotStore();
+  private readonly states = new SubjectStateStore();
   private readonly consumer: EventLogConsumer;
   private readonly dlq: EventLogProducer;
   private readonly group: string;
@@ -67,11 +67,11 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       const fresh = batch.messages.filter((msg) => BigInt(msg.offset) >= next);
       if (fresh.length === 0) return undefined;
 
-      const out = await projectMessages(
-        fresh,
-        { findEvents: (ids) => this.store.findEvents(m, ids), loadStates: (subjects) => this.store.loadStates(m, subjects) },
-        { snapshotEvery: this.config.audit.snapshotEvery },
-      );
+      const out = await projectMessages(fresh, {
+        findEvents: (ids) => this.store.findEvents(m, ids),
+        loadSummaries: (subjects) => this.store.loadSummaries(m, subjects),
+        loadFullStates: async (subjects) => new Map([...(await this.states.load(m, subjects))].map(([s, l]) => [s, l.state])),
+      });
 
       // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
       // their original position) rather than losing them.
@@ -103,7 +103,6 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       await this.store.upsertViews(m, out.views);
       await this.store.deleteLinks(m, out.unlinks);
       await this.store.insertLinks(m, out.links);
-      await this.snapshots.take(m, out.snapshots);
       await this.store.insertStatusChanges(m, out.changes, this.config.kafka.topics.statusChanges);
       await this.store.saveCheckpoint(m, this.group, batch.topic, batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
       return out;

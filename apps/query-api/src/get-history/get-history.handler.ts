@@ -2,7 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { toExportedEvent } from '@newsledger/audit';
 import { DataSource } from 'typeorm';
-import { EventIndexRow } from '../event-rows';
+import { EventIndexRow } from '@newsledger/persistence';
 import { QueryError } from '../query-api.error';
 import { GetHistoryQuery, HistoryEntry } from './get-history.query';
 

@@ -1,15 +1,15 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isKnownAt, negotiationLinkOf, PointInTime, replayAt, snapshotServes, SubjectState, toView } from '@newsledger/domain';
-import { SnapshotStore } from '@newsledger/persistence';
+import { EventIndexRow, SnapshotStore, SubjectStateStore, toRecordedEvent } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
-import { EventIndexRow, toRecordedEvent } from '../event-rows';
 import { QueryError } from '../query-api.error';
 import { GetViewQuery, GetViewResult } from './get-view.query';
 
 @QueryHandler(GetViewQuery)
 export class GetViewHandler implements IQueryHandler<GetViewQuery, GetViewResult> {
   private readonly snapshots = new SnapshotStore();
+  private readonly states = new SubjectStateStore();
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -32,9 +32,11 @@ export class GetViewHandler implements IQueryHandler<GetViewQuery, GetViewResult
     return result;
   }
 
+  /** The view now: the latest snapshot and the indexed events after it, replayed. */
   private async stored(subject: string): Promise<GetViewResult | undefined> {
-    const rows: { state: SubjectState }[] = await this.db.query(`SELECT state FROM views WHERE subject = $1`, [subject]);
-    return rows[0] ? { view: { ...toView(rows[0].state) } } : undefined;
+    const loaded = (await this.states.load(this.db, [subject])).get(subject);
+    if (!loaded) return undefined;
+    return { view: { ...toView(loaded.state) }, replay: { fromSnapshot: loaded.fromSnapshot, eventsRead: loaded.eventsRead } };
   }
 
   /**

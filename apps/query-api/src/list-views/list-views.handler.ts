@@ -1,6 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { SubjectState, toView } from '@newsledger/domain';
+import { toView } from '@newsledger/domain';
+import { SubjectStateStore } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
 import { QueryError } from '../query-api.error';
 import { ListViewsQuery, ListViewsResult } from './list-views.query';
@@ -18,6 +19,8 @@ function decodeCursor(cursor: string): { at: string; subject: string } {
 /** Keyset paging over (last_recorded_at desc, subject), so pages stay stable while views change. */
 @QueryHandler(ListViewsQuery)
 export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ListViewsResult> {
+  private readonly states = new SubjectStateStore();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async execute({ kind, filters, limit, cursor }: ListViewsQuery): Promise<ListViewsResult> {
@@ -37,15 +40,20 @@ export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ListViews
       where.push(`(last_recorded_at, $${params.length}::text) < ($${params.length - 1}::timestamptz, subject)`);
     }
     params.push(limit + 1);
-    const rows: { subject: string; last_recorded_at: Date; state: SubjectState }[] = await this.db.query(
-      `SELECT subject, last_recorded_at, state FROM views WHERE ${where.join(' AND ')}
+    const rows: { subject: string; last_recorded_at: Date }[] = await this.db.query(
+      `SELECT subject, last_recorded_at FROM views WHERE ${where.join(' AND ')}
        ORDER BY last_recorded_at DESC, subject ASC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    // Replayed for the whole page at once: one query for the snapshots, one for the events after them.
+    const states = await this.states.load(this.db, page.map((r) => r.subject));
     return {
-      items: page.map((r) => toView(r.state)),
+      items: page.flatMap((r) => {
+        const loaded = states.get(r.subject);
+        return loaded ? [toView(loaded.state)] : [];
+      }),
       nextCursor:
         rows.length > limit && last
           ? Buffer.from(JSON.stringify([last.last_recorded_at.toISOString(), last.subject])).toString('base64url')

@@ -28,7 +28,6 @@ export class RebuildViewsRunner implements BeforeApplicationShutdown {
       topic: kafka.topics.events,
       liveGroup: kafka.projectorGroupId,
       requestedBy,
-      snapshotEvery: audit.snapshotEvery,
       switchLag: audit.rebuild.switchLag,
       switchTimeoutMs: audit.rebuild.switchTimeoutMs,
       lockTimeoutMs: audit.rebuild.lockTimeoutMs,

@@ -116,8 +116,8 @@ function foldInto(log: ReplayedLog, messages: readonly LogMessage[], asOf: strin
       if (known) indexed.set(id, { subject: known.subject, type: known.type });
     }
   }
-  const out = projectBatch(decoded, indexed, log.states);
-  for (const v of out.views) log.states.set(v.subject, v.state as SubjectState);
+  const out = projectBatch(decoded, indexed, log.states, { carryFullStates: true });
+  for (const v of out.views) log.states.set(v.subject, v.state!);
   for (const e of out.events) log.events.set(e.eventId, { subject: e.subject, type: e.type, partition: e.partition, offset: e.offset, retractedBy: null });
   for (const r of out.retracted) {
     const target = log.events.get(r.eventId);

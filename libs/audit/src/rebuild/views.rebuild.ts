@@ -1,5 +1,6 @@
+import { asSummary } from '@newsledger/domain';
 import { LogBatch, LogMessage, LogReader, fetchEndOffsets } from '@newsledger/event-log';
-import { ProjectionStore, SnapshotStore } from '@newsledger/persistence';
+import { ProjectionStore, SubjectStateStore } from '@newsledger/persistence';
 import { projectMessages } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -32,7 +33,6 @@ export interface RebuildOptions {
   liveGroup: string;
   /** Who asked (a key name, or `cli`). */
   requestedBy: string;
-  snapshotEvery: number;
   /** Attempt the switch once the new generation is at most this many messages behind. */
   switchLag: number;
   /** Longest the live projector is held for one switch attempt. */
@@ -104,7 +104,7 @@ export class ViewsRebuild {
   private readonly rebuilds: RebuildsStore;
   private readonly shadowGroup: string;
   private readonly projection: ProjectionStore;
-  private readonly snapshots: SnapshotStore;
+  private readonly states: SubjectStateStore;
   private reader: LogReader | undefined;
   private switched = false;
   private cancelled = false;
@@ -127,7 +127,7 @@ export class ViewsRebuild {
     this.shadowGroup = `${opts.liveGroup}.rebuild.${id}`;
     const next = (t: string) => this.table(t + NEXT);
     this.projection = new ProjectionStore({ events: next('events'), views: next('views'), links: next('negotiation_exchanges') });
-    this.snapshots = new SnapshotStore({ snapshots: next('snapshots'), events: next('events') });
+    this.states = new SubjectStateStore({ snapshots: next('snapshots'), events: next('events') });
   }
 
   /**
@@ -308,17 +308,16 @@ export class ViewsRebuild {
         }
         if (fresh.length === 0) return taken;
 
-        const out = await projectMessages(
-          fresh,
-          { findEvents: (ids) => this.projection.findEvents(m, ids), loadStates: (subjects) => this.projection.loadStates(m, subjects) },
-          { snapshotEvery: this.opts.snapshotEvery },
-        );
+        const out = await projectMessages(fresh, {
+          findEvents: (ids) => this.projection.findEvents(m, ids),
+          loadSummaries: (subjects) => this.projection.loadSummaries(m, subjects),
+          loadFullStates: async (subjects) => new Map([...(await this.states.load(m, subjects))].map(([s, l]) => [s, l.state])),
+        });
         await this.projection.insertEvents(m, out.events);
         await this.projection.markRetracted(m, out.retracted);
         await this.projection.upsertViews(m, out.views);
         await this.projection.deleteLinks(m, out.unlinks);
         await this.projection.insertLinks(m, out.links);
-        await this.snapshots.take(m, out.snapshots);
         await this.projection.saveCheckpoint(m, this.shadowGroup, batch.topic, batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
         this.messages += fresh.length;
         return taken;
@@ -418,8 +417,10 @@ export class ViewsRebuild {
     const viewRows: { subject: string }[] = await runner.query(
       `SELECT coalesce(a.subject, b.subject) AS subject FROM ${live} a FULL JOIN ${next} b ON a.subject = b.subject
        WHERE a.subject IS NULL OR b.subject IS NULL
-          OR (a.kind, a.status, a.reported_status, a.parties, a.event_count, a.last_recorded_at, a.state)
-             IS DISTINCT FROM (b.kind, b.status, b.reported_status, b.parties, b.event_count, b.last_recorded_at, b.state)
+          OR (a.kind, a.status, a.reported_status, a.parties, a.event_count, a.last_recorded_at)
+             IS DISTINCT FROM (b.kind, b.status, b.reported_status, b.parties, b.event_count, b.last_recorded_at)
+          -- a live row written before summaries holds a full state; its columns are compared above
+          OR (a.summary IS NOT NULL AND a.summary IS DISTINCT FROM b.summary)
        ORDER BY 1`,
     );
     const [eventsLive, eventsNext] = [this.table('events'), this.table('events' + NEXT)];
@@ -444,13 +445,13 @@ export class ViewsRebuild {
     const samples: Difference[] = [];
     if (sampled.length > 0) {
       const select = (t: string) =>
-        runner.query(`SELECT subject, kind, status, reported_status, parties, event_count, last_recorded_at, state FROM ${t} WHERE subject = ANY($1::text[])`, [
+        runner.query(`SELECT subject, kind, status, reported_status, parties, event_count, last_recorded_at, summary, state FROM ${t} WHERE subject = ANY($1::text[])`, [
           sampled,
         ]) as Promise<StoredViewRow[]>;
       const oldRows = await select(live);
       const newRows = await select(next);
       samples.push(...compareWithLog({ views: oldRows, events: [], links: [] }, {
-        states: new Map(newRows.map((r) => [r.subject, r.state])),
+        summaries: new Map(newRows.map((r) => [r.subject, asSummary((r.summary ?? r.state)!)])),
         events: new Map(),
         links: new Map(),
       }).slice(0, 100));

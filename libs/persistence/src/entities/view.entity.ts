@@ -1,8 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * One row per subject: the reducer state (JSONB) plus the columns the list endpoints filter on.
- * The public view is derived from `state` by the domain's `toView`.
+ * One row per subject: the bounded summary the projector moves on (JSONB, the domain's
+ * `SubjectSummary`) plus the columns the list endpoints filter on. The public view is replayed
+ * from the event index and snapshots when read. `state` holds a full state only in rows written
+ * before summaries existed.
  */
 @Entity({ name: 'views' })
 @Index('views_kind_recent', ['kind', 'lastRecordedAt', 'subject'])
@@ -14,5 +16,6 @@ export class ViewEntity {
   @Column({ type: 'text', array: true }) parties!: string[];
   @Column({ name: 'event_count', type: 'int' }) eventCount!: number;
   @Column({ name: 'last_recorded_at', type: 'timestamptz' }) lastRecordedAt!: Date;
-  @Column({ type: 'jsonb' }) state!: unknown;
+  @Column({ type: 'jsonb', nullable: true }) summary!: unknown;
+  @Column({ type: 'jsonb', nullable: true }) state!: unknown;
 }

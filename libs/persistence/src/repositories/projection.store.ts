@@ -25,7 +25,8 @@ export interface ViewRow {
   parties: string[];
   eventCount: number;
   lastRecordedAt: string;
-  state: unknown;
+  /** The domain's `SubjectSummary`. */
+  summary: unknown;
 }
 
 export interface StatusChangeRow {
@@ -143,30 +144,31 @@ export class ProjectionStore {
     );
   }
 
-  async loadStates(m: EntityManager, subjects: string[]): Promise<Map<string, unknown>> {
+  /** The stored summaries of these subjects (a full state where a row predates summaries). */
+  async loadSummaries(m: EntityManager, subjects: string[]): Promise<Map<string, unknown>> {
     if (subjects.length === 0) return new Map();
-    const rows: { subject: string; state: unknown }[] = await m.query(
-      `SELECT subject, state FROM ${this.tables.views} WHERE subject = ANY($1::text[])`,
+    const rows: { subject: string; summary: unknown }[] = await m.query(
+      `SELECT subject, COALESCE(summary, state) AS summary FROM ${this.tables.views} WHERE subject = ANY($1::text[])`,
       [subjects],
     );
-    return new Map(rows.map((r) => [r.subject, r.state]));
+    return new Map(rows.map((r) => [r.subject, r.summary]));
   }
 
   async upsertViews(m: EntityManager, rows: ViewRow[]): Promise<void> {
     if (rows.length === 0) return;
     await m.query(
-      `INSERT INTO ${this.tables.views} (subject, kind, status, reported_status, parties, event_count, last_recorded_at, state)
+      `INSERT INTO ${this.tables.views} (subject, kind, status, reported_status, parties, event_count, last_recorded_at, summary)
        SELECT u.subject, u.kind, u.status, u.reported_status,
-              ARRAY(SELECT jsonb_array_elements_text(u.parties)), u.event_count, u.last_recorded_at, u.state
+              ARRAY(SELECT jsonb_array_elements_text(u.parties)), u.event_count, u.last_recorded_at, u.summary
        FROM jsonb_to_recordset($1::jsonb)
-            AS u(subject text, kind text, status text, reported_status text, parties jsonb, event_count int, last_recorded_at timestamptz, state jsonb)
+            AS u(subject text, kind text, status text, reported_status text, parties jsonb, event_count int, last_recorded_at timestamptz, summary jsonb)
        ON CONFLICT (subject) DO UPDATE SET
          status = EXCLUDED.status, reported_status = EXCLUDED.reported_status, parties = EXCLUDED.parties,
-         event_count = EXCLUDED.event_count, last_recorded_at = EXCLUDED.last_recorded_at, state = EXCLUDED.state`,
+         event_count = EXCLUDED.event_count, last_recorded_at = EXCLUDED.last_recorded_at, summary = EXCLUDED.summary, state = NULL`,
       [
         rowsJson(rows, (r) => ({
           subject: r.subject, kind: r.kind, status: r.status, reported_status: r.reportedStatus, parties: r.parties,
-          event_count: r.eventCount, last_recorded_at: r.lastRecordedAt, state: r.state,
+          event_count: r.eventCount, last_recorded_at: r.lastRecordedAt, summary: r.summary,
         })),
       ],
     );

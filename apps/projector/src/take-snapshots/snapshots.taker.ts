@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { PollLoop, SubjectStateStore } from '@newsledger/persistence';
+import { DataSource } from 'typeorm';
+
+/** Subjects caught up per round: each is one replay from its latest snapshot. */
+const SUBJECTS_PER_ROUND = 20;
+const IDLE_MS = 1000;
+
+/**
+ * Takes the snapshots reads start from (the live view, lists, as-of, retractions): for every
+ * subject at least `audit.snapshotEvery` events past its latest snapshot, it replays from there
+ * and stores the state at each multiple. Behind the projection rather than in its transaction, so
+ * a batch writes bounded rows however long a story grows; snapshots are a cache of the log, and a
+ * missing one only makes a read replay more.
+ */
+@Injectable()
+export class SnapshotsTaker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('snapshots');
+  private readonly loop = new PollLoop();
+  private readonly states = new SubjectStateStore();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: NewsledgerConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop.start(() => this.run());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  /** One round: the subjects furthest behind, caught up. Returns how many snapshots were taken. */
+  async round(): Promise<number> {
+    const every = this.config.audit.snapshotEvery;
+    const due: { subject: string }[] = await this.db.query(
+      `SELECT v.subject FROM views v
+       LEFT JOIN LATERAL (SELECT max(s.event_count) AS n FROM snapshots s WHERE s.subject = v.subject) s ON true
+       WHERE v.event_count >= $1 AND v.event_count >= COALESCE(s.n, 0) + $1
+       ORDER BY v.event_count - COALESCE(s.n, 0) DESC LIMIT $2`,
+      [every, SUBJECTS_PER_ROUND],
+    );
+    if (due.length === 0) return 0;
+    return this.states.catchUpSnapshots(this.db.manager, due.map((d) => d.subject), every);
+  }
+
+  private async run(): Promise<void> {
+    while (this.loop.running) {
+      let taken = 0;
+      try {
+        taken = await this.round();
+        if (taken > 0) this.logger.debug({ taken }, 'snapshots taken');
+      } catch (e) {
+        this.logger.warn({ err: (e as Error).message }, 'taking snapshots failed; trying again shortly');
+      }
+      if (taken === 0) await this.loop.pause(IDLE_MS);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import * as fc from 'fast-check';
+import { DomainError } from './domain.error';
+import { recorder } from './event.fixture';
+import type { Confirmation, RecordedEvent } from './report.schema';
+import { evolve, replay, toStatusView, toView, type SubjectState } from './subject.projection';
+import { evolveSummary, initialSummary, summarize, summaryColumns, summaryStatus, asSummary } from './subject.summary';
+
+const CONFIRMATIONS: Confirmation[] = ['confirmed', 'reported', 'claimed', 'unconfirmed', 'denied'];
+
+/** Every exchange and negotiation report type with data that exercises parties, rounds and statuses. */
+function exchangeReport(record: ReturnType<typeof recorder>, type: number, n: number, confirmation: Confirmation): RecordedEvent {
+  switch (type % 9) {
+    case 0:
+      return record('exchange.proposed', { parties: ['UA', 'RU'] }, { confirmation });
+    case 1:
+      return record('exchange.agreed', { parties: ['UA', n % 2 ? 'RU' : 'BY'], releasedBy: { UA: n, AE: n } }, { confirmation });
+    case 2:
+      return record('exchange.underway', { location: `border ${n}` }, { confirmation });
+    case 3:
+      return record('exchange.phase.completed', { phase: 1 + (n % 3), releasedBy: { UA: n, TR: n } }, { confirmation });
+    case 4:
+      return record('exchange.completed', n % 2 ? { releasedBy: { UA: n, QA: n } } : {}, { confirmation });
+    case 5:
+      return record('exchange.suspended', {}, { confirmation });
+    case 6:
+      return record('exchange.cancelled', {}, { confirmation });
+    case 7:
+      return record('exchange.details.reported', { expectedDays: n }, { confirmation });
+    default:
+      return record('exchange.underway', {}, { confirmation });
+  }
+}
+
+function negotiationReport(record: ReturnType<typeof recorder>, type: number, n: number, confirmation: Confirmation): RecordedEvent {
+  switch (type % 7) {
+    case 0:
+      return record('negotiation.round.announced', { round: 1 + (n % 3) }, { confirmation });
+    case 1:
+      return record('negotiation.round.held', { round: 1 + (n % 3), parties: n % 2 ? ['UA', 'RU'] : ['US'] }, { confirmation });
+    case 2:
+      return record('negotiation.status.reported', { status: (['stalled', 'resumed', 'collapsed', 'concluded'] as const)[n % 4] }, { confirmation });
+    case 3:
+      return record('negotiation.position.stated', { party: n % 2 ? 'UA' : 'TR', speaker: 'Envoy', quote: 'We are ready.' }, { confirmation });
+    case 4:
+      return record('negotiation.document.announced', { title: 'Memorandum', by: n % 2 ? 'RU' : 'VA' }, { confirmation });
+    case 5:
+      return record('negotiation.mediation.proposed', { mediator: 'TR', by: 'UA' }, { confirmation });
+    default:
+      return record('negotiation.ceasefire.reported', { status: 'proposed' }, { confirmation });
+  }
+}
+
+const reports = fc.array(fc.record({ type: fc.nat(20), n: fc.nat(50), confirmation: fc.constantFrom(...CONFIRMATIONS) }), { maxLength: 40 });
+
+function storyOf(subject: string, steps: { type: number; n: number; confirmation: Confirmation }[]): RecordedEvent[] {
+  const record = recorder(subject);
+  return steps.map((s) => (subject.startsWith('exchange/') ? exchangeReport : negotiationReport)(record, s.type, s.n, s.confirmation));
+}
+
+function columnsOfView(state: SubjectState) {
+  const view = toView(state);
+  return {
+    kind: view.kind,
+    status: view.status,
+    reportedStatus: view.kind === 'exchange' ? view.reportedStatus : null,
+    parties: view.parties,
+    eventCount: view.eventCount,
+    lastRecordedAt: view.lastRecordedAt,
+  };
+}
+
+describe('subject summary', () => {
+  it.each(['exchange/summary-fold', 'negotiation/summary-fold'])(
+    'moves on report by report exactly as the full state does (%s)',
+    (subject) => {
+      fc.assert(
+        fc.property(reports, (steps) => {
+          let full = replay(subject, []);
+          let summary = initialSummary(subject);
+          for (const event of storyOf(subject, steps)) {
+            full = evolve(full, event);
+            summary = evolveSummary(summary, event);
+            expect(summary).toEqual(summarize(full));
+            expect(summaryStatus(summary)).toEqual(toStatusView(full));
+            expect(summaryColumns(summary)).toEqual(columnsOfView(full));
+          }
+        }),
+      );
+    },
+  );
+
+  it('comes back from the full state after a retraction, as if the report had never been recorded', () => {
+    const record = recorder('exchange/summary-retraction');
+    const events = [
+      record('exchange.agreed', { parties: ['UA', 'RU'] }),
+      record('exchange.completed', {}, { confirmation: 'claimed', source: { name: 'Donald Trump', kind: 'social' } }),
+      record('exchange.underway', {}),
+    ];
+    const retraction = record('report.retracted', { eventId: events[2].id, reason: 'not yet' });
+    expect(() => evolveSummary(summarize(replay('exchange/summary-retraction', events)), retraction)).toThrow(DomainError);
+    const after = summarize(replay('exchange/summary-retraction', [...events, retraction]));
+    expect(summaryColumns(after)).toMatchObject({ status: 'agreed', reportedStatus: 'completed', eventCount: 4 });
+  });
+
+  it('summarises a full state stored before summaries existed, and keeps a summary as it is', () => {
+    const record = recorder('negotiation/summary-upgrade');
+    const state = replay('negotiation/summary-upgrade', [record('negotiation.round.held', { round: 1, parties: ['UA', 'RU'] })]);
+    const upgraded = asSummary(state);
+    expect(upgraded).toEqual(summarize(state));
+    expect(asSummary(upgraded)).toBe(upgraded);
+    expect(summaryColumns(upgraded)).toMatchObject({ status: 'active', parties: ['RU', 'UA'] });
+  });
+
+  it('refuses an event of another subject', () => {
+    const event = recorder('exchange/other')('exchange.proposed', { parties: ['UA'] });
+    expect(() => evolveSummary(initialSummary('exchange/summary-own'), event)).toThrow(/is about exchange\/other/);
+  });
+});

@@ -1,0 +1,190 @@
+import { DomainError } from './domain.error';
+import {
+  EMPTY_STATUS_FOLD,
+  evolveExchange,
+  exchangeFoldsOf,
+  foldResult,
+  initialExchangeState,
+  type ExchangeState,
+  type ExchangeStatus,
+  type StatusFold,
+} from './exchange.projection';
+import {
+  evolveNegotiation,
+  initialNegotiationState,
+  type NegotiationState,
+  type NegotiationStatus,
+} from './negotiation.projection';
+import { later, sortedUnique } from './projection.util';
+import type { NegotiationStatusReport, RecordedEvent } from './report.schema';
+import { parseSubject } from './subject';
+import type { StatusView, SubjectState } from './subject.projection';
+
+/** What the live projection keeps of an exchange: the status folds, not the reports behind them. */
+export interface ExchangeSummary {
+  kind: 'exchange';
+  subject: string;
+  /** `status`: the fold of the live confirmed claims. */
+  confirmed: StatusFold;
+  /** `reportedStatus`: the fold of the live claims that are not denied. */
+  reported: StatusFold;
+  parties: string[];
+  eventCount: number;
+  lastRecordedAt: string | null;
+}
+
+/** What the live projection keeps of a negotiation. */
+export interface NegotiationSummary {
+  kind: 'negotiation';
+  subject: string;
+  /** The latest live status report that is not denied. */
+  statusReport: { status: NegotiationStatusReport; eventId: string } | null;
+  /** Whether a live report says a round was held. */
+  held: boolean;
+  parties: string[];
+  eventCount: number;
+  lastRecordedAt: string | null;
+}
+
+/**
+ * The bounded part of a subject's state: exactly what the view row's columns and the status
+ * feed need, and what it takes to move them on by one more report. Its size does not grow with
+ * the subject's history (parties aside), so the projector writes one small row per subject and
+ * batch, however long the story; the full view is replayed from the event index when read.
+ */
+export type SubjectSummary = ExchangeSummary | NegotiationSummary;
+
+/** The columns of a view row: what lists filter and page on. */
+export interface SummaryColumns {
+  kind: 'exchange' | 'negotiation';
+  status: string | null;
+  reportedStatus: string | null;
+  parties: string[];
+  eventCount: number;
+  lastRecordedAt: string | null;
+}
+
+const NEGOTIATION_STATUS_OF: Record<NegotiationStatusReport, NegotiationStatus> = {
+  stalled: 'stalled',
+  collapsed: 'collapsed',
+  concluded: 'concluded',
+  resumed: 'active',
+};
+
+/** The summary of a subject before its first event. */
+export function initialSummary(subject: string): SubjectSummary {
+  const { kind } = parseSubject(subject);
+  const base = { subject, parties: [], eventCount: 0, lastRecordedAt: null };
+  return kind === 'exchange'
+    ? { kind, ...base, confirmed: EMPTY_STATUS_FOLD, reported: EMPTY_STATUS_FOLD }
+    : { kind, ...base, statusReport: null, held: false };
+}
+
+/**
+ * The summary of a full state: what {@link evolveSummary} reaches from the same events, and the
+ * way back after a retraction, which only the full state can undo.
+ */
+export function summarize(state: SubjectState): SubjectSummary {
+  const common = { subject: state.subject, eventCount: state.eventCount, lastRecordedAt: state.lastRecordedAt };
+  if (state.kind === 'exchange') {
+    const { confirmed, reported } = exchangeFoldsOf(state.claims);
+    return { kind: 'exchange', ...common, confirmed, reported, parties: sortedUnique(state.parties.flatMap((p) => p.parties)) };
+  }
+  let statusReport: NegotiationSummary['statusReport'] = null;
+  for (const claim of state.claims) if (claim.confirmation !== 'denied') statusReport = { status: claim.status, eventId: claim.eventId };
+  return {
+    kind: 'negotiation',
+    ...common,
+    statusReport,
+    held: state.rounds.some((r) => r.state === 'held'),
+    parties: negotiationParties(state),
+  };
+}
+
+/**
+ * Moves a summary on by one report, as `evolve` moves the full state: the report's contributions
+ * are taken from the full reducer applied to an empty state, so the rules live in one place.
+ * A retraction cannot be applied to a summary (what it withdraws is not kept here): the caller
+ * replays the full state and {@link summarize}s it.
+ *
+ * @throws DomainError `subject_mismatch`; `retraction_needs_history` for `report.retracted`;
+ *   `event_kind_mismatch`/`unknown_event_type` as `evolve`.
+ */
+export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): SubjectSummary {
+  if (event.subject !== summary.subject) {
+    throw new DomainError('subject_mismatch', `event ${event.id} is about ${event.subject}, not ${summary.subject}`, {
+      expected: summary.subject,
+      actual: event.subject,
+      eventId: event.id,
+    });
+  }
+  if (event.type === 'report.retracted') {
+    throw new DomainError('retraction_needs_history', `retraction ${event.id} must be applied to the full state of ${event.subject}`, {
+      eventId: event.id,
+    });
+  }
+  const eventCount = summary.eventCount + 1;
+  const lastRecordedAt = later(summary.lastRecordedAt, event.recordedAt);
+  const { id } = parseSubject(summary.subject);
+  if (summary.kind === 'exchange') {
+    const own: ExchangeState = evolveExchange(initialExchangeState(summary.subject, id), event);
+    const folds = exchangeFoldsOf(own.claims, summary);
+    const parties = own.parties.length ? sortedUnique([...summary.parties, ...own.parties.flatMap((p) => p.parties)]) : summary.parties;
+    return { ...summary, ...folds, parties, eventCount, lastRecordedAt };
+  }
+  const own: NegotiationState = evolveNegotiation(initialNegotiationState(summary.subject, id), event);
+  const claim = own.claims.find((c) => c.confirmation !== 'denied');
+  const added = negotiationParties(own);
+  return {
+    ...summary,
+    statusReport: claim ? { status: claim.status, eventId: claim.eventId } : summary.statusReport,
+    held: summary.held || own.rounds.some((r) => r.state === 'held'),
+    parties: added.length ? sortedUnique([...summary.parties, ...added]) : summary.parties,
+    eventCount,
+    lastRecordedAt,
+  };
+}
+
+/** The status fields, as `toStatusView` derives them from the full state. */
+export function summaryStatus(summary: SubjectSummary): StatusView {
+  if (summary.kind === 'exchange') {
+    return {
+      subject: summary.subject,
+      kind: 'exchange',
+      status: (foldResult(summary.confirmed)?.status ?? null) as ExchangeStatus | null,
+      reportedStatus: (foldResult(summary.reported)?.status ?? null) as ExchangeStatus | null,
+    };
+  }
+  return { subject: summary.subject, kind: 'negotiation', status: negotiationStatus(summary) };
+}
+
+/** The view row's columns, equal to the same fields of `toView` of the full state. */
+export function summaryColumns(summary: SubjectSummary): SummaryColumns {
+  const status = summaryStatus(summary);
+  return {
+    kind: summary.kind,
+    status: status.status,
+    reportedStatus: status.kind === 'exchange' ? status.reportedStatus : null,
+    parties: [...summary.parties],
+    eventCount: summary.eventCount,
+    lastRecordedAt: summary.lastRecordedAt,
+  };
+}
+
+/**
+ * A stored summary, or a full state stored before summaries existed (it is summarised): view
+ * rows written by an earlier version upgrade as the projector touches them.
+ */
+export function asSummary(stored: SubjectSummary | SubjectState): SubjectSummary {
+  return 'claims' in stored ? summarize(stored) : stored;
+}
+
+function negotiationStatus(summary: NegotiationSummary): NegotiationStatus {
+  if (summary.statusReport) return NEGOTIATION_STATUS_OF[summary.statusReport.status];
+  return summary.held ? 'active' : 'scheduled';
+}
+
+/** The parties a negotiation view lists: held rounds' parties, position holders, document authors. */
+function negotiationParties(state: NegotiationState): string[] {
+  return sortedUnique([...state.rounds.flatMap((r) => r.parties ?? []), ...state.positions.map((p) => p.party), ...state.documents.map((d) => d.by)]);
+}
