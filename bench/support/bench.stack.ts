@@ -120,7 +120,9 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
     async start(app) {
       // BENCH_NODE_ARGS profiles the apps, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
       const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      const child = spawn(process.execPath, [...nodeArgs, path.join(o.dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      // The projector runs with the heap cap `npm start` gives it (scripts/stack.js).
+      const heap = app === 'projector' ? ['--max-old-space-size=384'] : [];
+      const child = spawn(process.execPath, [...heap, ...nodeArgs, path.join(o.dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       children.push(child);
       child.once('exit', (code, signal) => {
         if (!closing) o.log(`${app} exited early (${signal ?? code})`);

@@ -133,21 +133,7 @@ export function projectBatch<M>(
     }
     const link = negotiationLinkOf(e);
     if (link) out.links.push({ eventId: e.id, ...link, recordedAt: e.recordedAt });
-    out.events.push({
-      eventId: e.id,
-      subject: e.subject,
-      kind: parseSubject(e.subject).kind,
-      type: e.type,
-      partition: e.position.partition,
-      offset: e.position.offset,
-      recordedAt: e.recordedAt,
-      occurredAt: e.occurredAt ?? null,
-      ingestor: e.ingestor,
-      source: e.source,
-      confirmation: e.confirmation,
-      data: e.data,
-      note: e.note ?? null,
-    });
+    out.events.push(eventRowOf(e));
   }
 
   for (const [subject, summary] of summaries) {
@@ -165,13 +151,32 @@ export function projectBatch<M>(
   return out;
 }
 
+/** The event index row of an event. */
+export function eventRowOf(e: RecordedEvent): EventRow {
+  return {
+    eventId: e.id,
+    subject: e.subject,
+    kind: parseSubject(e.subject).kind,
+    type: e.type,
+    partition: e.position.partition,
+    offset: e.position.offset,
+    recordedAt: e.recordedAt,
+    occurredAt: e.occurredAt ?? null,
+    ingestor: e.ingestor,
+    source: e.source,
+    confirmation: e.confirmation,
+    data: e.data,
+    note: e.note ?? null,
+  };
+}
+
 /** Decodes a log message exactly as an HTTP report is validated: the event, or why it is not one. */
 export function decodeMessage(message: LogMessage): DecodedMessage<LogMessage> {
   const r = fromCloudEvent(message.value, message);
   return r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues };
 }
 
-/** Where {@link projectMessages} reads what a batch needs to know; all run in the caller's transaction. */
+/** Where {@link projectMessages} reads what a batch needs and indexes its events; all in the caller's transaction. */
 export interface BatchLookups {
   /** The already-indexed events among these ids. */
   findEvents(ids: string[]): Promise<ReadonlyMap<string, { subject: string; type: string }>>;
@@ -179,30 +184,51 @@ export interface BatchLookups {
   loadSummaries(subjects: string[]): Promise<ReadonlyMap<string, unknown>>;
   /** The full states of these subjects, from the event index (only subjects the batch retracts in). */
   loadFullStates(subjects: string[]): Promise<ReadonlyMap<string, SubjectState>>;
+  /** Indexes the events whose ids are not indexed yet; returns the ids it indexed. */
+  indexEvents(rows: EventRow[]): Promise<ReadonlySet<string>>;
 }
 
 /**
- * Decodes fresh messages of one partition, loads the indexed events among their ids and
- * retraction targets, the summaries of their subjects and the full states of subjects with a
- * retraction, and applies them with {@link projectBatch}. The live projector and the rebuild both
- * go through here, so they decide duplicates and retractions against the same lookups.
+ * Decodes fresh messages of one partition, indexes them, and applies them with
+ * {@link projectBatch}; the outcome's `events` are all indexed when it returns. The live
+ * projector and the rebuild both go through here, so they decide duplicates and retractions
+ * alike.
+ *
+ * Reports are indexed first, in one statement, and the ids it did not insert are the duplicates:
+ * no lookup of every id before the insert. An id another transaction is inserting meanwhile (a
+ * concurrent partition) waits for it and is then a duplicate here. Retractions are checked against
+ * the index and the batch first, and indexed after. Full states for retractions are loaded before
+ * anything is indexed, so they stand as of before the batch.
+ *
+ * @throws Error when a retraction id was indexed concurrently: the caller rolls back and retries.
  */
 export async function projectMessages(messages: readonly LogMessage[], lookups: BatchLookups): Promise<BatchOutcome<LogMessage>> {
   const decoded = messages.map(decodeMessage);
-  const ids = new Set<string>();
   const subjects = new Set<string>();
   const retracting = new Set<string>();
+  const retractionIds = new Set<string>();
+  const reports = new Map<string, RecordedEvent>();
   for (const d of decoded) {
     if (!d.ok) continue;
-    ids.add(d.event.id);
     subjects.add(d.event.subject);
     if (d.event.type === 'report.retracted') {
-      ids.add(String((d.event.data as { eventId: string }).eventId));
+      retractionIds.add(d.event.id);
+      retractionIds.add(String((d.event.data as { eventId: string }).eventId));
       retracting.add(d.event.subject);
+    } else if (!reports.has(d.event.id)) {
+      reports.set(d.event.id, d.event);
     }
   }
-  const indexed = await lookups.findEvents([...ids]);
+  const indexed = new Map(await lookups.findEvents([...retractionIds]));
   const summaries = (await lookups.loadSummaries([...subjects])) as ReadonlyMap<string, SubjectSummary | SubjectState>;
   const fullStates = retracting.size > 0 ? await lookups.loadFullStates([...retracting]) : undefined;
-  return projectBatch(decoded, indexed, summaries, { fullStates });
+  const fresh = await lookups.indexEvents([...reports.values()].filter((e) => !indexed.has(e.id)).map(eventRowOf));
+  for (const e of reports.values()) if (!fresh.has(e.id) && !indexed.has(e.id)) indexed.set(e.id, { subject: e.subject, type: e.type });
+
+  const out = projectBatch(decoded, indexed, summaries, { fullStates });
+  const retractions = out.events.filter((e) => e.type === 'report.retracted');
+  if (retractions.length > 0 && (await lookups.indexEvents(retractions)).size !== retractions.length) {
+    throw new Error(`a retraction id of partition ${messages[0].partition}'s batch was indexed concurrently; retrying the batch`);
+  }
+  return out;
 }

@@ -71,6 +71,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
         findEvents: (ids) => this.store.findEvents(m, ids),
         loadSummaries: (subjects) => this.store.loadSummaries(m, subjects),
         loadFullStates: async (subjects) => new Map([...(await this.states.load(m, subjects))].map(([s, l]) => [s, l.state])),
+        indexEvents: (rows) => this.store.insertEvents(m, rows),
       });
 
       // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
@@ -92,12 +93,6 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
             }),
           ),
         );
-      }
-      // Another partition's batch (another worker, another instance) indexed one of these ids
-      // after we looked: counting it here too would double it. Rolled back, the batch is retried
-      // and then sees the id as known.
-      if ((await this.store.insertEvents(m, out.events)) !== out.events.length) {
-        throw new Error(`an event id of partition ${batch.partition}'s batch was indexed concurrently; retrying the batch`);
       }
       await this.store.markRetracted(m, out.retracted);
       await this.store.upsertViews(m, out.views);

@@ -312,8 +312,8 @@ export class ViewsRebuild {
           findEvents: (ids) => this.projection.findEvents(m, ids),
           loadSummaries: (subjects) => this.projection.loadSummaries(m, subjects),
           loadFullStates: async (subjects) => new Map([...(await this.states.load(m, subjects))].map(([s, l]) => [s, l.state])),
+          indexEvents: (rows) => this.projection.insertEvents(m, rows),
         });
-        await this.projection.insertEvents(m, out.events);
         await this.projection.markRetracted(m, out.retracted);
         await this.projection.upsertViews(m, out.views);
         await this.projection.deleteLinks(m, out.unlinks);

@@ -114,17 +114,15 @@ export class ProjectionStore {
     return new Map(rows.map((r) => [r.event_id, { subject: r.subject, type: r.type }]));
   }
 
-  /** Indexes events not indexed yet; returns how many were new. */
-  async insertEvents(m: EntityManager, rows: EventRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    const inserted: { n: string }[] = await m.query(
-      `WITH ins AS (
-         INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
-         SELECT r.event_id, r.subject, r.kind, r.type, r.partition, r."offset", r.recorded_at, r.occurred_at, r.ingestor, r.source, r.confirmation, r.data, r.note
-         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, subject text, kind text, type text, partition int, "offset" bigint,
-              recorded_at timestamptz, occurred_at text, ingestor text, source jsonb, confirmation text, data jsonb, note text)
-         ON CONFLICT (event_id) DO NOTHING RETURNING 1)
-       SELECT count(*) AS n FROM ins`,
+  /** Indexes events not indexed yet; returns the ids it inserted. */
+  async insertEvents(m: EntityManager, rows: EventRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted: { event_id: string }[] = await m.query(
+      `INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
+       SELECT r.event_id, r.subject, r.kind, r.type, r.partition, r."offset", r.recorded_at, r.occurred_at, r.ingestor, r.source, r.confirmation, r.data, r.note
+       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, subject text, kind text, type text, partition int, "offset" bigint,
+            recorded_at timestamptz, occurred_at text, ingestor text, source jsonb, confirmation text, data jsonb, note text)
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
       [
         rowsJson(rows, (r) => ({
           event_id: r.eventId, subject: r.subject, kind: r.kind, type: r.type, partition: r.partition, offset: r.offset, recorded_at: r.recordedAt,
@@ -132,7 +130,7 @@ export class ProjectionStore {
         })),
       ],
     );
-    return Number(inserted[0].n);
+    return new Set(inserted.map((r) => r.event_id));
   }
 
   async markRetracted(m: EntityManager, pairs: { eventId: string; by: string }[]): Promise<void> {
