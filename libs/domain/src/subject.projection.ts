@@ -59,17 +59,25 @@ export function initialState(subject: string): SubjectState {
  *   `event_kind_mismatch`/`unknown_event_type` for events that bypassed validation.
  */
 export function evolve(state: SubjectState, event: RecordedEvent): SubjectState {
-  if (event.subject !== state.subject) {
-    throw new DomainError('subject_mismatch', `event ${event.id} is about ${event.subject}, not ${state.subject}`, {
-      expected: state.subject,
-      actual: event.subject,
-      eventId: event.id,
-    });
-  }
+  assertSubjectOf(state.subject, event);
   const counted = counting(state, event);
   if (Object.hasOwn(counted.retracted, event.id)) return counted;
   if (event.type === 'report.retracted') return retract(counted, event);
   return counted.kind === 'exchange' ? evolveExchange(counted, event) : evolveNegotiation(counted, event);
+}
+
+/**
+ * Refuses an event of another subject.
+ *
+ * @throws DomainError `subject_mismatch`.
+ */
+export function assertSubjectOf(subject: string, event: RecordedEvent): void {
+  if (event.subject === subject) return;
+  throw new DomainError('subject_mismatch', `event ${event.id} is about ${event.subject}, not ${subject}`, {
+    expected: subject,
+    actual: event.subject,
+    eventId: event.id,
+  });
 }
 
 /** Folds a subject's events, in log order, from its initial state. */

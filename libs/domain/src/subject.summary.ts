@@ -18,7 +18,7 @@ import {
 import { later, sortedUnique } from './projection.util';
 import type { NegotiationStatusReport, RecordedEvent } from './report.schema';
 import { parseSubject } from './subject';
-import type { StatusView, SubjectState } from './subject.projection';
+import { assertSubjectOf, type StatusView, type SubjectState } from './subject.projection';
 
 /** What the live projection keeps of an exchange: the status folds, not the reports behind them. */
 export interface ExchangeSummary {
@@ -111,13 +111,7 @@ export function summarize(state: SubjectState): SubjectSummary {
  *   `event_kind_mismatch`/`unknown_event_type` as `evolve`.
  */
 export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): SubjectSummary {
-  if (event.subject !== summary.subject) {
-    throw new DomainError('subject_mismatch', `event ${event.id} is about ${event.subject}, not ${summary.subject}`, {
-      expected: summary.subject,
-      actual: event.subject,
-      eventId: event.id,
-    });
-  }
+  assertSubjectOf(summary.subject, event);
   if (event.type === 'report.retracted') {
     throw new DomainError('retraction_needs_history', `retraction ${event.id} must be applied to the full state of ${event.subject}`, {
       eventId: event.id,
