@@ -17,6 +17,7 @@ import { Audit1764000002000 } from './migrations/1764000002000-audit';
 import { KeySubjectKinds1764000003000 } from './migrations/1764000003000-key-subject-kinds';
 import { StateCompression1764000004000 } from './migrations/1764000004000-state-compression';
 import { ViewSummaries1764000005000 } from './migrations/1764000005000-view-summaries';
+import { SnapshotJson1764000006000 } from './migrations/1764000006000-snapshot-json';
 
 export const ENTITIES = [
   EventEntity,
@@ -31,7 +32,7 @@ export const ENTITIES = [
   SnapshotEntity,
   RebuildEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000];
+export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000, SnapshotJson1764000006000];
 
 /**
  * TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations.

@@ -14,5 +14,5 @@ export class SnapshotEntity {
   @Column({ type: 'bigint' }) offset!: string;
   @Column({ name: 'max_recorded_at', type: 'timestamptz' }) maxRecordedAt!: Date;
   @Column({ name: 'occurred_until', type: 'timestamptz', nullable: true }) occurredUntil!: Date | null;
-  @Column({ type: 'jsonb' }) state!: unknown;
+  @Column({ type: 'json' }) state!: unknown;
 }

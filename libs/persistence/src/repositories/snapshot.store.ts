@@ -87,8 +87,8 @@ export class SnapshotStore {
     await m.query(
       `INSERT INTO ${this.tables.snapshots} (subject, event_count, partition, "offset", max_recorded_at, occurred_until, state)
        SELECT r.subject, r.event_count, r.partition, r."offset", r.max_recorded_at, r.occurred_until, r.state
-       FROM jsonb_to_recordset($1::jsonb) AS r(subject text, event_count int, partition int, "offset" bigint,
-            max_recorded_at timestamptz, occurred_until timestamptz, state jsonb)
+       FROM json_to_recordset($1::json) AS r(subject text, event_count int, partition int, "offset" bigint,
+            max_recorded_at timestamptz, occurred_until timestamptz, state json)
        ON CONFLICT DO NOTHING`,
       [
         rowsJson(due, (d) => ({
