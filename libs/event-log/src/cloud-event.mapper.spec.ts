@@ -21,6 +21,18 @@ describe('CloudEvents mapping', () => {
     expect(back).toEqual({ ok: true, event: { ...report, ingestor: 'kyiv-desk', recordedAt: '2025-05-23T10:00:00.000Z', position: at } });
   });
 
+  it.each([
+    ['2025-05-23T10:00:00.000Z', '2025-05-23T10:00:00.000Z'],
+    ['2025-05-23T10:00:00Z', '2025-05-23T10:00:00.000Z'],
+    ['2025-05-23T12:00:00.000+02:00', '2025-05-23T10:00:00.000Z'],
+    ['2025-02-30T00:00:00.000Z', '2025-03-02T00:00:00.000Z'],
+    ['2025-05-23T24:00:00.000Z', '2025-05-24T00:00:00.000Z'],
+  ])('writes the time %s as recordedAt %s', (time, recordedAt) => {
+    const ce = { ...toCloudEvent(report, { ingestor: 'direct', recordedAt: '2025-05-23T10:00:00.000Z' }), time };
+    const r = fromCloudEvent(JSON.stringify(ce), at);
+    expect(r.ok && r.event.recordedAt).toBe(recordedAt);
+  });
+
   it('uses the Kafka timestamp when an ingestor publishes without time', () => {
     const { time: _t, ...ce } = toCloudEvent(report, { ingestor: 'direct', recordedAt: '2025-05-23T10:00:00.000Z' });
     const r = fromCloudEvent(Buffer.from(JSON.stringify(ce)), { ...at, timestamp: '2025-05-24T00:00:00.000Z' });

@@ -114,19 +114,24 @@ export function fromCloudEvent(
   if (typeof ce.id !== 'string') issues.push({ path: 'id', message: 'must be the report id (a string)' });
   if (issues.length > 0) return fail('not a valid newsledger CloudEvent', issues);
 
-  const payload = ce.data as Record<string, unknown>;
-  const candidate: Record<string, unknown> = { ...payload, id: ce.id, type: ce.type, subject: ce.subject };
+  // Both objects were made for this call (parsed here, output by the validator): completed in
+  // place, since copying them is a fifth of the cost of decoding on the projector's hot path.
+  const candidate = ce.data as Record<string, unknown>;
+  candidate.id = ce.id;
+  candidate.type = ce.type;
+  candidate.subject = ce.subject;
   const checked = validateReport(candidate);
   if (!checked.ok) return fail('report failed validation', checked.issues);
-  const report = checked.report as Report;
-  return {
-    ok: true,
-    event: {
-      ...report,
-      id: ce.id as string,
-      ingestor: (ce.source as string).slice(SOURCE_PREFIX.length),
-      recordedAt: new Date(time as string).toISOString(),
-      position: { partition: at.partition, offset: at.offset },
-    } as RecordedEvent,
-  };
+  const event = checked.report as unknown as Record<string, unknown>;
+  event.id = ce.id;
+  event.ingestor = (ce.source as string).slice(SOURCE_PREFIX.length);
+  event.recordedAt = CANONICAL_INSTANT.test(time as string) ? time : new Date(time as string).toISOString();
+  event.position = { partition: at.partition, offset: at.offset };
+  return { ok: true, event: event as unknown as RecordedEvent };
 }
+
+/**
+ * An instant already as `toISOString` writes it (what the ingest API appends), kept as it is. Days
+ * past the 28th and anything else go through `Date`, which rolls "02-30" or "24:00" over as before.
+ */
+const CANONICAL_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
