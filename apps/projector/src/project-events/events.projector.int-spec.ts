@@ -72,6 +72,22 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     for (const l of mine) expect(l.original.offset).toMatch(/^\d+$/);
   });
 
+  it('counts an id sent again in a later batch once, beside the new reports of that batch', async () => {
+    const subject = `exchange/${freshId('resent')}`;
+    const agreed = cloudEvent(freshId('e'), subject, 'exchange.agreed', 'confirmed', { parties: ['UA', 'RU'] });
+    await publish(subject, [agreed]);
+    await eventually('the first report', async () => ((await db.query(`SELECT 1 FROM views WHERE subject = $1`, [subject])).length ? true : undefined));
+    const underway = cloudEvent(freshId('e'), subject, 'exchange.underway', 'confirmed', {});
+    await publish(subject, [agreed, underway, { ...agreed, type: 'exchange.completed' }]);
+    const row = await eventually('the second batch', async () => {
+      const rows = await db.query(`SELECT * FROM views WHERE subject = $1`, [subject]);
+      return rows[0]?.event_count === 2 ? rows[0] : undefined;
+    });
+    expect(row).toMatchObject({ status: 'underway', event_count: 2 });
+    const indexed = await db.query(`SELECT event_id, type FROM events WHERE subject = $1 ORDER BY "offset"`, [subject]);
+    expect(indexed).toEqual([{ event_id: agreed.id, type: 'exchange.agreed' }, { event_id: underway.id, type: 'exchange.underway' }]);
+  });
+
   it('keeps the stored summary equal to a replay of the indexed events, retraction included', async () => {
     const subject = `exchange/${freshId('retract')}`;
     const underway = cloudEvent(freshId('e'), subject, 'exchange.underway', 'confirmed', {});

@@ -114,15 +114,20 @@ export class ProjectionStore {
     return new Map(rows.map((r) => [r.event_id, { subject: r.subject, type: r.type }]));
   }
 
-  /** Indexes events not indexed yet; returns the ids it inserted. */
+  /**
+   * Indexes events not indexed yet; returns the ids it inserted. Only a count comes back in the
+   * common case, every id new; otherwise the rows this transaction wrote name them (`xmin`).
+   */
   async insertEvents(m: EntityManager, rows: EventRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const inserted: { event_id: string }[] = await m.query(
-      `INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
-       SELECT r.event_id, r.subject, r.kind, r.type, r.partition, r."offset", r.recorded_at, r.occurred_at, r.ingestor, r.source, r.confirmation, r.data, r.note
-       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, subject text, kind text, type text, partition int, "offset" bigint,
-            recorded_at timestamptz, occurred_at text, ingestor text, source jsonb, confirmation text, data jsonb, note text)
-       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+    const inserted: { n: number }[] = await m.query(
+      `WITH ins AS (
+         INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
+         SELECT r.event_id, r.subject, r.kind, r.type, r.partition, r."offset", r.recorded_at, r.occurred_at, r.ingestor, r.source, r.confirmation, r.data, r.note
+         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, subject text, kind text, type text, partition int, "offset" bigint,
+              recorded_at timestamptz, occurred_at text, ingestor text, source jsonb, confirmation text, data jsonb, note text)
+         ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
       [
         rowsJson(rows, (r) => ({
           event_id: r.eventId, subject: r.subject, kind: r.kind, type: r.type, partition: r.partition, offset: r.offset, recorded_at: r.recordedAt,
@@ -130,7 +135,13 @@ export class ProjectionStore {
         })),
       ],
     );
-    return new Set(inserted.map((r) => r.event_id));
+    const ids = rows.map((r) => r.eventId);
+    if (inserted[0].n === rows.length) return new Set(ids);
+    const mine: { event_id: string }[] = await m.query(
+      `SELECT event_id FROM ${this.tables.events} WHERE event_id = ANY($1::text[]) AND xmin = pg_current_xact_id()::xid`,
+      [ids],
+    );
+    return new Set(mine.map((r) => r.event_id));
   }
 
   async markRetracted(m: EntityManager, pairs: { eventId: string; by: string }[]): Promise<void> {
