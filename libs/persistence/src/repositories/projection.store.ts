@@ -76,13 +76,11 @@ export class ProjectionStore {
 
   /** Locks the partition's checkpoint row for this transaction and returns the next offset to apply. */
   async lockCheckpoint(m: EntityManager, group: string, topic: string, partition: number): Promise<bigint> {
-    await m.query(
-      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
-       ON CONFLICT DO NOTHING`,
-      [group, topic, partition],
-    );
+    // One round trip: the no-op update of an existing row locks it as FOR UPDATE would.
     const rows: { next_offset: string }[] = await m.query(
-      `SELECT next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+       ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = projector_offsets.next_offset
+       RETURNING next_offset`,
       [group, topic, partition],
     );
     return BigInt(rows[0].next_offset);
@@ -205,10 +203,12 @@ export class ProjectionStore {
    */
   async insertStatusChanges(m: EntityManager, rows: StatusChangeRow[], topic: string): Promise<void> {
     if (rows.length === 0) return;
-    await m.query(`SELECT pg_advisory_xact_lock($1)`, [OUTBOX_ORDER_LOCK]);
+    // One round trip: the lock is taken (joined in before any row, so before any `seq` is drawn)
+    // and the relay notified on commit, in the insert itself.
     await m.query(
-      `INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, topic)
-       SELECT u.*, $10 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) AS u
+      `WITH first AS MATERIALIZED (SELECT pg_advisory_xact_lock($11), pg_notify($12, $10))
+       INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, topic)
+       SELECT u.*, $10 FROM first, UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) AS u
        ON CONFLICT (id) DO NOTHING`,
       [
         rows.map((r) => r.id),
@@ -221,8 +221,9 @@ export class ProjectionStore {
         rows.map((r) => r.retractionOf),
         rows.map((r) => r.recordedAt),
         topic,
+        OUTBOX_ORDER_LOCK,
+        STATUS_CHANGES_CHANNEL,
       ],
     );
-    await m.query(`SELECT pg_notify($1, $2)`, [STATUS_CHANGES_CHANNEL, topic]);
   }
 }
