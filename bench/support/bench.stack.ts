@@ -33,7 +33,7 @@ export interface BenchStack {
   projected(): Promise<number>;
   /** waits until the projector has applied `total` events */
   projectedAll(total: number, timeoutMs?: number): Promise<void>;
-  /** stops every app and drops the schema (topics are left: the broker is shared) */
+  /** stops every app, drops the schema and deletes the run's topics */
   close(): Promise<void>;
 }
 
@@ -151,6 +151,11 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
       }
       await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
       await db.destroy();
+      // The run's own topics only; left behind, every full run would keep ~0.5 GB on the broker.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.disconnect();
     },
   };
   return stack;

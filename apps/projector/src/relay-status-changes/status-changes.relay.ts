@@ -97,17 +97,18 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
 
   /** Publishes the oldest unpublished rows and marks them; returns how many. */
   private async relayBatch(db: PoolClient, producer: EventLogProducer): Promise<number> {
-    const { rows } = await db.query<OutboxRow>(
-      `SELECT id, seq, subject, field, from_value, to_value, caused_by, retraction_of, recorded_at
-       FROM status_changes WHERE topic = $1 AND published_at IS NULL ORDER BY seq LIMIT $2`,
+    // The rows, each with the seq of the row before the first (published or not), in one round trip.
+    const { rows } = await db.query<OutboxRow & { prev: string }>(
+      `WITH batch AS (
+         SELECT id, seq, subject, field, from_value, to_value, caused_by, retraction_of, recorded_at
+         FROM status_changes WHERE topic = $1 AND published_at IS NULL ORDER BY seq LIMIT $2)
+       SELECT b.*, (SELECT coalesce(max(s.seq), 0) FROM status_changes s
+                    WHERE s.topic = $1 AND s.seq < (SELECT min(seq) FROM batch)) AS prev
+       FROM batch b ORDER BY b.seq`,
       [this.topic, this.config.relay.batchSize],
     );
     if (rows.length === 0) return 0;
-    const prev = await db.query<{ prev: string }>(
-      `SELECT coalesce(max(seq), 0) AS prev FROM status_changes WHERE topic = $1 AND seq < $2`,
-      [this.topic, rows[0].seq],
-    );
-    await producer.appendAll(relayMessages(rows, Number(prev.rows[0].prev)));
+    await producer.appendAll(relayMessages(rows, Number(rows[0].prev)));
     this.sends += 1;
     if (this.config.relay.faultExitAfterSends !== undefined && this.sends >= this.config.relay.faultExitAfterSends) {
       this.logger.warn(`fault injection: killing the process after ${this.sends} sends, before marking them`);
