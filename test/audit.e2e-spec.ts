@@ -410,21 +410,27 @@ describe('audit: time travel, export, verify, rebuild (own schema, real Kafka an
       expect(tables).toEqual([]);
     });
 
-    it('verify reports a tampered view row, field by field, over HTTP and from the CLI (exit 1); a rebuild repairs it', async () => {
+    it('verify reports a tampered view row and snapshot, field by field, over HTTP and from the CLI (exit 1); a rebuild repairs them', async () => {
       const subject = `exchange/${seeded[7]}`;
       await db.query(
         `UPDATE views SET status = 'cancelled', summary = jsonb_set(summary, '{confirmed,best,status}', '"underway"') WHERE subject = $1`,
         [subject],
       );
+      // Reads start from snapshots (taken behind the projection, again after the rebuild above).
+      const other = `exchange/${seeded[8]}`;
+      await eventually('a snapshot to tamper with', async () =>
+        ((await db.query(`SELECT 1 FROM snapshots WHERE subject = $1 AND event_count = 8`, [other])).length ? true : undefined));
+      await db.query(`UPDATE snapshots SET state = jsonb_set(state::jsonb, '{eventCount}', '7')::json WHERE subject = $1 AND event_count = 8`, [other]);
       const r = await auditor('POST', '/v1/admin/verify');
       expect(r.body.ok).toBe(false);
       expect(r.body.differences).toEqual(
         expect.arrayContaining([
           { subject, field: 'row.status', stored: 'cancelled', replayed: 'completed' },
           { subject, field: 'summary.confirmed.best.status', stored: 'underway', replayed: 'completed' },
+          { subject: other, field: 'snapshots[8].eventCount', stored: 7, replayed: 8 },
         ]),
       );
-      expect(r.body.differences.every((d: { subject: string }) => d.subject === subject)).toBe(true);
+      expect(r.body.differences.every((d: { subject: string }) => d.subject === subject || d.subject === other)).toBe(true);
 
       const failed = await newsledger('verify').then(
         () => undefined,

@@ -45,6 +45,8 @@ export interface ProjectBatchOptions {
   fullStates?: ReadonlyMap<string, SubjectState>;
   /** Carry every subject's full state (in-memory replays, which keep them all anyway). */
   carryFullStates?: boolean;
+  /** Told each full state the batch reaches, after each event (with `carryFullStates`: every one). */
+  onFullState?: (state: SubjectState) => void;
 }
 
 /**
@@ -110,6 +112,7 @@ export function projectBatch<M>(
     if (full) {
       const fullAfter = evolve(full, e);
       fulls.set(e.subject, fullAfter);
+      opts.onFullState?.(fullAfter);
       after = retractionOf === null ? evolveSummary(before, e) : summarize(fullAfter);
     } else if (retractionOf === null) {
       after = evolveSummary(before, e);

@@ -22,6 +22,8 @@ export interface ReplayedLog {
   /** Live `exchange.agreed` links by event id, as in `negotiation_exchanges`. */
   links: Map<string, { negotiation: string; exchange: string }>;
   counts: { read: number; applied: number; rejected: number; duplicates: number; afterAsOf: number };
+  /** The states asked for with `capture`, by subject and event count. */
+  captured: Map<string, Map<number, SubjectState>>;
 }
 
 export interface LogReplayOptions {
@@ -33,6 +35,8 @@ export interface LogReplayOptions {
   groupPrefix: string;
   sessionTimeout?: number;
   onProgress?: (read: number, total: number) => void;
+  /** Keep the full state of a subject when it reaches one of these event counts (in `ReplayedLog.captured`). */
+  capture?: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 /**
@@ -54,6 +58,7 @@ export async function replayLog(kafka: Kafka, topic: string, opts: LogReplayOpti
     events: new Map(),
     links: new Map(),
     counts: { read: 0, applied: 0, rejected: 0, duplicates: 0, afterAsOf: 0 },
+    captured: new Map(),
   };
   const next = new Map([...until.keys()].map((p) => [p, 0n]));
   const total = [...until.values()].reduce((n, o) => n + Number(o), 0);
@@ -78,7 +83,7 @@ export async function replayLog(kafka: Kafka, topic: string, opts: LogReplayOpti
               if (BigInt(m.offset) >= from) fresh.push(m);
             }
             if (fresh.length > 0) {
-              foldInto(log, fresh, opts.asOf);
+              foldInto(log, fresh, opts.asOf, opts.capture);
               next.set(batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
               log.counts.read += fresh.length;
               opts.onProgress?.(log.counts.read, total);
@@ -96,7 +101,7 @@ export async function replayLog(kafka: Kafka, topic: string, opts: LogReplayOpti
 }
 
 /** Applies one partition's messages, in order, exactly as the projector's transaction would. */
-function foldInto(log: ReplayedLog, messages: readonly LogMessage[], asOf: string | undefined): void {
+function foldInto(log: ReplayedLog, messages: readonly LogMessage[], asOf: string | undefined, capture?: LogReplayOptions['capture']): void {
   const decoded: DecodedMessage<LogMessage>[] = [];
   for (const message of messages) {
     const d = decodeMessage(message);
@@ -116,7 +121,13 @@ function foldInto(log: ReplayedLog, messages: readonly LogMessage[], asOf: strin
       if (known) indexed.set(id, { subject: known.subject, type: known.type });
     }
   }
-  const out = projectBatch(decoded, indexed, log.states, { carryFullStates: true });
+  const onFullState = capture
+    ? (state: SubjectState) => {
+        if (!capture.get(state.subject)?.has(state.eventCount)) return;
+        (log.captured.get(state.subject) ?? log.captured.set(state.subject, new Map()).get(state.subject)!).set(state.eventCount, state);
+      }
+    : undefined;
+  const out = projectBatch(decoded, indexed, log.states, { carryFullStates: true, onFullState });
   for (const v of out.views) log.states.set(v.subject, v.state!);
   for (const e of out.events) log.events.set(e.eventId, { subject: e.subject, type: e.type, partition: e.partition, offset: e.offset, retractedBy: null });
   for (const r of out.retracted) {

@@ -1,5 +1,5 @@
 import { RecordedEvent, replay, SubjectState, summarize, toView } from '@newsledger/domain';
-import { compareWithLog, StoredViewRow } from './views.verify';
+import { compareSnapshots, compareWithLog, StoredViewRow } from './views.verify';
 
 const subject = 'exchange/verify-a';
 function ev(n: number, type: string, data: object, confirmation = 'confirmed'): RecordedEvent {
@@ -64,6 +64,17 @@ describe('compareWithLog', () => {
   it('reports views on one side only', () => {
     expect(compareWithLog({ views: [], events: stored.events, links: stored.links }, log)).toEqual([
       { subject, field: 'view', stored: null, replayed: { eventCount: 2, status: 'agreed' } },
+    ]);
+  });
+
+  it('compares each stored snapshot with the state the replay reached at its event count', () => {
+    const at1 = replay(subject, events.slice(0, 1));
+    const tampered = { ...JSON.parse(JSON.stringify(state)), lastRecordedAt: '2025-05-23T09:00:00.000Z' };
+    const replayed = new Map([[1, at1], [2, state]]);
+    expect(compareSnapshots(subject, [{ event_count: 1, state: JSON.parse(JSON.stringify(at1)) }], replayed)).toEqual([]);
+    expect(compareSnapshots(subject, [{ event_count: 2, state: tampered }, { event_count: 5, state: {} }], replayed)).toEqual([
+      { subject, field: 'snapshots[2].lastRecordedAt', stored: '2025-05-23T09:00:00.000Z', replayed: state.lastRecordedAt },
+      { subject, field: 'snapshots[5]', stored: { eventCount: 5 }, replayed: null },
     ]);
   });
 });

@@ -44,8 +44,9 @@ export interface VerifyReport {
 }
 
 /**
- * Replays the whole log in memory and compares it with the stored views, view rows, event index
- * and negotiation links. Views, checkpoints, index and links are read in one REPEATABLE READ
+ * Replays the whole log in memory and compares it with the stored view rows (columns and
+ * summaries), event index, negotiation links and snapshots (the states reads start from). Rows,
+ * checkpoints, index, links and the list of snapshots are read in one REPEATABLE READ
  * snapshot, and the log is replayed up to exactly those checkpoints, so a projector running
  * meanwhile causes no false differences.
  */
@@ -54,14 +55,28 @@ export async function verifyViews(db: DataSource, kafka: Kafka, opts: VerifyOpti
   const stored = await readStored(db, opts.group, opts.topic);
   // Partitions without a checkpoint have not been projected at all: replay nothing of them.
   const until = new Map([...(await fetchEndOffsets(kafka, opts.topic)).keys()].map((p) => [p, stored.checkpoints.get(p) ?? '0']));
+  const capture = new Map<string, Set<number>>();
+  for (const s of stored.snapshots) (capture.get(s.subject) ?? capture.set(s.subject, new Set()).get(s.subject)!).add(s.event_count);
   const log = await replayLog(kafka, opts.topic, {
     until,
     groupPrefix: opts.groupPrefix,
     sessionTimeout: opts.sessionTimeout,
     onProgress: opts.onProgress,
+    capture,
   });
   const summaries = new Map([...log.states].map(([subject, state]) => [subject, summarize(state)]));
-  const all = compareWithLog(stored, { ...log, summaries });
+  const snapshotDifferences: Difference[] = [];
+  for (const subject of capture.keys()) {
+    // One subject at a time, so only its snapshots are held; they never change once written.
+    const states: { event_count: number; state: unknown }[] = await db.query(
+      `SELECT event_count, state FROM snapshots WHERE subject = $1 AND event_count = ANY($2::int[]) ORDER BY event_count`,
+      [subject, [...capture.get(subject)!]],
+    );
+    snapshotDifferences.push(...compareSnapshots(subject, states, log.captured.get(subject) ?? new Map()));
+  }
+  const all = [...compareWithLog(stored, { ...log, summaries }), ...snapshotDifferences].sort((a, b) =>
+    a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0,
+  );
   const max = opts.maxDifferences ?? 1000;
   return {
     ok: all.length === 0,
@@ -82,6 +97,8 @@ export interface StoredProjection {
   views: StoredViewRow[];
   events: { event_id: string; subject: string; partition: number; offset: string; retracted_by: string | null }[];
   links: { event_id: string; negotiation: string; exchange: string }[];
+  /** The snapshots reads start from, without their states. */
+  snapshots: { subject: string; event_count: number }[];
 }
 
 async function readStored(db: DataSource, group: string, topic: string): Promise<StoredProjection> {
@@ -98,8 +115,9 @@ async function readStored(db: DataSource, group: string, topic: string): Promise
     );
     const events: StoredProjection['events'] = await runner.query(`SELECT event_id, subject, partition, "offset", retracted_by FROM events`);
     const links: StoredProjection['links'] = await runner.query(`SELECT event_id, negotiation, exchange FROM negotiation_exchanges`);
+    const snapshots: StoredProjection['snapshots'] = await runner.query(`SELECT subject, event_count FROM snapshots`);
     await runner.commitTransaction();
-    return { checkpoints: new Map(checkpoints.map((c) => [c.partition, String(c.next_offset)])), views, events, links };
+    return { checkpoints: new Map(checkpoints.map((c) => [c.partition, String(c.next_offset)])), views, events, links, snapshots };
   } finally {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     await runner.release();
@@ -137,12 +155,32 @@ function storedSummary(row: StoredViewRow): SubjectSummary | Error {
 }
 
 /**
+ * Every difference between a subject's stored snapshots and the states the replay reached at the
+ * same event counts (`snapshots[<count>].<path>`); a snapshot the replay never reached is one
+ * difference with `replayed: null`.
+ */
+export function compareSnapshots(
+  subject: string,
+  stored: readonly { event_count: number; state: unknown }[],
+  replayed: ReadonlyMap<number, SubjectState>,
+): Difference[] {
+  const out: Difference[] = [];
+  for (const s of stored) {
+    const field = `snapshots[${s.event_count}]`;
+    const state = replayed.get(s.event_count);
+    if (!state) out.push({ subject, field, stored: { eventCount: s.event_count }, replayed: null });
+    else diffValues(subject, field, s.state, JSON.parse(JSON.stringify(state)), out);
+  }
+  return out;
+}
+
+/**
  * Every difference between what is stored and the replayed log, sorted by subject: each view
  * row's columns and summary against the summary of the replayed state, the event index, and the
  * negotiation links.
  */
 export function compareWithLog(
-  stored: Omit<StoredProjection, 'checkpoints'>,
+  stored: Omit<StoredProjection, 'checkpoints' | 'snapshots'>,
   log: Pick<ReplayedLog, 'events' | 'links'> & { summaries: ReadonlyMap<string, SubjectSummary> },
 ): Difference[] {
   const bySubject = new Map<string, Difference[]>();
