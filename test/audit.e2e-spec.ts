@@ -372,20 +372,25 @@ describe('audit: time travel, export, verify, rebuild (own schema, real Kafka an
       };
       const load = [reader(0), reader(1), reader(2), reader(3), writer()];
 
-      const started = await auditor('POST', '/v1/admin/rebuild');
-      expect(started).toMatchObject({ status: 202, body: { status: 'running', progressUrl: `/v1/admin/rebuild/${started.body.id}` } });
-      const second = await auditor('POST', '/v1/admin/rebuild');
-      expect(second).toMatchObject({ status: 409, body: { error: 'rebuild_running' } });
       const phases = new Set<string>();
-      const done = await eventually('the rebuild to finish', async () => {
-        const r = await auditor('GET', `/v1/admin/rebuild/${started.body.id}`);
-        phases.add(r.body.phase);
-        if (r.body.status === 'failed') throw new Error(r.body.error);
-        return r.body.status === 'done' ? r.body : undefined;
-      }, 120_000);
-      reading = false;
-      writing = false;
-      await Promise.all(load);
+      let done: Record<string, any>;
+      try {
+        const started = await auditor('POST', '/v1/admin/rebuild');
+        expect(started).toMatchObject({ status: 202, body: { status: 'running', progressUrl: `/v1/admin/rebuild/${started.body.id}` } });
+        const second = await auditor('POST', '/v1/admin/rebuild');
+        expect(second).toMatchObject({ status: 409, body: { error: 'rebuild_running' } });
+        done = await eventually('the rebuild to finish', async () => {
+          const r = await auditor('GET', `/v1/admin/rebuild/${started.body.id}`);
+          phases.add(r.body.phase);
+          if (r.body.status === 'failed') throw new Error(r.body.error);
+          return r.body.status === 'done' ? r.body : undefined;
+        }, 120_000);
+      } finally {
+        // Stopped whatever happened, or the readers would hammer the API until jest is killed.
+        reading = false;
+        writing = false;
+        await Promise.all(load);
+      }
 
       expect(failures).toEqual([]);
       expect(reads).toBeGreaterThan(20);

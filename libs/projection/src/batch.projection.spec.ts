@@ -1,5 +1,6 @@
 import { initialState, RecordedEvent, replay, SubjectSummary, summarize } from '@newsledger/domain';
-import { DecodedMessage, projectBatch } from './batch.projection';
+import { LogMessage } from '@newsledger/event-log';
+import { BatchLookups, DecodedMessage, projectBatch, projectMessages } from './batch.projection';
 
 let offset = 0;
 function ev(subject: string, type: string, confirmation: string, data: object, id = `e${offset}`): RecordedEvent {
@@ -100,5 +101,57 @@ describe('projectBatch', () => {
   it('passes undecodable messages through as rejected, in order', () => {
     const out = projectBatch<string>([{ message: 'm1', ok: false, reason: 'not JSON', issues: [] }], new Map(), new Map());
     expect(out.rejected).toEqual([{ message: 'm1', reason: 'not JSON', issues: [] }]);
+  });
+});
+
+describe('projectMessages', () => {
+  const subject = 'exchange/messages-a';
+  const message = (e: RecordedEvent, offset: number): LogMessage => ({
+    partition: 0,
+    offset: String(offset),
+    key: e.subject,
+    timestamp: e.recordedAt,
+    value: Buffer.from(JSON.stringify({
+      specversion: '1.0', id: e.id, type: e.type, subject: e.subject, source: 'newsroom/desk', time: e.recordedAt,
+      data: { source: e.source, confirmation: e.confirmation, data: e.data },
+    })),
+  });
+
+  /** An event index in memory, as the projector's transaction sees it. */
+  function memoryIndex(initial: RecordedEvent[] = []) {
+    const index = new Map<string, { subject: string; type: string }>(initial.map((e) => [e.id, { subject: e.subject, type: e.type }]));
+    const lookups: BatchLookups = {
+      findEvents: async (ids) => new Map(ids.filter((id) => index.has(id)).map((id) => [id, index.get(id)!])),
+      loadSummaries: async () => new Map(),
+      loadFullStates: async (subjects) => new Map(subjects.map((s) => [s, replay(s, initial.filter((e) => e.subject === s))])),
+      indexEvents: async (rows) => {
+        const inserted = new Set<string>();
+        for (const r of rows) if (!index.has(r.eventId)) (index.set(r.eventId, { subject: r.subject, type: r.type }), inserted.add(r.eventId));
+        return inserted;
+      },
+    };
+    return { index, lookups };
+  }
+
+  it('indexes every event it applies, a report whose id a valid retraction took first counting as a duplicate', async () => {
+    const target = ev(subject, 'exchange.underway', 'confirmed', {});
+    const retraction = ev(subject, 'report.retracted', 'confirmed', { eventId: target.id, reason: 'x' }, 'shared-id-1');
+    const sameId = ev(subject, 'exchange.completed', 'confirmed', {}, 'shared-id-1');
+    const { index, lookups } = memoryIndex([target]);
+    const out = await projectMessages([message(retraction, 1), message(sameId, 2)], lookups);
+    expect(out.events.map((e) => [e.eventId, e.type])).toEqual([['shared-id-1', 'report.retracted']]);
+    expect(out.duplicates).toBe(1);
+    expect(index.get('shared-id-1')).toEqual({ subject, type: 'report.retracted' });
+  });
+
+  it('applies and indexes a report whose id a rejected retraction came first with', async () => {
+    const retraction = ev(subject, 'report.retracted', 'confirmed', { eventId: 'never-recorded', reason: 'x' }, 'shared-id-2');
+    const sameId = ev(subject, 'exchange.completed', 'confirmed', {}, 'shared-id-2');
+    const { index, lookups } = memoryIndex();
+    const out = await projectMessages([message(retraction, 1), message(sameId, 2)], lookups);
+    expect(out.rejected).toHaveLength(1);
+    expect(out.events.map((e) => [e.eventId, e.type])).toEqual([['shared-id-2', 'exchange.completed']]);
+    expect(index.get('shared-id-2')).toEqual({ subject, type: 'exchange.completed' });
+    expect(out.views[0]).toMatchObject({ reportedStatus: 'completed', eventCount: 1 });
   });
 });

@@ -200,7 +200,8 @@ export interface BatchLookups {
  * Reports are indexed first, in one statement, and the ids it did not insert are the duplicates:
  * no lookup of every id before the insert. An id another transaction is inserting meanwhile (a
  * concurrent partition) waits for it and is then a duplicate here. Retractions are checked against
- * the index and the batch first, and indexed after. Full states for retractions are loaded before
+ * the index and the batch first, and indexed after, with any report whose id first appeared in
+ * the batch as a retraction (it counts only if that retraction was rejected). Full states for retractions are loaded before
  * anything is indexed, so they stand as of before the batch.
  *
  * @throws Error when a retraction id was indexed concurrently: the caller rolls back and retries.
@@ -210,7 +211,9 @@ export async function projectMessages(messages: readonly LogMessage[], lookups: 
   const subjects = new Set<string>();
   const retracting = new Set<string>();
   const retractionIds = new Set<string>();
+  // Reports whose id first appears here (not after a retraction of the same id): indexed up front.
   const reports = new Map<string, RecordedEvent>();
+  const seen = new Set<string>();
   for (const d of decoded) {
     if (!d.ok) continue;
     subjects.add(d.event.subject);
@@ -218,9 +221,10 @@ export async function projectMessages(messages: readonly LogMessage[], lookups: 
       retractionIds.add(d.event.id);
       retractionIds.add(String((d.event.data as { eventId: string }).eventId));
       retracting.add(d.event.subject);
-    } else if (!reports.has(d.event.id)) {
+    } else if (!seen.has(d.event.id)) {
       reports.set(d.event.id, d.event);
     }
+    seen.add(d.event.id);
   }
   const indexed = new Map(await lookups.findEvents([...retractionIds]));
   const summaries = (await lookups.loadSummaries([...subjects])) as ReadonlyMap<string, SubjectSummary | SubjectState>;
@@ -229,9 +233,10 @@ export async function projectMessages(messages: readonly LogMessage[], lookups: 
   for (const e of reports.values()) if (!fresh.has(e.id) && !indexed.has(e.id)) indexed.set(e.id, { subject: e.subject, type: e.type });
 
   const out = projectBatch(decoded, indexed, summaries, { fullStates });
-  const retractions = out.events.filter((e) => e.type === 'report.retracted');
-  if (retractions.length > 0 && (await lookups.indexEvents(retractions)).size !== retractions.length) {
-    throw new Error(`a retraction id of partition ${messages[0].partition}'s batch was indexed concurrently; retrying the batch`);
+  // The retractions, and any report whose id a rejected retraction came first with.
+  const rest = out.events.filter((e) => !fresh.has(e.eventId));
+  if (rest.length > 0 && (await lookups.indexEvents(rest)).size !== rest.length) {
+    throw new Error(`an event id of partition ${messages[0].partition}'s batch was indexed concurrently; retrying the batch`);
   }
   return out;
 }

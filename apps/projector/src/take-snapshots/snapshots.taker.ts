@@ -44,8 +44,13 @@ export class SnapshotsTaker implements OnApplicationBootstrap, OnApplicationShut
        ORDER BY v.event_count - COALESCE(s.n, 0) DESC LIMIT $2`,
       [every, SUBJECTS_PER_ROUND],
     );
-    if (due.length === 0) return 0;
-    return this.states.catchUpSnapshots(this.db.manager, due.map((d) => d.subject), every);
+    let taken = 0;
+    for (const { subject } of due) {
+      // One transaction per subject: a rebuild's table swap waits for it, so the snapshots it
+      // stores are of the generation it read.
+      taken += await this.db.transaction((m) => this.states.catchUpSnapshots(m, subject, every));
+    }
+    return taken;
   }
 
   private async run(): Promise<void> {

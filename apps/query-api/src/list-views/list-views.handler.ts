@@ -40,15 +40,17 @@ export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ListViews
       where.push(`(last_recorded_at, $${params.length}::text) < ($${params.length - 1}::timestamptz, subject)`);
     }
     params.push(limit + 1);
-    const rows: { subject: string; last_recorded_at: Date }[] = await this.db.query(
-      `SELECT subject, last_recorded_at FROM views WHERE ${where.join(' AND ')}
+    const rows: { subject: string; last_recorded_at: Date; event_count: number }[] = await this.db.query(
+      `SELECT subject, last_recorded_at, event_count FROM views WHERE ${where.join(' AND ')}
        ORDER BY last_recorded_at DESC, subject ASC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    // Replayed for the whole page at once: one query for the snapshots, one for the events after them.
-    const states = await this.states.load(this.db, page.map((r) => r.subject));
+    // Replayed for the whole page at once (one query for the snapshots, one for the events after
+    // them), each up to the event count of its row: the view the filters chose, even if the
+    // subject has moved on since. No transaction spans the reads, so none holds locks a rebuild's swap would wait for.
+    const states = await this.states.load(this.db, page.map((r) => r.subject), { upTo: new Map(page.map((r) => [r.subject, r.event_count])) });
     return {
       items: page.flatMap((r) => {
         const loaded = states.get(r.subject);

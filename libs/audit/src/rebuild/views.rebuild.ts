@@ -26,6 +26,8 @@ const OLD = '__old';
 const REBUILD_LOCK = 7_340_114;
 /** PostgreSQL's lock_not_available, raised when the swap's lock_timeout expires. */
 const LOCK_NOT_AVAILABLE = '55P03';
+/** PostgreSQL's deadlock_detected: a reader holding one generation table while waiting for another. */
+const DEADLOCK_DETECTED = '40P01';
 
 export interface RebuildOptions {
   topic: string;
@@ -377,7 +379,9 @@ export class ViewsRebuild {
       return { startedAt, pausedMs: Date.now() - startedAt, comparison };
     } catch (e) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      if (!this.switched && (e as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+      // The swap gave way to readers: try again at the next attempt.
+      const code = (e as { code?: string }).code;
+      if (!this.switched && (code === LOCK_NOT_AVAILABLE || code === DEADLOCK_DETECTED)) {
         this.phase = 'building';
         return undefined;
       }

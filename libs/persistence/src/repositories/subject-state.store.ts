@@ -31,17 +31,25 @@ export class SubjectStateStore {
   }
 
   /**
-   * @param snapshotEvery - when given, the states at multiples of it past the latest snapshot are
-   *   returned in `missed`, for the caller to store with {@link SnapshotStore.take}.
+   * @param opts.missing - when given, the states at multiples of `every` past the latest snapshot
+   *   (at most `most` of them, oldest first) are returned in `missed`, for {@link SnapshotStore.take}.
+   * @param opts.upTo - per subject, the event count to stop at: the state a view row with that
+   *   count stands for, however far the index has moved on since the row was read.
    */
-  async load(q: Queryable, subjects: readonly string[], snapshotEvery?: number): Promise<Map<string, LoadedState>> {
+  async load(
+    q: Queryable,
+    subjects: readonly string[],
+    opts: { missing?: { every: number; most: number }; upTo?: ReadonlyMap<string, number> } = {},
+  ): Promise<Map<string, LoadedState>> {
+    const { missing, upTo } = opts;
     const out = new Map<string, LoadedState>();
     if (subjects.length === 0) return out;
     const unique = [...new Set(subjects)];
     const starts: { subject: string; event_count: number; partition: number; offset: string; state: SubjectState }[] = await q.query(
-      `SELECT DISTINCT ON (subject) subject, event_count, partition, "offset", state FROM ${this.tables.snapshots}
-       WHERE subject = ANY($1::text[]) ORDER BY subject, event_count DESC`,
-      [unique],
+      `SELECT DISTINCT ON (s.subject) s.subject, s.event_count, s.partition, s."offset", s.state
+       FROM UNNEST($1::text[], $2::int[]) AS b(subject, up_to) JOIN ${this.tables.snapshots} s ON s.subject = b.subject
+       WHERE b.up_to IS NULL OR s.event_count <= b.up_to ORDER BY s.subject, s.event_count DESC`,
+      [unique, unique.map((s) => upTo?.get(s) ?? null)],
     );
     const start = new Map(starts.map((s) => [s.subject, s]));
     const rows: EventIndexRow[] = await q.query(
@@ -57,10 +65,14 @@ export class SubjectStateStore {
       const events = bySubject.get(subject) ?? [];
       const missed: DueSnapshot[] = [];
       let state = from?.state ?? initialState(subject);
+      const stop = upTo?.get(subject);
+      let read = 0;
       for (const row of events) {
+        if (stop !== undefined && state.eventCount >= stop) break;
+        read += 1;
         const event = toRecordedEvent(row);
         state = evolve(state, event);
-        if (snapshotEvery && state.eventCount % snapshotEvery === 0) {
+        if (missing && missed.length < missing.most && state.eventCount % missing.every === 0) {
           missed.push({
             subject,
             eventCount: state.eventCount,
@@ -71,15 +83,19 @@ export class SubjectStateStore {
           });
         }
       }
-      if (from || events.length > 0) out.set(subject, { state, fromSnapshot: from?.event_count ?? null, eventsRead: events.length, missed });
+      if (from || read > 0) out.set(subject, { state, fromSnapshot: from?.event_count ?? null, eventsRead: read, missed });
     }
     return out;
   }
 
-  /** Loads and stores the snapshots these subjects are missing; returns how many were taken. */
-  async catchUpSnapshots(q: Queryable, subjects: readonly string[], snapshotEvery: number): Promise<number> {
-    const loaded = await this.load(q, subjects, snapshotEvery);
-    const due = [...loaded.values()].flatMap((l) => l.missed);
+  /**
+   * Loads a subject and stores up to `most` of the snapshots it is missing, oldest first (the next
+   * call goes on from there, so a long story never holds more than that many states); returns how
+   * many were taken. Run it in a transaction: what it reads and writes are then one generation.
+   */
+  async catchUpSnapshots(q: Queryable, subject: string, snapshotEvery: number, most = 4): Promise<number> {
+    const loaded = await this.load(q, [subject], { missing: { every: snapshotEvery, most } });
+    const due = loaded.get(subject)?.missed ?? [];
     await this.snapshots.take(q, due);
     return due.length;
   }
