@@ -277,12 +277,8 @@ const STATUS_OF_REPORT: Record<NegotiationStatusReport, NegotiationStatus> = {
 
 /** Derives the public view from the live contributions. */
 export function toNegotiationView(state: NegotiationState): NegotiationView {
-  const { status, statusReport, firstHeld } = statusOf(state);
-  const named = [
-    ...state.rounds.map((round) => ({ eventId: round.eventId, values: round.parties ?? [] })),
-    ...state.positions.map((position) => ({ eventId: position.eventId, values: [position.party] })),
-    ...state.documents.map((document) => ({ eventId: document.eventId, values: [document.by] })),
-  ];
+  const { status, statusReport, firstHeld } = negotiationStatusBasis(state);
+  const named = partyMentions(state);
   const parties = named.flatMap((n) => n.values);
   return {
     subject: state.subject,
@@ -305,10 +301,23 @@ export function toNegotiationView(state: NegotiationState): NegotiationView {
 
 /** Only `status` of {@link toNegotiationView}, for callers that need it per event. */
 export function negotiationStatusOf(state: NegotiationState): Pick<NegotiationView, 'subject' | 'kind' | 'status'> {
-  return { subject: state.subject, kind: 'negotiation', status: statusOf(state).status };
+  return { subject: state.subject, kind: 'negotiation', status: negotiationStatusBasis(state).status };
 }
 
-function statusOf(state: NegotiationState) {
+/**
+ * The reports that name parties, each with the codes it names (held rounds' parties, position
+ * holders, document authors), in the order the view's evidence lists them.
+ */
+export function partyMentions(state: NegotiationState): { eventId: string; values: string[] }[] {
+  return [
+    ...state.rounds.map((round) => ({ eventId: round.eventId, values: round.parties ?? [] })),
+    ...state.positions.map((position) => ({ eventId: position.eventId, values: [position.party] })),
+    ...state.documents.map((document) => ({ eventId: document.eventId, values: [document.by] })),
+  ];
+}
+
+/** The status and what it rests on: the latest live non-denied status report, else the first held round. */
+export function negotiationStatusBasis(state: NegotiationState) {
   let statusReport: NegotiationClaim | undefined;
   for (let i = state.claims.length - 1; i >= 0 && !statusReport; i--) if (state.claims[i].confirmation !== 'denied') statusReport = state.claims[i];
   const firstHeld = state.rounds.find((round) => round.state === 'held');

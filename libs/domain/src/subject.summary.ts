@@ -12,6 +12,8 @@ import {
 import {
   evolveNegotiation,
   initialNegotiationState,
+  negotiationStatusBasis,
+  partyMentions,
   type NegotiationState,
   type NegotiationStatus,
 } from './negotiation.projection';
@@ -90,13 +92,12 @@ export function summarize(state: SubjectState): SubjectSummary {
     const { confirmed, reported } = exchangeFoldsOf(state.claims);
     return { kind: 'exchange', ...common, confirmed, reported, parties: sortedUnique(state.parties.flatMap((p) => p.parties)) };
   }
-  let statusReport: NegotiationSummary['statusReport'] = null;
-  for (const claim of state.claims) if (claim.confirmation !== 'denied') statusReport = { status: claim.status, eventId: claim.eventId };
+  const { statusReport, firstHeld } = negotiationStatusBasis(state);
   return {
     kind: 'negotiation',
     ...common,
-    statusReport,
-    held: state.rounds.some((r) => r.state === 'held'),
+    statusReport: statusReport ? { status: statusReport.status, eventId: statusReport.eventId } : null,
+    held: firstHeld !== undefined,
     parties: negotiationParties(state),
   };
 }
@@ -178,7 +179,7 @@ function negotiationStatus(summary: NegotiationSummary): NegotiationStatus {
   return summary.held ? 'active' : 'scheduled';
 }
 
-/** The parties a negotiation view lists: held rounds' parties, position holders, document authors. */
+/** The parties a negotiation view lists. */
 function negotiationParties(state: NegotiationState): string[] {
-  return sortedUnique([...state.rounds.flatMap((r) => r.parties ?? []), ...state.positions.map((p) => p.party), ...state.documents.map((d) => d.by)]);
+  return sortedUnique(partyMentions(state).flatMap((n) => n.values));
 }
