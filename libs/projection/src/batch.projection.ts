@@ -17,7 +17,8 @@ import {
   ValidationIssue,
 } from '@newsledger/domain';
 import { fromCloudEvent, LogMessage } from '@newsledger/event-log';
-import { EventRow, StatusChangeRow, ViewRow } from '@newsledger/persistence';
+import { EventRow, ProjectionStore, StatusChangeRow, SubjectStateStore, ViewRow } from '@newsledger/persistence';
+import { EntityManager } from 'typeorm';
 
 /** One message of the batch after decoding. */
 export type DecodedMessage<M> = { message: M } & (
@@ -191,6 +192,16 @@ export interface BatchLookups {
   indexEvents(rows: EventRow[]): Promise<ReadonlySet<string>>;
 }
 
+/** The lookups of a batch in transaction `m`, over one generation's tables (live, or a rebuild's). */
+export function storeLookups(m: EntityManager, store: ProjectionStore, states: SubjectStateStore): BatchLookups {
+  return {
+    findEvents: (ids) => store.findEvents(m, ids),
+    loadSummaries: (subjects) => store.loadSummaries(m, subjects),
+    loadFullStates: async (subjects) => new Map([...(await states.load(m, subjects))].map(([s, l]) => [s, l.state])),
+    indexEvents: (rows) => store.insertEvents(m, rows),
+  };
+}
+
 /**
  * Decodes fresh messages of one partition, indexes them, and applies them with
  * {@link projectBatch}; the outcome's `events` are all indexed when it returns. The live
@@ -201,8 +212,8 @@ export interface BatchLookups {
  * no lookup of every id before the insert. An id another transaction is inserting meanwhile (a
  * concurrent partition) waits for it and is then a duplicate here. Retractions are checked against
  * the index and the batch first, and indexed after, with any report whose id first appeared in
- * the batch as a retraction (it counts only if that retraction was rejected). Full states for retractions are loaded before
- * anything is indexed, so they stand as of before the batch.
+ * the batch as a retraction (it counts only if that retraction was rejected). Full states for
+ * retractions are loaded before anything is indexed, so they stand as of before the batch.
  *
  * @throws Error when a retraction id was indexed concurrently: the caller rolls back and retries.
  */

@@ -1,6 +1,6 @@
 /**
  * @newsledger/projection — the projector's pure batch step (validation outcome, duplicates,
- * retraction checks, reducers, status changes, links, snapshots), shared by the live projector,
- * the rebuild and verify so all three apply the log the same way.
+ * retraction checks, summaries, status changes, links), and the indexing around it, shared by the
+ * live projector, the rebuild and verify so all three apply the log the same way.
  */
 export * from './batch.projection';

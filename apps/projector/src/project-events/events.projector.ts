@@ -10,15 +10,15 @@ import {
   LogBatch,
 } from '@newsledger/event-log';
 import { ProjectionStore, SubjectStateStore } from '@newsledger/persistence';
-import { projectMessages } from '@newsledger/projection';
+import { projectMessages, storeLookups } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ProjectorMetrics } from '../projector.metrics';
 
 /**
  * Consumes the events topic and applies each fetched batch in one PostgreSQL transaction: event
- * index, view rows (bounded summaries), cross-subject links, status-change outbox and the partition's checkpoint. The
- * checkpoint row is locked first, so messages already applied are skipped whatever Kafka
+ * index, view rows (bounded summaries), cross-subject links, status-change outbox and the
+ * partition's checkpoint. The checkpoint row is locked first, so messages already applied are skipped whatever Kafka
  * redelivers, and a crash at any point loses and doubles nothing.
  */
 @Injectable()
@@ -67,12 +67,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       const fresh = batch.messages.filter((msg) => BigInt(msg.offset) >= next);
       if (fresh.length === 0) return undefined;
 
-      const out = await projectMessages(fresh, {
-        findEvents: (ids) => this.store.findEvents(m, ids),
-        loadSummaries: (subjects) => this.store.loadSummaries(m, subjects),
-        loadFullStates: async (subjects) => new Map([...(await this.states.load(m, subjects))].map(([s, l]) => [s, l.state])),
-        indexEvents: (rows) => this.store.insertEvents(m, rows),
-      });
+      const out = await projectMessages(fresh, storeLookups(m, this.store, this.states));
 
       // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
       // their original position) rather than losing them.

@@ -1,7 +1,7 @@
 import { asSummary } from '@newsledger/domain';
 import { LogBatch, LogMessage, LogReader, fetchEndOffsets } from '@newsledger/event-log';
 import { ProjectionStore, SubjectStateStore } from '@newsledger/persistence';
-import { projectMessages } from '@newsledger/projection';
+import { projectMessages, storeLookups } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -310,12 +310,7 @@ export class ViewsRebuild {
         }
         if (fresh.length === 0) return taken;
 
-        const out = await projectMessages(fresh, {
-          findEvents: (ids) => this.projection.findEvents(m, ids),
-          loadSummaries: (subjects) => this.projection.loadSummaries(m, subjects),
-          loadFullStates: async (subjects) => new Map([...(await this.states.load(m, subjects))].map(([s, l]) => [s, l.state])),
-          indexEvents: (rows) => this.projection.insertEvents(m, rows),
-        });
+        const out = await projectMessages(fresh, storeLookups(m, this.projection, this.states));
         await this.projection.markRetracted(m, out.retracted);
         await this.projection.upsertViews(m, out.views);
         await this.projection.deleteLinks(m, out.unlinks);

@@ -1,9 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * A subject's reducer state after its first `eventCount` events, written by the projector in the
- * same transaction as the view, every `audit.snapshotEvery` events, so as-of replays start near
- * the end instead of at the first event.
+ * A subject's full reducer state after its first `eventCount` events, taken behind the projection
+ * every `audit.snapshotEvery` events, so reads (live, lists, as-of) and retractions replay from
+ * near the end instead of from the first event.
  */
 @Entity({ name: 'snapshots' })
 export class SnapshotEntity {

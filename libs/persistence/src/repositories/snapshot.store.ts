@@ -2,7 +2,7 @@ import { occurredUntil } from '@newsledger/domain';
 import { EntityManager } from 'typeorm';
 import { rowsJson } from './projection.store';
 
-/** A snapshot a batch has captured (see `projectBatch`'s `snapshotEvery`). */
+/** A state to store as a snapshot (see `SubjectStateStore.catchUpSnapshots`). */
 export interface DueSnapshot {
   subject: string;
   eventCount: number;
@@ -41,7 +41,7 @@ export class SnapshotStore {
   constructor(private readonly tables: Readonly<SnapshotTables> = { snapshots: 'snapshots', events: 'events' }) {}
 
   /**
-   * Stores `due` inside the caller's transaction; call it after the batch's events are indexed.
+   * Stores `due` inside the caller's transaction, after the events they fold in are indexed.
    * Each snapshot's `occurred_until` covers exactly the events up to its own position, even when
    * one batch takes several snapshots of a subject.
    */

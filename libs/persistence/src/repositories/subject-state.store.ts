@@ -13,7 +13,7 @@ export interface LoadedState {
   fromSnapshot: number | null;
   /** Events read from the index after that snapshot. */
   eventsRead: number;
-  /** Snapshots at multiples of `snapshotEvery` the replay passed and the store did not have yet. */
+  /** Snapshots at multiples of `missing.every` the replay passed and the store did not have yet (see `load`). */
   missed: DueSnapshot[];
 }
 
