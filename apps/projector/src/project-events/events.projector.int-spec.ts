@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { replay, summarize, toView } from '@newsledger/domain';
 import { createKafka } from '@newsledger/event-log';
-import { openDataSource, SubjectStateStore } from '@newsledger/persistence';
+import { openDataSource, SubjectStateStore, toRecordedEvent } from '@newsledger/persistence';
 import { eventually, freshId, startContext, testConfig } from '@newsledger/testing';
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -104,13 +104,15 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     });
     const events = await db.query(`SELECT * FROM events WHERE subject = $1 ORDER BY "offset"`, [subject]);
     expect(events.find((e: { event_id: string }) => e.event_id === completed.id).retracted_by).toBeTruthy();
-    const replayed = replay(subject, events.map((r: any) => ({
-      id: r.event_id, type: r.type, subject: r.subject, source: r.source, confirmation: r.confirmation, data: r.data,
-      recordedAt: r.recorded_at.toISOString(), ingestor: r.ingestor, position: { partition: r.partition, offset: String(r.offset) },
-    })));
+    const recorded = events.map(toRecordedEvent);
+    const replayed = replay(subject, recorded);
     expect(row.summary).toEqual(JSON.parse(JSON.stringify(summarize(replayed))));
-    // What reads replay (snapshots and the index) gives the same view.
+    // What reads replay (snapshots and the index) gives the same view; a list row read at an
+    // earlier event count replays only that far.
     const read = (await new SubjectStateStore().load(db, [subject])).get(subject)!;
     expect(toView(read.state)).toEqual(toView(replayed));
+    const earlier = (await new SubjectStateStore().load(db, [subject], { upTo: new Map([[subject, 2]]) })).get(subject)!;
+    expect(earlier.eventsRead).toBe(2);
+    expect(toView(earlier.state)).toEqual(toView(replay(subject, recorded.slice(0, 2))));
   });
 });
