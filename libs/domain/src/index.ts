@@ -38,6 +38,7 @@ export {
   type SourceKind,
 } from './report.schema';
 export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
+export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 export { eventJsonSchemas } from './report.json-schema';
 export { isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
 export {

@@ -136,7 +136,10 @@ function partyList(min: number) {
     .array(partyCode, expecting('a list of ISO 3166 alpha-2 codes, such as ["UA","RU"]'))
     .min(min, { error: `must list at least ${min === 1 ? 'one party' : `${min} parties`}, such as ["UA","RU"]` })
     .max(20)
-    .refine((parties) => new Set(parties).size === parties.length, { error: 'must not list the same party twice' });
+    .refine((parties) => new Set(parties).size === parties.length, { error: 'must not list the same party twice' })
+    // The refinements say in JSON Schema too, where it can: /v1/schemas tells the whole rule, and
+    // the log decoder's compiled check (report.fast-validation.ts) needs nothing written twice.
+    .meta({ uniqueItems: true });
 }
 
 const releasedBy = z
@@ -148,7 +151,7 @@ const releasedBy = z
   .refine((counts) => Object.keys(counts).length > 0, {
     error: 'must name at least one party, such as {"UA":1000,"RU":1000}',
   })
-  .meta({ description: 'Prisoners each party releases', examples: [{ UA: 1000, RU: 1000 }] });
+  .meta({ description: 'Prisoners each party releases', examples: [{ UA: 1000, RU: 1000 }], minProperties: 1 });
 
 const subjectExample: Record<SubjectKind, string> = {
   exchange: 'exchange/ua-ru-2025-05-1000',
@@ -197,18 +200,25 @@ const expectedDays = z.int(expecting('a whole number of days, 1 or more')).min(1
 const round = z.int(expecting('a round number, 1 or more')).min(1).max(1000);
 const person = (what: string) => text(200, what);
 
-/** `releasedBy` may only name listed parties: a stray code is almost always a typo. */
+/**
+ * The codes `releasedBy` names that `parties` does not list (a stray code is almost always a
+ * typo): the one rule of a report JSON Schema cannot say.
+ */
+export function strayReleasedParties(value: { parties?: unknown; releasedBy?: unknown }): string[] {
+  if (!Array.isArray(value.parties) || !value.releasedBy || typeof value.releasedBy !== 'object') return [];
+  const parties: unknown[] = value.parties;
+  return Object.keys(value.releasedBy).filter((party) => !parties.includes(party));
+}
+
+/** `releasedBy` may only name listed parties. */
 function releasedByWithinParties(value: { parties: string[]; releasedBy?: Record<string, number> | undefined }, ctx: z.core.$RefinementCtx) {
-  if (!Array.isArray(value.parties) || !value.releasedBy || typeof value.releasedBy !== 'object') return;
-  for (const party of Object.keys(value.releasedBy)) {
-    if (!value.parties.includes(party)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['releasedBy', party],
-        message: `names "${party}", which is not in parties [${value.parties.join(', ')}]; add it to parties or correct the code`,
-        input: value.releasedBy,
-      });
-    }
+  for (const party of strayReleasedParties(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['releasedBy', party],
+      message: `names "${party}", which is not in parties [${value.parties.join(', ')}]; add it to parties or correct the code`,
+      input: value.releasedBy,
+    });
   }
 }
 
@@ -249,9 +259,11 @@ export const EVENT_DATA_SCHEMAS = {
     location: location.optional(),
     mediators: mediators.optional(),
     expectedDays: expectedDays.optional(),
-  }).refine((d) => d.location !== undefined || d.mediators !== undefined || d.expectedDays !== undefined, {
-    error: 'must report at least one of location, mediators, expectedDays',
-  }),
+  })
+    .refine((d) => d.location !== undefined || d.mediators !== undefined || d.expectedDays !== undefined, {
+      error: 'must report at least one of location, mediators, expectedDays',
+    })
+    .meta({ anyOf: [{ required: ['location'] }, { required: ['mediators'] }, { required: ['expectedDays'] }] }),
   'negotiation.round.announced': dataObject('negotiation.round.announced', {
     round,
     venue: text(200, 'a place, such as "Istanbul"').optional(),

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, eventJsonSchemas, EventType, RecordedEvent, Report, validateReport, ValidationIssue } from '@newsledger/domain';
+import { EVENT_TYPES, eventJsonSchemas, EventType, RecordedEvent, Report, validateParsedReport, ValidationIssue } from '@newsledger/domain';
 
 /** An event as it travels on `newsledger.events`: CloudEvents 1.0, structured JSON mode. */
 export interface CloudEvent {
@@ -80,7 +80,8 @@ function fail(reason: string, issues: ValidationIssue[] = []): DecodeResult {
 
 /**
  * Reads a message value from the events topic, whoever wrote it (the ingest API or an ingestor
- * publishing directly), and validates it exactly like an HTTP report.
+ * publishing directly), and validates it exactly like an HTTP report (a valid one by the compiled
+ * check of {@link validateParsedReport}).
  * @param at - the message's position, and its Kafka timestamp (recordedAt when `time` is absent)
  */
 export function fromCloudEvent(
@@ -120,7 +121,7 @@ export function fromCloudEvent(
   candidate.id = ce.id;
   candidate.type = ce.type;
   candidate.subject = ce.subject;
-  const checked = validateReport(candidate);
+  const checked = validateParsedReport(candidate);
   if (!checked.ok) return fail('report failed validation', checked.issues);
   const event = checked.report as unknown as Record<string, unknown>;
   event.id = ce.id;
