@@ -100,7 +100,8 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
     ...process.env,
     DATABASE_SCHEMA: schema, EVENTS_TOPIC: topics.events, STATUS_CHANGES_TOPIC: topics.statusChanges, DLQ_TOPIC: topics.dlq,
     PROJECTOR_GROUP_ID: groupId, INGEST_PORT: String(ingestPort), QUERY_PORT: String(queryPort), HOST: '127.0.0.1',
-    NEWSLEDGER_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', LOG_PRETTY: 'false',
+    // BENCH_LOG_LEVEL and BENCH_APP_LOGS (a directory for each app's log) look inside a run.
+    NEWSLEDGER_ADMIN_KEY: adminKey, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', LOG_PRETTY: 'false',
     // The bench measures throughput, not the abuse limits.
     RATE_LIMIT_REQUESTS: '100000000',
     // Any free port for the projector's metrics, so a bench runs beside `npm start`.
@@ -122,7 +123,10 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
       const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
       // The projector runs with the heap cap `npm start` gives it (scripts/stack.js).
       const heap = app === 'projector' ? ['--max-old-space-size=384'] : [];
-      const child = spawn(process.execPath, [...heap, ...nodeArgs, path.join(o.dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const logDir = process.env.BENCH_APP_LOGS;
+      const stdout = logDir ? fs.openSync(path.join(logDir, `${app}.log`), 'a') : 'ignore';
+      const child = spawn(process.execPath, [...heap, ...nodeArgs, path.join(o.dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', stdout, 'inherit'] });
+      if (typeof stdout === 'number') fs.closeSync(stdout);
       children.push(child);
       child.once('exit', (code, signal) => {
         if (!closing) o.log(`${app} exited early (${signal ?? code})`);

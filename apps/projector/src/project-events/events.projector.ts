@@ -104,7 +104,12 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
         dead_lettered: outcome.rejected.length,
       });
       this.logger.debug(
-        { partition: batch.partition, events: outcome.events.length, views: outcome.views.length, rejected: outcome.rejected.length, duplicates: outcome.duplicates, ms: Date.now() - started },
+        {
+          partition: batch.partition, events: outcome.events.length, views: outcome.views.length, rejected: outcome.rejected.length,
+          duplicates: outcome.duplicates, ms: Date.now() - started,
+          // How long its oldest message had waited on the log when the batch began.
+          waitedMs: started - Date.parse(batch.messages[0].timestamp),
+        },
         'batch applied',
       );
       for (const r of outcome.rejected) {

@@ -2,8 +2,10 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { EventBus, ofType } from '@nestjs/cqrs';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { FastifyReply } from 'fastify';
+import { Subscription } from 'rxjs';
 import { FeedFilter } from './feed-filter';
 import { FeedConnection } from './feed.connection';
+import { FeedFanout } from './feed.fanout';
 import { SSE_HEARTBEAT, SSE_OPENED } from './sse.format';
 import { StatusChangesPublished } from './status-changes-published.event';
 import { StatusChangesStore } from './status-changes.store';
@@ -16,7 +18,10 @@ const CATCH_UP_PAGE = 500;
 export class StatusChangesFeed implements OnModuleDestroy {
   private readonly logger = new Logger('feed');
   private readonly connections = new Set<FeedConnection>();
+  private readonly fanout = new FeedFanout<FeedConnection>();
   private readonly heartbeat: NodeJS.Timeout;
+  /** One subscription to the bus for every stream: the fan-out picks who gets what. */
+  private readonly subscription: Subscription;
 
   constructor(
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
@@ -28,6 +33,7 @@ export class StatusChangesFeed implements OnModuleDestroy {
       for (const c of this.connections) c.write(SSE_HEARTBEAT);
     }, config.feed.heartbeatMs);
     this.heartbeat.unref();
+    this.subscription = this.bus.pipe(ofType(StatusChangesPublished)).subscribe((e) => this.fanout.publish(e.changes));
   }
 
   /** Number of open streams. */
@@ -50,12 +56,12 @@ export class StatusChangesFeed implements OnModuleDestroy {
       'x-accel-buffering': 'no',
     });
     const conn = new FeedConnection(res, filter, this.config.feed.maxBufferedBytes);
-    const subscription = this.bus.pipe(ofType(StatusChangesPublished)).subscribe((e) => conn.receive(e.changes));
-    // Same tick as subscribing: every change above `head` reaches this connection from the bus.
+    this.fanout.add(conn);
+    // Same tick as joining the fan-out: every change above `head` reaches this connection from the bus.
     const head = this.tail.position;
     this.connections.add(conn);
     res.on('close', () => {
-      subscription.unsubscribe();
+      this.fanout.delete(conn);
       this.connections.delete(conn);
       conn.end();
     });
@@ -77,7 +83,11 @@ export class StatusChangesFeed implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
-    for (const c of this.connections) c.end();
+    this.subscription.unsubscribe();
+    for (const c of this.connections) {
+      this.fanout.delete(c);
+      c.end();
+    }
     this.connections.clear();
   }
 }
