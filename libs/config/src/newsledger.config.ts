@@ -16,7 +16,7 @@ const schema = z.object({
   EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   PROJECTOR_GROUP_ID: z.string().min(1).default('newsledger-projector'),
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
-  PROJECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  PROJECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/newsledger'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier such as "public"').default('public'),
@@ -69,7 +69,9 @@ export interface NewsledgerConfig {
     readonly sessionTimeoutMs: number;
     /**
      * Partitions the projector applies at the same time, each in its own transaction: one
-     * partition's PostgreSQL round trips overlap another's decoding and reducing. @defaultValue `2`
+     * partition's PostgreSQL round trips overlap another's decoding and reducing, and no partition
+     * of a fetch waits for another's commit (feed latency). @defaultValue `6`, the events topic's
+     * default partition count
      */
     readonly projectorConcurrency: number;
   };
