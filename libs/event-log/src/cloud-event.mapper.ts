@@ -88,7 +88,6 @@ export function fromCloudEvent(
   value: Buffer | string | null,
   at: { partition: number; offset: string; timestamp?: string },
 ): DecodeResult {
-  const fallbackTime = at.timestamp;
   if (value === null) return fail('empty message: expected a CloudEvents 1.0 JSON object');
   let parsed: unknown;
   try {
@@ -105,7 +104,8 @@ export function fromCloudEvent(
   if (typeof ce.source !== 'string' || !ce.source.startsWith(SOURCE_PREFIX) || ce.source.length <= SOURCE_PREFIX.length) {
     issues.push({ path: 'source', message: `must name the ingestor as "${SOURCE_PREFIX}<name>"` });
   }
-  const time = ce.time ?? fallbackTime;
+  // The message timestamp is read only when needed: a log message decodes it on each read.
+  const time = ce.time ?? at.timestamp;
   if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) {
     issues.push({ path: 'time', message: 'must be an RFC 3339 instant such as "2025-05-23T10:00:00Z"' });
   }

@@ -14,6 +14,24 @@ function manual() {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('GroupCommit', () => {
+  it('with gatherTick, sends the calls of one tick as one group, then groups the next ones as usual', async () => {
+    const m = manual();
+    const g = new GroupCommit(m.run, 5000, { gatherTick: true });
+    const sameTick = [g.submit(1), g.submit(2)];
+    await Promise.resolve();
+    const sameTickLater = g.submit(3);
+    expect(m.groups).toEqual([]);
+    await tick();
+    expect(m.groups).toEqual([[1, 2, 3]]);
+    const next = g.submit(4);
+    m.pending[0].resolve();
+    await expect(Promise.all([...sameTick, sameTickLater])).resolves.toEqual(['out-1', 'out-2', 'out-3']);
+    await tick();
+    expect(m.groups).toEqual([[1, 2, 3], [4]]);
+    m.pending[1].resolve();
+    await expect(next).resolves.toBe('out-4');
+  });
+
   it('sends the first call at once and groups the calls made while it is in flight', async () => {
     const m = manual();
     const g = new GroupCommit(m.run);

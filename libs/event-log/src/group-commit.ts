@@ -11,19 +11,27 @@ export class GroupCommit<I, O> {
   /**
    * @param run sends one group; returns one output per input, in order. A throw fails the whole group.
    * @param maxGroup most inputs per group
+   * @param opts.gatherTick when idle, the first call waits for the rest of the current tick
+   *   (`setImmediate`), so calls made side by side (the partitions of one fetch) go out together
    */
-  constructor(private readonly run: (inputs: I[]) => Promise<O[]>, private readonly maxGroup = 5000) {}
+  constructor(
+    private readonly run: (inputs: I[]) => Promise<O[]>,
+    private readonly maxGroup = 5000,
+    private readonly opts: { gatherTick?: boolean } = {},
+  ) {}
 
   /** Resolves with this input's output once its group has gone out. */
   submit(input: I): Promise<O> {
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (!this.inFlight) void this.flush();
+      if (this.inFlight) return;
+      this.inFlight = true;
+      if (this.opts.gatherTick) setImmediate(() => void this.flush());
+      else void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    this.inFlight = true;
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, this.maxGroup);

@@ -203,7 +203,7 @@ export function storeLookups(m: EntityManager, store: ProjectionStore, states: S
 }
 
 /**
- * Decodes fresh messages of one partition, indexes them, and applies them with
+ * Decodes fresh messages (of one partition or several), indexes them, and applies them with
  * {@link projectBatch}; the outcome's `events` are all indexed when it returns. The live
  * projector and the rebuild both go through here, so they decide duplicates and retractions
  * alike.
@@ -247,7 +247,8 @@ export async function projectMessages(messages: readonly LogMessage[], lookups: 
   // The retractions, and any report whose id a rejected retraction came first with.
   const rest = out.events.filter((e) => !fresh.has(e.eventId));
   if (rest.length > 0 && (await lookups.indexEvents(rest)).size !== rest.length) {
-    throw new Error(`an event id of partition ${messages[0].partition}'s batch was indexed concurrently; retrying the batch`);
+    const partitions = [...new Set(messages.map((m) => m.partition))].join(', ');
+    throw new Error(`an event id of this batch (partition ${partitions}) was indexed concurrently; retrying the batch`);
   }
   return out;
 }

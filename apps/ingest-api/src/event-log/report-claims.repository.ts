@@ -11,28 +11,27 @@ export type ClaimOutcome =
 /** A pending claim older than this is taken over: its owner died between claim and append. */
 const STALE_CLAIM_SECONDS = 60;
 
-interface ClaimInput {
-  eventId: string;
-  subject: string;
-  digest: string;
-}
+/** A claim to insert, or the log position to mark on an appended report's claim. */
+type ClaimWrite =
+  | { kind: 'claim'; eventId: string; subject: string; digest: string }
+  | { kind: 'mark'; eventId: string; position: LogPosition };
 
 /**
  * Report ids claimed before their append. The primary key settles a race between two sends of
  * one id (the same millisecond included): exactly one of them appends.
  *
  * Claims and "recorded" marks made at the same time share one statement and one commit (group
- * commit): under load that is one WAL flush for many reports instead of one each.
+ * commit): under load that is one WAL flush for many reports instead of one each, the claims of
+ * new reports riding with the marks of those just appended.
  */
 @Injectable()
 export class ReportClaimsRepository {
-  private readonly inserts = new GroupCommit((claims: ClaimInput[]) => this.insertClaims(claims));
-  private readonly marks = new GroupCommit((marks: { eventId: string; position: LogPosition }[]) => this.markRecorded(marks));
+  private readonly writes = new GroupCommit((writes: ClaimWrite[]) => this.write(writes));
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async claim(eventId: string, subject: string, digest: string): Promise<ClaimOutcome> {
-    if (await this.inserts.submit({ eventId, subject, digest })) return { kind: 'claimed' };
+    if (await this.writes.submit({ kind: 'claim', eventId, subject, digest })) return { kind: 'claimed' };
     // Wrapped in a SELECT so the driver hands back the rows (a bare UPDATE answers [rows, count]).
     const takenOver: unknown[] = await this.db.query(
       `WITH taken AS (
@@ -59,28 +58,31 @@ export class ReportClaimsRepository {
   }
 
   async recorded(eventId: string, position: LogPosition): Promise<void> {
-    await this.marks.submit({ eventId, position });
+    await this.writes.submit({ kind: 'mark', eventId, position });
   }
 
-  /** Inserts a group of claims; true for each one this insert won (an id twice in a group: the first). */
-  private async insertClaims(claims: ClaimInput[]): Promise<boolean[]> {
+  /**
+   * Marks the group's appended claims and inserts its new ones in one statement (the two never
+   * touch the same row: a claim is marked only after its insert committed). True for each claim
+   * this insert won (an id twice in a group: the first); marks answer true.
+   */
+  private async write(writes: ClaimWrite[]): Promise<boolean[]> {
+    const claims = writes.filter((w) => w.kind === 'claim');
+    const marks = writes.filter((w) => w.kind === 'mark');
     const rows: { event_id: string }[] = await this.db.query(
-      `INSERT INTO report_claims (event_id, subject, digest)
+      `WITH marked AS (
+         UPDATE report_claims r SET partition = m.partition, "offset" = m.offset
+         FROM UNNEST($4::text[], $5::int[], $6::bigint[]) AS m(event_id, partition, "offset") WHERE r.event_id = m.event_id)
+       INSERT INTO report_claims (event_id, subject, digest)
        SELECT DISTINCT ON (event_id) event_id, subject, digest FROM UNNEST($1::text[], $2::text[], $3::text[]) AS c(event_id, subject, digest)
        ON CONFLICT DO NOTHING RETURNING event_id`,
-      [claims.map((c) => c.eventId), claims.map((c) => c.subject), claims.map((c) => c.digest)],
+      [
+        claims.map((c) => c.eventId), claims.map((c) => c.subject), claims.map((c) => c.digest),
+        marks.map((m) => m.eventId), marks.map((m) => m.position.partition), marks.map((m) => m.position.offset),
+      ],
     );
     const won = new Set(rows.map((r) => r.event_id));
-    return claims.map((c) => won.delete(c.eventId));
-  }
-
-  private async markRecorded(marks: { eventId: string; position: LogPosition }[]): Promise<void[]> {
-    await this.db.query(
-      `UPDATE report_claims r SET partition = m.partition, "offset" = m.offset
-       FROM UNNEST($1::text[], $2::int[], $3::bigint[]) AS m(event_id, partition, "offset") WHERE r.event_id = m.event_id`,
-      [marks.map((m) => m.eventId), marks.map((m) => m.position.partition), marks.map((m) => m.position.offset)],
-    );
-    return marks.map(() => undefined);
+    return writes.map((w) => w.kind === 'mark' || won.delete(w.eventId));
   }
 
   /** Gives a claim back after a failed append, so a retry can append. */

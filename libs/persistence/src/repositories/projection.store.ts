@@ -76,20 +76,36 @@ export class ProjectionStore {
 
   /** Locks the partition's checkpoint row for this transaction and returns the next offset to apply. */
   async lockCheckpoint(m: EntityManager, group: string, topic: string, partition: number): Promise<bigint> {
+    return (await this.lockCheckpoints(m, group, topic, [partition])).get(partition)!;
+  }
+
+  /**
+   * Locks the checkpoint rows of these partitions for this transaction, in partition order (two
+   * members locking the same rows cannot deadlock), and returns each one's next offset to apply.
+   */
+  async lockCheckpoints(m: EntityManager, group: string, topic: string, partitions: number[]): Promise<Map<number, bigint>> {
     // One round trip: the no-op update of an existing row locks it as FOR UPDATE would.
-    const rows: { next_offset: string }[] = await m.query(
-      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+    const rows: { partition: number; next_offset: string }[] = await m.query(
+      `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset)
+       SELECT $1, $2, p, 0 FROM unnest($3::int[]) AS p ORDER BY p
        ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = projector_offsets.next_offset
-       RETURNING next_offset`,
-      [group, topic, partition],
+       RETURNING partition, next_offset`,
+      [group, topic, [...new Set(partitions)]],
     );
-    return BigInt(rows[0].next_offset);
+    return new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
   }
 
   async saveCheckpoint(m: EntityManager, group: string, topic: string, partition: number, next: bigint): Promise<void> {
+    await this.saveCheckpoints(m, group, topic, new Map([[partition, next]]));
+  }
+
+  /** Stores the next offset of each partition; their rows were locked by {@link lockCheckpoints}. */
+  async saveCheckpoints(m: EntityManager, group: string, topic: string, next: ReadonlyMap<number, bigint>): Promise<void> {
     await m.query(
-      `UPDATE projector_offsets SET next_offset = $4 WHERE consumer_group = $1 AND topic = $2 AND partition = $3`,
-      [group, topic, partition, next.toString()],
+      `UPDATE projector_offsets o SET next_offset = c.next_offset
+       FROM unnest($3::int[], $4::bigint[]) AS c(partition, next_offset)
+       WHERE o.consumer_group = $1 AND o.topic = $2 AND o.partition = c.partition`,
+      [group, topic, [...next.keys()], [...next.values()].map(String)],
     );
   }
 
