@@ -6,7 +6,7 @@ import { Partitioners } from 'kafkajs';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
-import { BenchStack, peakRssMb } from './support/bench.stack';
+import { BenchStack, checkpoint, peakRssMb } from './support/bench.stack';
 import { benchMessage, benchReport } from './support/workload';
 
 export interface ProjectionBenchOptions {
@@ -79,11 +79,6 @@ export async function runProjectionBench(stack: BenchStack, rawSchema: string, o
     projector: { eventsPerSecond: Math.round((o.events * 1000) / ms), ms: Math.round(ms), peakRssMb: rss },
     rawPg: { eventsPerSecond: Math.round((o.events * 1000) / raw), ms: Math.round(raw), batch: o.rawBatch },
   };
-}
-
-/** Asks PostgreSQL for a checkpoint; a role that may not is left as it is. */
-async function checkpoint(query: (sql: string) => Promise<unknown>): Promise<void> {
-  await query('CHECKPOINT').catch(() => undefined);
 }
 
 /** Milliseconds raw `pg` spends writing the rows of `o.events` events into `schema` (already migrated). */
