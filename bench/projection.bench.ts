@@ -119,8 +119,10 @@ async function rawPgWrites(url: string, schema: string, run: string, o: Projecti
         await client.query('BEGIN');
         await store.lockCheckpoint(m, 'raw', 'raw', partition);
         await store.insertEvents(m, out.events);
-        await store.upsertViews(m, out.views);
-        await store.saveCheckpoint(m, 'raw', 'raw', partition, BigInt(from + decoded.length));
+        await store.writeBatch(m, {
+          retracted: [], views: out.views, unlinks: [], links: [],
+          checkpoints: { group: 'raw', topic: 'raw', next: new Map([[partition, BigInt(from + decoded.length)]]) },
+        });
         await client.query('COMMIT');
         spent += performance.now() - t;
       }

@@ -105,12 +105,11 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
           ),
         );
       }
-      await this.store.markRetracted(m, out.retracted);
-      await this.store.upsertViews(m, out.views);
-      await this.store.deleteLinks(m, out.unlinks);
-      await this.store.insertLinks(m, out.links);
-      await this.store.insertStatusChanges(m, out.changes, this.config.kafka.topics.statusChanges);
-      await this.store.saveCheckpoints(m, this.group, topic, new Map(fresh.map((msg) => [msg.partition, BigInt(msg.offset) + 1n])));
+      await this.store.writeBatch(m, {
+        ...out,
+        changes: { rows: out.changes, topic: this.config.kafka.topics.statusChanges },
+        checkpoints: { group: this.group, topic, next: new Map(fresh.map((msg) => [msg.partition, BigInt(msg.offset) + 1n])) },
+      });
       return out;
     });
     if (outcome) {

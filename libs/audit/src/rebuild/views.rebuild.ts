@@ -311,11 +311,12 @@ export class ViewsRebuild {
         if (fresh.length === 0) return taken;
 
         const out = await projectMessages(fresh, storeLookups(m, this.projection, this.states));
-        await this.projection.markRetracted(m, out.retracted);
-        await this.projection.upsertViews(m, out.views);
-        await this.projection.deleteLinks(m, out.unlinks);
-        await this.projection.insertLinks(m, out.links);
-        await this.projection.saveCheckpoint(m, this.shadowGroup, batch.topic, batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
+        await this.projection.writeBatch(m, {
+          ...out,
+          // The new generation has no feed: its status changes are those the live one already published.
+          changes: undefined,
+          checkpoints: { group: this.shadowGroup, topic: batch.topic, next: new Map([[batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n]]) },
+        });
         this.messages += fresh.length;
         return taken;
       });

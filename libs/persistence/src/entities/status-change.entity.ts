@@ -7,7 +7,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('status_changes_topic_subject_seq', ['topic', 'subject', 'seq'])
 export class StatusChangeEntity {
   @PrimaryColumn({ type: 'text' }) id!: string;
-  /** The feed position: assigned in commit order (see ProjectionStore.insertStatusChanges). */
+  /** The feed position: assigned in commit order (see ProjectionStore.writeBatch). */
   @Column({ type: 'bigint', generated: 'increment', unique: true }) seq!: string;
   @Column({ type: 'text' }) topic!: string;
   @Column({ type: 'text' }) subject!: string;

@@ -41,6 +41,20 @@ export interface StatusChangeRow {
   recordedAt: string;
 }
 
+/** What a projected batch writes, with the checkpoints it moves: {@link ProjectionStore.writeBatch}. */
+export interface BatchWrites {
+  /** Indexed events withdrawn by a retraction of this batch. */
+  retracted: { eventId: string; by: string }[];
+  views: ViewRow[];
+  /** Event ids whose negotiation link goes (their event was retracted). */
+  unlinks: string[];
+  links: { eventId: string; negotiation: string; exchange: string; recordedAt: string }[];
+  /** Absent for a generation without a feed (a rebuild's). */
+  changes?: { rows: StatusChangeRow[]; topic: string };
+  /** The next offset of each partition the batch took messages from; their rows are locked. */
+  checkpoints: { group: string; topic: string; next: ReadonlyMap<number, bigint> };
+}
+
 /** The PostgreSQL notification channel told, on commit, that a topic's outbox has new rows (payload: the topic). */
 export const STATUS_CHANGES_CHANNEL = 'newsledger_status_changes';
 
@@ -95,20 +109,6 @@ export class ProjectionStore {
     return new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
   }
 
-  async saveCheckpoint(m: EntityManager, group: string, topic: string, partition: number, next: bigint): Promise<void> {
-    await this.saveCheckpoints(m, group, topic, new Map([[partition, next]]));
-  }
-
-  /** Stores the next offset of each partition; their rows were locked by {@link lockCheckpoints}. */
-  async saveCheckpoints(m: EntityManager, group: string, topic: string, next: ReadonlyMap<number, bigint>): Promise<void> {
-    await m.query(
-      `UPDATE projector_offsets o SET next_offset = c.next_offset
-       FROM unnest($3::int[], $4::bigint[]) AS c(partition, next_offset)
-       WHERE o.consumer_group = $1 AND o.topic = $2 AND o.partition = c.partition`,
-      [group, topic, [...next.keys()], [...next.values()].map(String)],
-    );
-  }
-
   /** Next offsets of the given partitions (absent where none is stored). */
   async checkpoints(m: EntityManager, group: string, topic: string): Promise<Map<number, string>> {
     const rows: { partition: number; next_offset: string }[] = await m.query(
@@ -158,15 +158,6 @@ export class ProjectionStore {
     return new Set(mine.map((r) => r.event_id));
   }
 
-  async markRetracted(m: EntityManager, pairs: { eventId: string; by: string }[]): Promise<void> {
-    if (pairs.length === 0) return;
-    await m.query(
-      `UPDATE ${this.tables.events} e SET retracted_by = r.by
-       FROM UNNEST($1::text[], $2::text[]) AS r(event_id, by) WHERE e.event_id = r.event_id`,
-      [pairs.map((p) => p.eventId), pairs.map((p) => p.by)],
-    );
-  }
-
   /** The stored summaries of these subjects (a full state where a row predates summaries). */
   async loadSummaries(m: EntityManager, subjects: string[]): Promise<Map<string, unknown>> {
     if (subjects.length === 0) return new Map();
@@ -177,69 +168,72 @@ export class ProjectionStore {
     return new Map(rows.map((r) => [r.subject, r.summary]));
   }
 
-  async upsertViews(m: EntityManager, rows: ViewRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await m.query(
-      `INSERT INTO ${this.tables.views} (subject, kind, status, reported_status, parties, event_count, last_recorded_at, summary)
-       SELECT u.subject, u.kind, u.status, u.reported_status,
-              ARRAY(SELECT jsonb_array_elements_text(u.parties)), u.event_count, u.last_recorded_at, u.summary
-       FROM jsonb_to_recordset($1::jsonb)
-            AS u(subject text, kind text, status text, reported_status text, parties jsonb, event_count int, last_recorded_at timestamptz, summary jsonb)
-       ON CONFLICT (subject) DO UPDATE SET
-         status = EXCLUDED.status, reported_status = EXCLUDED.reported_status, parties = EXCLUDED.parties,
-         event_count = EXCLUDED.event_count, last_recorded_at = EXCLUDED.last_recorded_at, summary = EXCLUDED.summary, state = NULL`,
-      [
-        rowsJson(rows, (r) => ({
-          subject: r.subject, kind: r.kind, status: r.status, reported_status: r.reportedStatus, parties: r.parties,
-          event_count: r.eventCount, last_recorded_at: r.lastRecordedAt, summary: r.summary,
-        })),
-      ],
-    );
-  }
-
-  async insertLinks(m: EntityManager, links: { eventId: string; negotiation: string; exchange: string; recordedAt: string }[]): Promise<void> {
-    if (links.length === 0) return;
-    await m.query(
-      `INSERT INTO ${this.tables.links} (event_id, negotiation, exchange, recorded_at)
-       SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT DO NOTHING`,
-      [links.map((l) => l.eventId), links.map((l) => l.negotiation), links.map((l) => l.exchange), links.map((l) => l.recordedAt)],
-    );
-  }
-
-  async deleteLinks(m: EntityManager, eventIds: string[]): Promise<void> {
-    if (eventIds.length === 0) return;
-    await m.query(`DELETE FROM ${this.tables.links} WHERE event_id = ANY($1::text[])`, [eventIds]);
-  }
-
   /**
-   * Writes changes to the outbox of `topic` and notifies the relay on commit. Concurrent batches
-   * (other partitions, other projector instances) serialise from here to their commit, so a row
-   * with a higher `seq` never becomes visible before a lower one: readers can treat `seq` as a
-   * gap-free position ("everything after N") without missing a late commit.
+   * Everything a projected batch writes, in one statement (each kind of row a data-modifying CTE,
+   * only those the batch has), ending with the partitions' checkpoints: one round trip after the
+   * batch is reduced, instead of one per kind of row. Status changes go to the outbox of
+   * `changes.topic` and notify the relay on commit; concurrent batches (other partitions, other
+   * projector instances) serialise from their outbox insert to their commit, so a row with a
+   * higher `seq` never becomes visible before a lower one: readers can treat `seq` as a gap-free
+   * position ("everything after N") without missing a late commit.
    */
-  async insertStatusChanges(m: EntityManager, rows: StatusChangeRow[], topic: string): Promise<void> {
-    if (rows.length === 0) return;
-    // One round trip: the lock is taken (joined in before any row, so before any `seq` is drawn)
-    // and the relay notified on commit, in the insert itself.
-    await m.query(
-      `WITH first AS MATERIALIZED (SELECT pg_advisory_xact_lock($11), pg_notify($12, $10))
-       INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, topic)
-       SELECT u.*, $10 FROM first, UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) AS u
-       ON CONFLICT (id) DO NOTHING`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => r.subject),
-        rows.map((r) => r.kind),
-        rows.map((r) => r.field),
-        rows.map((r) => r.from),
-        rows.map((r) => r.to),
-        rows.map((r) => r.causedBy),
-        rows.map((r) => r.retractionOf),
-        rows.map((r) => r.recordedAt),
-        topic,
-        OUTBOX_ORDER_LOCK,
-        STATUS_CHANGES_CHANNEL,
-      ],
-    );
+  async writeBatch(m: EntityManager, w: BatchWrites): Promise<void> {
+    const params: unknown[] = [];
+    const $ = (value: unknown): string => `$${params.push(value)}`;
+    const { events, views, links } = this.tables;
+    const ctes: string[] = [];
+    if (w.retracted.length > 0) {
+      ctes.push(`retracted AS (
+        UPDATE ${events} e SET retracted_by = r.by
+        FROM UNNEST(${$(w.retracted.map((p) => p.eventId))}::text[], ${$(w.retracted.map((p) => p.by))}::text[]) AS r(event_id, by)
+        WHERE e.event_id = r.event_id)`);
+    }
+    if (w.views.length > 0) {
+      const json = rowsJson(w.views, (r) => ({
+        subject: r.subject, kind: r.kind, status: r.status, reported_status: r.reportedStatus, parties: r.parties,
+        event_count: r.eventCount, last_recorded_at: r.lastRecordedAt, summary: r.summary,
+      }));
+      ctes.push(`upserted AS (
+        INSERT INTO ${views} (subject, kind, status, reported_status, parties, event_count, last_recorded_at, summary)
+        SELECT u.subject, u.kind, u.status, u.reported_status,
+               ARRAY(SELECT jsonb_array_elements_text(u.parties)), u.event_count, u.last_recorded_at, u.summary
+        FROM jsonb_to_recordset(${$(json)}::jsonb)
+             AS u(subject text, kind text, status text, reported_status text, parties jsonb, event_count int, last_recorded_at timestamptz, summary jsonb)
+        ON CONFLICT (subject) DO UPDATE SET
+          status = EXCLUDED.status, reported_status = EXCLUDED.reported_status, parties = EXCLUDED.parties,
+          event_count = EXCLUDED.event_count, last_recorded_at = EXCLUDED.last_recorded_at, summary = EXCLUDED.summary, state = NULL)`);
+    }
+    // Never the same event_id: a link made and retracted in one batch is dropped before it gets here.
+    if (w.unlinks.length > 0) ctes.push(`unlinked AS (DELETE FROM ${links} WHERE event_id = ANY(${$(w.unlinks)}::text[]))`);
+    if (w.links.length > 0) {
+      const l = w.links;
+      ctes.push(`linked AS (
+        INSERT INTO ${links} (event_id, negotiation, exchange, recorded_at)
+        SELECT * FROM UNNEST(${$(l.map((x) => x.eventId))}::text[], ${$(l.map((x) => x.negotiation))}::text[],
+                             ${$(l.map((x) => x.exchange))}::text[], ${$(l.map((x) => x.recordedAt))}::timestamptz[])
+        ON CONFLICT DO NOTHING)`);
+    }
+    if (w.changes && w.changes.rows.length > 0) {
+      const { rows, topic } = w.changes;
+      const topicParam = $(topic);
+      // The lock is taken (joined in before any row, so before any `seq` is drawn) and the relay
+      // notified on commit, in the insert itself.
+      ctes.push(
+        `ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(${$(OUTBOX_ORDER_LOCK)}), pg_notify(${$(STATUS_CHANGES_CHANNEL)}, ${topicParam}))`,
+        `changed AS (
+          INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, topic)
+          SELECT u.*, ${topicParam} FROM ordered,
+            UNNEST(${$(rows.map((r) => r.id))}::text[], ${$(rows.map((r) => r.subject))}::text[], ${$(rows.map((r) => r.kind))}::text[],
+                   ${$(rows.map((r) => r.field))}::text[], ${$(rows.map((r) => r.from))}::text[], ${$(rows.map((r) => r.to))}::text[],
+                   ${$(rows.map((r) => r.causedBy))}::text[], ${$(rows.map((r) => r.retractionOf))}::text[],
+                   ${$(rows.map((r) => r.recordedAt))}::timestamptz[]) AS u
+          ON CONFLICT (id) DO NOTHING)`,
+      );
+    }
+    const { group, topic, next } = w.checkpoints;
+    const save = `UPDATE projector_offsets o SET next_offset = c.next_offset
+      FROM unnest(${$([...next.keys()])}::int[], ${$([...next.values()].map(String))}::bigint[]) AS c(partition, next_offset)
+      WHERE o.consumer_group = ${$(group)} AND o.topic = ${$(topic)} AND o.partition = c.partition`;
+    await m.query(ctes.length > 0 ? `WITH ${ctes.join(', ')} ${save}` : save, params);
   }
 }
