@@ -68,9 +68,9 @@ export interface NewsledgerConfig {
     /** How long a silent consumer keeps its partitions before the group moves them. @defaultValue `30000` */
     readonly sessionTimeoutMs: number;
     /**
-     * Partitions the projector applies at the same time, each in its own transaction: one
-     * partition's PostgreSQL round trips overlap another's decoding and reducing, and no partition
-     * of a fetch waits for another's commit (feed latency). @defaultValue `6`, the events topic's
+     * Partitions the projector takes at the same time from a fetch. Large batches (a backlog) get
+     * a transaction each, so one partition's PostgreSQL round trips overlap another's decoding;
+     * small ones (live traffic) share one transaction. @defaultValue `6`, the events topic's
      * default partition count
      */
     readonly projectorConcurrency: number;

@@ -11,7 +11,8 @@ const edgy: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom<Json>(
     'UA', 'RU', 'BY', 'ua', 'RUS', '', 'x', 'exchange/ua-ru-1', 'negotiation/ua-ru-1', 'exchange/X', 'exchange/a',
     '2025', '2025-13', '2025-05', '2025-05-23', '2025-02-30', '2024-02-29', '2025-05-23T10:00:00Z', '2025-05-23T10:00:00.123+03:00',
-    '2025-05-23T10:00:00', '2025-05-23T24:00:00Z', 'https://example.org/a', 'http://example.org', 'ftp://example.org', 'https://', 'not a url',
+    '2025-05-23T10:00:00', '2025-05-23T24:00:00Z', 'https://example.org/a', 'http://example.org', 'ftp://example.org', 'https://', 'not a url', ' https://example.org/a',
+    'https://example.org/a\n', 'https://example.org/\ta',
     'confirmed', 'denied', 'agency', 'official', 'stalled', 'proposed', 'in_force', 'exchange.agreed', 'negotiation.round.held',
     'report.retracted', 'a'.repeat(200), 'a'.repeat(201), '😀'.repeat(100), '😀'.repeat(101), 'a'.repeat(2000), 'a'.repeat(2001),
     'id with space', 'x'.repeat(100), 'x'.repeat(101), 'abc:def.1_2-3',
@@ -111,5 +112,12 @@ describe('validateParsedReport', () => {
 
     const invalid = report('exchange.agreed', { data: { parties: ['UA', 'RU'], releasedBy: { UA: 1, BY: 1 } }, colour: 'red' });
     expect(validateParsedReport(invalid)).toEqual(validateReport(invalid));
+  });
+
+  it('leaves a URL zod would clean (spaces, tabs, newlines) to zod, which returns it cleaned', () => {
+    const input = JSON.parse(JSON.stringify(report('exchange.underway', { source: { name: 'Reuters', kind: 'agency', url: ' https://example.org/\ta\n' } }))) as unknown;
+    expect(compiledReportCheck(input)).toBe(false);
+    const result = validateParsedReport(input);
+    expect(result.ok && result.report.source.url).toBe('https://example.org/a');
   });
 });

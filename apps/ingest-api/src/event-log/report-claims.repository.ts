@@ -62,9 +62,10 @@ export class ReportClaimsRepository {
   }
 
   /**
-   * Marks the group's appended claims and inserts its new ones in one statement (the two never
-   * touch the same row: a claim is marked only after its insert committed). True for each claim
-   * this insert won (an id twice in a group: the first); marks answer true.
+   * Marks the group's appended claims and inserts its new ones in one statement. A resend's claim
+   * may meet the first send's mark of the same id here: the mark's row was committed before, so
+   * the insert does nothing and the resend then reads the mark. True for each claim this insert
+   * won (an id twice in a group: the first, whose digest is the one stored); marks answer true.
    */
   private async write(writes: ClaimWrite[]): Promise<boolean[]> {
     const claims = writes.filter((w) => w.kind === 'claim');
@@ -74,7 +75,8 @@ export class ReportClaimsRepository {
          UPDATE report_claims r SET partition = m.partition, "offset" = m.offset
          FROM UNNEST($4::text[], $5::int[], $6::bigint[]) AS m(event_id, partition, "offset") WHERE r.event_id = m.event_id)
        INSERT INTO report_claims (event_id, subject, digest)
-       SELECT DISTINCT ON (event_id) event_id, subject, digest FROM UNNEST($1::text[], $2::text[], $3::text[]) AS c(event_id, subject, digest)
+       SELECT DISTINCT ON (event_id) event_id, subject, digest
+       FROM UNNEST($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS c(event_id, subject, digest, n) ORDER BY event_id, n
        ON CONFLICT DO NOTHING RETURNING event_id`,
       [
         claims.map((c) => c.eventId), claims.map((c) => c.subject), claims.map((c) => c.digest),

@@ -169,13 +169,14 @@ export class ProjectionStore {
   }
 
   /**
-   * Everything a projected batch writes, in one statement (each kind of row a data-modifying CTE,
-   * only those the batch has), ending with the partitions' checkpoints: one round trip after the
-   * batch is reduced, instead of one per kind of row. Status changes go to the outbox of
-   * `changes.topic` and notify the relay on commit; concurrent batches (other partitions, other
-   * projector instances) serialise from their outbox insert to their commit, so a row with a
-   * higher `seq` never becomes visible before a lower one: readers can treat `seq` as a gap-free
-   * position ("everything after N") without missing a late commit.
+   * Everything a projected batch writes: one statement (each kind of row a data-modifying CTE,
+   * only those the batch has, then the partitions' checkpoints), and the outbox rows after it
+   * when there are any: two round trips at most after the batch is reduced, instead of one per
+   * kind of row. Status changes go to the outbox of `changes.topic` and notify the relay on
+   * commit; concurrent batches (other partitions, other projector instances) serialise from
+   * their outbox insert to their commit, so a row with a higher `seq` never becomes visible
+   * before a lower one: readers can treat `seq` as a gap-free position ("everything after N")
+   * without missing a late commit.
    */
   async writeBatch(m: EntityManager, w: BatchWrites): Promise<void> {
     const params: unknown[] = [];
@@ -213,27 +214,40 @@ export class ProjectionStore {
                              ${$(l.map((x) => x.exchange))}::text[], ${$(l.map((x) => x.recordedAt))}::timestamptz[])
         ON CONFLICT DO NOTHING)`);
     }
-    if (w.changes && w.changes.rows.length > 0) {
-      const { rows, topic } = w.changes;
-      const topicParam = $(topic);
-      // The lock is taken (joined in before any row, so before any `seq` is drawn) and the relay
-      // notified on commit, in the insert itself.
-      ctes.push(
-        `ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(${$(OUTBOX_ORDER_LOCK)}), pg_notify(${$(STATUS_CHANGES_CHANNEL)}, ${topicParam}))`,
-        `changed AS (
-          INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, topic)
-          SELECT u.*, ${topicParam} FROM ordered,
-            UNNEST(${$(rows.map((r) => r.id))}::text[], ${$(rows.map((r) => r.subject))}::text[], ${$(rows.map((r) => r.kind))}::text[],
-                   ${$(rows.map((r) => r.field))}::text[], ${$(rows.map((r) => r.from))}::text[], ${$(rows.map((r) => r.to))}::text[],
-                   ${$(rows.map((r) => r.causedBy))}::text[], ${$(rows.map((r) => r.retractionOf))}::text[],
-                   ${$(rows.map((r) => r.recordedAt))}::timestamptz[]) AS u
-          ON CONFLICT (id) DO NOTHING)`,
-      );
-    }
     const { group, topic, next } = w.checkpoints;
     const save = `UPDATE projector_offsets o SET next_offset = c.next_offset
       FROM unnest(${$([...next.keys()])}::int[], ${$([...next.values()].map(String))}::bigint[]) AS c(partition, next_offset)
       WHERE o.consumer_group = ${$(group)} AND o.topic = ${$(topic)} AND o.partition = c.partition`;
     await m.query(ctes.length > 0 ? `WITH ${ctes.join(', ')} ${save}` : save, params);
+    if (w.changes && w.changes.rows.length > 0) await this.insertStatusChanges(m, w.changes.rows, w.changes.topic);
+  }
+
+  /**
+   * The outbox rows, in a statement of their own after the other writes: PostgreSQL runs sibling
+   * CTEs in no promised order, and the ordering lock taken here is held until the commit.
+   */
+  private async insertStatusChanges(m: EntityManager, rows: StatusChangeRow[], topic: string): Promise<void> {
+    // One round trip: the lock is taken (joined in before any row, so before any `seq` is drawn)
+    // and the relay notified on commit, in the insert itself.
+    await m.query(
+      `WITH first AS MATERIALIZED (SELECT pg_advisory_xact_lock($11), pg_notify($12, $10))
+       INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, topic)
+       SELECT u.*, $10 FROM first, UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) AS u
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.subject),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.field),
+        rows.map((r) => r.from),
+        rows.map((r) => r.to),
+        rows.map((r) => r.causedBy),
+        rows.map((r) => r.retractionOf),
+        rows.map((r) => r.recordedAt),
+        topic,
+        OUTBOX_ORDER_LOCK,
+        STATUS_CHANGES_CHANNEL,
+      ],
+    );
   }
 }
