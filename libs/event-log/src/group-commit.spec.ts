@@ -14,6 +14,22 @@ function manual() {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('GroupCommit', () => {
+  it('with isolateFailures, sends a failed group again input by input and fails only the inputs that fail alone', async () => {
+    const calls: number[][] = [];
+    const g = new GroupCommit(
+      async (inputs: number[]) => {
+        calls.push(inputs);
+        if (inputs.includes(2)) throw new Error(`bad input among ${inputs.join(',')}`);
+        return inputs.map((i) => `out-${i}`);
+      },
+      5000,
+      { gatherTick: true, isolateFailures: true },
+    );
+    const results = await Promise.allSettled([g.submit(1), g.submit(2), g.submit(3)]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['out-1', 'bad input among 2', 'out-3']);
+    expect(calls).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
   it('with gatherTick, sends the calls of one tick as one group, then groups the next ones as usual', async () => {
     const m = manual();
     const g = new GroupCommit(m.run, 5000, { gatherTick: true });

@@ -13,11 +13,13 @@ export class GroupCommit<I, O> {
    * @param maxGroup most inputs per group
    * @param opts.gatherTick when idle, the first call waits for the rest of the current tick
    *   (`setImmediate`), so calls made side by side (the partitions of one fetch) go out together
+   * @param opts.isolateFailures when a group of several fails, each input goes out again alone
+   *   (side by side), so an input that keeps failing fails its own call only
    */
   constructor(
     private readonly run: (inputs: I[]) => Promise<O[]>,
     private readonly maxGroup = 5000,
-    private readonly opts: { gatherTick?: boolean } = {},
+    private readonly opts: { gatherTick?: boolean; isolateFailures?: boolean } = {},
   ) {}
 
   /** Resolves with this input's output once its group has gone out. */
@@ -39,11 +41,20 @@ export class GroupCommit<I, O> {
           const outputs = await this.run(group.map((g) => g.input));
           group.forEach((g, i) => g.resolve(outputs[i]));
         } catch (e) {
-          for (const g of group) g.reject(e);
+          if (this.opts.isolateFailures && group.length > 1) await Promise.all(group.map((g) => this.runAlone(g)));
+          else for (const g of group) g.reject(e);
         }
       }
     } finally {
       this.inFlight = false;
+    }
+  }
+
+  private async runAlone(g: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }): Promise<void> {
+    try {
+      g.resolve((await this.run([g.input]))[0]);
+    } catch (e) {
+      g.reject(e);
     }
   }
 }

@@ -37,7 +37,12 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   private readonly consumer: EventLogConsumer;
   private readonly dlq: EventLogProducer;
   private readonly group: string;
-  private readonly smallBatches = new GroupCommit((batches: LogBatch[]) => this.applyGroup(batches), 64, { gatherTick: true });
+  // A group that fails is applied again batch by batch: a partition whose batch keeps failing
+  // holds back only itself (kafkajs retries it), not the others of its fetch.
+  private readonly smallBatches = new GroupCommit((batches: LogBatch[]) => this.applyTogether(batches), 64, {
+    gatherTick: true,
+    isolateFailures: true,
+  });
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -70,27 +75,8 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async apply(batch: LogBatch): Promise<void> {
-    if (batch.messages.length >= GROUPED_BELOW) {
-      await this.applyTogether([batch]);
-      return;
-    }
-    const outcome = await this.smallBatches.submit(batch);
-    if (!outcome.ok) throw outcome.error;
-  }
-
-  /**
-   * Small batches in one transaction; when it fails, each in its own, so a partition whose batch
-   * keeps failing holds back only itself (kafkajs retries it) and not the others of its fetch.
-   */
-  private async applyGroup(batches: LogBatch[]): Promise<({ ok: true } | { ok: false; error: unknown })[]> {
-    try {
-      await this.applyTogether(batches);
-      return batches.map(() => ({ ok: true }));
-    } catch (error) {
-      if (batches.length === 1) return [{ ok: false, error }];
-      this.logger.warn({ partitions: batches.map((b) => b.partition), err: error }, 'a grouped batch failed; applying its partitions one by one');
-      return Promise.all(batches.map((b) => this.applyTogether([b]).then(() => ({ ok: true as const }), (e: unknown) => ({ ok: false as const, error: e }))));
-    }
+    if (batch.messages.length < GROUPED_BELOW) await this.smallBatches.submit(batch);
+    else await this.applyTogether([batch]);
   }
 
   /** Applies batches of distinct partitions of the events topic in one transaction. */
