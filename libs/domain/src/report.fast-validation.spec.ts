@@ -71,9 +71,10 @@ describe('compiledReportCheck', () => {
     for (const type of EVENT_TYPES) expect(compiledReportCheck(JSON.parse(JSON.stringify(report(type))))).toBe(true);
   });
 
-  it('never says yes when validateReport says no, and says no to a valid report only for an own "__proto__" key', () => {
-    // zod's record skips a "__proto__" key (and drops it); the JSON Schema refuses it as a key.
-    // Refusing is safe: validateParsedReport then asks validateReport.
+  it('never says yes when validateReport says no, and says no to a valid report only for a "__proto__" key or a URL zod cleans', () => {
+    // zod's record skips a "__proto__" key (and drops it), which the JSON Schema refuses; zod trims
+    // a URL and drops its tabs and newlines, which the compiled check leaves to zod. Refusing is
+    // safe: validateParsedReport then asks validateReport.
     const missed: unknown[] = [];
     fc.assert(
       fc.property(validBase, fc.array(edit, { minLength: 1, maxLength: 3 }), (base, edits) => {
@@ -86,7 +87,11 @@ describe('compiledReportCheck', () => {
       }),
       { numRuns: 5000 },
     );
-    expect(missed.filter((input) => !JSON.stringify(input).includes('"__proto__"'))).toEqual([]);
+    const cleanedUrl = (input: unknown) => {
+      const r = validateReport(input);
+      return r.ok && r.report.source.url !== (input as { source: { url?: string } }).source.url;
+    };
+    expect(missed.filter((input) => !JSON.stringify(input).includes('"__proto__"') && !cleanedUrl(input))).toEqual([]);
   });
 
   it('refuses what only the refinements catch: stray releasedBy codes, a repeated party, an empty details report, an ftp URL', () => {

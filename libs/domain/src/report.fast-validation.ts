@@ -28,7 +28,8 @@ const sourceUrl = SOURCE_SCHEMA.shape.url;
  * Whether a report parsed from JSON is valid, by the compiled JSON Schema of its type plus the
  * rules JSON Schema cannot say (releasedBy naming only listed parties, the source URL). It never
  * says yes when {@link validateReport} says no, and says no to a valid report only when a party
- * map holds a `"__proto__"` key (which zod skips): the specs hold this over mutated reports.
+ * map holds a `"__proto__"` key (which zod skips) or the source URL is one zod cleans: the specs
+ * hold this over mutated reports.
  */
 export function compiledReportCheck(input: unknown): boolean {
   if (typeof input !== 'object' || input === null) return false;
