@@ -23,7 +23,13 @@ export interface ClaimBase {
 
 /** Drops keys whose value is undefined, so state and views survive a JSON round trip unchanged. */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  // A loop, not entries/filter/fromEntries: the projector calls this for nearly every report.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out as T;
 }
 
 /** The `claims` entry of an event, without what it claims. */
@@ -50,7 +56,14 @@ export function last<T>(list: readonly T[]): T | null {
 /** The later of two ISO instants, compared as instants (offsets may differ), kept as written. */
 export function later(current: string | null, candidate: string): string {
   if (current === null) return candidate;
+  // Two instants as `toISOString` writes them (what the log carries) order as strings.
+  if (isCanonicalUtc(candidate) && isCanonicalUtc(current)) return candidate > current ? candidate : current;
   return Date.parse(candidate) > Date.parse(current) ? candidate : current;
+}
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`, as far as ordering needs: a valid RFC 3339 instant of that shape. */
+function isCanonicalUtc(instant: string): boolean {
+  return instant.length === 24 && instant.charCodeAt(23) === 90 /* Z */ && instant.charCodeAt(10) === 84 /* T */ && instant.charCodeAt(19) === 46 /* . */;
 }
 
 /** Distinct values, sorted, so views compare equal whatever order reports arrived in. */

@@ -124,7 +124,7 @@ export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): Su
   if (summary.kind === 'exchange') {
     const own: ExchangeState = evolveExchange(initialExchangeState(summary.subject, id), event);
     const folds = exchangeFoldsOf(own.claims, summary);
-    const parties = own.parties.length ? sortedUnique([...summary.parties, ...own.parties.flatMap((p) => p.parties)]) : summary.parties;
+    const parties = withParties(summary.parties, own.parties.flatMap((p) => p.parties));
     return { ...summary, ...folds, parties, eventCount, lastRecordedAt };
   }
   const own: NegotiationState = evolveNegotiation(initialNegotiationState(summary.subject, id), event);
@@ -134,7 +134,7 @@ export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): Su
     ...summary,
     statusReport: claim ? { status: claim.status, eventId: claim.eventId } : summary.statusReport,
     held: summary.held || own.rounds.some((r) => r.state === 'held'),
-    parties: added.length ? sortedUnique([...summary.parties, ...added]) : summary.parties,
+    parties: withParties(summary.parties, added),
     eventCount,
     lastRecordedAt,
   };
@@ -177,6 +177,11 @@ export function asSummary(stored: SubjectSummary | SubjectState): SubjectSummary
 function negotiationStatus(summary: NegotiationSummary): NegotiationStatus {
   if (summary.statusReport) return NEGOTIATION_STATUS_OF[summary.statusReport.status];
   return summary.held ? 'active' : 'scheduled';
+}
+
+/** `parties` (sorted, distinct) with `added`; the same array when they add nothing, as most reports do. */
+function withParties(parties: string[], added: readonly string[]): string[] {
+  return added.every((p) => parties.includes(p)) ? parties : sortedUnique([...parties, ...added]);
 }
 
 /** The parties a negotiation view lists. */

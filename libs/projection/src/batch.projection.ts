@@ -68,6 +68,7 @@ export function projectBatch<M>(
   const known = new Map(indexed);
   const summaries = new Map<string, SubjectSummary>();
   const fulls = new Map<string, SubjectState>();
+  const statuses = new Map<string, StatusView>();
   const summaryOf = (subject: string) => {
     const held = stored.get(subject);
     return summaries.get(subject) ?? (held ? asSummary(held) : initialSummary(subject));
@@ -121,12 +122,15 @@ export function projectBatch<M>(
       throw new Error(`the full state of ${e.subject} is needed for retraction ${e.id} and was not loaded`);
     }
     summaries.set(e.subject, after);
-    const statusBefore: StatusView = summaryStatus(before);
-    for (const c of statusChanges(statusBefore, summaryStatus(after))) {
+    // The status after one event is the status before the subject's next: derived once per event.
+    const statusBefore: StatusView = statuses.get(e.subject) ?? summaryStatus(before);
+    const statusAfter = summaryStatus(after);
+    statuses.set(e.subject, statusAfter);
+    for (const c of statusChanges(statusBefore, statusAfter)) {
       out.changes.push({
         id: `${e.id}:${c.field}`,
         subject: e.subject,
-        kind: parseSubject(e.subject).kind,
+        kind: after.kind,
         field: c.field,
         from: c.from,
         to: c.to,
