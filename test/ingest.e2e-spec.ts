@@ -153,6 +153,38 @@ describe('ingest API (real Kafka and PostgreSQL)', () => {
     expect(view).toMatchObject({ status: 'underway', agreed: { releasedBy: { UA: 1000, RU: 1000 } } });
   });
 
+  it('answers an id sent twice in one batch once as accepted and once as duplicate at the same position, and takes retractions by line', async () => {
+    const subject = `exchange/${freshId('twice')}`;
+    const id = freshId('twice-id');
+    const agreed = report(subject, { id, type: 'exchange.agreed', confirmation: 'confirmed', data: { parties: ['UA', 'RU'], releasedBy: { UA: 84, RU: 84 } } });
+    const r = await post('POST', '/v1/reports/batch', [agreed, report(subject), agreed, { ...agreed, note: 'the same id, other content' }]);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ accepted: 2, duplicates: 1, rejected: 1, failed: 0 });
+    const [first, , again, conflict] = r.body.results;
+    expect(first).toMatchObject({ status: 'accepted', eventId: id });
+    expect(again).toMatchObject({ status: 'duplicate', eventId: id, partition: first.partition, offset: first.offset });
+    expect(conflict).toMatchObject({ status: 'rejected', error: 'id_conflict' });
+
+    await eventually('both reports projected', async () => {
+      const v = await read('GET', `/v1/exchanges/${subject.split('/')[1]}`);
+      return v.status === 200 && v.body.eventCount === 2 ? true : undefined;
+    });
+    const retract = { type: 'report.retracted', subject, source: { name: 'Reuters', kind: 'agency' }, confirmation: 'confirmed' };
+    const retractions = await post('POST', '/v1/reports/batch', [
+      { ...retract, data: { eventId: r.body.results[1].eventId, reason: 'wrong day' } },
+      { ...retract, data: { eventId: 'no-such-event', reason: 'typo' } },
+    ]);
+    expect(retractions.status).toBe(200);
+    expect(retractions.body.results.map((x: { status: string; error?: string }) => [x.status, x.error])).toEqual([
+      ['accepted', undefined], ['rejected', 'unknown_event'],
+    ]);
+    const view = await eventually('the retraction projected', async () => {
+      const v = await read('GET', `/v1/exchanges/${subject.split('/')[1]}`);
+      return v.status === 200 && v.body.eventCount === 3 ? v.body : undefined;
+    });
+    expect(view).toMatchObject({ status: 'agreed', agreed: { releasedBy: { UA: 84, RU: 84 } } });
+  });
+
   it('refuses a body over the limit with 413', async () => {
     const big = report(`exchange/${freshId('big')}`, { note: 'x'.repeat(testConfig.http.maxBodyBytes) });
     const r = await post('POST', '/v1/reports', big);

@@ -9,6 +9,11 @@ import { AppProcess, broker, faultKafka, FaultRun, Health, healthOf, newRun, sta
 import { readLog } from '../support/log-read';
 
 const WORKERS = 6;
+/** Workers that send their reports through the batch endpoint, a few lines a request: each line stands alone. */
+const BATCH_WORKERS = 2;
+const BATCH_LINES = 5;
+/** The HTTP status a batch line's outcome stands for, as a single report would be answered. */
+const LINE_STATUS: Record<string, number> = { accepted: 202, duplicate: 200, failed: 503, rejected: 400 };
 const SUBJECTS = 40;
 /** Reports accepted between two outages, so each outage starts on a working stack. */
 const BETWEEN = 300;
@@ -25,7 +30,7 @@ interface Attempt {
   body: { partition?: number; offset?: string; error?: string };
 }
 
-describe('Kafka stopped and killed during ingest (own broker and PostgreSQL)', () => {
+describe('Kafka stopped and killed during ingest, single reports and batches (own broker and PostgreSQL)', () => {
   const kafka = faultKafka('fault-broker-outage');
   let db: DataSource;
 
@@ -42,6 +47,8 @@ describe('Kafka stopped and killed during ingest (own broker and PostgreSQL)', (
     const ingest: AppProcess = await startApp('ingest-api', run);
     const projector: AppProcess = await startApp('projector', run);
     const attempts = new Map<string, Attempt[]>();
+    /** Ids first sent as a batch line. */
+    const batched = new Set<string>();
     const bodies = new Map<string, object>();
     let next = 0;
     let accepted = 0;
@@ -67,22 +74,56 @@ describe('Kafka stopped and killed during ingest (own broker and PostgreSQL)', (
       return attempt;
     }
 
-    async function worker(): Promise<void> {
-      while (loadOn) {
-        const n = next++;
-        const id = `${run.runId}-ev-${n}`;
-        bodies.set(id, {
-          id, type: 'exchange.details.reported', subject: `exchange/${run.runId}-${n % SUBJECTS}`,
-          source: { name: 'wire', kind: 'agency' }, confirmation: 'reported', data: { expectedDays: 1 + (n % 5) },
+    /** Sends reports as one batch; each line is an attempt of its own, answered by its line's outcome. */
+    async function sendBatch(ids: string[]): Promise<Attempt> {
+      const sentAt = performance.now();
+      let lines: Attempt[];
+      try {
+        const res = await fetch(`${ingest.url}/v1/reports/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${testConfig.adminKey}` },
+          body: JSON.stringify(ids.map((id) => bodies.get(id))),
+          signal: AbortSignal.timeout(60_000),
         });
-        const a = await send(id);
+        const body = (await res.json()) as { results?: { status: string; partition?: number; offset?: string; error?: string }[]; error?: string };
+        const ms = performance.now() - sentAt;
+        const retryAfter = res.headers.get('retry-after');
+        lines = ids.map((_, k) => {
+          const r = body.results?.[k];
+          return r
+            ? { status: LINE_STATUS[r.status], ms, sentAt, retryAfter, body: { partition: r.partition, offset: r.offset, error: r.error } }
+            : { status: res.status, ms, sentAt, retryAfter, body: { error: body.error } };
+        });
+      } catch (e) {
+        lines = ids.map(() => ({ status: 0, ms: performance.now() - sentAt, sentAt, retryAfter: null, body: { error: String(e) } }));
+      }
+      ids.forEach((id, k) => {
+        batched.add(id);
+        (attempts.get(id) ?? attempts.set(id, []).get(id)!).push(lines[k]);
+        if (lines[k].status === 202 || lines[k].status === 200) accepted += 1;
+      });
+      return lines.find((a) => a.status !== 202) ?? lines[0];
+    }
+
+    async function worker(w: number): Promise<void> {
+      while (loadOn) {
+        const ids = Array.from({ length: w < BATCH_WORKERS ? BATCH_LINES : 1 }, () => {
+          const n = next++;
+          const id = `${run.runId}-ev-${n}`;
+          bodies.set(id, {
+            id, type: 'exchange.details.reported', subject: `exchange/${run.runId}-${n % SUBJECTS}`,
+            source: { name: 'wire', kind: 'agency' }, confirmation: 'reported', data: { expectedDays: 1 + (n % 5) },
+          });
+          return id;
+        });
+        const a = ids.length === 1 ? await send(ids[0]) : await sendBatch(ids);
         // A client told to come back later does not hammer the server meanwhile.
         if (a.status !== 202) await sleep(250);
       }
     }
 
     const acceptedAtLeast = (n: number) => eventually(`${n} reports accepted`, async () => (accepted >= n ? true : undefined), 180_000);
-    const load = Promise.all(Array.from({ length: WORKERS }, worker));
+    const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
     const outages: { how: string; down: [number, number]; ready: number; health: Health }[] = [];
     // A SIGKILL mid-request is what leaves an append in doubt (on the log, its reply lost): twice.
     for (const how of ['stopped', 'killed', 'killed'] as const) {
@@ -123,6 +164,9 @@ describe('Kafka stopped and killed during ingest (own broker and PostgreSQL)', (
     expect(all.filter((a) => ![200, 202, 503].includes(a.status))).toEqual([]);
     expect(refused.filter((a) => a.retryAfter === null || a.body.error !== 'log_unavailable')).toEqual([]);
     expect(whileDown.length).toBeGreaterThan(0);
+    // Both ways of sending met the outage.
+    const downIds = [...attempts].filter(([, list]) => list.some((a) => whileDown.includes(a))).map(([id]) => id);
+    expect({ single: downIds.some((id) => !batched.has(id)), batch: downIds.some((id) => batched.has(id)) }).toEqual({ single: true, batch: true });
     expect(whileDown.filter((a) => a.status !== 503)).toEqual([]);
     expect(maxRefusedMs).toBeLessThan(PROMPT_MS);
     for (const o of outages) expect(o.health).toEqual({ status: 503, down: ['kafka'], up: ['postgres'] });
@@ -156,7 +200,7 @@ describe('Kafka stopped and killed during ingest (own broker and PostgreSQL)', (
       // Answered 503, yet on the log: the producer's resend confirmed them and the client's resend got `duplicate`.
       landedDespite503: all.filter((a) => a.status === 200).length,
       downSeconds: outages.map((o) => ((o.down[1] - o.down[0]) / 1000).toFixed(1)).join(' '),
-      refused503: refused.length, sentWhileDown: whileDown.length, max503Ms: Math.round(maxRefusedMs),
+      batchLines: batched.size, refused503: refused.length, sentWhileDown: whileDown.length, max503Ms: Math.round(maxRefusedMs),
       p50_503Ms: Math.round(refused.map((a) => a.ms).sort((a, b) => a - b)[Math.floor(refused.length / 2)] ?? 0),
       recoveryMs: recoveryMs.map(Math.round).join(' '), retriedAfterRecovery: unanswered.length, status5xxOther: 0, lost: lost.length, duplicated: doubled.length,
     });

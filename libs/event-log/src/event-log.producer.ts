@@ -1,5 +1,5 @@
 import { Kafka, Partitioners, PartitionMetadata, Producer, RetryOptions } from 'kafkajs';
-import { GroupCommit } from './group-commit';
+import { GroupCommit, Settled } from './group-commit';
 
 /** Where an appended event landed on the log. */
 export interface LogPosition {
@@ -153,9 +153,23 @@ export class EventLogProducer {
     });
   }
 
-  /** Appends many messages; resolves with their positions, in order. */
-  appendAll(messages: readonly OutgoingMessage[]): Promise<LogPosition[]> {
-    return Promise.all(messages.map((m) => this.append(m)));
+  /** Appends many messages; resolves with their positions, in order, or fails with the first failure. */
+  async appendAll(messages: readonly OutgoingMessage[]): Promise<LogPosition[]> {
+    return (await this.appendEach(messages)).map((outcome) => {
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    });
+  }
+
+  /**
+   * Appends many messages, each standing alone: resolves once all are settled with each one's
+   * position or its {@link LogUnavailableError} (with its own confirmation when in doubt).
+   */
+  async appendEach(messages: readonly OutgoingMessage[]): Promise<Settled<LogPosition>[]> {
+    const outcomes = await this.appends.submitAll(messages);
+    return outcomes.map((outcome, i) =>
+      outcome.ok || !(outcome.error instanceof GroupInDoubtError) ? outcome : { ok: false, error: outcome.error.forMessage(messages[i]) },
+    );
   }
 
   private send(messages: OutgoingMessage[]): Promise<LogPosition[]> {

@@ -87,4 +87,30 @@ describe('GroupCommit', () => {
     await expect(Promise.all(all)).resolves.toHaveLength(5);
     expect(m.groups).toEqual([[1], [2, 3], [4, 5]]);
   });
+
+  it('submitAll: one promise for many inputs, settled input by input across the groups they went out in', async () => {
+    const m = manual();
+    const g = new GroupCommit(m.run, 3);
+    const alone = g.submit(0);
+    const many = g.submitAll([1, 2, 3, 4]);
+    await tick();
+    expect(m.groups).toEqual([[0]]);
+    m.pending[0].resolve();
+    await tick();
+    expect(m.groups).toEqual([[0], [1, 2, 3]]);
+    m.pending[1].reject(new Error('broker down'));
+    await tick();
+    expect(m.groups).toEqual([[0], [1, 2, 3], [4]]);
+    m.pending[2].resolve();
+    await expect(alone).resolves.toBe('out-0');
+    const outcomes = await many;
+    expect(outcomes.map((o) => (o.ok ? o.value : (o.error as Error).message))).toEqual(['broker down', 'broker down', 'broker down', 'out-4']);
+  });
+
+  it('submitAll of nothing resolves at once without a round trip', async () => {
+    const m = manual();
+    const g = new GroupCommit(m.run);
+    await expect(g.submitAll([])).resolves.toEqual([]);
+    expect(m.groups).toEqual([]);
+  });
 });

@@ -1,3 +1,28 @@
+/** One input's outcome in a {@link GroupCommit.submitAll}: its output, or why its group failed. */
+export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+/** The inputs one caller submitted together, settled one by one as their groups go out. */
+class Submission<O> {
+  private left: number;
+  readonly outcomes: Settled<O>[];
+
+  constructor(size: number, private readonly done: (outcomes: Settled<O>[]) => void) {
+    this.left = size;
+    this.outcomes = new Array<Settled<O>>(size);
+  }
+
+  settle(index: number, outcome: Settled<O>): void {
+    this.outcomes[index] = outcome;
+    if (--this.left === 0) this.done(this.outcomes);
+  }
+}
+
+interface Queued<I, O> {
+  input: I;
+  submission: Submission<O>;
+  index: number;
+}
+
 /**
  * Groups concurrent calls into one round trip: the first call goes out at once; calls made while
  * a group is in flight wait and go out together as the next group. Under load a group holds
@@ -5,7 +30,7 @@
  * PostgreSQL commit and its WAL flush) falls as concurrency rises, with no timer adding latency.
  */
 export class GroupCommit<I, O> {
-  private queue: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private queue: Queued<I, O>[] = [];
   private inFlight = false;
 
   /**
@@ -25,12 +50,27 @@ export class GroupCommit<I, O> {
   /** Resolves with this input's output once its group has gone out. */
   submit(input: I): Promise<O> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      if (this.inFlight) return;
-      this.inFlight = true;
-      if (this.opts.gatherTick) setImmediate(() => void this.flush());
-      else void this.flush();
+      this.enqueue([input], ([outcome]) => (outcome.ok ? resolve(outcome.value) : reject(outcome.error)));
     });
+  }
+
+  /**
+   * Submits many inputs at once (they go out in as few groups as `maxGroup` allows, with whatever
+   * else is queued) and resolves, once all have gone out, with each one's outcome in order: one
+   * promise for a whole batch of requests instead of one per input.
+   */
+  submitAll(inputs: readonly I[]): Promise<Settled<O>[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    return new Promise((resolve) => this.enqueue(inputs, resolve));
+  }
+
+  private enqueue(inputs: readonly I[], done: (outcomes: Settled<O>[]) => void): void {
+    const submission = new Submission<O>(inputs.length, done);
+    inputs.forEach((input, index) => this.queue.push({ input, submission, index }));
+    if (this.inFlight) return;
+    this.inFlight = true;
+    if (this.opts.gatherTick) setImmediate(() => void this.flush());
+    else void this.flush();
   }
 
   private async flush(): Promise<void> {
@@ -39,10 +79,10 @@ export class GroupCommit<I, O> {
         const group = this.queue.splice(0, this.maxGroup);
         try {
           const outputs = await this.run(group.map((g) => g.input));
-          group.forEach((g, i) => g.resolve(outputs[i]));
-        } catch (e) {
+          group.forEach((g, i) => g.submission.settle(g.index, { ok: true, value: outputs[i] }));
+        } catch (error) {
           if (this.opts.isolateFailures && group.length > 1) await Promise.all(group.map((g) => this.runAlone(g)));
-          else for (const g of group) g.reject(e);
+          else for (const g of group) g.submission.settle(g.index, { ok: false, error });
         }
       }
     } finally {
@@ -50,11 +90,11 @@ export class GroupCommit<I, O> {
     }
   }
 
-  private async runAlone(g: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }): Promise<void> {
+  private async runAlone(g: Queued<I, O>): Promise<void> {
     try {
-      g.resolve((await this.run([g.input]))[0]);
-    } catch (e) {
-      g.reject(e);
+      g.submission.settle(g.index, { ok: true, value: (await this.run([g.input]))[0] });
+    } catch (error) {
+      g.submission.settle(g.index, { ok: false, error });
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GroupCommit, LogPosition } from '@newsledger/event-log';
+import { GroupCommit, LogPosition, Settled } from '@newsledger/event-log';
 import { DataSource } from 'typeorm';
 
 export type ClaimOutcome =
@@ -57,8 +57,21 @@ export class ReportClaimsRepository {
     return { kind: 'recorded', position: { partition: row.partition, offset: String(row.offset) }, digest: row.digest };
   }
 
+  /**
+   * Claims many ids in the group statement, with one promise for them all: true for each claim
+   * won. A claim not won is settled by {@link claim} (a resend, a conflict or a stale claim).
+   */
+  async claimAll(claims: readonly { eventId: string; subject: string; digest: string }[]): Promise<Settled<boolean>[]> {
+    return this.writes.submitAll(claims.map((c) => ({ kind: 'claim', ...c })));
+  }
+
   async recorded(eventId: string, position: LogPosition): Promise<void> {
     await this.writes.submit({ kind: 'mark', eventId, position });
+  }
+
+  /** Marks many appended claims with their positions; each mark's outcome, in order. */
+  async recordedAll(marks: readonly { eventId: string; position: LogPosition }[]): Promise<Settled<boolean>[]> {
+    return this.writes.submitAll(marks.map((m) => ({ kind: 'mark', ...m })));
   }
 
   /**
@@ -89,7 +102,13 @@ export class ReportClaimsRepository {
 
   /** Gives a claim back after a failed append, so a retry can append. */
   async release(eventId: string): Promise<void> {
-    await this.db.query(`DELETE FROM report_claims WHERE event_id = $1 AND "offset" IS NULL`, [eventId]);
+    await this.releaseAll([eventId]);
+  }
+
+  /** Gives many claims back after their appends failed. */
+  async releaseAll(eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.db.query(`DELETE FROM report_claims WHERE event_id = ANY($1::text[]) AND "offset" IS NULL`, [eventIds]);
   }
 
   /** The subject and type of an indexed event, for retraction checks. */

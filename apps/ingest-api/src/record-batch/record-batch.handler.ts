@@ -1,15 +1,15 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { LogUnavailableError } from '@newsledger/event-log';
+import { LogUnavailableError, Settled } from '@newsledger/event-log';
 import { IngestMetrics } from '../ingest.metrics';
-import { RecordReportHandler } from '../record-report/record-report.handler';
+import { RecordReportResult } from '../record-report/record-report.command';
 import { ReportRejectedError } from '../record-report/record-report.error';
-import { RecordReportCommand } from '../record-report/record-report.command';
+import { RecordReportHandler } from '../record-report/record-report.handler';
 import { BatchLineResult, RecordBatchCommand, RecordBatchResult } from './record-batch.command';
 
 /**
- * Runs every line through the single-report use case at once; the producer groups the appends
- * into few Kafka requests. A line the log did not acknowledge is reported as `failed`, so the
- * client retries just those lines.
+ * Records the lines with the single-report use case's steps, all lines at once (`recordEach`):
+ * one group of claims, few Kafka requests, one group of marks. A line the log did not acknowledge
+ * is reported as `failed`, so the client retries just those lines.
  */
 @CommandHandler(RecordBatchCommand)
 export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, RecordBatchResult> {
@@ -17,26 +17,13 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, R
 
   async execute({ lines, principal }: RecordBatchCommand): Promise<RecordBatchResult> {
     this.metrics.batch(lines.length);
-    const results = await Promise.all(
-      lines.map(async ({ line, body, parseError }): Promise<BatchLineResult> => {
-        if (parseError !== undefined) {
-          this.metrics.report(undefined, 'rejected');
-          return { line, status: 'rejected', error: 'invalid_json', message: `line ${line} is not valid JSON: ${parseError}` };
-        }
-        try {
-          const r = await this.single.execute(new RecordReportCommand(body, principal));
-          return { line, status: r.duplicate ? 'duplicate' : 'accepted', eventId: r.eventId, subject: r.subject, partition: r.partition, offset: r.offset };
-        } catch (e) {
-          if (e instanceof ReportRejectedError) {
-            return { line, status: 'rejected', error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) };
-          }
-          if (e instanceof LogUnavailableError) {
-            return { line, status: 'failed', error: e.code, message: `${e.message}; retry this line (with its id, so a retry cannot double it)` };
-          }
-          throw e;
-        }
-      }),
-    );
+    const outcomes = await this.single.recordEach(lines.filter((l) => l.parseError === undefined).map((l) => l.body), principal);
+    let next = 0;
+    const results = lines.map(({ line, parseError }): BatchLineResult => {
+      if (parseError === undefined) return lineResult(line, outcomes[next++]);
+      this.metrics.report(undefined, 'rejected');
+      return { line, status: 'rejected', error: 'invalid_json', message: `line ${line} is not valid JSON: ${parseError}` };
+    });
     return {
       accepted: results.filter((r) => r.status === 'accepted').length,
       duplicates: results.filter((r) => r.status === 'duplicate').length,
@@ -45,4 +32,20 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, R
       results,
     };
   }
+}
+
+/** A line's answer; a failure that is neither a rejection nor the log's fails the whole request. */
+function lineResult(line: number, outcome: Settled<RecordReportResult>): BatchLineResult {
+  if (outcome.ok) {
+    const r = outcome.value;
+    return { line, status: r.duplicate ? 'duplicate' : 'accepted', eventId: r.eventId, subject: r.subject, partition: r.partition, offset: r.offset };
+  }
+  const e = outcome.error;
+  if (e instanceof ReportRejectedError) {
+    return { line, status: 'rejected', error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) };
+  }
+  if (e instanceof LogUnavailableError) {
+    return { line, status: 'failed', error: e.code, message: `${e.message}; retry this line (with its id, so a retry cannot double it)` };
+  }
+  throw e;
 }

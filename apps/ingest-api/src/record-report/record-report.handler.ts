@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { mayWriteKind, Principal } from '@newsledger/auth';
 import { Report, tryParseSubject, validateReport } from '@newsledger/domain';
-import { LogUnavailableError, toCloudEvent } from '@newsledger/event-log';
+import { LogPosition, LogUnavailableError, Settled, toCloudEvent } from '@newsledger/event-log';
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventsProducer } from '../event-log/events-producer.provider';
@@ -13,6 +13,12 @@ import { ReportRejectedError } from './record-report.error';
 
 /** How long a second send of an id waits for the first to be acknowledged. */
 const PENDING_WAIT_MS = 15_000;
+
+/** A valid report the key may write, with the digest of its content. */
+interface Prepared {
+  report: Report;
+  digest: string;
+}
 
 /**
  * Validates a report, claims its id, appends it to the log and answers only once Kafka has
@@ -44,22 +50,103 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
   }
 
   private async record({ body, principal }: RecordReportCommand): Promise<RecordReportResult> {
+    const prepared = this.prepare(body, principal);
+    if (prepared.report.type === 'report.retracted') await this.checkRetraction(prepared.report);
+    return this.claimAndAppend(prepared, principal.name);
+  }
+
+  /**
+   * Records many reports, each standing alone (the batch endpoint): the steps of one report, with
+   * the claims, the appends and the marks of all of them handed to their group commits at once,
+   * so a batch costs a few promises instead of ten per line. A claim not won (a resend, an id twice
+   * in the batch) goes the single report's way, which waits for the first send's outcome.
+   *
+   * @returns each body's result, or the error it failed with (`ReportRejectedError`, `LogUnavailableError`, or what broke)
+   */
+  async recordEach(bodies: readonly unknown[], principal: Principal): Promise<Settled<RecordReportResult>[]> {
+    const outcomes = new Array<Settled<RecordReportResult>>(bodies.length);
+    const fail = (i: number, error: unknown) => (outcomes[i] = { ok: false, error });
+    const ready: { i: number; prepared: Prepared }[] = [];
+    bodies.forEach((body, i) => {
+      try {
+        ready.push({ i, prepared: this.prepare(body, principal) });
+      } catch (e) {
+        fail(i, e);
+      }
+    });
+    const retractions = ready.filter((r) => r.prepared.report.type === 'report.retracted');
+    await Promise.all(retractions.map((r) => this.checkRetraction(r.prepared.report).catch((e: unknown) => fail(r.i, e))));
+    const claimable = ready.filter((r) => {
+      if (outcomes[r.i]) return false;
+      if (this.inDoubt.has(r.prepared.report.id)) fail(r.i, new LogUnavailableError('an earlier send of this id is still being confirmed by the log'));
+      return !outcomes[r.i];
+    });
+
+    const claims = await this.claims.claimAll(claimable.map(({ prepared: { report, digest } }) => ({ eventId: report.id, subject: report.subject, digest })));
+    const won: typeof ready = [];
+    const contested: Promise<unknown>[] = [];
+    claimable.forEach((r, k) => {
+      const claim = claims[k];
+      if (!claim.ok) fail(r.i, claim.error);
+      else if (claim.value) won.push(r);
+      else contested.push(this.claimAndAppend(r.prepared, principal.name).then((value) => (outcomes[r.i] = { ok: true, value }), (e: unknown) => fail(r.i, e)));
+    });
+
+    const recordedAt = new Date().toISOString();
+    const appended = await this.producer.appendEach(
+      won.map(({ prepared: { report } }) => ({ key: report.subject, value: JSON.stringify(toCloudEvent(report, { ingestor: principal.name, recordedAt })) })),
+    );
+    const unsent: string[] = [];
+    const marks: { eventId: string; position: LogPosition }[] = [];
+    won.forEach(({ i, prepared: { report } }, k) => {
+      const append = appended[k];
+      if (append.ok) {
+        marks.push({ eventId: report.id, position: append.value });
+        outcomes[i] = { ok: true, value: { eventId: report.id, subject: report.subject, ...append.value, duplicate: false } };
+        return;
+      }
+      const e = append.error;
+      if (e instanceof LogUnavailableError && e.confirmed) this.settleLater(report.id, e.confirmed);
+      else unsent.push(report.id);
+      fail(i, e);
+    });
+    await this.claims.releaseAll(unsent).catch(() => undefined);
+    // On the log, so answered as appended whatever becomes of the marks (see `append`).
+    (await this.claims.recordedAll(marks)).forEach((mark, k) => {
+      if (!mark.ok) this.logger.warn({ eventId: marks[k].eventId, ...marks[k].position, err: mark.error }, 'appended, but its claim could not be marked recorded');
+    });
+    await Promise.all(contested);
+
+    outcomes.forEach((outcome, i) => {
+      const type = (bodies[i] as { type?: unknown } | null)?.type;
+      this.metrics.report(type, outcome.ok ? (outcome.value.duplicate ? 'duplicate' : 'accepted') : resultOf(outcome.error));
+    });
+    return outcomes;
+  }
+
+  /**
+   * Validates a report and checks the key may write about its subject: what is decided without a
+   * round trip. The digest of its content (without its id) tells a resend from a conflict.
+   */
+  private prepare(body: unknown, principal: Principal): Prepared {
     const checked = validateReport(body);
     if (!checked.ok) {
       throw new ReportRejectedError('invalid_report', 'the report is not valid; fix the fields listed in details', checked.issues);
     }
     const report: Report = { ...checked.report, id: checked.report.id ?? randomUUID() };
     this.checkSubjectKind(report, principal);
-    if (report.type === 'report.retracted') await this.checkRetraction(report);
     const { id: _id, ...content } = report;
-    const digest = createHash('sha256').update(JSON.stringify(content)).digest('base64');
-    const deadline = Date.now() + PENDING_WAIT_MS;
+    return { report, digest: createHash('sha256').update(JSON.stringify(content)).digest('base64') };
+  }
 
+  /** Claims the report's id and appends it, or answers what an earlier send of the id became. */
+  private async claimAndAppend({ report, digest }: Prepared, ingestor: string): Promise<RecordReportResult> {
+    const deadline = Date.now() + PENDING_WAIT_MS;
     for (;;) {
       // Its earlier append is still being confirmed (Kafka down): a 503 now, not a wait for it.
       if (this.inDoubt.has(report.id)) throw new LogUnavailableError('an earlier send of this id is still being confirmed by the log');
       const claim = await this.claims.claim(report.id, report.subject, digest);
-      if (claim.kind === 'claimed') return this.append(report, principal.name);
+      if (claim.kind === 'claimed') return this.append(report, ingestor);
       if (claim.kind === 'recorded') {
         if (claim.digest !== digest) {
           throw new ReportRejectedError('id_conflict', `report id "${report.id}" was already used for a different report; send a new id`);
