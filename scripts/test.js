@@ -29,10 +29,24 @@ async function dropDatabase(url) {
   }
 }
 
+/** Deletes the run's topics (all named `<runId>.…`), so a developer's broker does not collect them run after run. */
+async function deleteTopics(brokers, runId) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const admin = new Kafka({ brokers, clientId: `${runId}-cleanup`, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const own = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`));
+    if (own.length > 0) await admin.deleteTopics({ topics: own });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function main() {
   const runId = `t${Date.now().toString(36)}`;
   const env = {
     ...process.env,
+    TEST_RUN_ID: runId,
     // A database of its own per run: its schema is exactly this checkout's migrations, whatever
     // other checkouts on the same server have migrated. Dropped at the end of the run.
     DATABASE_URL: process.env.TEST_DATABASE_URL || `postgres://postgres@127.0.0.1:5432/newsledger_test_${runId}`,
@@ -74,6 +88,7 @@ async function main() {
     }
   } finally {
     if (!process.env.TEST_DATABASE_URL) await dropDatabase(env.DATABASE_URL).catch((e) => say(`could not drop the run's database: ${e.message}`));
+    await deleteTopics(String(infra.kafka.brokers).split(','), runId).catch((e) => say(`could not delete the run's topics: ${e.message}`));
     await infra.stop();
   }
   process.exit(status);

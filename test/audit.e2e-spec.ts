@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { replayAt, RecordedEvent, toView } from '@newsledger/domain';
 import { createKafka, ensureTopics, fetchEndOffsets } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
-import { client, eventually, freshId, startApi, startContext, testConfig } from '@newsledger/testing';
+import { client, eventually, freshId, ownTopics, startApi, startContext, testConfig } from '@newsledger/testing';
 import { Producer } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -23,7 +23,7 @@ const cli = path.join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
  */
 const run = freshId('audit');
 const schema = `audit_${run.replace(/-/g, '_')}`;
-const topics = { events: `${run}.events`, statusChanges: `${run}.status-changes`, dlq: `${run}.dlq` };
+const topics = ownTopics(run);
 Object.assign(process.env, {
   DATABASE_SCHEMA: schema,
   EVENTS_TOPIC: topics.events,

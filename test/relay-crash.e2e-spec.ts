@@ -1,6 +1,6 @@
 import { createKafka, decodeStatusChange, ensureTopics } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
-import { eventually, freshId, testConfig } from '@newsledger/testing';
+import { eventually, freshId, ownTopics, testConfig } from '@newsledger/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
@@ -11,7 +11,7 @@ const EVENTS = 600;
 
 describe('status-change relay crash (SIGKILL between publishing and marking, real Kafka and PostgreSQL)', () => {
   const runId = freshId('relay');
-  const topics = { events: `${runId}.events`, statusChanges: `${runId}.status-changes`, dlq: `${runId}.dlq` };
+  const topics = ownTopics(runId);
   const env = {
     ...process.env, EVENTS_TOPIC: topics.events, STATUS_CHANGES_TOPIC: topics.statusChanges, DLQ_TOPIC: topics.dlq,
     PROJECTOR_GROUP_ID: `${runId}-group`, LOG_LEVEL: 'warn', KAFKA_SESSION_TIMEOUT_MS: '6000', RELAY_BATCH_SIZE: '50',

@@ -172,10 +172,12 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
       }
       await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
       await db.destroy();
-      // The run's own topics only; left behind, every full run would keep ~0.5 GB on the broker.
+      // The run's own topics only (its apps' and the perf tool's, all named after the run); left
+      // behind, every full run would keep ~0.5 GB on the broker.
       const admin = kafka.admin();
       await admin.connect();
-      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      const own = (await admin.listTopics()).filter((t) => t.startsWith(`${run}.`));
+      await admin.deleteTopics({ topics: own }).catch(() => undefined);
       await admin.disconnect();
     },
   };

@@ -26,6 +26,15 @@ export function freshId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * Topics of a stack of a test's own, named after the test run (`TEST_RUN_ID`, set by
+ * scripts/test.js), which deletes every topic of the run when it ends.
+ */
+export function ownTopics(name: string): { events: string; statusChanges: string; dlq: string } {
+  const prefix = `${process.env.TEST_RUN_ID ?? 'tlocal'}.${name}`;
+  return { events: `${prefix}.events`, statusChanges: `${prefix}.status-changes`, dlq: `${prefix}.dlq` };
+}
+
 /** Polls `probe` until it returns a value other than undefined, or fails with `what` after `timeoutMs`. */
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
