@@ -175,10 +175,15 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
       // The run's own topics only (its apps' and the perf tool's, all named after the run); left
       // behind, every full run would keep ~0.5 GB on the broker.
       const admin = kafka.admin();
-      await admin.connect();
-      const own = (await admin.listTopics()).filter((t) => t.startsWith(`${run}.`));
-      await admin.deleteTopics({ topics: own }).catch(() => undefined);
-      await admin.disconnect();
+      try {
+        await admin.connect();
+        const own = (await admin.listTopics()).filter((t) => t.startsWith(`${run}.`));
+        await admin.deleteTopics({ topics: own });
+      } catch {
+        // a broker gone by now keeps them; nothing else depends on it
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
     },
   };
   return stack;

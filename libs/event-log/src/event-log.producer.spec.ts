@@ -98,4 +98,39 @@ describe('EventLogProducer when the broker goes away', () => {
     await producer.disconnect();
     await expect(inDoubt.confirmed).rejects.toThrow('closed');
   });
+
+  it('appendEach: messages in doubt together each get a confirmation of their own position', async () => {
+    const broker = scriptedBroker(['ok', 'landed-lost', 'ok']);
+    const producer = new EventLogProducer(broker.kafka, 't');
+    await producer.connect();
+    await producer.append(message('a'));
+    const outcomes = await producer.appendEach([message('b'), message('c')]);
+    const errors = outcomes.map((o) => (o.ok ? undefined : o.error));
+    expect(errors.every((e) => e instanceof LogUnavailableError && e.confirmed)).toBe(true);
+    await jest.advanceTimersByTimeAsync(1000);
+    await expect(Promise.all(errors.map((e) => (e as LogUnavailableError).confirmed))).resolves.toEqual([
+      { partition: 0, offset: '1' }, { partition: 0, offset: '2' },
+    ]);
+    expect(broker.log).toEqual(['a', 'b', 'c']);
+    await producer.disconnect();
+  });
+
+  it('appendAll in doubt, then closed: the unread confirmations fail without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const broker = scriptedBroker(['landed-lost']);
+      const producer = new EventLogProducer(broker.kafka, 't');
+      await producer.connect();
+      await expect(producer.appendAll([message('a'), message('b')])).rejects.toBeInstanceOf(LogUnavailableError);
+      await producer.disconnect();
+      jest.useRealTimers();
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
+

@@ -53,7 +53,10 @@ class GroupInDoubtError extends Error {
 
   forMessage(message: OutgoingMessage): LogUnavailableError {
     const i = this.index.get(message)!;
-    return new LogUnavailableError(this.failure, this.confirmed.then((positions) => positions[i]));
+    const confirmed = this.confirmed.then((positions) => positions[i]);
+    // A caller that only reports the failure (the relay, dead letters) never reads it.
+    confirmed.catch(() => undefined);
+    return new LogUnavailableError(this.failure, confirmed);
   }
 }
 

@@ -17,13 +17,15 @@ export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, R
 
   async execute({ lines, principal }: RecordBatchCommand): Promise<RecordBatchResult> {
     this.metrics.batch(lines.length);
-    const outcomes = await this.single.recordEach(lines.filter((l) => l.parseError === undefined).map((l) => l.body), principal);
+    const parsed = lines.filter((l) => l.parseError === undefined);
+    for (let n = lines.length - parsed.length; n > 0; n--) this.metrics.report(undefined, 'rejected');
+    const outcomes = await this.single.recordEach(parsed.map((l) => l.body), principal);
     let next = 0;
-    const results = lines.map(({ line, parseError }): BatchLineResult => {
-      if (parseError === undefined) return lineResult(line, outcomes[next++]);
-      this.metrics.report(undefined, 'rejected');
-      return { line, status: 'rejected', error: 'invalid_json', message: `line ${line} is not valid JSON: ${parseError}` };
-    });
+    const results = lines.map(({ line, parseError }): BatchLineResult =>
+      parseError === undefined
+        ? lineResult(line, outcomes[next++])
+        : { line, status: 'rejected', error: 'invalid_json', message: `line ${line} is not valid JSON: ${parseError}` },
+    );
     return {
       accepted: results.filter((r) => r.status === 'accepted').length,
       duplicates: results.filter((r) => r.status === 'duplicate').length,

@@ -59,7 +59,9 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
    * Records many reports, each standing alone (the batch endpoint): the steps of one report, with
    * the claims, the appends and the marks of all of them handed to their group commits at once,
    * so a batch costs a few promises instead of ten per line. A claim not won (a resend, an id twice
-   * in the batch) goes the single report's way, which waits for the first send's outcome.
+   * in the batch) goes the single report's way, which waits for the first send's outcome; should
+   * that way win the claim after all (a stale claim taken over), its report is appended after the
+   * batch's others, so the log may then hold it out of line order.
    *
    * @returns each body's result, or the error it failed with (`ReportRejectedError`, `LogUnavailableError`, or what broke)
    */
