@@ -113,4 +113,23 @@ describe('GroupCommit', () => {
     await expect(g.submitAll([])).resolves.toEqual([]);
     expect(m.groups).toEqual([]);
   });
+
+  it('idle resolves once what was submitted, awaited or not, has gone out', async () => {
+    const m = manual();
+    const g = new GroupCommit(m.run);
+    await expect(g.idle()).resolves.toBeUndefined();
+    void g.submit(1);
+    void g.submit(2);
+    let idle = false;
+    void g.idle().then(() => (idle = true));
+    await tick();
+    m.pending[0].resolve();
+    await tick();
+    expect(m.groups).toEqual([[1], [2]]);
+    expect(idle).toBe(false);
+    m.pending[1].resolve();
+    await tick();
+    expect(idle).toBe(true);
+  });
 });
+

@@ -32,6 +32,7 @@ interface Queued<I, O> {
 export class GroupCommit<I, O> {
   private queue: Queued<I, O>[] = [];
   private inFlight = false;
+  private waitingForIdle: (() => void)[] = [];
 
   /**
    * @param run sends one group; returns one output per input, in order. A throw fails the whole group.
@@ -64,6 +65,12 @@ export class GroupCommit<I, O> {
     return new Promise((resolve) => this.enqueue(inputs, resolve));
   }
 
+  /** Resolves once nothing is queued or in flight: what was submitted (awaited or not) has gone out. */
+  idle(): Promise<void> {
+    if (!this.inFlight) return Promise.resolve();
+    return new Promise((resolve) => this.waitingForIdle.push(resolve));
+  }
+
   private enqueue(inputs: readonly I[], done: (outcomes: Settled<O>[]) => void): void {
     const submission = new Submission<O>(inputs.length, done);
     inputs.forEach((input, index) => this.queue.push({ input, submission, index }));
@@ -87,6 +94,7 @@ export class GroupCommit<I, O> {
       }
     } finally {
       this.inFlight = false;
+      for (const resolve of this.waitingForIdle.splice(0)) resolve();
     }
   }
 

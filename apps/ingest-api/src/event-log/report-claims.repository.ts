@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GroupCommit, LogPosition, Settled } from '@newsledger/event-log';
 import { DataSource } from 'typeorm';
@@ -25,10 +25,19 @@ type ClaimWrite =
  * new reports riding with the marks of those just appended.
  */
 @Injectable()
-export class ReportClaimsRepository {
+export class ReportClaimsRepository implements OnApplicationShutdown {
   private readonly writes = new GroupCommit((writes: ClaimWrite[]) => this.write(writes));
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Marks are not awaited by the answers they follow: they go out before the database closes. Nest
+   * calls this once the HTTP server has answered its last request, and before the (deeper,
+   * global) TypeORM module closes the connection pool.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.writes.idle();
+  }
 
   async claim(eventId: string, subject: string, digest: string): Promise<ClaimOutcome> {
     if (await this.writes.submit({ kind: 'claim', eventId, subject, digest })) return { kind: 'claimed' };

@@ -113,10 +113,10 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
       fail(i, e);
     });
     await this.claims.releaseAll(unsent).catch(() => undefined);
-    // On the log, so answered as appended whatever becomes of the marks (see `append`).
-    (await this.claims.recordedAll(marks)).forEach((mark, k) => {
+    // On the log, so answered as appended whatever becomes of the marks, without waiting for them (see `append`).
+    void this.claims.recordedAll(marks).then((outcomes) => outcomes.forEach((mark, k) => {
       if (!mark.ok) this.logger.warn({ eventId: marks[k].eventId, ...marks[k].position, err: mark.error }, 'appended, but its claim could not be marked recorded');
-    });
+    }));
     await Promise.all(contested);
 
     outcomes.forEach((outcome, i) => {
@@ -173,9 +173,11 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
       throw e;
     }
     // On the log now, so the answer is 202 whatever becomes of the mark: a 503 here would invite a
-    // resend that appends it twice. Without the mark a resend of the id waits, then takes the claim
-    // over once it is stale; the projector's index keeps it single in the views either way.
-    await this.claims.recorded(report.id, position).catch((e: unknown) =>
+    // resend that appends it twice. The answer does not wait for the mark either (it rides with the
+    // next group of claims; shutdown waits for it): a resend meanwhile finds the claim pending and
+    // waits for the mark. Without the mark a resend of the id waits, then takes the claim over once
+    // it is stale; the projector's index keeps it single in the views either way.
+    void this.claims.recorded(report.id, position).catch((e: unknown) =>
       this.logger.warn({ eventId: report.id, ...position, err: e }, 'appended, but its claim could not be marked recorded'));
     return { eventId: report.id, subject: report.subject, ...position, duplicate: false };
   }
