@@ -164,6 +164,11 @@ describe('ingest API (real Kafka and PostgreSQL)', () => {
     expect(first).toMatchObject({ status: 'accepted', eventId: id });
     expect(again).toMatchObject({ status: 'duplicate', eventId: id, partition: first.partition, offset: first.offset });
     expect(conflict).toMatchObject({ status: 'rejected', error: 'id_conflict' });
+    // Sent again as a batch: answered from what the first send recorded.
+    const resent = await post('POST', '/v1/reports/batch', [agreed, { ...agreed, note: 'the same id, other content' }]);
+    expect(resent.body.results.map((x: { status: string; error?: string; offset?: string }) => [x.status, x.error, x.offset])).toEqual([
+      ['duplicate', undefined, first.offset], ['rejected', 'id_conflict', undefined],
+    ]);
 
     await eventually('both reports projected', async () => {
       const v = await read('GET', `/v1/exchanges/${subject.split('/')[1]}`);

@@ -56,14 +56,21 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
   }
 
   async lookup(eventId: string): Promise<ClaimOutcome | { kind: 'absent' }> {
-    const rows: { partition: number | null; offset: string | null; digest: string }[] = await this.db.query(
-      `SELECT partition, "offset", digest FROM report_claims WHERE event_id = $1`,
-      [eventId],
+    return (await this.lookupAll([eventId])).get(eventId) ?? { kind: 'absent' };
+  }
+
+  /** The claims of these ids, in one query (absent ids are not in the map). */
+  async lookupAll(eventIds: readonly string[]): Promise<Map<string, Exclude<ClaimOutcome, { kind: 'claimed' }>>> {
+    const rows: { event_id: string; partition: number | null; offset: string | null; digest: string }[] = await this.db.query(
+      `SELECT event_id, partition, "offset", digest FROM report_claims WHERE event_id = ANY($1::text[])`,
+      [eventIds],
     );
-    const row = rows[0];
-    if (!row) return { kind: 'absent' };
-    if (row.partition === null || row.offset === null) return { kind: 'pending' };
-    return { kind: 'recorded', position: { partition: row.partition, offset: String(row.offset) }, digest: row.digest };
+    return new Map(rows.map((row) => [
+      row.event_id,
+      row.partition === null || row.offset === null
+        ? { kind: 'pending' as const }
+        : { kind: 'recorded' as const, position: { partition: row.partition, offset: String(row.offset) }, digest: row.digest },
+    ]));
   }
 
   /**

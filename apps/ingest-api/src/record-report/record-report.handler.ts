@@ -20,6 +20,15 @@ interface Prepared {
   digest: string;
 }
 
+/** A batch line ready to be claimed, by its index among the bodies. */
+interface Line {
+  i: number;
+  prepared: Prepared;
+}
+
+/** Batch lines waiting, one by one, for another send of their id to settle. */
+const CONTESTED_AT_ONCE = 16;
+
 /**
  * Validates a report, claims its id, appends it to the log and answers only once Kafka has
  * acknowledged it. A second send of the same id appends nothing and waits for the first one's
@@ -59,16 +68,16 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
    * Records many reports, each standing alone (the batch endpoint): the steps of one report, with
    * the claims, the appends and the marks of all of them handed to their group commits at once,
    * so a batch costs a few promises instead of ten per line. A claim not won (a resend, an id twice
-   * in the batch) goes the single report's way, which waits for the first send's outcome; should
-   * that way win the claim after all (a stale claim taken over), its report is appended after the
-   * batch's others, so the log may then hold it out of line order.
+   * in the batch) is answered as the single report's way would (see `settleContested`); should a
+   * line win its claim that way after all (a stale claim taken over), its report is appended after
+   * the batch's others, so the log may then hold it out of line order.
    *
    * @returns each body's result, or the error it failed with (`ReportRejectedError`, `LogUnavailableError`, or what broke)
    */
   async recordEach(bodies: readonly unknown[], principal: Principal): Promise<Settled<RecordReportResult>[]> {
     const outcomes = new Array<Settled<RecordReportResult>>(bodies.length);
     const fail = (i: number, error: unknown) => (outcomes[i] = { ok: false, error });
-    const ready: { i: number; prepared: Prepared }[] = [];
+    const ready: Line[] = [];
     bodies.forEach((body, i) => {
       try {
         ready.push({ i, prepared: this.prepare(body, principal) });
@@ -85,13 +94,12 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     });
 
     const claims = await this.claims.claimAll(claimable.map(({ prepared: { report, digest } }) => ({ eventId: report.id, subject: report.subject, digest })));
-    const won: typeof ready = [];
-    const contested: Promise<unknown>[] = [];
+    const won: Line[] = [];
+    const contested: Line[] = [];
     claimable.forEach((r, k) => {
       const claim = claims[k];
       if (!claim.ok) fail(r.i, claim.error);
-      else if (claim.value) won.push(r);
-      else contested.push(this.claimAndAppend(r.prepared, principal.name).then((value) => (outcomes[r.i] = { ok: true, value }), (e: unknown) => fail(r.i, e)));
+      else (claim.value ? won : contested).push(r);
     });
 
     const recordedAt = new Date().toISOString();
@@ -117,13 +125,50 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     void this.claims.recordedAll(marks).then((outcomes) => outcomes.forEach((mark, k) => {
       if (!mark.ok) this.logger.warn({ eventId: marks[k].eventId, ...marks[k].position, err: mark.error }, 'appended, but its claim could not be marked recorded');
     }));
-    await Promise.all(contested);
+    await this.settleContested(contested, new Map(won.map((r) => [r.prepared.report.id, r])), outcomes, principal.name);
 
     outcomes.forEach((outcome, i) => {
       const type = (bodies[i] as { type?: unknown } | null)?.type;
       this.metrics.report(type, outcome.ok ? (outcome.value.duplicate ? 'duplicate' : 'accepted') : resultOf(outcome.error));
     });
     return outcomes;
+  }
+
+  /**
+   * Answers the lines of a batch whose claim another send holds, as the single report's way would,
+   * without a poller per line: a resent batch of thousands must not poll the database thousands of
+   * times every 20 ms. An id won by an earlier line of the batch is answered from that line; ids
+   * already recorded by earlier sends, from one lookup; only the rest (still pending, or released)
+   * go the single report's way, a few at a time.
+   */
+  private async settleContested(lines: Line[], winners: ReadonlyMap<string, Line>, outcomes: Settled<RecordReportResult>[], ingestor: string): Promise<void> {
+    const answer = (line: Line, recorded: { digest: string; position: LogPosition }) => {
+      try {
+        outcomes[line.i] = { ok: true, value: this.recordedAnswer(line.prepared, recorded) };
+      } catch (error) {
+        outcomes[line.i] = { ok: false, error };
+      }
+    };
+    const rest: Line[] = [];
+    for (const line of lines) {
+      const winner = winners.get(line.prepared.report.id);
+      const first = winner && outcomes[winner.i];
+      if (winner && first?.ok) answer(line, { digest: winner.prepared.digest, position: first.value });
+      else rest.push(line);
+    }
+    const found = rest.length > 0 ? await this.claims.lookupAll(rest.map((l) => l.prepared.report.id)) : new Map();
+    const pending = rest.filter((line) => {
+      const claim = found.get(line.prepared.report.id);
+      if (claim?.kind === 'recorded') answer(line, claim);
+      return claim?.kind !== 'recorded';
+    });
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(CONTESTED_AT_ONCE, pending.length) }, async () => {
+      for (let line = pending[next++]; line; line = pending[next++]) {
+        const { i } = line;
+        outcomes[i] = await this.claimAndAppend(line.prepared, ingestor).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+      }
+    }));
   }
 
   /**
@@ -149,17 +194,23 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
       if (this.inDoubt.has(report.id)) throw new LogUnavailableError('an earlier send of this id is still being confirmed by the log');
       const claim = await this.claims.claim(report.id, report.subject, digest);
       if (claim.kind === 'claimed') return this.append(report, ingestor);
-      if (claim.kind === 'recorded') {
-        if (claim.digest !== digest) {
-          throw new ReportRejectedError('id_conflict', `report id "${report.id}" was already used for a different report; send a new id`);
-        }
-        return { eventId: report.id, subject: report.subject, ...claim.position, duplicate: true };
-      }
+      if (claim.kind === 'recorded') return this.recordedAnswer({ report, digest }, claim);
       if (Date.now() > deadline) {
         throw new ReportRejectedError('id_conflict', `report id "${report.id}" is being recorded by another request; retry shortly`);
       }
       await sleep(20);
     }
+  }
+
+  /**
+   * The answer to a send of an id already on the log: where it is, as a duplicate.
+   * @throws ReportRejectedError `id_conflict` when this send's content differs from what was recorded
+   */
+  private recordedAnswer({ report, digest }: Prepared, recorded: { digest: string; position: LogPosition }): RecordReportResult {
+    if (recorded.digest !== digest) {
+      throw new ReportRejectedError('id_conflict', `report id "${report.id}" was already used for a different report; send a new id`);
+    }
+    return { eventId: report.id, subject: report.subject, partition: recorded.position.partition, offset: recorded.position.offset, duplicate: true };
   }
 
   private async append(report: Report, ingestor: string): Promise<RecordReportResult> {
