@@ -89,7 +89,10 @@ async function rawPgWrites(url: string, schema: string, run: string, o: Projecti
     await client.query(`SET search_path TO "${schema}"`);
     await checkpoint((sql) => client.query(sql));
     // The same SQL the projector sends, on a bare driver connection.
-    const m = { query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows } as unknown as EntityManager;
+    const m = {
+      query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows,
+      queryRunner: { connect: async () => client },
+    } as unknown as EntityManager;
     const store = new ProjectionStore();
     const summaries = new Map<string, SubjectSummary>();
     // Split as the topic is (Kafka's default partitioner on the subject), each partition's events
@@ -118,7 +121,7 @@ async function rawPgWrites(url: string, schema: string, run: string, o: Projecti
         const t = performance.now();
         await client.query('BEGIN');
         await store.lockCheckpoint(m, 'raw', 'raw', partition);
-        await store.insertEvents(m, out.events);
+        await store.copyEvents(m, out.events);
         await store.writeBatch(m, {
           retracted: [], views: out.views, unlinks: [], links: [],
           checkpoints: { group: 'raw', topic: 'raw', next: new Map([[partition, BigInt(from + decoded.length)]]) },

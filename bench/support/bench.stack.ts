@@ -138,8 +138,8 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
     async start(app) {
       // BENCH_NODE_ARGS profiles the apps, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
       const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-      // The projector runs with the heap cap `npm start` gives it (scripts/stack.js).
-      const heap = app === 'projector' ? ['--max-old-space-size=384'] : [];
+      // The projector runs with the heap `npm start` gives it (scripts/stack.js).
+      const heap = app === 'projector' ? ['--max-old-space-size=384', '--max-semi-space-size=32'] : [];
       const logDir = process.env.BENCH_APP_LOGS;
       const stdout = logDir ? fs.openSync(path.join(logDir, `${app}.log`), 'a') : 'ignore';
       const child = spawn(process.execPath, [...heap, ...nodeArgs, path.join(o.dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', stdout, 'inherit'] });

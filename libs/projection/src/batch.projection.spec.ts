@@ -129,6 +129,10 @@ describe('projectMessages', () => {
         for (const r of rows) if (!index.has(r.eventId)) (index.set(r.eventId, { subject: r.subject, type: r.type }), inserted.add(r.eventId));
         return inserted;
       },
+      copyEvents: async (rows) => {
+        if (rows.some((r) => index.has(r.eventId))) throw new Error('duplicate key value violates unique constraint "events_pkey"');
+        for (const r of rows) index.set(r.eventId, { subject: r.subject, type: r.type });
+      },
     };
     return { index, lookups };
   }

@@ -194,6 +194,11 @@ export interface BatchLookups {
   loadFullStates(subjects: string[]): Promise<ReadonlyMap<string, SubjectState>>;
   /** Indexes the events whose ids are not indexed yet; returns the ids it indexed. */
   indexEvents(rows: EventRow[]): Promise<ReadonlySet<string>>;
+  /**
+   * Indexes events found not indexed in this transaction, in bulk.
+   * @throws Error when another transaction indexed one of them meanwhile: the caller rolls back and retries
+   */
+  copyEvents(rows: EventRow[]): Promise<void>;
 }
 
 /** The lookups of a batch in transaction `m`, over one generation's tables (live, or a rebuild's). */
@@ -203,6 +208,7 @@ export function storeLookups(m: EntityManager, store: ProjectionStore, states: S
     loadSummaries: (subjects) => store.loadSummaries(m, subjects),
     loadFullStates: async (subjects) => new Map([...(await states.load(m, subjects))].map(([s, l]) => [s, l.state])),
     indexEvents: (rows) => store.insertEvents(m, rows),
+    copyEvents: (rows) => store.copyEvents(m, rows),
   };
 }
 
@@ -212,14 +218,14 @@ export function storeLookups(m: EntityManager, store: ProjectionStore, states: S
  * projector and the rebuild both go through here, so they decide duplicates and retractions
  * alike.
  *
- * Reports are indexed first, in one statement, and the ids it did not insert are the duplicates:
- * no lookup of every id before the insert. An id another transaction is inserting meanwhile (a
- * concurrent partition) waits for it and is then a duplicate here. Retractions are checked against
- * the index and the batch first, and indexed after, with any report whose id first appeared in
+ * Every id of the batch is looked up once; reports not indexed are then indexed first, in bulk
+ * (COPY), and those found are the duplicates. An id another transaction indexes meanwhile (a
+ * concurrent partition) fails the batch, whose retry finds it indexed. Retractions are checked
+ * against the index and the batch, and indexed after, with any report whose id first appeared in
  * the batch as a retraction (it counts only if that retraction was rejected). Full states for
  * retractions are loaded before anything is indexed, so they stand as of before the batch.
  *
- * @throws Error when a retraction id was indexed concurrently: the caller rolls back and retries.
+ * @throws Error when an id was indexed concurrently: the caller rolls back and retries.
  */
 export async function projectMessages(messages: readonly LogMessage[], lookups: BatchLookups): Promise<BatchOutcome<LogMessage>> {
   const decoded = messages.map(decodeMessage);
@@ -241,11 +247,12 @@ export async function projectMessages(messages: readonly LogMessage[], lookups: 
     }
     seen.add(d.event.id);
   }
-  const indexed = new Map(await lookups.findEvents([...retractionIds]));
+  const indexed = new Map(await lookups.findEvents([...new Set([...retractionIds, ...reports.keys()])]));
   const summaries = (await lookups.loadSummaries([...subjects])) as ReadonlyMap<string, SubjectSummary | SubjectState>;
   const fullStates = retracting.size > 0 ? await lookups.loadFullStates([...retracting]) : undefined;
-  const fresh = await lookups.indexEvents([...reports.values()].filter((e) => !indexed.has(e.id)).map(eventRowOf));
-  for (const e of reports.values()) if (!fresh.has(e.id) && !indexed.has(e.id)) indexed.set(e.id, { subject: e.subject, type: e.type });
+  const freshRows = [...reports.values()].filter((e) => !indexed.has(e.id)).map(eventRowOf);
+  await lookups.copyEvents(freshRows);
+  const fresh = new Set(freshRows.map((r) => r.eventId));
 
   const out = projectBatch(decoded, indexed, summaries, { fullStates });
   // The retractions, and any report whose id a rejected retraction came first with.

@@ -115,4 +115,21 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     expect(earlier.eventsRead).toBe(2);
     expect(toView(earlier.state)).toEqual(toView(replay(subject, recorded.slice(0, 2))));
   });
+
+  it('indexes free text exactly as reported: tabs, line breaks, backslashes, quotes and other scripts (the index is written with COPY)', async () => {
+    const subject = `exchange/${freshId('text')}`;
+    const awkward = 'line 1\nline\t2\r\nback\\slash \\N "quoted" «Київ» 🕊';
+    const event = {
+      ...cloudEvent(freshId('e'), subject, 'exchange.underway', 'reported', { location: `checkpoint\t7 \\ "north"` }),
+      source: 'newsroom/desk\\east\tnight',
+    };
+    event.data = { ...event.data, source: { name: awkward, kind: 'media' }, note: awkward } as typeof event.data;
+    await publish(subject, [event]);
+    const row = await eventually('the event indexed', async () => {
+      const rows = await db.query(`SELECT ingestor, source, data, note FROM events WHERE event_id = $1`, [event.id]);
+      return rows[0];
+    });
+    expect(row).toEqual({ ingestor: 'desk\\east\tnight', source: { name: awkward, kind: 'media' }, data: { location: `checkpoint\t7 \\ "north"` }, note: awkward });
+  });
 });
+

@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
 
 /** An event as stored in the event index. */
@@ -68,6 +72,32 @@ const OUTBOX_ORDER_LOCK = 7_340_113;
  */
 export function rowsJson<R>(rows: readonly R[], toJson: (row: R) => Record<string, unknown>): string {
   return JSON.stringify(rows.map(toJson));
+}
+
+/** Free text as a field of COPY's text format: `\\N` for null, backslash, tab and line breaks escaped. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : value;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A JSON value as a field of COPY's text format: JSON has no raw tabs or line breaks, only backslashes to double. */
+function copyJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
+}
+
+/** The event index's columns, in the order of {@link eventCopyLine}. */
+const EVENT_COLUMNS = 'event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note';
+
+/**
+ * An event index row as one line of COPY's text format. Ids, subjects, kinds, types,
+ * confirmations and instants are validated to patterns without backslashes, tabs or line breaks
+ * (report validation, `eventRowOf`), so they go as they are; the rest is escaped.
+ */
+function eventCopyLine(r: EventRow): string {
+  return `${r.eventId}\t${r.subject}\t${r.kind}\t${r.type}\t${r.partition}\t${r.offset}\t${r.recordedAt}\t${r.occurredAt ?? '\\N'}\t` +
+    `${copyText(r.ingestor)}\t${copyJson(r.source)}\t${r.confirmation}\t${copyJson(r.data)}\t${copyText(r.note)}\n`;
 }
 
 /** The tables a projection writes; a rebuild writes a new generation beside the live one. */
@@ -156,6 +186,22 @@ export class ProjectionStore {
       [ids],
     );
     return new Set(mine.map((r) => r.event_id));
+  }
+
+  /**
+   * Indexes events none of which is indexed yet (the caller looked them up in this transaction) with
+   * COPY: half the database time of an `INSERT … SELECT FROM jsonb_to_recordset` of the same rows,
+   * which is most of the projector's share of the database. COPY cannot skip a duplicate: an id
+   * another transaction indexes meanwhile fails this one (`unique_violation`), and the caller's
+   * retry then finds it indexed.
+   */
+  async copyEvents(m: EntityManager, rows: readonly EventRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // The transaction's own connection: COPY streams on the driver's client, not through TypeORM.
+    const client = (await m.queryRunner!.connect()) as PoolClient;
+    let text = '';
+    for (const r of rows) text += eventCopyLine(r);
+    await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${this.tables.events} (${EVENT_COLUMNS}) FROM STDIN`)));
   }
 
   /** The stored summaries of these subjects (a full state where a row predates summaries). */
