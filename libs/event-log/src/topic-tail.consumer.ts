@@ -26,6 +26,7 @@ function decodeHeaders(h: IHeaders | undefined): Record<string, string> {
  */
 export class TopicTail {
   private readonly consumer: Consumer;
+  private stopped = false;
 
   constructor(kafka: Kafka, private readonly topic: string) {
     this.consumer = kafka.consumer({
@@ -34,7 +35,9 @@ export class TopicTail {
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
       maxWaitTimeInMs: 500,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
+      // A tail stopped while it is still joining its group makes the join fail, and kafkajs would
+      // then schedule a restart of the consumer after its disconnect: not once it is stopped.
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000, restartOnFailure: async () => !this.stopped },
     });
   }
 
@@ -66,6 +69,7 @@ export class TopicTail {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer.disconnect();
   }
 }

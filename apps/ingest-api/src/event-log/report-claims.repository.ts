@@ -31,9 +31,11 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Marks are not awaited by the answers they follow: they go out before the database closes. Nest
-   * calls this once the HTTP server has answered its last request, and before the (deeper,
-   * global) TypeORM module closes the connection pool.
+   * The marks of answered reports are not awaited by their answers: they go out before the
+   * database closes. Nest calls this once the HTTP server has answered its last request, and before
+   * the TypeORM module (global, so shut down last) closes the connection pool. A mark still waiting
+   * on the producer's resend of an append in doubt is not waited for: the producer gives up on it
+   * at shutdown, and its claim is released, or taken over once stale if the pool closed first.
    */
   async onApplicationShutdown(): Promise<void> {
     await this.writes.idle();
