@@ -190,6 +190,12 @@ describe('ingest API (real Kafka and PostgreSQL)', () => {
     expect(view).toMatchObject({ status: 'agreed', agreed: { releasedBy: { UA: 84, RU: 84 } } });
   });
 
+  it('refuses text PostgreSQL cannot store (a NUL character) with 400 naming the field, so nothing is acknowledged that could never be indexed', async () => {
+    const r = await post('POST', '/v1/reports', report(`exchange/${freshId('nul')}`, { note: 'before\u0000after' }));
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: 'invalid_report', details: [{ path: 'note', message: expect.stringContaining('NUL') }] });
+  });
+
   it('refuses a body over the limit with 413', async () => {
     const big = report(`exchange/${freshId('big')}`, { note: 'x'.repeat(testConfig.http.maxBodyBytes) });
     const r = await post('POST', '/v1/reports', big);

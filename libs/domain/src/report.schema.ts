@@ -124,7 +124,13 @@ function expecting(what: string) {
 
 // --- field schemas --------------------------------------------------------------------------
 
-const text = (max: number, what: string) => z.string(expecting(what)).min(1).max(max);
+/**
+ * Text PostgreSQL can store: it refuses the NUL character in text and JSON, so a report carrying
+ * one would be acknowledged and then never indexed.
+ */
+const STORABLE = [/^[^\u0000]*$/, { error: 'must not contain the NUL character (\\u0000), which cannot be stored' }] as const;
+
+const text = (max: number, what: string) => z.string(expecting(what)).min(1).max(max).regex(...STORABLE);
 
 const partyCode = z
   .string(expecting('an ISO 3166 alpha-2 country code in upper case, such as "UA"'))
@@ -323,7 +329,7 @@ export const SOURCE_SCHEMA = z.strictObject(
   {
     name: text(200, 'the name of the source, such as "Ukrainian military sources"'),
     kind: z.enum(SOURCE_KINDS, expecting(`one of ${SOURCE_KINDS.join(', ')}`)),
-    url: z.url({ protocol: /^https?$/, ...expecting('an http or https URL') }).max(2000).optional(),
+    url: z.url({ protocol: /^https?$/, ...expecting('an http or https URL') }).max(2000).regex(...STORABLE).optional(),
     speaker: person('who spoke, such as "Sergei Lavrov"').optional(),
   },
   expecting('an object such as {"name":"Reuters","kind":"agency"}'),

@@ -45,6 +45,11 @@ describe('CloudEvents mapping', () => {
     ['an array', '[]', /JSON object/],
     ['no ingestor', JSON.stringify({ ...toCloudEvent(report, { ingestor: 'x', recordedAt: '2025-05-23T10:00:00Z' }), source: 'someone' }), /not a valid/],
     ['a bad report', JSON.stringify({ ...toCloudEvent(report, { ingestor: 'x', recordedAt: '2025-05-23T10:00:00Z' }), type: 'exchange.nope' }), /failed validation/],
+    // PostgreSQL could not store these: acknowledged on the log, they would be retried forever instead of dead-lettered.
+    ['a NUL in the ingestor', JSON.stringify({ ...toCloudEvent(report, { ingestor: 'x', recordedAt: '2025-05-23T10:00:00Z' }), source: 'newsroom/a\u0000b' }), /not a valid/],
+    ['a NUL in free text', JSON.stringify(toCloudEvent({ ...report, note: 'a\u0000b' }, { ingestor: 'x', recordedAt: '2025-05-23T10:00:00Z' })), /failed validation/],
+    ['a NUL in a source URL', JSON.stringify(toCloudEvent({ ...report, source: { ...report.source, url: 'https://a.example/x\u0000y' } }, { ingestor: 'x', recordedAt: '2025-05-23T10:00:00Z' })), /failed validation/],
+    ['a time past the year 9999', JSON.stringify({ ...toCloudEvent(report, { ingestor: 'x', recordedAt: '2025-05-23T10:00:00Z' }), time: '+010000-01-01T00:00:00Z' }), /not a valid/],
   ])('refuses %s with a reason', (_name, value, reason) => {
     const r = fromCloudEvent(value, at);
     expect(r.ok).toBe(false);

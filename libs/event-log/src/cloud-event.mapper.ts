@@ -51,7 +51,7 @@ export function cloudEventJsonSchemas(): Record<EventType, Record<string, unknow
           specversion: { type: 'string', const: '1.0' },
           id: { ...id, description: 'The report id: the idempotency key' },
           type: typeSchema,
-          source: { type: 'string', pattern: `^${SOURCE_PREFIX}.+$`, description: `\`${SOURCE_PREFIX}<ingestor>\`: the name behind the API key, or the desk publishing directly` },
+          source: { type: 'string', pattern: `^${SOURCE_PREFIX}[^\\u0000]+$`, description: `\`${SOURCE_PREFIX}<ingestor>\`: the name behind the API key, or the desk publishing directly` },
           subject: { ...subject, description: 'Also the message key' },
           time: { type: 'string', format: 'date-time', description: 'recordedAt (RFC 3339); when absent, the message timestamp' },
           datacontenttype: { type: 'string', const: 'application/json' },
@@ -103,12 +103,14 @@ export function fromCloudEvent(
   if (ce.specversion !== '1.0') issues.push({ path: 'specversion', message: 'must be "1.0"' });
   if (typeof ce.source !== 'string' || !ce.source.startsWith(SOURCE_PREFIX) || ce.source.length <= SOURCE_PREFIX.length) {
     issues.push({ path: 'source', message: `must name the ingestor as "${SOURCE_PREFIX}<name>"` });
+  } else if (ce.source.includes('\u0000')) {
+    // PostgreSQL cannot store it: such an event would be retried forever instead of dead-lettered.
+    issues.push({ path: 'source', message: 'must not contain the NUL character (\\u0000), which cannot be stored' });
   }
   // The message timestamp is read only when needed: a log message decodes it on each read.
   const time = ce.time ?? at.timestamp;
-  if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) {
-    issues.push({ path: 'time', message: 'must be an RFC 3339 instant such as "2025-05-23T10:00:00Z"' });
-  }
+  const recordedAt = typeof time !== 'string' ? undefined : CANONICAL_INSTANT.test(time) ? time : isoInstant(time);
+  if (recordedAt === undefined) issues.push({ path: 'time', message: 'must be an RFC 3339 instant such as "2025-05-23T10:00:00Z"' });
   if (typeof ce.data !== 'object' || ce.data === null || Array.isArray(ce.data)) {
     issues.push({ path: 'data', message: 'must be an object with source, confirmation and data' });
   }
@@ -126,9 +128,20 @@ export function fromCloudEvent(
   const event = checked.report as unknown as Record<string, unknown>;
   event.id = ce.id;
   event.ingestor = (ce.source as string).slice(SOURCE_PREFIX.length);
-  event.recordedAt = CANONICAL_INSTANT.test(time as string) ? time : new Date(time as string).toISOString();
+  event.recordedAt = recordedAt;
   event.position = { partition: at.partition, offset: at.offset };
   return { ok: true, event: event as unknown as RecordedEvent };
+}
+
+/**
+ * `time` as `toISOString` writes it, or undefined when it is no instant or its year has not four
+ * digits (`toISOString` writes "+010000-…", which PostgreSQL refuses).
+ */
+function isoInstant(time: string): string | undefined {
+  const ms = Date.parse(time);
+  if (Number.isNaN(ms)) return undefined;
+  const iso = new Date(ms).toISOString();
+  return /^\d{4}-/.test(iso) ? iso : undefined;
 }
 
 /**
