@@ -125,8 +125,8 @@ describe('projectMessages', () => {
       loadSummaries: async () => new Map(),
       loadFullStates: async (subjects) => new Map(subjects.map((s) => [s, replay(s, initial.filter((e) => e.subject === s))])),
       indexEvents: async (rows) => {
-        const inserted = new Set<string>();
-        for (const r of rows) if (!index.has(r.eventId)) (index.set(r.eventId, { subject: r.subject, type: r.type }), inserted.add(r.eventId));
+        let inserted = 0;
+        for (const r of rows) if (!index.has(r.eventId)) (index.set(r.eventId, { subject: r.subject, type: r.type }), inserted++);
         return inserted;
       },
       copyEvents: async (rows) => {

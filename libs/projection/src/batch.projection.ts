@@ -192,8 +192,8 @@ export interface BatchLookups {
   loadSummaries(subjects: string[]): Promise<ReadonlyMap<string, unknown>>;
   /** The full states of these subjects, from the event index (only subjects the batch retracts in). */
   loadFullStates(subjects: string[]): Promise<ReadonlyMap<string, SubjectState>>;
-  /** Indexes the events whose ids are not indexed yet; returns the ids it indexed. */
-  indexEvents(rows: EventRow[]): Promise<ReadonlySet<string>>;
+  /** Indexes the events whose ids are not indexed yet; returns how many it indexed. */
+  indexEvents(rows: EventRow[]): Promise<number>;
   /**
    * Indexes events found not indexed in this transaction, in bulk.
    * @throws Error when another transaction indexed one of them meanwhile: the caller rolls back and retries
@@ -257,7 +257,7 @@ export async function projectMessages(messages: readonly LogMessage[], lookups: 
   const out = projectBatch(decoded, indexed, summaries, { fullStates });
   // The retractions, and any report whose id a rejected retraction came first with.
   const rest = out.events.filter((e) => !fresh.has(e.eventId));
-  if (rest.length > 0 && (await lookups.indexEvents(rest)).size !== rest.length) {
+  if (rest.length > 0 && (await lookups.indexEvents(rest)) !== rest.length) {
     const partitions = [...new Set(messages.map((m) => m.partition))].join(', ');
     throw new Error(`an event id of this batch (partition ${partitions}) was indexed concurrently; retrying the batch`);
   }

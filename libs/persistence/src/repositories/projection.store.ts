@@ -158,12 +158,9 @@ export class ProjectionStore {
     return new Map(rows.map((r) => [r.event_id, { subject: r.subject, type: r.type }]));
   }
 
-  /**
-   * Indexes events not indexed yet; returns the ids it inserted. Only a count comes back in the
-   * common case, every id new; otherwise the rows this transaction wrote name them (`xmin`).
-   */
-  async insertEvents(m: EntityManager, rows: EventRow[]): Promise<Set<string>> {
-    if (rows.length === 0) return new Set();
+  /** Indexes events not indexed yet, skipping those that are; returns how many it inserted. */
+  async insertEvents(m: EntityManager, rows: EventRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
     const inserted: { n: number }[] = await m.query(
       `WITH ins AS (
          INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
@@ -179,13 +176,7 @@ export class ProjectionStore {
         })),
       ],
     );
-    const ids = rows.map((r) => r.eventId);
-    if (inserted[0].n === rows.length) return new Set(ids);
-    const mine: { event_id: string }[] = await m.query(
-      `SELECT event_id FROM ${this.tables.events} WHERE event_id = ANY($1::text[]) AND xmin = pg_current_xact_id()::xid`,
-      [ids],
-    );
-    return new Set(mine.map((r) => r.event_id));
+    return inserted[0].n;
   }
 
   /**
