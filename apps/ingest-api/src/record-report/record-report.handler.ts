@@ -89,7 +89,8 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     await Promise.all(retractions.map((r) => this.checkRetraction(r.prepared.report).catch((e: unknown) => fail(r.i, e))));
     const claimable = ready.filter((r) => {
       if (outcomes[r.i]) return false;
-      if (this.inDoubt.has(r.prepared.report.id)) fail(r.i, new LogUnavailableError('an earlier send of this id is still being confirmed by the log'));
+      const inDoubt = this.inDoubtError(r.prepared.report.id);
+      if (inDoubt) fail(r.i, inDoubt);
       return !outcomes[r.i];
     });
 
@@ -115,15 +116,13 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
         outcomes[i] = { ok: true, value: { eventId: report.id, subject: report.subject, ...append.value, duplicate: false } };
         return;
       }
-      const e = append.error;
-      if (e instanceof LogUnavailableError && e.confirmed) this.settleLater(report.id, e.confirmed);
-      else unsent.push(report.id);
-      fail(i, e);
+      if (!this.keptInDoubt(report.id, append.error)) unsent.push(report.id);
+      fail(i, append.error);
     });
     await this.claims.releaseAll(unsent).catch(() => undefined);
     // On the log, so answered as appended whatever becomes of the marks, without waiting for them (see `append`).
     void this.claims.recordedAll(marks).then((outcomes) => outcomes.forEach((mark, k) => {
-      if (!mark.ok) this.logger.warn({ eventId: marks[k].eventId, ...marks[k].position, err: mark.error }, 'appended, but its claim could not be marked recorded');
+      if (!mark.ok) this.warnUnmarked(marks[k].eventId, marks[k].position, mark.error);
     }));
     await this.settleContested(contested, new Map(won.map((r) => [r.prepared.report.id, r])), outcomes, principal.name);
 
@@ -191,8 +190,8 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
   /** Claims the report's id and appends it, or answers what an earlier send of the id became. */
   private async claimAndAppend({ report, digest }: Prepared, ingestor: string, deadline = Date.now() + PENDING_WAIT_MS): Promise<RecordReportResult> {
     for (;;) {
-      // Its earlier append is still being confirmed (Kafka down): a 503 now, not a wait for it.
-      if (this.inDoubt.has(report.id)) throw new LogUnavailableError('an earlier send of this id is still being confirmed by the log');
+      const inDoubt = this.inDoubtError(report.id);
+      if (inDoubt) throw inDoubt;
       const claim = await this.claims.claim(report.id, report.subject, digest);
       if (claim.kind === 'claimed') return this.append(report, ingestor);
       if (claim.kind === 'recorded') return this.recordedAnswer({ report, digest }, claim);
@@ -220,8 +219,7 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     try {
       position = await this.producer.append({ key: report.subject, value: JSON.stringify(event) });
     } catch (e) {
-      if (e instanceof LogUnavailableError && e.confirmed) this.settleLater(report.id, e.confirmed);
-      else await this.claims.release(report.id).catch(() => undefined);
+      if (!this.keptInDoubt(report.id, e)) await this.claims.release(report.id).catch(() => undefined);
       throw e;
     }
     // On the log now, so the answer is 202 whatever becomes of the mark: a 503 here would invite a
@@ -229,9 +227,24 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     // next group of claims; shutdown waits for it): a resend meanwhile finds the claim pending and
     // waits for the mark. Without the mark a resend of the id waits, then takes the claim over once
     // it is stale; the projector's index keeps it single in the views either way.
-    void this.claims.recorded(report.id, position).catch((e: unknown) =>
-      this.logger.warn({ eventId: report.id, ...position, err: e }, 'appended, but its claim could not be marked recorded'));
+    void this.claims.recorded(report.id, position).catch((e: unknown) => this.warnUnmarked(report.id, position, e));
     return { eventId: report.id, subject: report.subject, ...position, duplicate: false };
+  }
+
+  /** Its earlier append is still being confirmed (Kafka down): a 503 now, not a wait for it. */
+  private inDoubtError(eventId: string): LogUnavailableError | undefined {
+    return this.inDoubt.has(eventId) ? new LogUnavailableError('an earlier send of this id is still being confirmed by the log') : undefined;
+  }
+
+  /** After a failed append: true when it may have landed, and its claim is kept to be settled later; false when its claim goes. */
+  private keptInDoubt(eventId: string, e: unknown): boolean {
+    if (!(e instanceof LogUnavailableError && e.confirmed)) return false;
+    this.settleLater(eventId, e.confirmed);
+    return true;
+  }
+
+  private warnUnmarked(eventId: string, position: LogPosition, err: unknown): void {
+    this.logger.warn({ eventId, ...position, err }, 'appended, but its claim could not be marked recorded');
   }
 
   /**

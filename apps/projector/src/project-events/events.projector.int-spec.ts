@@ -132,4 +132,3 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     expect(row).toEqual({ ingestor: 'desk\\east\tnight', source: { name: awkward, kind: 'media' }, data: { location: `checkpoint\t7 \\ "north"` }, note: awkward });
   });
 });
-
