@@ -47,8 +47,13 @@ export class SnapshotsTaker implements OnApplicationBootstrap, OnApplicationShut
     let taken = 0;
     for (const { subject } of due) {
       // One transaction per subject: a rebuild's table swap waits for it, so the snapshots it
-      // stores are of the generation it read.
-      taken += await this.db.transaction((m) => this.states.catchUpSnapshots(m, subject, every));
+      // stores are of the generation it read. Its tables are taken in the order the swap renames
+      // them (the event index before the snapshots): a round that read the snapshots first would
+      // wait for a swap holding the index while the swap waited for it, until PostgreSQL aborted one.
+      taken += await this.db.transaction(async (m) => {
+        await m.query(`LOCK TABLE events, snapshots IN ACCESS SHARE MODE`);
+        return this.states.catchUpSnapshots(m, subject, every);
+      });
     }
     return taken;
   }
