@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { replayAt, RecordedEvent, toView } from '@newsledger/domain';
 import { createKafka, ensureTopics, fetchEndOffsets } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
-import { client, eventually, freshId, ownTopics, startApi, startContext, testConfig } from '@newsledger/testing';
+import { client, eventually, freshId, ownStack, startApi, startContext, testConfig } from '@newsledger/testing';
 import { Producer } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -16,22 +16,8 @@ import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 const runFile = promisify(execFile);
 const cli = path.join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
 
-/**
- * A stack of its own: its own PostgreSQL schema (a rebuild swaps every view table of its schema,
- * which must not disturb the other suites sharing the test database), topics and consumer group.
- * Jest gives each test file its own copy of process.env, so the apps started here read these.
- */
-const run = freshId('audit');
-const schema = `audit_${run.replace(/-/g, '_')}`;
-const topics = ownTopics(run);
-Object.assign(process.env, {
-  DATABASE_SCHEMA: schema,
-  EVENTS_TOPIC: topics.events,
-  STATUS_CHANGES_TOPIC: topics.statusChanges,
-  DLQ_TOPIC: topics.dlq,
-  PROJECTOR_GROUP_ID: `${run}-projector`,
-  SNAPSHOT_EVERY: '4',
-});
+// A stack of its own (a rebuild swaps every view table of its schema), snapshots every 4 events.
+const { schema, topics } = ownStack('audit', { SNAPSHOT_EVERY: '4' });
 
 const MINUTE = 60_000;
 

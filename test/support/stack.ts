@@ -35,6 +35,27 @@ export function ownTopics(name: string): { events: string; statusChanges: string
   return { events: `${prefix}.events`, statusChanges: `${prefix}.status-changes`, dlq: `${prefix}.dlq` };
 }
 
+/**
+ * A stack of a test file's own: a PostgreSQL schema, topics and a projector group named after
+ * `prefix`, put in `process.env` (jest gives each test file its own copy) so the apps the file
+ * starts read them. For suites whose work spans a whole schema (a rebuild's swap, a snapshot
+ * round), which must not disturb the others sharing the test database.
+ */
+export function ownStack(prefix: string, env: Record<string, string> = {}): { run: string; schema: string; topics: ReturnType<typeof ownTopics> } {
+  const run = freshId(prefix);
+  const schema = `${prefix}_${run.replace(/-/g, '_')}`;
+  const topics = ownTopics(run);
+  Object.assign(process.env, {
+    DATABASE_SCHEMA: schema,
+    EVENTS_TOPIC: topics.events,
+    STATUS_CHANGES_TOPIC: topics.statusChanges,
+    DLQ_TOPIC: topics.dlq,
+    PROJECTOR_GROUP_ID: `${run}-projector`,
+    ...env,
+  });
+  return { run, schema, topics };
+}
+
 /** Polls `probe` until it returns a value other than undefined, or fails with `what` after `timeoutMs`. */
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@newsledger/config';
 import { createKafka } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
-import { eventually, freshId, ownTopics, startContext, testConfig } from '@newsledger/testing';
+import { eventually, freshId, ownStack, startContext, testConfig } from '@newsledger/testing';
 import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ProjectorModule } from '../projector.module';
@@ -17,16 +17,7 @@ function report(subject: string, type: string, data: unknown) {
 }
 
 // Its own schema and topics: a round takes every due subject of its schema, and must see only this file's.
-const run = freshId('snapshots');
-const schema = `snapshots_${run.replace(/-/g, '_')}`;
-const topics = ownTopics(run);
-Object.assign(process.env, {
-  DATABASE_SCHEMA: schema,
-  EVENTS_TOPIC: topics.events,
-  STATUS_CHANGES_TOPIC: topics.statusChanges,
-  DLQ_TOPIC: topics.dlq,
-  PROJECTOR_GROUP_ID: `${run}-projector`,
-});
+const { schema, topics } = ownStack('snapshots');
 
 describe('snapshots taker (real Kafka and PostgreSQL)', () => {
   let projector: INestApplicationContext;
