@@ -2,10 +2,10 @@ import { createKafka, ensureTopics } from '@newsledger/event-log';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { eventually, freshId } from '@newsledger/testing';
+import { freePort } from '../../../bench/support/bench.stack';
 
 /**
  * The stack of the fault suite: a Kafka broker and a PostgreSQL cluster of its own, started by
@@ -109,16 +109,6 @@ export async function newRun(kafka: Kafka, prefix: string, extraEnv: NodeJS.Proc
 /** A client on the suite's broker. */
 export function faultKafka(clientId: string): Kafka {
   return createKafka({ brokers: broker.brokers().split(','), clientId });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 export type AppName = 'projector' | 'ingest-api' | 'query-api';
