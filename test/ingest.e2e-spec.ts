@@ -202,4 +202,28 @@ describe('ingest API (real Kafka and PostgreSQL)', () => {
     expect(r.status).toBe(413);
     expect(r.body.error).toBe('payload_too_large');
   });
+
+  it('counts a chunked body (no Content-Length) against the same limit', async () => {
+    const big = JSON.stringify(report(`exchange/${freshId('chunked')}`, { note: 'x'.repeat(testConfig.http.maxBodyBytes) }));
+    const res = await fetch(`${ingest.url}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${testConfig.adminKey}` },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'payload_too_large', message: `a report body may be at most ${testConfig.http.maxBodyBytes} bytes` });
+  });
+
+  it('says how to fix a body over the batch limit or of a content type it does not take', async () => {
+    const tooBig = await post('POST', '/v1/reports/batch', 'x'.repeat(testConfig.http.maxBatchBodyBytes + 1), { 'content-type': 'application/x-ndjson' });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body).toEqual({
+      error: 'payload_too_large',
+      message: `the body is larger than the ${testConfig.http.maxBatchBodyBytes} bytes this endpoint accepts; send less, or split a batch into several requests`,
+    });
+    const form = await post('POST', '/v1/reports', 'type=exchange.agreed', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBe(415);
+    expect(form.body).toMatchObject({ error: 'unsupported_media_type', message: expect.stringContaining('send application/json') });
+  });
 });

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { LogUnavailableError } from '@newsledger/event-log';
-import { describeCommonError, ErrorResponse } from '@newsledger/http';
+import { bodyLimitOf, describeCommonError, ErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { BatchBodyError } from './record-batch/batch-body.parser';
 import { ReportRejectedError } from './record-report/record-report.error';
@@ -11,12 +11,12 @@ export class IngestApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ingest-api');
 
   catch(e: unknown, host: ArgumentsHost): void {
-    const r = this.describe(e);
+    const r = this.describe(e, bodyLimitOf(host));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     reply.status(r.status).headers(r.headers ?? {}).send(r.body);
   }
 
-  private describe(e: unknown): ErrorResponse {
+  private describe(e: unknown, bodyLimit: number | undefined): ErrorResponse {
     if (e instanceof ReportRejectedError) {
       const status = e.code === 'id_conflict' ? 409 : e.code === 'forbidden_subject_kind' ? 403 : 400;
       return { status, body: { error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
@@ -25,6 +25,6 @@ export class IngestApiExceptionFilter implements ExceptionFilter {
     if (e instanceof LogUnavailableError) {
       return { status: 503, headers: { 'retry-after': '5' }, body: { error: e.code, message: `${e.message}; retry later with the same id (it is recorded once, whatever became of this attempt)` } };
     }
-    return describeCommonError(e, (errorId, err) => this.logger.error({ errorId, err }, 'unexpected error'));
+    return describeCommonError(e, (errorId, err) => this.logger.error({ errorId, err }, 'unexpected error'), bodyLimit);
   }
 }

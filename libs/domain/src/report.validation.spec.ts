@@ -81,6 +81,20 @@ describe('validateReport', () => {
     ]);
   });
 
+  it('echoes a huge unknown type or key cut short, and answers a flood of unknown keys in a page', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const [typeIssue] = issuesOf(report('exchange.agreed', { type: huge }));
+    expect(typeIssue!.message).toMatch(/^"x{64}…" is not a known event type; known types: /);
+    const [keyIssue] = issuesOf({ ...report('exchange.underway'), [huge]: 1 });
+    expect(keyIssue!.path).toBe(`["${'x'.repeat(64)}…"]`);
+    expect(keyIssue!.message.length).toBeLessThan(300);
+
+    const flood = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`extra${i}`, i]));
+    const issues = issuesOf({ ...report('exchange.underway'), ...flood });
+    expect(issues).toHaveLength(51);
+    expect(issues[50]).toEqual({ path: '', message: 'and 150 more problems of the same kinds; fix those listed first' });
+  });
+
   it.each(['2025', '2025-05', '2025-05-23', '2025-05-23T09:30:00Z', '2025-05-23T09:30:00.250+03:00', '2024-02-29'])(
     'accepts occurredAt %s and keeps it as given',
     (occurredAt) => {

@@ -46,15 +46,19 @@ export function validateReport(input: unknown): ValidationResult {
 }
 
 function fail(issues: ValidationIssue[]): ValidationResult {
-  return { ok: false, issues };
+  if (issues.length <= MAX_ISSUES) return { ok: false, issues };
+  // A report of a hundred thousand unknown keys is answered in a page, not in megabytes.
+  const more = { path: '', message: `and ${issues.length - MAX_ISSUES} more problems of the same kinds; fix those listed first` };
+  return { ok: false, issues: [...issues.slice(0, MAX_ISSUES), more] };
 }
+const MAX_ISSUES = 50;
 
 function unknownTypeMessage(type: unknown): string {
   const known = `known types: ${EVENT_TYPES.join(', ')}`;
   if (type === undefined) return `is required; ${known}`;
   if (typeof type !== 'string') return `must be a string naming an event type; ${known}`;
   const close = closest(type, EVENT_TYPES);
-  return `"${type}" is not a known event type${close ? ` (did you mean "${close}"?)` : ''}; ${known}`;
+  return `${quoted(type)} is not a known event type${close ? ` (did you mean "${close}"?)` : ''}; ${known}`;
 }
 
 /** Flattens zod issues into one {@link ValidationIssue} per problem, unknown keys one by one. */
@@ -70,7 +74,7 @@ function toIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, type: 
     if (issue.code === 'invalid_key') {
       const inner = issue.issues.map((i) => i.message).join('; ');
       const key = issue.path[issue.path.length - 1];
-      return [{ path: formatPath(issue.path), message: `key ${JSON.stringify(String(key))} ${inner}` }];
+      return [{ path: formatPath(issue.path), message: `key ${quoted(String(key))} ${inner}` }];
     }
     return [{ path: formatPath(issue.path), message: issue.message }];
   });
@@ -110,16 +114,25 @@ function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (typeof segment === 'string' && /^[A-Za-z_$][\w$]*$/.test(segment)) out += out ? `.${segment}` : segment;
-    else out += `[${JSON.stringify(String(segment))}]`;
+    else if (typeof segment === 'string' && segment.length <= QUOTED_MAX && /^[A-Za-z_$][\w$]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    else out += `[${quoted(String(segment))}]`;
   }
   return out;
 }
+
+/** A string as JSON, cut short: an answer echoes what was sent, not megabytes of it. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > QUOTED_MAX ? `${text.slice(0, QUOTED_MAX)}…` : text);
+}
+const QUOTED_MAX = 64;
 
 /** The candidate within edit distance 2 (case-insensitive), for "did you mean" hints. */
 function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: a long word is not compared at all,
+    // which keeps a megabyte-long type or key from costing seconds.
+    if (Math.abs(word.length - candidate.length) > 2) continue;
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance <= 2 && (!best || distance < best.distance)) best = { candidate, distance };
   }

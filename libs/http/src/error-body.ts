@@ -32,35 +32,41 @@ export class InvalidJsonError extends Error {
   readonly statusCode = 400;
 }
 
-const FASTIFY_CODES: Record<string, { error: string; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { error: 'payload_too_large', message: 'the body is larger than this endpoint accepts; split it into smaller requests' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { error: 'unsupported_media_type', message: 'send application/json (or application/x-ndjson for batches)' },
-};
+/** Fastify's message for a body over the route's limit. */
+const FASTIFY_TOO_LARGE = 'Request body is too large';
+
+/** What a framework refusal tells the client: what went wrong and how to fix it. */
+function httpExceptionMessage(status: number, message: string, bodyLimit: number | undefined): string {
+  // Only an unknown route gets the pointer; a 404 of a known route says what it did not find.
+  if (status === 404 && message.startsWith('Cannot ')) return `${message}; see /v1 routes in the README or /docs`;
+  if (status === 429) return 'too many requests for this key; wait for the number of seconds in Retry-After';
+  // Fastify's own refusals reach the filter as plain HttpExceptions that say what, not how to fix it.
+  if (status === 413 && message === FASTIFY_TOO_LARGE) {
+    return `the body is larger than the ${bodyLimit ?? 'configured'} bytes this endpoint accepts; send less, or split a batch into several requests`;
+  }
+  if (status === 415) return `${message}; send application/json (or application/x-ndjson to the batch endpoint)`;
+  return message;
+}
 
 /**
  * Maps the errors every API shares (auth, framework, body parsing) to the contract's JSON body.
  * Anything unknown is a 500 with an errorId; its stack goes to the log, never to the client.
  */
-export function describeCommonError(e: unknown, logUnexpected: (errorId: string, e: unknown) => void): ErrorResponse {
+export function describeCommonError(
+  e: unknown,
+  logUnexpected: (errorId: string, e: unknown) => void,
+  /** the failed request's route body limit (`bodyLimitOf`), to say it in a 413 */
+  bodyLimit?: number,
+): ErrorResponse {
   if (e instanceof AuthError) {
     const status = e.code === 'forbidden' ? 403 : 401;
     return { status, body: { error: e.code, message: e.message, ...(e.details ? { details: [e.details] } : {}) } };
   }
   if (e instanceof InvalidJsonError) return { status: 400, body: { error: e.code, message: e.message } };
-  const fastifyCode = (e as { code?: string })?.code;
-  if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
-    const status = (e as { statusCode?: number }).statusCode ?? 400;
-    const known = FASTIFY_CODES[fastifyCode];
-    return { status, body: { error: known.error, message: `${known.message} (${(e as Error).message})` } };
-  }
   if (e instanceof HttpException) {
     const status = e.getStatus();
-    const code = ({ 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 429: 'rate_limited' } as Record<number, string>)[status] ?? 'http_error';
-    const message =
-      // Only an unknown route gets the pointer; a 404 of a known route says what it did not find.
-      status === 404 && e.message.startsWith('Cannot ') ? `${e.message}; see /v1 routes in the README or /docs`
-        : status === 429 ? 'too many requests for this key; wait for the number of seconds in Retry-After'
-          : e.message;
+    const code = ({ 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' } as Record<number, string>)[status] ?? 'http_error';
+    const message = httpExceptionMessage(status, e.message, bodyLimit);
     return { status, body: { error: code, message } };
   }
   // PostgreSQL down or restarting (the key check of every request meets it first): the client

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { parse as secureJsonParse } from 'secure-json-parse';
 import { API_DOCS, ApiDocsInfo, setupApiDocs } from './api-docs';
+import { noteBodyBytes } from './body-size.decorator';
 import { InvalidJsonError } from './error-body';
 
 /** The app's {@link ApiDocsInfo} when it imports `ApiDocsModule` (looked up without `app.get`, which logs a miss as an error). */
@@ -52,8 +53,10 @@ export async function startHttpApp(
   // Our own JSON parser, so a bad body gets the contract's invalid_json error, and "__proto__" or
   // "constructor.prototype" keys are refused instead of reaching a handler.
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
+  // Read as bytes, so the size is known even without a Content-Length (see BodySize).
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    noteBodyBytes(req, body.length);
+    const text = body.toString('utf8');
     if (text.trim() === '') return done(new InvalidJsonError('the body is empty; send a JSON value'), undefined);
     try {
       done(null, secureJsonParse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
@@ -61,7 +64,10 @@ export async function startHttpApp(
       done(new InvalidJsonError(`the body is not valid JSON: ${(e as Error).message}`), undefined);
     }
   });
-  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer' }, (req, body, done) => {
+    noteBodyBytes(req, body.length);
+    done(null, body.toString('utf8'));
+  });
   await app.listen(opts.port, opts.host);
   return app;
 }

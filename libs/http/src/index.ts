@@ -6,3 +6,4 @@ export * from './rate-limit.module';
 export * from './api-docs';
 export * from './metrics.module';
 export * from './http-error.filter';
+export * from './body-size.decorator';

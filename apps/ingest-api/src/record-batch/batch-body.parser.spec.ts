@@ -19,4 +19,19 @@ describe('splitBatch', () => {
   it('refuses more lines than a batch may hold', () => {
     expect(() => splitBatch(Array.from({ length: MAX_BATCH_LINES + 1 }, () => ({})), 'application/json')).toThrow(/at most/);
   });
+
+  it('refuses a flood of NDJSON lines as soon as it passes the limit, without parsing the rest', () => {
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      expect(() => splitBatch('1\n'.repeat(1_000_000), 'application/x-ndjson')).toThrow(`a batch holds at most ${MAX_BATCH_LINES} reports`);
+      expect(parse).toHaveBeenCalledTimes(MAX_BATCH_LINES);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('takes a last line without a newline, CRLF line ends and exactly the most lines a batch may hold', () => {
+    expect(splitBatch('{"a":1}\r\n{"b":2}', 'application/x-ndjson').map((l) => l.body)).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(splitBatch('{}\n'.repeat(MAX_BATCH_LINES), 'application/x-ndjson')).toHaveLength(MAX_BATCH_LINES);
+  });
 });

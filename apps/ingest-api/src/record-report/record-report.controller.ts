@@ -1,9 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Inject, PayloadTooLargeException, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, PayloadTooLargeException, Post, Res } from '@nestjs/common';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
-import { ApiErrorResponse } from '@newsledger/http';
+import { ApiErrorResponse, BodySize } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { RecordReportCommand, RecordReportResult } from './record-report.command';
 import { REPORT_REF } from './record-report.request.dto';
@@ -32,12 +32,13 @@ export class RecordReportController {
   @ApiErrorResponse(503, 'Kafka did not acknowledge the append (`log_unavailable`); retry with the same id, it is recorded once')
   async record(
     @Body() body: unknown,
-    @Headers('content-length') length: string | undefined,
+    @BodySize() bytes: number | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordReportResult> {
-    // The server-wide limit is the batch one; a single report has its own, smaller one.
-    if (Number(length) > this.config.http.maxBodyBytes) {
+    // The server-wide limit is the batch one; a single report has its own, smaller one, counted
+    // on the body as read (a chunked one has no Content-Length to trust).
+    if ((bytes ?? 0) > this.config.http.maxBodyBytes) {
       throw new PayloadTooLargeException(`a report body may be at most ${this.config.http.maxBodyBytes} bytes`);
     }
     const result = await this.commands.execute(new RecordReportCommand(body, principal));

@@ -1,0 +1,32 @@
+import { HttpException, PayloadTooLargeException } from '@nestjs/common';
+import { describeCommonError } from './error-body';
+
+const unexpected = () => {
+  throw new Error('not expected to be unexpected');
+};
+
+describe('describeCommonError', () => {
+  it("turns Fastify's body-too-large refusal into one that states the route's limit and how to fix it", () => {
+    expect(describeCommonError(new HttpException('Request body is too large', 413), unexpected, 16_777_216)).toEqual({
+      status: 413,
+      body: { error: 'payload_too_large', message: 'the body is larger than the 16777216 bytes this endpoint accepts; send less, or split a batch into several requests' },
+    });
+  });
+
+  it("keeps a controller's own 413 message", () => {
+    expect(describeCommonError(new PayloadTooLargeException('a report body may be at most 1048576 bytes'), unexpected, 16_777_216).body).toEqual({
+      error: 'payload_too_large',
+      message: 'a report body may be at most 1048576 bytes',
+    });
+  });
+
+  it('names an unsupported content type and the ones to send', () => {
+    expect(describeCommonError(new HttpException('Unsupported Media Type', 415), unexpected)).toEqual({
+      status: 415,
+      body: {
+        error: 'unsupported_media_type',
+        message: 'Unsupported Media Type; send application/json (or application/x-ndjson to the batch endpoint)',
+      },
+    });
+  });
+});
