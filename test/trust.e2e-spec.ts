@@ -140,6 +140,9 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
       expect(last!.body.error).toBe('rate_limited');
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Guessing secrets for the same key id draws on the same allowance, counted before any check.
+      const id = keys.get('read')!.split('_')[1];
+      expect((await client(limited.url, `nlk_${id}_${'x'.repeat(43)}`)('GET', '/v1/exchanges?limit=1')).status).toBe(429);
       expect((await client(limited.url, keys.get('audit'))('GET', '/v1/exchanges?limit=1')).status).toBe(403);
       expect((await client(limited.url, null)('GET', '/health')).status).toBe(200);
     } finally {

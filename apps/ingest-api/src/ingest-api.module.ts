@@ -23,8 +23,9 @@ import { RecordReportHandler } from './record-report/record-report.handler';
     PersistenceModule.forRoot(),
     EventLogModule,
     CqrsModule.forRoot(),
-    AuthModule,
+    // Before AuthModule: global guards run in import order, and requests are counted before keys are checked.
     RateLimitModule,
+    AuthModule,
     HealthModule,
     MetricsModule,
     ApiDocsModule.register({

@@ -24,8 +24,9 @@ import { SubjectsController } from './subjects.controller';
     PersistenceModule.forRoot(),
     EventLogModule,
     CqrsModule.forRoot(),
-    AuthModule,
+    // Before AuthModule: global guards run in import order, and requests are counted before keys are checked.
     RateLimitModule,
+    AuthModule,
     HealthModule,
     MetricsModule,
     ApiDocsModule.register({

@@ -11,6 +11,13 @@ import { Principal, Scope, SCOPES } from './scopes';
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 const KDF = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_PATTERN = /^nlk_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
+/** How long a key id is not checked again after a wrong secret. */
+const FAILED_SECRET_PAUSE_MS = 1000;
+
+/** The id part of a key shaped like one (`nlk_<id>_<secret>`), whether or not it exists. */
+export function keyIdOf(key: string): string | undefined {
+  return KEY_PATTERN.exec(key)?.[1];
+}
 
 async function hashSecret(secret: string, salt = randomBytes(16)): Promise<string> {
   const hash = await scrypt(secret, salt, 32, KDF);
@@ -76,11 +83,41 @@ export class ApiKeyStore {
 @Injectable()
 export class ApiKeyService extends ApiKeyStore {
   private readonly verified = new Map<string, string>();
+  /** The check in progress per key id, which the next one waits for. */
+  private readonly checking = new Map<string, Promise<void>>();
+  /** When a wrong secret was last sent for a key id. */
+  private readonly failedAt = new Map<string, number>();
   private readonly adminDigest: Buffer | undefined;
 
   constructor(@InjectDataSource() db: DataSource, @Inject(CONFIG) config: NewsledgerConfig) {
     super(db);
     this.adminDigest = config.adminKey ? createHash('sha256').update(config.adminKey).digest() : undefined;
+  }
+
+  /**
+   * Checks a secret against a key's hash, one check at a time per key id, and none for a second
+   * after a wrong one: each check is a 16 MiB scrypt, and guessing secrets for a known id must not
+   * buy unlimited ones. The right secret is remembered, so its holder is not checked again.
+   */
+  private checkSecret(id: string, secret: string, memo: string, hash: string): Promise<boolean> {
+    const check = (this.checking.get(id) ?? Promise.resolve()).then(async () => {
+      if (this.verified.get(id) === memo) return true;
+      if (Date.now() - (this.failedAt.get(id) ?? -Infinity) < FAILED_SECRET_PAUSE_MS) return false;
+      const ok = await verifySecret(secret, hash);
+      if (ok) {
+        this.verified.set(id, memo);
+        this.failedAt.delete(id);
+      } else {
+        this.failedAt.set(id, Date.now());
+      }
+      return ok;
+    });
+    const settled = check.then(() => undefined, () => undefined);
+    this.checking.set(id, settled);
+    void settled.then(() => {
+      if (this.checking.get(id) === settled) this.checking.delete(id);
+    });
+    return check;
   }
 
   /** Resolves a bearer key to its principal, or throws {@link AuthError}. */
@@ -98,11 +135,8 @@ export class ApiKeyService extends ApiKeyStore {
     const row = rows[0];
     if (!row || row.revoked_at) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
     const memo = digest.toString('base64');
-    if (this.verified.get(id) !== memo) {
-      if (!(await verifySecret(secret, row.secret_hash))) {
-        throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
-      }
-      this.verified.set(id, memo);
+    if (this.verified.get(id) !== memo && !(await this.checkSecret(id, secret, memo, row.secret_hash))) {
+      throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
     }
     return { keyId: id, name: row.name, scopes: row.scopes, ...(row.subject_kinds ? { subjectKinds: row.subject_kinds } : {}) };
   }

@@ -47,4 +47,14 @@ describe('FeedConnection', () => {
     for (let i = 1; i <= 100 && !c.closed; i++) c.receive([change(i)]);
     expect(c.closed).toBe(true);
   });
+
+  it('cuts off a client that stops reading during its catch-up once live changes pile up, and ends the catch-up', async () => {
+    // A socket that takes 64 bytes and then never drains.
+    const res = new Writable({ highWaterMark: 64, write() {} }) as unknown as ServerResponse;
+    const c = new FeedConnection(res, {}, 1024);
+    const catchingUp = c.catchUp([change(1), change(2), change(3)]);
+    for (let i = 100; i < 200 && !c.closed; i++) c.receive([change(i)]);
+    expect(c.closed).toBe(true);
+    await catchingUp;
+  });
 });

@@ -28,6 +28,7 @@ function framesOf(changes: readonly FeedChange[], filter: FeedFilter, key: strin
 export class FeedConnection {
   private lastSeen = 0;
   private buffered: (readonly FeedChange[])[] | undefined = [];
+  private bufferedBytes = 0;
   private ended = false;
   private readonly filterKey: string;
 
@@ -46,8 +47,12 @@ export class FeedConnection {
   /** Live changes from the bus: buffered during catch-up, sent afterwards. */
   receive(changes: readonly FeedChange[]): void {
     if (this.closed) return;
-    if (this.buffered) this.buffered.push(changes);
-    else this.send(changes);
+    if (!this.buffered) return this.send(changes);
+    this.buffered.push(changes);
+    for (const c of changes) this.bufferedBytes += c.frame.length;
+    // A catch-up that does not move (a client that stopped reading) must not hold every live
+    // batch meanwhile: cut off, the client resumes from its Last-Event-ID.
+    if (this.bufferedBytes > this.maxBufferedBytes) this.cutOff();
   }
 
   /** Sends catch-up changes (already filtered), waiting while the client's socket is full. */
@@ -61,6 +66,7 @@ export class FeedConnection {
     this.lastSeen = Math.max(this.lastSeen, position);
     const pending = this.buffered ?? [];
     this.buffered = undefined;
+    this.bufferedBytes = 0;
     for (const changes of pending) this.send(changes);
   }
 
@@ -69,13 +75,21 @@ export class FeedConnection {
     this.res.write(text);
     // A client this far behind is cut off rather than buffered without end; it resumes from its
     // Last-Event-ID and catches up from PostgreSQL.
-    if (this.res.writableLength > this.maxBufferedBytes) this.end();
+    if (this.res.writableLength > this.maxBufferedBytes) this.cutOff();
   }
 
   end(): void {
     if (this.ended) return;
     this.ended = true;
     if (!this.res.writableEnded) this.res.end();
+  }
+
+  /** Drops a client that does not keep up, without waiting to flush what it has not read. */
+  private cutOff(): void {
+    this.end();
+    this.buffered = undefined;
+    // Destroying also wakes a catch-up waiting for the socket to drain (on 'close').
+    this.res.destroy();
   }
 
   private send(changes: readonly FeedChange[]): void {

@@ -1,0 +1,56 @@
+import { loadConfig } from '@newsledger/config';
+import { DataSource } from 'typeorm';
+import { ApiKeyService } from './api-key.service';
+import { AuthError } from './auth.error';
+
+const mockScrypt = { calls: 0 };
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual('node:crypto');
+  return { ...actual, scrypt: (...args: unknown[]) => (mockScrypt.calls++, actual.scrypt(...args)) };
+});
+
+/** The api_keys table in memory: the INSERT of `create` and the SELECT of `authenticate`. */
+function keysTable(): DataSource {
+  const rows = new Map<string, { name: string; scopes: string[]; subject_kinds: null; secret_hash: string; revoked_at: null }>();
+  const query = async (sql: string, params: unknown[]) => {
+    if (sql.startsWith('INSERT')) {
+      const [id, name, scopes, , secret_hash] = params as [string, string, string[], null, string];
+      rows.set(id, { name, scopes, subject_kinds: null, secret_hash, revoked_at: null });
+      return [];
+    }
+    const row = rows.get(params[0] as string);
+    return row ? [row] : [];
+  };
+  return { query } as unknown as DataSource;
+}
+
+describe('ApiKeyService', () => {
+  const config = { ...loadConfig(), adminKey: undefined };
+  let now = 1_000_000;
+  beforeEach(() => {
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('checks wrong secrets for one key id one at a time, and none for a second after a wrong one', async () => {
+    const keys = new ApiKeyService(keysTable(), config);
+    const { key, id } = await keys.create('kyiv-desk', ['ingest']);
+    const wrong = (i: number) => `nlk_${id}_${String(i).padStart(43, 'x')}`;
+    mockScrypt.calls = 0;
+
+    const guesses = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => keys.authenticate(wrong(i))));
+    expect(guesses.every((g) => g.status === 'rejected' && g.reason instanceof AuthError && g.reason.code === 'invalid_key')).toBe(true);
+    expect(mockScrypt.calls).toBe(1);
+    // Within the second even the right secret is not checked; after it, it is.
+    await expect(keys.authenticate(key)).rejects.toMatchObject({ code: 'invalid_key' });
+    expect(mockScrypt.calls).toBe(1);
+    now += 1001;
+    await expect(keys.authenticate(key)).resolves.toMatchObject({ keyId: id, name: 'kyiv-desk' });
+    expect(mockScrypt.calls).toBe(2);
+
+    // Once verified, its holder is not held up by someone guessing.
+    await expect(keys.authenticate(wrong(99))).rejects.toMatchObject({ code: 'invalid_key' });
+    await expect(keys.authenticate(key)).resolves.toMatchObject({ keyId: id });
+    expect(mockScrypt.calls).toBe(3);
+  });
+});
