@@ -147,6 +147,10 @@ describe('status-change feed over SSE (real Kafka and PostgreSQL)', () => {
       const refused: unknown = await openFeed(query.url, key, query_, header).catch((e: unknown) => e);
       expect(refused).toMatchObject({ status: 400, message: expect.stringContaining('"error":"invalid_query"') });
     }
+    // A position this feed never reached (another environment's, or a reset database's) would
+    // otherwise wait in silence for changes that may never come.
+    const ahead: unknown = await openFeed(query.url, key, '', '999999999999').catch((e: unknown) => e);
+    expect(ahead).toMatchObject({ status: 400, message: expect.stringContaining('is ahead of this feed') });
     await expect(openFeed(query.url, undefined)).rejects.toMatchObject({ status: 401 });
   });
 

@@ -37,11 +37,21 @@ export class FollowStatusChangesController {
     const parsed = parseFeedFilter(query);
     if (!parsed.ok) throw new QueryError('invalid_query', 'filter the feed with subject, kind and field (comma-separated or repeated)', parsed.issues);
     const given = lastEventId ?? query.lastEventId;
+    const where = lastEventId !== undefined ? 'Last-Event-ID' : 'lastEventId';
     const cursor = parseFeedCursor(given);
     if (cursor === null) {
       throw new QueryError('invalid_query', 'Last-Event-ID must be the id of an event this feed sent (a whole number); 0 replays from the start', [
-        { path: lastEventId !== undefined ? 'Last-Event-ID' : 'lastEventId', message: `got "${String(given)}"` },
+        { path: where, message: `got "${String(given)}"` },
       ]);
+    }
+    if (cursor !== undefined) {
+      // Another query API may have sent it before this one's tail got there: PostgreSQL decides.
+      const latest = await this.feed.latest(cursor);
+      if (cursor > latest) {
+        throw new QueryError('invalid_query', `Last-Event-ID ${cursor} is ahead of this feed, whose latest change is ${latest}: it comes from another feed or an earlier database; reconnect without it for changes from now, or with 0 to replay everything`, [
+          { path: where, message: `at most ${latest}` },
+        ]);
+      }
     }
     await this.feed.open(reply, parsed.filter, cursor);
   }

@@ -41,6 +41,12 @@ export class StatusChangesFeed implements OnModuleDestroy {
     return this.connections.size;
   }
 
+  /** The latest position of the feed, at least as far as `known` if it got that far (read from PostgreSQL only then). */
+  async latest(known: number): Promise<number> {
+    const seen = this.tail.position;
+    return known <= seen ? seen : Math.max(seen, await this.store.lastSeq(this.config.kafka.topics.statusChanges));
+  }
+
   /**
    * Streams the feed on `reply`: the changes after `cursor` (from PostgreSQL), then live ones;
    * without a cursor, live ones from now.
