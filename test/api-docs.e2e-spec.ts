@@ -110,6 +110,8 @@ describe('API documents: /docs, /docs-json and /v1/schemas (real Kafka and Postg
       expect(one.body).toEqual(eventJsonSchemas()['exchange.phase.completed']);
       const unknown = await anonymous('GET', '/v1/schemas/exchange.teleported');
       expect([unknown.status, unknown.body.error]).toEqual([404, 'not_found']);
+      // The error is the contract's JSON body, not a schema.
+      expect(unknown.headers.get('content-type')).toMatch(/^application\/json/);
       expect(unknown.body.message).toContain('exchange.agreed');
     }
   });

@@ -130,6 +130,11 @@ describe('newsledger ingest, show and history (compiled CLI, real stack)', () =>
     expect([down.code, down.stderr]).toEqual([2, expect.stringContaining('unreachable')]);
     const badKey = await run(['ingest', path.join(dir, 'clean.ndjson'), '--key', 'not-a-key']);
     expect([badKey.code, badKey.stdout]).toEqual([2, expect.stringContaining('stopped')]);
+    const badUrl = await run(['tail', '--url', 'localhost:3001']);
+    expect([badUrl.code, badUrl.stderr]).toEqual([2, expect.stringContaining('such as http://127.0.0.1:3001')]);
+    const badOut = await run(['export', '--subject', swap, '--out', path.join(dir, 'no', 'such', 'dir', 'x.ndjson')]);
+    expect([badOut.code, badOut.stderr]).toEqual([2, expect.stringContaining('its directory does not exist')]);
+    expect(badOut.stderr).not.toMatch(/\n\s+at /);
     const help = await run(['--help']);
     expect([help.code, help.stdout]).toEqual([0, expect.stringMatching(/Exit codes:[\s\S]*Examples:/)]);
   }, 120_000);

@@ -1,5 +1,5 @@
 import { NewsledgerClient, NewsledgerError } from '@newsledger/client';
-import { loadConfig } from '@newsledger/config';
+import { apiUrlSchema, loadConfig } from '@newsledger/config';
 import { tryParseSubject } from '@newsledger/domain';
 import { Command, InvalidArgumentError } from 'commander';
 import { CommandFailed } from './audit.connections';
@@ -15,10 +15,24 @@ const DEFAULTS = {
   query: 'NEWSLEDGER_QUERY_URL, else http://127.0.0.1:3001',
 };
 
+const EXAMPLE_URLS = { ingest: 'http://127.0.0.1:3000', query: 'http://127.0.0.1:3001' };
+
+/**
+ * A `--url` argument, checked by the rule of NEWSLEDGER_*_URL: anything but http(s) with a host
+ * would only ever fail to connect, and the feed and the retries would keep trying it.
+ */
+export function apiUrlArg(api: 'ingest' | 'query'): (value: string) => string {
+  const schema = apiUrlSchema(EXAMPLE_URLS[api]);
+  return (value) => {
+    if (!schema.safeParse(value).success) throw new InvalidArgumentError(`an http or https URL with a host, such as ${EXAMPLE_URLS[api]}`);
+    return value;
+  };
+}
+
 /** Adds `--url` (of the API the command talks to) and `--key`. */
 export function withApiOptions(command: Command, api: 'ingest' | 'query'): Command {
   return command
-    .option('--url <url>', `${api} API base URL (default ${DEFAULTS[api]})`)
+    .option('--url <url>', `${api} API base URL (default ${DEFAULTS[api]})`, apiUrlArg(api))
     .option('--key <key>', `API key with the ${api === 'ingest' ? 'ingest' : 'read'} scope (default NEWSLEDGER_KEY, else NEWSLEDGER_ADMIN_KEY)`);
 }
 

@@ -1,12 +1,8 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { NewsledgerError } from '@newsledger/client';
 import { Command } from 'commander';
-import { describeApiError } from './api.connections';
 import { registerCommands } from './cli.commands';
-
-/** Could not be done: bad usage, an API or database that cannot be reached or refuses, an unknown subject or key. */
-const EXIT_NOT_DONE = 2;
+import { EXIT_NOT_DONE, failureOf, outputFailureOf } from './cli.failure';
 
 const HELP_AFTER = `
 Environment:
@@ -33,10 +29,10 @@ Run "npx newsledger help <command>" for a command's options and examples.`;
 
 /** `npx newsledger <command>`: scripts for ingestors, auditors and operators. */
 async function main(): Promise<void> {
-  // `newsledger tail | head` closes the pipe early: that ends the command, it is not a failure.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
+    const failure = outputFailureOf(e);
+    if (failure.message) process.stderr.write(`newsledger: ${failure.message}\n`);
+    process.exit(failure.exitCode);
   });
   const program = new Command('newsledger')
     .description('newsledger: record news reports on Kafka, read and follow the views, audit them')
@@ -50,10 +46,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof NewsledgerError) {
-    process.stderr.write(`newsledger: ${describeApiError(e)}\n`);
-    process.exit(EXIT_NOT_DONE);
-  }
-  process.stderr.write(`newsledger: ${(e as Error).message ?? String(e)}\n`);
-  process.exit(typeof (e as { exitCode?: number }).exitCode === 'number' ? (e as { exitCode: number }).exitCode : 1);
+  const failure = failureOf(e);
+  process.stderr.write(`newsledger: ${failure.message}\n`);
+  process.exit(failure.exitCode);
 });

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { AuditError, AuditErrorCode } from '@newsledger/audit';
-import { describeCommonError, ErrorResponse } from '@newsledger/http';
+import { bodyLimitOf, describeCommonError, ErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { QueryError } from './query-api.error';
 
@@ -17,11 +17,11 @@ export class QueryApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('query-api');
 
   catch(e: unknown, host: ArgumentsHost): void {
-    const r = this.describe(e);
+    const r = this.describe(e, bodyLimitOf(host));
     host.switchToHttp().getResponse<FastifyReply>().status(r.status).headers(r.headers ?? {}).send(r.body);
   }
 
-  private describe(e: unknown): ErrorResponse {
+  private describe(e: unknown, bodyLimit: number | undefined): ErrorResponse {
     if (e instanceof QueryError) {
       return { status: e.code === 'not_found' ? 404 : 400, body: { error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
     }
@@ -30,6 +30,6 @@ export class QueryApiExceptionFilter implements ExceptionFilter {
       const details = e.is('invalid_audit_request') ? e.details.issues : [e.details];
       return { status: AUDIT_STATUS[code], body: { error: code, message: e.message, details } };
     }
-    return describeCommonError(e, (errorId, err) => this.logger.error({ errorId, err }, 'unexpected error'));
+    return describeCommonError(e, (errorId, err) => this.logger.error({ errorId, err }, 'unexpected error'), bodyLimit);
   }
 }

@@ -1,8 +1,11 @@
-import { isReportedTime, parseSubject, SubjectKind } from '@newsledger/domain';
+import { isInstant, isReportedTime, parseSubject, SubjectKind } from '@newsledger/domain';
 import { QueryError } from './query-api.error';
 
 /** The URL segment of each subject kind. */
 export const COLLECTIONS: Record<SubjectKind, string> = { exchange: 'exchanges', negotiation: 'negotiations' };
+
+/** What an instant parameter must look like, for messages. */
+export const INSTANT_FORMAT = 'an RFC 3339 instant with Z or an offset, such as 2025-05-23T10:00:00Z or 2025-05-23T13:00:00+03:00';
 
 /** `exchange` + `ua-ru-1` → `exchange/ua-ru-1`, refusing ids the contract does not allow. */
 export function subjectFromParam(kind: SubjectKind, id: string): string {
@@ -17,25 +20,39 @@ export function subjectFromParam(kind: SubjectKind, id: string): string {
   return subject;
 }
 
-/** Parses an optional instant query parameter. */
-export function instantParam(name: string, value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  const t = Date.parse(value);
-  if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    throw new QueryError('invalid_query', `${name} must be an ISO-8601 instant such as 2025-05-23T10:00:00Z`, [
-      { path: name, message: `got "${value}"` },
-    ]);
+/**
+ * Whether an id the server minted (a subscription's, a key's, a rebuild's) could name anything.
+ * PostgreSQL refuses the NUL character in text, so such an id names nothing and is answered
+ * like any other unknown id rather than sent to the database.
+ */
+export function couldBeStoredId(id: string): boolean {
+  return !id.includes('\u0000');
+}
+
+/** One value of a query parameter: a repeated one (`?a=1&a=2`) arrives as a list and is refused. */
+export function singleParam(name: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  throw new QueryError('invalid_query', `give ${name} once`, [{ path: name, message: 'must be given once' }]);
+}
+
+/** Parses an optional instant query parameter to UTC ISO; the offset is required so the moment is unambiguous. */
+export function instantParam(name: string, value: unknown): string | undefined {
+  const given = singleParam(name, value);
+  if (given === undefined || given === '') return undefined;
+  if (!isInstant(given)) {
+    throw new QueryError('invalid_query', `${name} must be ${INSTANT_FORMAT}`, [{ path: name, message: `got "${given}"` }]);
   }
-  return new Date(t).toISOString();
+  return new Date(given).toISOString();
 }
 
 /** Parses an optional `validAt`: a date at its own precision ("2025", "2025-05", "2025-05-23") or an instant. */
-export function validAtParam(value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!isReportedTime(value)) {
-    throw new QueryError('invalid_query', 'validAt must be "YYYY", "YYYY-MM", "YYYY-MM-DD" or an ISO-8601 instant with offset', [
-      { path: 'validAt', message: `got "${value}"` },
+export function validAtParam(value: unknown): string | undefined {
+  const given = singleParam('validAt', value);
+  if (given === undefined || given === '') return undefined;
+  if (!isReportedTime(given)) {
+    throw new QueryError('invalid_query', 'validAt must be "YYYY", "YYYY-MM", "YYYY-MM-DD" or an RFC 3339 instant with offset, such as 2025-05-23T10:00:00Z', [
+      { path: 'validAt', message: `got "${given}"` },
     ]);
   }
-  return value;
+  return given;
 }

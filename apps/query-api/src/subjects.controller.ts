@@ -10,22 +10,11 @@ import { HISTORY_RESPONSE_REF } from './get-history/get-history.response.dto';
 import { GetViewQuery } from './get-view/get-view.query';
 import { EXCHANGE_VIEW_REF, NEGOTIATION_VIEW_REF } from './get-view/get-view.response.dto';
 import { ListViewsQuery } from './list-views/list-views.query';
+import { LIST_STATUSES, parseListViewsRequest } from './list-views/list-views.request.dto';
 import { viewPageSchema } from './list-views/list-views.response.dto';
-import { QueryError } from './query-api.error';
-import { instantParam, subjectFromParam, validAtParam } from './query-params';
+import { INSTANT_FORMAT, instantParam, subjectFromParam, validAtParam } from './query-params';
 
-type ListParams = { status?: string; reportedStatus?: string; party?: string; updatedSince?: string; limit?: string; cursor?: string };
-
-function limitParam(value: string | undefined): number {
-  if (value === undefined) return 50;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 500) {
-    throw new QueryError('invalid_query', 'limit must be a whole number from 1 to 500', [{ path: 'limit', message: `got "${value}"` }]);
-  }
-  return n;
-}
-
-function pointInTime(asOf: string | undefined, validAt: string | undefined): PointInTime {
+function pointInTime(asOf: unknown, validAt: unknown): PointInTime {
   const at: PointInTime = {};
   const instant = instantParam('asOf', asOf);
   const date = validAtParam(validAt);
@@ -38,14 +27,25 @@ const ID_PARAM = ApiParam({ name: 'id', description: 'The subject id without its
 const BAD_QUERY = ApiErrorResponse(400, 'A bad parameter (`invalid_query`, details name it)');
 const NOT_FOUND = ApiErrorResponse(404, 'No report mentions this subject (at that point in time) (`not_found`)');
 
-/** The list filters and paging of both kinds. */
-function ListQueries(statusValues: string): MethodDecorator {
+/** The list filters and paging of a kind. */
+function ListQueries(kind: SubjectKind): MethodDecorator {
+  const statuses = LIST_STATUSES[kind].join(', ');
+  const many = (items: object) => ({ type: 'array', items }) as const;
   return (target, key, descriptor) => {
     for (const d of [
-      ApiQuery({ name: 'status', required: false, description: `Comma-separated: ${statusValues}` }),
-      ApiQuery({ name: 'reportedStatus', required: false, description: 'Comma-separated, as status' }),
-      ApiQuery({ name: 'party', required: false, description: 'An ISO code the subject names, e.g. `UA`' }),
-      ApiQuery({ name: 'updatedSince', required: false, description: 'An ISO-8601 instant' }),
+      ApiQuery({
+        name: 'status', required: false, style: 'form', explode: true, schema: many({ type: 'string', enum: [...LIST_STATUSES[kind]] }),
+        description: `One or more of ${statuses}, comma-separated or repeated: views with any of them. Another value is refused (400).`,
+      }),
+      ApiQuery({
+        name: 'reportedStatus', required: false, style: 'form', explode: true, schema: many({ type: 'string', enum: [...LIST_STATUSES[kind]] }),
+        description: 'As `status`, on `reportedStatus`',
+      }),
+      ApiQuery({
+        name: 'party', required: false, style: 'form', explode: true, schema: many({ type: 'string', pattern: '^[A-Za-z]{2}$' }),
+        description: 'One or more ISO 3166 alpha-2 codes (either case), comma-separated or repeated: subjects naming any of them, e.g. `UA` or `UA,RU`',
+      }),
+      ApiQuery({ name: 'updatedSince', required: false, schema: { type: 'string', format: 'date-time' }, description: `Views with an event recorded at or after this instant: ${INSTANT_FORMAT}` }),
       ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }),
       ApiQuery({ name: 'cursor', required: false, description: '`nextCursor` of the previous page' }),
       BAD_QUERY,
@@ -58,8 +58,11 @@ function ListQueries(statusValues: string): MethodDecorator {
 /** The time-travel parameters of a view. */
 function PointInTimeQueries(): MethodDecorator {
   return (target, key, descriptor) => {
-    ApiQuery({ name: 'asOf', required: false, description: 'An instant: the view from the events *recorded* by then ("what did we know")' })(target, key, descriptor);
-    ApiQuery({ name: 'validAt', required: false, description: '`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an instant: from the reports that *occurred* by then' })(target, key, descriptor);
+    ApiQuery({
+      name: 'asOf', required: false, schema: { type: 'string', format: 'date-time' },
+      description: `The view from the events *recorded* by then ("what did we know"): ${INSTANT_FORMAT}`,
+    })(target, key, descriptor);
+    ApiQuery({ name: 'validAt', required: false, description: '`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an instant with offset: from the reports that *occurred* by then' })(target, key, descriptor);
   };
 }
 
@@ -75,17 +78,17 @@ export class SubjectsController {
 
   @Get('exchanges')
   @ApiOperation({ summary: 'List exchanges, most recently updated first' })
-  @ListQueries('proposed, agreed, underway, completed, suspended, cancelled')
+  @ListQueries('exchange')
   @ApiOkResponse({ description: 'One page', schema: viewPageSchema(EXCHANGE_VIEW_REF) })
-  listExchanges(@Query() q: ListParams) {
+  listExchanges(@Query() q: unknown) {
     return this.list('exchange', q);
   }
 
   @Get('negotiations')
   @ApiOperation({ summary: 'List negotiations, most recently updated first' })
-  @ListQueries('scheduled, active, stalled, collapsed, concluded')
+  @ListQueries('negotiation')
   @ApiOkResponse({ description: 'One page', schema: viewPageSchema(NEGOTIATION_VIEW_REF) })
-  listNegotiations(@Query() q: ListParams) {
+  listNegotiations(@Query() q: unknown) {
     return this.list('negotiation', q);
   }
 
@@ -96,7 +99,7 @@ export class SubjectsController {
   @ApiOkResponse({ description: 'The view', schema: EXCHANGE_VIEW_REF })
   @BAD_QUERY
   @NOT_FOUND
-  exchange(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: string, @Query('validAt') validAt?: string) {
+  exchange(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
     return this.view(reply, new GetViewQuery('exchange', subjectFromParam('exchange', id), pointInTime(asOf, validAt)));
   }
 
@@ -107,7 +110,7 @@ export class SubjectsController {
   @ApiOkResponse({ description: 'The view', schema: NEGOTIATION_VIEW_REF })
   @BAD_QUERY
   @NOT_FOUND
-  negotiation(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: string, @Query('validAt') validAt?: string) {
+  negotiation(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
     return this.view(reply, new GetViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt)));
   }
 
@@ -141,14 +144,8 @@ export class SubjectsController {
     return this.queries.execute(new GetHistoryQuery(subjectFromParam('negotiation', id)));
   }
 
-  private list(kind: SubjectKind, q: ListParams) {
-    return this.queries.execute(
-      new ListViewsQuery(
-        kind,
-        { status: q.status, reportedStatus: q.reportedStatus, party: q.party, updatedSince: instantParam('updatedSince', q.updatedSince) },
-        limitParam(q.limit),
-        q.cursor,
-      ),
-    );
+  private list(kind: SubjectKind, q: unknown) {
+    const { filters, limit, cursor } = parseListViewsRequest(kind, q);
+    return this.queries.execute(new ListViewsQuery(kind, filters, limit, cursor));
   }
 }

@@ -1,5 +1,6 @@
 export * from './auth.error';
 export * from './scopes';
+export * from './key-name';
 export * from './api-key.service';
 export * from './scope.guard';
 export * from './auth.module';

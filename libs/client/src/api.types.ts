@@ -78,11 +78,11 @@ export interface Page<V> {
 
 /** Filters and paging of `list()`. */
 export interface ListOptions {
-  /** Only views with this `status`. */
+  /** Only views with this `status`, or any of several comma-separated (`agreed,underway`). */
   status?: string;
   /** Only exchanges with this `reportedStatus`. */
   reportedStatus?: ExchangeStatus;
-  /** Only subjects naming this ISO 3166 alpha-2 party, e.g. `UA`. */
+  /** Only subjects naming this ISO 3166 alpha-2 party, e.g. `UA`, or any of several comma-separated (`UA,RU`). */
   party?: string;
   /** Only subjects with an event recorded at or after this instant. */
   updatedSince?: string | Date;

@@ -27,4 +27,16 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).details.map((d) => d.variable).sort()).toEqual(['INGEST_PORT', 'KAFKA_BROKERS', 'NEWSLEDGER_ADMIN_KEY']);
   });
+
+  it('takes only http(s) API URLs for the clients, so a bare host:port is refused rather than retried forever', () => {
+    expect(() => loadConfig({ NEWSLEDGER_QUERY_URL: 'localhost:3001', NEWSLEDGER_INGEST_URL: 'ftp://127.0.0.1:3000' })).toThrow(
+      expect.objectContaining({
+        details: [
+          { variable: 'NEWSLEDGER_INGEST_URL', message: expect.stringContaining('such as http://127.0.0.1:3000') },
+          { variable: 'NEWSLEDGER_QUERY_URL', message: expect.stringContaining('such as http://127.0.0.1:3001') },
+        ],
+      }),
+    );
+    expect(loadConfig({ NEWSLEDGER_QUERY_URL: 'https://news.example/api/' }).client.queryUrl).toBe('https://news.example/api');
+  });
 });

@@ -7,6 +7,15 @@ const csv = z
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/**
+ * An API base URL for the clients (`NEWSLEDGER_*_URL`, the CLI's `--url`): http or https, with a
+ * host. A bare `host:port` would otherwise pass as a URL whose scheme is `host:`, and a client
+ * would retry it forever as if the API were down.
+ */
+export function apiUrlSchema(example: string) {
+  return z.url({ protocol: /^https?$/, error: `must be an http or https URL with a host, such as ${example}` });
+}
+
 const schema = z.object({
   KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('newsledger'),
@@ -48,8 +57,8 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(50).default(1000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
-  NEWSLEDGER_INGEST_URL: z.string().url().optional(),
-  NEWSLEDGER_QUERY_URL: z.string().url().optional(),
+  NEWSLEDGER_INGEST_URL: apiUrlSchema('http://127.0.0.1:3000').optional(),
+  NEWSLEDGER_QUERY_URL: apiUrlSchema('http://127.0.0.1:3001').optional(),
   NEWSLEDGER_KEY: z.string().min(1).optional(),
 });
 

@@ -21,6 +21,7 @@ export {
   NOTE_MAX_LENGTH,
   REPORT_ID_PATTERN,
   SOURCE_KINDS,
+  STORABLE,
   isEventType,
   subjectKindsOf,
   type CeasefireStatus,
@@ -40,7 +41,7 @@ export {
 export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
 export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 export { eventJsonSchemas } from './report.json-schema';
-export { isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
+export { isInstant, isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
 export {
   assertPointInTime,
   isKnownAt,

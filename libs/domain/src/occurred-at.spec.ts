@@ -1,4 +1,4 @@
-import { isReportedTime, occurredOnOrBefore } from './index';
+import { isInstant, isReportedTime, occurredOnOrBefore } from './index';
 
 describe('occurredOnOrBefore', () => {
   it.each([
@@ -37,5 +37,31 @@ describe('occurredOnOrBefore', () => {
     ['2025-05-23T10:00:00', false],
   ])('isReportedTime(%s) is %s', (value, expected) => {
     expect(isReportedTime(value)).toBe(expected);
+  });
+});
+
+describe('isInstant', () => {
+  it.each([
+    ['2025-05-23T10:00:00Z', true],
+    ['2025-05-23T13:00:00+03:00', true],
+    ['2025-05-23T10:00:00.123456-04:30', true],
+    ['2024-02-29T00:00:00Z', true],
+    // No offset: read in whatever time zone the server runs in.
+    ['2025-05-23T10:00:00', false],
+    ['2025-05-23T10:00:00.000', false],
+    // Impossible dates, which Date.parse would roll over into the next month.
+    ['2025-02-29T00:00:00Z', false],
+    ['2025-04-31T12:00:00+02:00', false],
+    ['2025-13-01T00:00:00Z', false],
+    ['2025-05-23T24:00:00Z', false],
+    ['2025-05-23', false],
+    ['2025', false],
+    // RFC 3339 requires the seconds.
+    ['2025-05-23T10:00Z', false],
+    ['2025-05-23T10:00:00+0300', false],
+    ['2025-05-23T10:00:00Z\u0000', false],
+    ['', false],
+  ])('isInstant(%j) is %s', (value, expected) => {
+    expect(isInstant(value)).toBe(expected);
   });
 });

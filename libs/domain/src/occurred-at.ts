@@ -27,14 +27,16 @@ function partialDateSpan(value: string): Span | null {
   return { start, end: Date.UTC(year, month, day + 1) };
 }
 
-function spanOf(value: string): Span | null {
-  const partial = partialDateSpan(value);
-  if (partial) return partial;
+function instantSpan(value: string): Span | null {
   const instant = INSTANT.exec(value);
   // Date.parse rolls impossible days over too, so the calendar date is checked first.
   if (!instant || !partialDateSpan(instant[1])) return null;
   const at = Date.parse(value);
   return Number.isNaN(at) ? null : { start: at, end: at + 1 };
+}
+
+function spanOf(value: string): Span | null {
+  return partialDateSpan(value) ?? instantSpan(value);
 }
 
 function requireSpan(value: string): Span {
@@ -71,6 +73,15 @@ export function occurredOnOrBefore(occurredAt: string, date: string): boolean {
  */
 export function isReportedTime(value: string): boolean {
   return spanOf(value) !== null;
+}
+
+/**
+ * Whether `value` is an RFC 3339 instant: date, time to the second (a fraction allowed) and `Z`
+ * or an offset such as `+03:00`, on a real calendar date. Without the offset the moment would
+ * depend on the reader's time zone.
+ */
+export function isInstant(value: string): boolean {
+  return instantSpan(value) !== null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DomainError } from './domain.error';
-import { isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
+import { isInstant, isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
 import type { RecordedEvent } from './report.schema';
 import { evolve, initialState, type SubjectState } from './subject.projection';
 
@@ -36,7 +36,7 @@ export interface SnapshotBounds {
  *   not a date or instant {@link occurredOnOrBefore} can read.
  */
 export function assertPointInTime(at: PointInTime): void {
-  if (at.asOf !== undefined && (!isReportedTime(at.asOf) || !at.asOf.includes('T'))) {
+  if (at.asOf !== undefined && !isInstant(at.asOf)) {
     throw new DomainError('invalid_time', `asOf "${at.asOf}" is not an ISO-8601 instant with offset`, { value: at.asOf });
   }
   if (at.validAt !== undefined && !isReportedTime(at.validAt)) {

@@ -126,9 +126,9 @@ function expecting(what: string) {
 
 /**
  * Text PostgreSQL can store: it refuses the NUL character in text and JSON, so a report carrying
- * one would be acknowledged and then never indexed.
+ * one would be acknowledged and then never indexed. Spread into a zod string's `.regex(...)`.
  */
-const STORABLE = [/^[^\u0000]*$/, { error: 'must not contain the NUL character (\\u0000), which cannot be stored' }] as const;
+export const STORABLE = [/^[^\u0000]*$/, { error: 'must not contain the NUL character (\\u0000), which cannot be stored' }] as const;
 
 const text = (max: number, what: string) => z.string(expecting(what)).min(1).max(max).regex(...STORABLE);
 

@@ -1,7 +1,8 @@
-import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '@newsledger/auth';
 import { EVENT_TYPES, eventJsonSchemas, isEventType } from '@newsledger/domain';
+import { FastifyReply } from 'fastify';
 
 /**
  * `GET /v1/schemas[/:type]`: the JSON Schema (draft 2020-12) of a report of every event type, so
@@ -36,13 +37,14 @@ export class EventSchemasController {
   }
 
   @Get(':type')
-  @Header('content-type', 'application/schema+json')
   @ApiOperation({ summary: 'The JSON Schema of a report of one event type' })
   @ApiParam({ name: 'type', enum: [...EVENT_TYPES] })
   @ApiProduces('application/schema+json')
   @ApiOkResponse({ description: 'A JSON Schema (draft 2020-12)', schema: { type: 'object' } })
-  one(@Param('type') type: string): object {
+  one(@Param('type') type: string, @Res({ passthrough: true }) reply: FastifyReply): object {
     if (!isEventType(type)) throw new NotFoundException(`there is no event type "${type}"; the types are ${EVENT_TYPES.join(', ')}`);
+    // Set here, not with @Header: that would label the 404's JSON error a schema too.
+    reply.type('application/schema+json; charset=utf-8');
     return eventJsonSchemas()[type];
   }
 }

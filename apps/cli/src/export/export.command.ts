@@ -1,9 +1,8 @@
-import { AuditError, exportEvents, exportScopeOf } from '@newsledger/audit';
+import { AuditError, exportEvents, exportScopeOf, ExportScope } from '@newsledger/audit';
 import { Command } from 'commander';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { CommandFailed, withConnections } from '../audit.connections';
+import { OutputContent, withOutputFile } from '../output-file.writer';
 
 interface ExportOptions {
   subject?: string;
@@ -12,8 +11,20 @@ interface ExportOptions {
   out?: string;
 }
 
-async function write(out: Writable, line: string): Promise<void> {
-  if (!out.write(line)) await once(out, 'drain');
+/** Reads the scope's events from the database into `write`, one NDJSON line each; resolves to how many. */
+function exportInto(scope: ExportScope, write: (content: OutputContent) => Promise<void>): Promise<number> {
+  return withConnections(async ({ db }) => {
+    let count = 0;
+    await write(
+      (async function* () {
+        for await (const event of exportEvents(db, scope)) {
+          count += 1;
+          yield `${JSON.stringify(event)}\n`;
+        }
+      })(),
+    );
+    return count;
+  });
 }
 
 /** `newsledger export`: the event index of a subject or a time window as NDJSON, to stdout or a file. */
@@ -35,19 +46,8 @@ export function registerExportCommand(program: Command): void {
         }
         throw e;
       }
-      const out = o.out ? createWriteStream(o.out) : process.stdout;
-      const count = await withConnections(async ({ db }) => {
-        let n = 0;
-        for await (const event of exportEvents(db, scope)) {
-          await write(out, `${JSON.stringify(event)}\n`);
-          n += 1;
-        }
-        return n;
-      });
-      if (o.out) {
-        out.end();
-        await once(out, 'finish');
-        process.stderr.write(`${count} events written to ${o.out}\n`);
-      }
+      if (!o.out) return void (await exportInto(scope, (content) => pipeline(content, process.stdout, { end: false })));
+      const count = await withOutputFile(o.out, (write) => exportInto(scope, write));
+      process.stderr.write(`${count} events written to ${o.out}\n`);
     });
 }

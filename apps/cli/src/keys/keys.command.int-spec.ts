@@ -40,6 +40,16 @@ describe('newsledger keys (compiled CLI, real PostgreSQL)', () => {
     await expect(run(process.execPath, [cli, 'keys', 'revoke', created.id])).rejects.toMatchObject({ code: 2 });
   });
 
+  it('refuses a name the API would refuse (exit 2, saying what a name may be) and stores nothing', async () => {
+    const unnamed = async () => (await db.query(`SELECT count(*)::int AS n FROM api_keys WHERE name = ''`))[0].n as number;
+    const before = await unnamed();
+    await expect(run(process.execPath, [cli, 'keys', 'create', '--name', '', '--scopes', 'ingest'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('such as "reuters-desk"'),
+    });
+    expect(await unnamed()).toBe(before);
+  });
+
   it('refuses an unknown scope with a clear message', async () => {
     await expect(run(process.execPath, [cli, 'keys', 'create', '--name', 'x', '--scopes', 'root'])).rejects.toMatchObject({
       stderr: expect.stringContaining('unknown scope "root"'),

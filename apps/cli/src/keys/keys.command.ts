@@ -1,8 +1,15 @@
-import { ApiKeyStore, SCOPES, Scope } from '@newsledger/auth';
+import { ApiKeyStore, KEY_NAME_SCHEMA, SCOPES, Scope } from '@newsledger/auth';
 import { loadConfig } from '@newsledger/config';
 import { SUBJECT_KINDS, SubjectKind } from '@newsledger/domain';
 import { openDataSource } from '@newsledger/persistence';
 import { Command, InvalidArgumentError } from 'commander';
+
+/** The API's rule for key names: the name becomes the ingestor, so a key the API would refuse must not be made here either. */
+function nameArg(value: string): string {
+  const checked = KEY_NAME_SCHEMA.safeParse(value);
+  if (!checked.success) throw new InvalidArgumentError(checked.error.issues.map((i) => i.message).join('; '));
+  return checked.data;
+}
 
 function scopesArg(value: string): Scope[] {
   const scopes = value.split(',').map((s) => s.trim());
@@ -37,7 +44,7 @@ export function registerKeysCommand(program: Command): void {
   keys
     .command('create')
     .description('create a key; it is printed once and only its hash is kept')
-    .requiredOption('-n, --name <name>', 'who uses it: becomes the ingestor of the reports it writes, e.g. reuters-desk')
+    .requiredOption('-n, --name <name>', 'who uses it: becomes the ingestor of the reports it writes, e.g. reuters-desk', nameArg)
     .requiredOption('-s, --scopes <scopes>', `comma-separated: ${SCOPES.join(', ')}`, scopesArg)
     .option('-k, --kinds <kinds>', `comma-separated subject kinds it may write reports about (${SUBJECT_KINDS.join(', ')}); default every kind`, kindsArg)
     .option('--json', 'print JSON')

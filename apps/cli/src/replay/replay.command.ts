@@ -1,8 +1,8 @@
 import { replayLog } from '@newsledger/audit';
 import { toView, tryParseSubject } from '@newsledger/domain';
 import { Command, InvalidArgumentError } from 'commander';
-import { writeFile } from 'node:fs/promises';
 import { withConnections } from '../audit.connections';
+import { withOutputFile } from '../output-file.writer';
 import { withReplayProgress } from '../replay.progress';
 
 interface ReplayOptions {
@@ -47,36 +47,40 @@ export function registerReplayCommand(program: Command): void {
     .option('--until <positions>', 'stop after these positions, as partition:offset pairs (unlisted partitions: to their end)', untilArg)
     .option('--as-of <instant>', 'leave out events recorded after this instant', instantArg)
     .action(async (o: ReplayOptions) => {
-      const log = await withConnections(({ config, kafka }) =>
-        withReplayProgress((onProgress) =>
-          replayLog(kafka, config.kafka.topics.events, {
-            until: o.until,
-            asOf: o.asOf,
-            groupPrefix: `${config.kafka.projectorGroupId}.replay`,
-            sessionTimeout: config.kafka.sessionTimeoutMs,
-            onProgress,
-          }),
-        ),
-      );
-      const subjects = [...log.states.keys()].filter((s) => !o.subject || s === o.subject).sort();
-      const views: Record<string, unknown> = {};
-      for (const subject of subjects) {
-        const view: Record<string, unknown> = { ...toView(log.states.get(subject)!) };
-        if (view.kind === 'negotiation') {
-          view.exchanges = [...new Set([...log.links.values()].filter((l) => l.negotiation === subject).map((l) => l.exchange))].sort();
+      // The file is checked before the replay, which can take long, and written only once it is done.
+      const { written, read } = await withOutputFile(o.out, async (write) => {
+        const log = await withConnections(({ config, kafka }) =>
+          withReplayProgress((onProgress) =>
+            replayLog(kafka, config.kafka.topics.events, {
+              until: o.until,
+              asOf: o.asOf,
+              groupPrefix: `${config.kafka.projectorGroupId}.replay`,
+              sessionTimeout: config.kafka.sessionTimeoutMs,
+              onProgress,
+            }),
+          ),
+        );
+        const subjects = [...log.states.keys()].filter((s) => !o.subject || s === o.subject).sort();
+        const views: Record<string, unknown> = {};
+        for (const subject of subjects) {
+          const view: Record<string, unknown> = { ...toView(log.states.get(subject)!) };
+          if (view.kind === 'negotiation') {
+            view.exchanges = [...new Set([...log.links.values()].filter((l) => l.negotiation === subject).map((l) => l.exchange))].sort();
+          }
+          views[subject] = view;
         }
-        views[subject] = view;
-      }
-      const file = {
-        replayedAt: new Date().toISOString(),
-        topic: log.topic,
-        until: Object.fromEntries([...log.until].map(([p, offset]) => [String(p), offset])),
-        ...(o.asOf ? { asOf: o.asOf } : {}),
-        ...(o.subject ? { subject: o.subject } : {}),
-        counts: log.counts,
-        views,
-      };
-      await writeFile(o.out, `${JSON.stringify(file, null, 2)}\n`);
-      process.stderr.write(`${subjects.length} views written to ${o.out} (${log.counts.read} messages read)\n`);
+        const file = {
+          replayedAt: new Date().toISOString(),
+          topic: log.topic,
+          until: Object.fromEntries([...log.until].map(([p, offset]) => [String(p), offset])),
+          ...(o.asOf ? { asOf: o.asOf } : {}),
+          ...(o.subject ? { subject: o.subject } : {}),
+          counts: log.counts,
+          views,
+        };
+        await write([`${JSON.stringify(file, null, 2)}\n`]);
+        return { written: subjects.length, read: log.counts.read };
+      });
+      process.stderr.write(`${written} views written to ${o.out} (${read} messages read)\n`);
     });
 }

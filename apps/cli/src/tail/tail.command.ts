@@ -1,7 +1,7 @@
 import type { FeedChange } from '@newsledger/client';
 import type { SubjectKind } from '@newsledger/domain';
 import { Command, InvalidArgumentError } from 'commander';
-import { ApiOptions, clientFor, withApiOptions } from '../api.connections';
+import { ApiOptions, clientFor, subjectArg, withApiOptions } from '../api.connections';
 
 interface TailOptions extends ApiOptions {
   subject?: string[];
@@ -11,7 +11,7 @@ interface TailOptions extends ApiOptions {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+const collectSubjects = (value: string, previous: string[] = []) => [...previous, subjectArg(value)];
 
 function collectOneOf<T extends string>(allowed: readonly T[]) {
   return (value: string, previous: T[] = []): T[] => {
@@ -40,7 +40,7 @@ export function registerTailCommand(program: Command): void {
   const command = program
     .command('tail')
     .description('print status changes as they happen (the SSE feed); reconnects without missing any')
-    .option('-s, --subject <subject>', 'only this subject, e.g. exchange/ua-ru-2025-05-1000 (repeatable)', collect)
+    .option('-s, --subject <subject>', 'only this subject, e.g. exchange/ua-ru-2025-05-1000 (repeatable)', collectSubjects)
     .option('-k, --kind <kind>', 'only exchange or negotiation (repeatable)', collectOneOf(['exchange', 'negotiation'] as const))
     .option('-f, --field <field>', 'only status or reportedStatus (repeatable)', collectOneOf(['status', 'reportedStatus'] as const))
     .option('--from <id>', 'start after this id (as printed first on each line); 0 replays every change', positionArg)

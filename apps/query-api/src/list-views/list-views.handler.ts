@@ -3,18 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { toView } from '@newsledger/domain';
 import { SubjectStateStore } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
-import { QueryError } from '../query-api.error';
+import { encodeListCursor } from './list-views.cursor';
 import { ListViewsQuery, ListViewsResult } from './list-views.query';
-
-function decodeCursor(cursor: string): { at: string; subject: string } {
-  try {
-    const [at, subject] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof at === 'string' && typeof subject === 'string') return { at, subject };
-  } catch {
-    // falls through to the error below
-  }
-  throw new QueryError('invalid_query', 'cursor is not one this API returned; start again without it', [{ path: 'cursor', message: 'unreadable' }]);
-}
 
 /** Keyset paging over (last_recorded_at desc, subject), so pages stay stable while views change. */
 @QueryHandler(ListViewsQuery)
@@ -30,13 +20,13 @@ export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ListViews
       params.push(v);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (filters.status) add('status = ?', filters.status);
-    if (filters.reportedStatus) add('reported_status = ?', filters.reportedStatus);
-    if (filters.party) add('? = ANY(parties)', filters.party.toUpperCase());
+    if (filters.status) add('status = ANY(?::text[])', filters.status);
+    if (filters.reportedStatus) add('reported_status = ANY(?::text[])', filters.reportedStatus);
+    // Overlap, so the GIN index on parties serves it: subjects naming any of the codes.
+    if (filters.party) add('parties && ?::text[]', filters.party);
     if (filters.updatedSince) add('last_recorded_at >= ?', filters.updatedSince);
     if (cursor) {
-      const c = decodeCursor(cursor);
-      params.push(c.at, c.subject);
+      params.push(cursor.at, cursor.subject);
       where.push(`(last_recorded_at, $${params.length}::text) < ($${params.length - 1}::timestamptz, subject)`);
     }
     params.push(limit + 1);
@@ -56,10 +46,7 @@ export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ListViews
         const loaded = states.get(r.subject);
         return loaded ? [toView(loaded.state)] : [];
       }),
-      nextCursor:
-        rows.length > limit && last
-          ? Buffer.from(JSON.stringify([last.last_recorded_at.toISOString(), last.subject])).toString('base64url')
-          : null,
+      nextCursor: rows.length > limit && last ? encodeListCursor(last.last_recorded_at, last.subject) : null,
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import { SubjectKind } from '@newsledger/domain';
+import { ListCursor } from './list-views.cursor';
 
 export interface ListViewsResult {
   items: unknown[];
@@ -7,13 +8,23 @@ export interface ListViewsResult {
   nextCursor: string | null;
 }
 
+/** What a list keeps; each list matches any of its values, and every filter given must match. */
+export interface ListViewsFilters {
+  status?: string[];
+  reportedStatus?: string[];
+  /** upper-case ISO codes */
+  party?: string[];
+  /** a UTC ISO instant */
+  updatedSince?: string;
+}
+
 /** Views of one kind, most recently updated first. */
 export class ListViewsQuery extends Query<ListViewsResult> {
   constructor(
     readonly kind: SubjectKind,
-    readonly filters: { status?: string; reportedStatus?: string; party?: string; updatedSince?: string },
+    readonly filters: ListViewsFilters,
     readonly limit: number,
-    readonly cursor?: string,
+    readonly cursor?: ListCursor,
   ) {
     super();
   }

@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiKeyService, RequireScope, Scope, SCOPES } from '@newsledger/auth';
+import { ApiKeyService, KEY_NAME_SCHEMA, RequireScope, Scope, SCOPES } from '@newsledger/auth';
 import { SUBJECT_KINDS } from '@newsledger/domain';
 import { apiSchema, ApiErrorResponse } from '@newsledger/http';
 import { z } from 'zod';
 import { QueryError } from '../query-api.error';
+import { couldBeStoredId } from '../query-params';
 
 const createKeyRequest = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-", such as "reuters-desk"'),
+  name: KEY_NAME_SCHEMA,
   scopes: z.array(z.enum(SCOPES)).min(1),
   /** The only subject kinds the key may write reports about; absent: every kind. */
   subjectKinds: z.array(z.enum(SUBJECT_KINDS)).min(1).optional(),
@@ -58,7 +59,7 @@ export class ManageKeysController {
   @ApiOkResponse({ description: 'Revoked', schema: { type: 'object', properties: { id: { type: 'string' }, revoked: { type: 'boolean', enum: [true] } } } })
   @ApiErrorResponse(404, 'No active key with this id (`not_found`)')
   async revoke(@Param('id') id: string) {
-    if (!(await this.keys.revoke(id))) throw new QueryError('not_found', `no active key "${id}"`);
+    if (!couldBeStoredId(id) || !(await this.keys.revoke(id))) throw new QueryError('not_found', `no active key "${id}"`);
     return { id, revoked: true };
   }
 }

@@ -1,11 +1,11 @@
-import { ValidationIssue } from '@newsledger/domain';
+import { STORABLE, ValidationIssue } from '@newsledger/domain';
 import { z } from 'zod';
 import { FeedFilter, parseFeedFilter } from '../follow-status-changes/feed-filter';
 
 /** The body of `POST /v1/subscriptions` (the filter's values are checked like the SSE feed's). */
 export const CREATE_SUBSCRIPTION_REQUEST = z.strictObject({
-  url: z.string().max(2048).meta({ description: 'An http(s) URL; loopback and private ranges are refused unless WEBHOOK_ALLOW_PRIVATE_TARGETS' }),
-  secret: z.string().min(16, 'at least 16 characters').max(256).meta({ description: 'The HMAC-SHA256 key of Newsledger-Signature' }),
+  url: z.string().max(2048).regex(...STORABLE).meta({ description: 'An http(s) URL; loopback and private ranges are refused unless WEBHOOK_ALLOW_PRIVATE_TARGETS' }),
+  secret: z.string().min(16, 'at least 16 characters').max(256).regex(...STORABLE).meta({ description: 'The HMAC-SHA256 key of Newsledger-Signature' }),
   filter: z
     .strictObject({ subject: z.unknown(), kind: z.unknown(), field: z.unknown() })
     .partial()

@@ -5,6 +5,7 @@ import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { apiSchema, ApiErrorResponse } from '@newsledger/http';
 import { checkWebhookTarget } from '../deliver-webhooks/webhook-target';
 import { QueryError } from '../query-api.error';
+import { couldBeStoredId } from '../query-params';
 import { CREATE_SUBSCRIPTION_REQUEST, parseCreateSubscription } from './subscription.request.dto';
 import { SubscriptionsRepository } from './subscriptions.repository';
 
@@ -68,7 +69,7 @@ export class SubscriptionsController {
   @ApiOkResponse({ description: 'The subscription', schema: SUBSCRIPTION })
   @NOT_YOURS
   async get(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
-    const found = await this.subscriptions.get(this.topic, id, this.visibility(who));
+    const found = await this.find(id, who);
     if (!found) throw new QueryError('not_found', `no subscription "${id}"; list yours with GET /v1/subscriptions`);
     return found;
   }
@@ -78,7 +79,7 @@ export class SubscriptionsController {
   @ApiOkResponse({ description: 'Deleted', schema: { type: 'object', properties: { id: { type: 'string' }, deleted: { type: 'boolean', enum: [true] } } } })
   @NOT_YOURS
   async delete(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
-    if (!(await this.subscriptions.delete(this.topic, id, this.visibility(who)))) {
+    if (!couldBeStoredId(id) || !(await this.subscriptions.delete(this.topic, id, this.visibility(who)))) {
       throw new QueryError('not_found', `no subscription "${id}"; list yours with GET /v1/subscriptions`);
     }
     return { id, deleted: true };
@@ -92,13 +93,17 @@ export class SubscriptionsController {
   @ApiErrorResponse(400, 'A bad limit or cursor (`invalid_query`)')
   @NOT_YOURS
   async deliveries(@Param('id') id: string, @CurrentPrincipal() who: Principal, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    if (!(await this.subscriptions.get(this.topic, id, this.visibility(who)))) {
+    if (!(await this.find(id, who))) {
       throw new QueryError('not_found', `no subscription "${id}"; list yours with GET /v1/subscriptions`);
     }
     if (cursor !== undefined && !/^\d{1,15}$/.test(cursor)) {
       throw new QueryError('invalid_query', 'cursor is not one this API returned; start again without it', [{ path: 'cursor', message: 'unreadable' }]);
     }
     return this.subscriptions.deliveries(id, limitParam(limit), cursor);
+  }
+
+  private async find(id: string, who: Principal) {
+    return couldBeStoredId(id) ? this.subscriptions.get(this.topic, id, this.visibility(who)) : undefined;
   }
 
   private visibility(who: Principal): { owner: string | undefined } {

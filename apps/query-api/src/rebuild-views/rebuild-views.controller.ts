@@ -4,6 +4,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nes
 import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
 import { apiSchema, ApiErrorResponse } from '@newsledger/http';
 import { z } from 'zod';
+import { couldBeStoredId } from '../query-params';
 import { RebuildViewsRunner } from './rebuild-views.runner';
 
 const rebuildRequest = z.strictObject({ abortOnDifference: z.boolean().optional() }).optional();
@@ -51,7 +52,7 @@ export class RebuildViewsController {
   @ApiOkResponse({ description: 'The rebuild', schema: STATUS })
   @ApiErrorResponse(404, 'No such rebuild (`rebuild_not_found`)')
   async status(@Param('id') id: string) {
-    const status = await this.runner.status(id);
+    const status = couldBeStoredId(id) ? await this.runner.status(id) : undefined;
     if (!status) throw new AuditError('rebuild_not_found', `no rebuild "${id}"; list them at /v1/admin/rebuild`, { rebuildId: id });
     return status;
   }

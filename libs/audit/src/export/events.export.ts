@@ -1,4 +1,4 @@
-import { tryParseSubject } from '@newsledger/domain';
+import { isInstant, tryParseSubject } from '@newsledger/domain';
 import { EntityManager } from 'typeorm';
 import { AuditError } from '../audit.error';
 
@@ -48,8 +48,6 @@ interface Row extends IndexedEventRow {
   recorded_key: string;
 }
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /**
  * Checks and normalises an export scope (instants to UTC ISO).
  * @throws AuditError `invalid_audit_request` listing every problem.
@@ -64,8 +62,8 @@ export function exportScopeOf(input: { subject?: string; from?: string; to?: str
   for (const key of ['from', 'to'] as const) {
     const value = input[key];
     if (!value) continue;
-    if (INSTANT.test(value) && !Number.isNaN(Date.parse(value))) scope[key] = new Date(value).toISOString();
-    else issues.push({ path: key, message: `must be an ISO-8601 instant with offset, such as 2025-05-23T00:00:00Z; got "${value}"` });
+    if (isInstant(value)) scope[key] = new Date(value).toISOString();
+    else issues.push({ path: key, message: `must be an RFC 3339 instant with Z or an offset, such as 2025-05-23T00:00:00Z; got "${value}"` });
   }
   if (issues.length === 0 && !scope.subject && !scope.from && !scope.to) {
     issues.push({ path: '', message: 'name a subject, a window (from and/or to), or both' });

@@ -1,0 +1,46 @@
+import { QueryError } from './query-api.error';
+import { couldBeStoredId, instantParam, validAtParam } from './query-params';
+
+function refusal(read: () => unknown): QueryError {
+  try {
+    read();
+  } catch (e) {
+    if (e instanceof QueryError) return e;
+    throw e;
+  }
+  throw new Error('accepted');
+}
+
+describe('query parameters', () => {
+  it('read an instant with Z or an offset as UTC; absent or empty as none', () => {
+    expect(instantParam('asOf', '2025-05-23T10:00:00Z')).toBe('2025-05-23T10:00:00.000Z');
+    expect(instantParam('asOf', '2025-05-23T13:00:00.5+03:00')).toBe('2025-05-23T10:00:00.500Z');
+    expect(instantParam('asOf', '2024-02-29T00:00:00-05:00')).toBe('2024-02-29T05:00:00.000Z');
+    expect(instantParam('asOf', undefined)).toBeUndefined();
+    expect(instantParam('asOf', '')).toBeUndefined();
+  });
+
+  it('refuse an instant without an offset, on an impossible date, or a bare date, showing an example', () => {
+    for (const value of ['2025-05-23T10:00:00', '2025-02-30T00:00:00Z', '2025-04-31T00:00:00+02:00', '2025-05-23', '2025-05-23T10:00Z', 'yesterday', '2025-05-23T10:00:00Z\u0000']) {
+      const e = refusal(() => instantParam('asOf', value));
+      expect(e).toMatchObject({ code: 'invalid_query', details: [{ path: 'asOf', message: `got "${value}"` }] });
+      expect(e.message).toBe('asOf must be an RFC 3339 instant with Z or an offset, such as 2025-05-23T10:00:00Z or 2025-05-23T13:00:00+03:00');
+    }
+  });
+
+  it('refuse a time parameter given twice', () => {
+    expect(refusal(() => instantParam('asOf', ['2025-05-23T10:00:00Z', '2025-05-24T10:00:00Z'])).details).toEqual([{ path: 'asOf', message: 'must be given once' }]);
+    expect(refusal(() => validAtParam(['2025', '2026'])).details).toEqual([{ path: 'validAt', message: 'must be given once' }]);
+  });
+
+  it('read validAt at its own precision and refuse impossible dates', () => {
+    expect(validAtParam('2025-05')).toBe('2025-05');
+    expect(refusal(() => validAtParam('2025-02-30')).details).toEqual([{ path: 'validAt', message: 'got "2025-02-30"' }]);
+  });
+
+  it('tell an id that could be stored from one PostgreSQL would refuse', () => {
+    expect(couldBeStoredId('sub_0123456789abcdef0123')).toBe(true);
+    expect(couldBeStoredId('\u0000')).toBe(false);
+    expect(couldBeStoredId('sub_\u0000')).toBe(false);
+  });
+});

@@ -1,0 +1,167 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { client, eventually, freshId, startApi, startContext } from '@newsledger/testing';
+import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
+import { ProjectorModule } from '../apps/projector/src/projector.module';
+import { QueryApiModule } from '../apps/query-api/src/query-api.module';
+
+function report(id: string, subject: string, type: string, data: Record<string, unknown> = {}) {
+  return { id, type, subject, source: { name: 'wire', kind: 'agency' }, confirmation: 'confirmed', data };
+}
+
+const NUL = '%00';
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('bad input to the query API: a 4xx JSON error, nothing changed (real Kafka and PostgreSQL)', () => {
+  let ingest: { app: INestApplication; url: string };
+  let query: { app: INestApplication; url: string };
+  let projector: INestApplicationContext;
+  let read: ReturnType<typeof client>;
+  const id = freshId('input');
+  const agreed = `exchange/${id}-agreed`;
+  const underway = `exchange/${id}-underway`;
+  const proposed = `exchange/${id}-proposed`;
+  const startedAt = new Date().toISOString();
+
+  /** The subjects of this file among a list answer. */
+  const mine = (r: { body: { items: { subject: string }[] } }) => r.body.items.map((v) => v.subject).filter((s) => s.includes(id)).sort();
+  const listed = (query: string) => read('GET', `/v1/exchanges?limit=500&updatedSince=${encodeURIComponent(startedAt)}&${query}`);
+
+  beforeAll(async () => {
+    [ingest, query, projector] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule), startContext(ProjectorModule)]);
+    read = client(query.url);
+    const post = client(ingest.url);
+    for (const r of [
+      report(`${id}-1`, agreed, 'exchange.agreed', { parties: ['UA', 'RU'] }),
+      report(`${id}-2`, underway, 'exchange.agreed', { parties: ['UA', 'RU'] }),
+      report(`${id}-3`, underway, 'exchange.underway'),
+      report(`${id}-4`, proposed, 'exchange.proposed', { parties: ['US', 'IR'] }),
+    ]) {
+      expect((await post('POST', '/v1/reports', r)).status).toBe(202);
+    }
+    await eventually('the three exchanges projected', async () => {
+      const r = await listed('');
+      return r.status === 200 && mine(r).length === 3 ? true : undefined;
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([ingest?.app.close(), query?.app.close(), projector?.close()]);
+  });
+
+  describe('list filters', () => {
+    it('reads status as documented: comma-separated, repeated, or both', async () => {
+      for (const q of ['status=agreed,underway', 'status=agreed&status=underway', 'status=agreed, underway&status=agreed']) {
+        const r = await listed(q);
+        expect({ q, status: r.status, mine: mine(r) }).toEqual({ q, status: 200, mine: [agreed, underway].sort() });
+      }
+      expect(mine(await listed('status=proposed'))).toEqual([proposed]);
+      expect(mine(await listed('reportedStatus=underway,proposed'))).toEqual([proposed, underway].sort());
+    });
+
+    it('takes several parties, repeated or comma-separated, in either case: subjects naming any of them', async () => {
+      for (const q of ['party=UA&party=US', 'party=ua,us', 'party=US&party=ua']) {
+        const r = await listed(q);
+        expect({ q, status: r.status, mine: mine(r) }).toEqual({ q, status: 200, mine: [agreed, proposed, underway].sort() });
+      }
+      expect(mine(await listed('party=ir'))).toEqual([proposed]);
+    });
+
+    it('refuses a status that is not one of the kind, naming the valid ones', async () => {
+      const bogus = await listed('status=bogus');
+      expect(bogus).toMatchObject({ status: 400, body: { error: 'invalid_query', details: [{ path: 'status' }] } });
+      expect(bogus.body.message).toContain('proposed, agreed, underway, completed, suspended, cancelled');
+      const wrongKind = await read('GET', '/v1/negotiations?status=agreed');
+      expect(wrongKind).toMatchObject({ status: 400, body: { error: 'invalid_query', details: [{ path: 'status' }] } });
+      expect(wrongKind.body.message).toContain('scheduled, active, stalled, collapsed, concluded');
+      expect(await read('GET', '/v1/exchanges?reportedStatus=agreed,nope')).toMatchObject({ status: 400, body: { details: [{ path: 'reportedStatus' }] } });
+    });
+
+    it('answers 400, never 500, to NUL characters, bad parties and forged cursors', async () => {
+      for (const q of [`status=${NUL}`, `reportedStatus=${NUL}`, `party=${NUL}`, `party=U${NUL}`, 'party=Ukraine', `updatedSince=${NUL}`, `cursor=${NUL}`,
+        `cursor=${base64url(['x', 'y'])}`, `cursor=${base64url(['2025-02-30T00:00:00.000Z', 'exchange/a-b'])}`,
+        `cursor=${base64url(['2025-05-23T10:00:00.000Z', 'exchange/a\u0000'])}`, `cursor=${base64url([1, 2])}`]) {
+        for (const collection of ['exchanges', 'negotiations']) {
+          const r = await read('GET', `/v1/${collection}?${q}`);
+          expect({ q, collection, status: r.status, error: r.body.error }).toEqual({ q, collection, status: 400, error: 'invalid_query' });
+          expect(r.body.message).toEqual(expect.any(String));
+        }
+      }
+      const cursor = await read('GET', `/v1/exchanges?cursor=${base64url(['x', 'y'])}`);
+      expect(cursor.body).toMatchObject({ details: [{ path: 'cursor' }] });
+      expect(cursor.body.message).toContain('start again without it');
+    });
+
+    it('refuses a parameter that takes one value given twice', async () => {
+      for (const q of ['updatedSince=2025-01-01T00:00:00Z&updatedSince=2025-02-01T00:00:00Z', 'limit=1&limit=2', 'cursor=a&cursor=b']) {
+        const r = await read('GET', `/v1/exchanges?${q}`);
+        expect({ q, status: r.status, error: r.body.error }).toEqual({ q, status: 400, error: 'invalid_query' });
+      }
+    });
+
+    it('still pages through every view exactly once with the cursors it hands out', async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: { items: { subject: string }[]; nextCursor: string | null } } = await read(
+          'GET', `/v1/exchanges?limit=1&party=UA,US&updatedSince=${encodeURIComponent(startedAt)}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status).toBe(200);
+        seen.push(...page.body.items.map((v) => v.subject));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen.filter((s) => s.includes(id)).sort()).toEqual([agreed, proposed, underway].sort());
+      expect(new Set(seen).size).toBe(seen.length);
+    });
+  });
+
+  describe('time parameters', () => {
+    const view = `/v1/exchanges/${id}-agreed`;
+
+    it('refuses asOf and updatedSince without an offset, with an impossible date, or as a bare date, showing an example', async () => {
+      for (const value of ['2025-05-23T10:00:00', '2025-05-23T10:00:00.000', '2025-02-30T00:00:00Z', '2025-04-31T12:00:00+02:00', '2025-05-23', '2025-13-01T00:00:00Z', `2025-05-23T10:00:00Z${NUL}`]) {
+        for (const [path, name] of [[`${view}?asOf=${value}`, 'asOf'], [`/v1/exchanges?updatedSince=${value}`, 'updatedSince']]) {
+          const r = await read('GET', path);
+          expect({ path, status: r.status, error: r.body.error, details: r.body.details }).toEqual({ path, status: 400, error: 'invalid_query', details: [expect.objectContaining({ path: name })] });
+          expect(r.body.message).toContain('2025-05-23T10:00:00Z');
+        }
+      }
+      expect((await read('GET', `${view}?asOf=2025-05-23T10:00:00Z&asOf=2025-05-24T10:00:00Z`)).status).toBe(400);
+    });
+
+    it('takes instants with Z or an offset, leap days included', async () => {
+      for (const asOf of ['2999-01-01T00:00:00Z', '2999-01-01T03:00:00.5+03:00', '2999-01-01T00:00:00.123456-05:30']) {
+        const r = await read('GET', `${view}?asOf=${encodeURIComponent(asOf)}`);
+        expect({ asOf, status: r.status, eventCount: r.body.eventCount }).toEqual({ asOf, status: 200, eventCount: 1 });
+      }
+      expect((await read('GET', '/v1/exchanges?updatedSince=2024-02-29T00:00:00Z')).status).toBe(200);
+      expect((await read('GET', `/v1/exchanges?updatedSince=${encodeURIComponent('2024-02-29T03:00:00.123456+03:00')}`)).status).toBe(200);
+    });
+  });
+
+  describe('NUL characters in bodies and ids', () => {
+    it('refuses a subscription whose secret or url holds a NUL, creating nothing', async () => {
+      const before = (await read('GET', '/v1/subscriptions')).body.subscriptions.length;
+      for (const body of [
+        { url: 'http://127.0.0.1:9/hook', secret: 'sixteen-chars-or\u0000more' },
+        { url: 'http://127.0.0.1:9/ho\u0000ok', secret: 'sixteen-chars-or-more' },
+      ]) {
+        const r = await read('POST', '/v1/subscriptions', body);
+        expect(r.status).toBe(400);
+        expect(r.body).toMatchObject({ error: 'invalid_subscription' });
+        expect(r.body.details).toEqual([expect.objectContaining({ path: body.secret.includes('\u0000') ? 'secret' : 'url', message: expect.stringContaining('NUL') })]);
+      }
+      expect((await read('GET', '/v1/subscriptions')).body.subscriptions.length).toBe(before);
+    });
+
+    it('answers 404, as for any unknown id, to ids holding a NUL', async () => {
+      for (const [method, path, error] of [
+        ['GET', `/v1/subscriptions/${NUL}`, 'not_found'],
+        ['GET', `/v1/subscriptions/sub_${NUL}/deliveries`, 'not_found'],
+        ['DELETE', `/v1/subscriptions/${NUL}`, 'not_found'],
+        ['DELETE', `/v1/admin/keys/${NUL}`, 'not_found'],
+        ['GET', `/v1/admin/rebuild/${NUL}`, 'rebuild_not_found'],
+      ] as const) {
+        const r = await read(method, path);
+        expect({ method, path, status: r.status, error: r.body.error }).toEqual({ method, path, status: 404, error });
+      }
+    });
+  });
+});
