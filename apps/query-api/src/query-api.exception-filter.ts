@@ -8,6 +8,7 @@ const AUDIT_STATUS: Record<AuditErrorCode, number> = {
   invalid_audit_request: 400,
   rebuild_not_found: 404,
   rebuild_running: 409,
+  verify_running: 409,
   rebuild_differs: 409,
 };
 

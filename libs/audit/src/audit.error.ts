@@ -2,6 +2,8 @@
 export interface AuditErrorDetails {
   /** A rebuild of this schema is already running (here or in another process). */
   rebuild_running: { rebuildId: string | null };
+  /** A verification is already running in this process. */
+  verify_running: { startedAt: string };
   /** No rebuild with this id. */
   rebuild_not_found: { rebuildId: string };
   /** An export, replay or time-travel request that cannot be answered as asked. */
