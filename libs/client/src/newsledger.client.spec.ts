@@ -55,6 +55,19 @@ function clientWith(fetch: typeof globalThis.fetch, retries: RetryInfo[] = []) {
   });
 }
 
+describe('NewsledgerClient: base URLs', () => {
+  it.each(['localhost:3001', '127.0.0.1:3001', 'ftp://127.0.0.1:3001', 'http://', 'not a url'])('refuses %j at once, naming the option', (url) => {
+    expect(() => new NewsledgerClient({ queryUrl: url })).toThrow(new TypeError(`queryUrl must be an http or https URL with a host, such as http://127.0.0.1:3001; got "${url}"`));
+  });
+
+  it('takes http and https URLs, trailing slashes and a path prefix', async () => {
+    const { fetch, sent } = scripted(new Response(JSON.stringify({ items: [], nextCursor: null }), { status: 200, headers: { 'content-type': 'application/json' } }));
+    const client = new NewsledgerClient({ queryUrl: 'https://news.example/ledger//', ingestUrl: 'http://127.0.0.1:3000', fetch });
+    await client.list('exchange');
+    expect(sent[0].url).toMatch(/^https:\/\/news\.example\/ledger\/v1\/exchanges/);
+  });
+});
+
 describe('NewsledgerClient: recording', () => {
   it('gives a report without an id one, and sends the same id on every retry', async () => {
     const { fetch, sent } = scripted(refused(), json(503, { error: 'log_unavailable', message: 'Kafka is down' }, { 'retry-after': '0' }), (s) =>

@@ -28,6 +28,21 @@ export interface RetryInfo {
   error: NewsledgerError;
 }
 
+/**
+ * A base URL as given, without trailing slashes. Anything but http(s) with a host is refused at
+ * once: `localhost:3001` would otherwise parse as a URL of scheme `localhost:` and every request
+ * fail as if the API were down, retried without end.
+ * @throws TypeError naming the option and an example
+ */
+function baseUrl(option: string, url: string | undefined, port: number): string | undefined {
+  if (url === undefined) return undefined;
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.host) {
+    throw new TypeError(`${option} must be an http or https URL with a host, such as http://127.0.0.1:${port}; got "${url}"`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
 /** Options of {@link NewsledgerClient}. */
 export interface NewsledgerClientOptions {
   /** Base URL of the ingest API, e.g. `http://127.0.0.1:3000`; needed by `record` and `recordBatch`. */
@@ -115,8 +130,7 @@ export class NewsledgerClient {
   private readonly fetch: typeof fetch;
 
   constructor(private readonly options: NewsledgerClientOptions = {}) {
-    const trim = (url: string | undefined) => url?.replace(/\/+$/, '');
-    this.bases = { ingest: trim(options.ingestUrl), query: trim(options.queryUrl) };
+    this.bases = { ingest: baseUrl('ingestUrl', options.ingestUrl, 3000), query: baseUrl('queryUrl', options.queryUrl, 3001) };
     this.retry = retryPolicy(options.retry);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
