@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { withConnections } from '../audit.connections';
 import { withOutputFile } from '../output-file.writer';
 import { withReplayProgress } from '../replay.progress';
+import { instantArg } from '../instant.argument';
 
 interface ReplayOptions {
   out: string;
@@ -26,12 +27,6 @@ function untilArg(value: string): Map<number, string> {
 function subjectArg(value: string): string {
   if (!tryParseSubject(value)) throw new InvalidArgumentError('a subject such as exchange/ua-ru-2025-05-1000');
   return value;
-}
-
-function instantArg(value: string): string {
-  const t = Date.parse(value);
-  if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw new InvalidArgumentError('an ISO-8601 instant such as 2025-05-23T10:00:00Z');
-  return new Date(t).toISOString();
 }
 
 /**

@@ -3,17 +3,12 @@ import { isReportedTime, type Source } from '@newsledger/domain';
 import { Command, InvalidArgumentError } from 'commander';
 import { ApiOptions, clientFor, subjectArg, withApiOptions } from '../api.connections';
 import { confirmationStyle, NO_STYLE, Style, styleFor } from '../terminal.style';
+import { instantArg } from '../instant.argument';
 
 interface ShowOptions extends ApiOptions {
   asOf?: string;
   validAt?: string;
   json?: boolean;
-}
-
-function instantArg(value: string): string {
-  const t = Date.parse(value);
-  if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw new InvalidArgumentError('an ISO-8601 instant such as 2025-05-23T10:00:00Z');
-  return new Date(t).toISOString();
 }
 
 function validAtArg(value: string): string {
