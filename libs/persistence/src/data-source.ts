@@ -49,7 +49,10 @@ export function dataSourceOptions(url: string, poolSize = 10, schema = 'public')
     synchronize: false,
     migrationsRun: false,
     // The SQL is unqualified, so the search_path alone decides which schema's tables it sees.
-    extra: { max: poolSize, ...(schema === 'public' ? {} : { options: `-c search_path=${schema}` }) },
+    // Prepared statements (preparedQuery) are planned on every run, for the values they get: a
+    // generic plan cannot see how few elements an array parameter holds, and scanned a growing
+    // table whole for a handful of claims.
+    extra: { max: poolSize, options: `-c plan_cache_mode=force_custom_plan${schema === 'public' ? '' : ` -c search_path=${schema}`}` },
     // Nest's TypeORM module retries a failed start this often, 1 s apart, before giving up.
     retryAttempts: 5,
     retryDelay: 1000,

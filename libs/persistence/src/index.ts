@@ -17,3 +17,4 @@ export * from './entities/snapshot.entity';
 export * from './entities/rebuild.entity';
 export * from './database-unavailable';
 export * from './poll-loop';
+export * from './prepared-query';

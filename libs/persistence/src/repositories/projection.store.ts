@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
+import { preparedQuery } from '../prepared-query';
 
 /** An event as stored in the event index. */
 export interface EventRow {
@@ -129,7 +130,7 @@ export class ProjectionStore {
    */
   async lockCheckpoints(m: EntityManager, group: string, topic: string, partitions: number[]): Promise<Map<number, bigint>> {
     // One round trip: the no-op update of an existing row locks it as FOR UPDATE would.
-    const rows: { partition: number; next_offset: string }[] = await m.query(
+    const rows: { partition: number; next_offset: string }[] = await preparedQuery(m,
       `INSERT INTO projector_offsets (consumer_group, topic, partition, next_offset)
        SELECT $1, $2, p, 0 FROM unnest($3::int[]) AS p ORDER BY p
        ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = projector_offsets.next_offset
@@ -151,7 +152,7 @@ export class ProjectionStore {
   /** The indexed events among `ids`, with their subject and type. */
   async findEvents(m: EntityManager, ids: string[]): Promise<Map<string, { subject: string; type: string }>> {
     if (ids.length === 0) return new Map();
-    const rows: { event_id: string; subject: string; type: string }[] = await m.query(
+    const rows: { event_id: string; subject: string; type: string }[] = await preparedQuery(m,
       `SELECT event_id, subject, type FROM ${this.tables.events} WHERE event_id = ANY($1::text[])`,
       [ids],
     );
@@ -161,7 +162,7 @@ export class ProjectionStore {
   /** Indexes events not indexed yet, skipping those that are; returns how many it inserted. */
   async insertEvents(m: EntityManager, rows: EventRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const inserted: { n: number }[] = await m.query(
+    const inserted: { n: number }[] = await preparedQuery(m,
       `WITH ins AS (
          INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
          SELECT r.event_id, r.subject, r.kind, r.type, r.partition, r."offset", r.recorded_at, r.occurred_at, r.ingestor, r.source, r.confirmation, r.data, r.note
@@ -198,7 +199,7 @@ export class ProjectionStore {
   /** The stored summaries of these subjects (a full state where a row predates summaries). */
   async loadSummaries(m: EntityManager, subjects: string[]): Promise<Map<string, unknown>> {
     if (subjects.length === 0) return new Map();
-    const rows: { subject: string; summary: unknown }[] = await m.query(
+    const rows: { subject: string; summary: unknown }[] = await preparedQuery(m,
       `SELECT subject, COALESCE(summary, state) AS summary FROM ${this.tables.views} WHERE subject = ANY($1::text[])`,
       [subjects],
     );
@@ -255,7 +256,7 @@ export class ProjectionStore {
     const save = `UPDATE projector_offsets o SET next_offset = c.next_offset
       FROM unnest(${$([...next.keys()])}::int[], ${$([...next.values()].map(String))}::bigint[]) AS c(partition, next_offset)
       WHERE o.consumer_group = ${$(group)} AND o.topic = ${$(topic)} AND o.partition = c.partition`;
-    await m.query(ctes.length > 0 ? `WITH ${ctes.join(', ')} ${save}` : save, params);
+    await preparedQuery(m, ctes.length > 0 ? `WITH ${ctes.join(', ')} ${save}` : save, params);
     if (w.changes && w.changes.rows.length > 0) await this.insertStatusChanges(m, w.changes.rows, w.changes.topic);
   }
 
@@ -266,7 +267,7 @@ export class ProjectionStore {
   private async insertStatusChanges(m: EntityManager, rows: StatusChangeRow[], topic: string): Promise<void> {
     // One round trip: the lock is taken (joined in before any row, so before any `seq` is drawn)
     // and the relay notified on commit, in the insert itself.
-    await m.query(
+    await preparedQuery(m,
       `WITH first AS MATERIALIZED (SELECT pg_advisory_xact_lock($11), pg_notify($12, $10))
        INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, topic)
        SELECT u.*, $10 FROM first, UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) AS u
