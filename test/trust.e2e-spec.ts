@@ -115,6 +115,20 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
     expect([after.status, after.body.error]).toEqual([401, 'invalid_key']);
   });
 
+  it('answers the right secret sent just after a wrong one for its key id with 429 and Retry-After, not as invalid', async () => {
+    const created = await client(query.url)('POST', '/v1/admin/keys', { name: freshId('paused'), scopes: ['read'] });
+    const wrong = await client(query.url, `nlk_${created.body.id}_${'x'.repeat(43)}`)('GET', '/v1/exchanges?limit=1');
+    expect([wrong.status, wrong.body.error]).toEqual([401, 'invalid_key']);
+    const asIt = client(query.url, created.body.key);
+    const paused = await asIt('GET', '/v1/exchanges?limit=1');
+    expect([paused.status, paused.body.error]).toEqual([429, 'rate_limited']);
+    expect(paused.body.message).toMatch(/retry/);
+    const wait = Number(paused.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    expect((await asIt('GET', '/v1/exchanges?limit=1')).status).toBe(200);
+  });
+
   it('sends security headers and refuses prototype-polluting JSON', async () => {
     const r = await client(ingest.url)('POST', '/v1/reports', '{"__proto__": {"admin": true}, "type": "exchange.underway"}', { 'content-type': 'application/json' });
     expect([r.status, r.body.error]).toEqual([400, 'invalid_json']);

@@ -1,7 +1,7 @@
 import { loadConfig } from '@newsledger/config';
 import { DataSource } from 'typeorm';
 import { ApiKeyService } from './api-key.service';
-import { AuthError } from './auth.error';
+import { AuthError, KeyCheckPausedError } from './auth.error';
 
 const mockScrypt = { calls: 0 };
 jest.mock('node:crypto', () => {
@@ -32,19 +32,24 @@ describe('ApiKeyService', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('checks wrong secrets for one key id one at a time, and none for a second after a wrong one', async () => {
+  it('checks secrets for one key id one at a time, and for a second after a wrong one asks to retry instead of checking', async () => {
     const keys = new ApiKeyService(keysTable(), config);
     const { key, id } = await keys.create('kyiv-desk', ['ingest']);
     const wrong = (i: number) => `nlk_${id}_${String(i).padStart(43, 'x')}`;
     mockScrypt.calls = 0;
 
     const guesses = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => keys.authenticate(wrong(i))));
-    expect(guesses.every((g) => g.status === 'rejected' && g.reason instanceof AuthError && g.reason.code === 'invalid_key')).toBe(true);
+    const reasons = guesses.map((g) => (g.status === 'rejected' ? g.reason : g.value));
+    // One guess was checked and found wrong; the others waited behind it and were not checked.
+    expect(reasons.filter((r) => r instanceof AuthError && r.code === 'invalid_key')).toHaveLength(1);
+    expect(reasons.filter((r) => r instanceof KeyCheckPausedError && r.code === 'rate_limited' && r.retryAfterSeconds === 1)).toHaveLength(19);
     expect(mockScrypt.calls).toBe(1);
-    // Within the second even the right secret is not checked; after it, it is.
-    await expect(keys.authenticate(key)).rejects.toMatchObject({ code: 'invalid_key' });
+    // Within the second even the right secret is not checked, and it is not told it is wrong.
+    now += 400;
+    await expect(keys.authenticate(key)).rejects.toBeInstanceOf(KeyCheckPausedError);
+    await expect(keys.authenticate(key)).rejects.toMatchObject({ code: 'rate_limited', retryAfterSeconds: 1 });
     expect(mockScrypt.calls).toBe(1);
-    now += 1001;
+    now += 601;
     await expect(keys.authenticate(key)).resolves.toMatchObject({ keyId: id, name: 'kyiv-desk' });
     expect(mockScrypt.calls).toBe(2);
 

@@ -5,7 +5,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { SubjectKind } from '@newsledger/domain';
-import { AuthError } from './auth.error';
+import { AuthError, KeyCheckPausedError } from './auth.error';
 import { Principal, Scope, SCOPES } from './scopes';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
@@ -33,6 +33,9 @@ async function verifySecret(secret: string, stored: string): Promise<boolean> {
   });
   return timingSafeEqual(actual, expected);
 }
+
+/** A secret's check: right or wrong, or not made because the key id is paused after a wrong one. */
+type SecretCheck = { ok: boolean; pausedForMs?: undefined } | { ok: false; pausedForMs: number };
 
 export interface CreatedKey {
   id: string;
@@ -97,12 +100,15 @@ export class ApiKeyService extends ApiKeyStore {
   /**
    * Checks a secret against a key's hash, one check at a time per key id, and none for a second
    * after a wrong one: each check is a 16 MiB scrypt, and guessing secrets for a known id must not
-   * buy unlimited ones. The right secret is remembered, so its holder is not checked again.
+   * buy unlimited ones. A secret not checked is answered with how long to wait, never as wrong: it
+   * may be the holder's own, and anyone who knows the key id could otherwise lock them out. The
+   * right secret is remembered, so its holder is not checked again.
    */
-  private checkSecret(id: string, secret: string, memo: string, hash: string): Promise<boolean> {
-    const check = (this.checking.get(id) ?? Promise.resolve()).then(async () => {
-      if (this.verified.get(id) === memo) return true;
-      if (Date.now() - (this.failedAt.get(id) ?? -Infinity) < FAILED_SECRET_PAUSE_MS) return false;
+  private checkSecret(id: string, secret: string, memo: string, hash: string): Promise<SecretCheck> {
+    const check = (this.checking.get(id) ?? Promise.resolve()).then(async (): Promise<SecretCheck> => {
+      if (this.verified.get(id) === memo) return { ok: true };
+      const pausedForMs = (this.failedAt.get(id) ?? -Infinity) + FAILED_SECRET_PAUSE_MS - Date.now();
+      if (pausedForMs > 0) return { ok: false, pausedForMs };
       const ok = await verifySecret(secret, hash);
       if (ok) {
         this.verified.set(id, memo);
@@ -110,7 +116,7 @@ export class ApiKeyService extends ApiKeyStore {
       } else {
         this.failedAt.set(id, Date.now());
       }
-      return ok;
+      return { ok };
     });
     const settled = check.then(() => undefined, () => undefined);
     this.checking.set(id, settled);
@@ -120,7 +126,7 @@ export class ApiKeyService extends ApiKeyStore {
     return check;
   }
 
-  /** Resolves a bearer key to its principal, or throws {@link AuthError}. */
+  /** Resolves a bearer key to its principal, or throws {@link AuthError} (or {@link KeyCheckPausedError}). */
   async authenticate(key: string | undefined): Promise<Principal> {
     if (!key) throw new AuthError('missing_key', 'send an API key as "Authorization: Bearer <key>"');
     const digest = createHash('sha256').update(key).digest();
@@ -135,8 +141,10 @@ export class ApiKeyService extends ApiKeyStore {
     const row = rows[0];
     if (!row || row.revoked_at) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
     const memo = digest.toString('base64');
-    if (this.verified.get(id) !== memo && !(await this.checkSecret(id, secret, memo, row.secret_hash))) {
-      throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
+    if (this.verified.get(id) !== memo) {
+      const check = await this.checkSecret(id, secret, memo, row.secret_hash);
+      if (check.pausedForMs !== undefined) throw new KeyCheckPausedError(Math.ceil(check.pausedForMs / 1000));
+      if (!check.ok) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
     }
     return { keyId: id, name: row.name, scopes: row.scopes, ...(row.subject_kinds ? { subjectKinds: row.subject_kinds } : {}) };
   }

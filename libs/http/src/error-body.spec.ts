@@ -1,4 +1,5 @@
 import { HttpException, PayloadTooLargeException } from '@nestjs/common';
+import { AuthError, KeyCheckPausedError } from '@newsledger/auth';
 import { describeCommonError } from './error-body';
 
 const unexpected = () => {
@@ -28,5 +29,12 @@ describe('describeCommonError', () => {
         message: 'Unsupported Media Type; send application/json (or application/x-ndjson to the batch endpoint)',
       },
     });
+  });
+
+  it('answers a key check paused after a wrong secret with 429 and Retry-After, not as an invalid key', () => {
+    const r = describeCommonError(new KeyCheckPausedError(1), unexpected);
+    expect(r).toMatchObject({ status: 429, headers: { 'retry-after': '1' }, body: { error: 'rate_limited' } });
+    expect(r.body.message).toMatch(/retry in 1 s/);
+    expect(describeCommonError(new AuthError('invalid_key', 'unknown'), unexpected).status).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { AuthError } from '@newsledger/auth';
+import { AuthError, KeyCheckPausedError } from '@newsledger/auth';
 import { isDatabaseUnavailable } from '@newsledger/persistence';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -61,6 +61,10 @@ export function describeCommonError(
   if (e instanceof AuthError) {
     const status = e.code === 'forbidden' ? 403 : 401;
     return { status, body: { error: e.code, message: e.message, ...(e.details ? { details: [e.details] } : {}) } };
+  }
+  // Answered as the rate limit answers: the client should wait and send the same key again.
+  if (e instanceof KeyCheckPausedError) {
+    return { status: 429, headers: { 'retry-after': String(e.retryAfterSeconds) }, body: { error: e.code, message: e.message } };
   }
   if (e instanceof InvalidJsonError) return { status: 400, body: { error: e.code, message: e.message } };
   if (e instanceof HttpException) {
