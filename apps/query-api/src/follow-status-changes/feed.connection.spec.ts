@@ -57,4 +57,29 @@ describe('FeedConnection', () => {
     expect(c.closed).toBe(true);
     await catchingUp;
   });
+
+  it('counts against its buffer during catch-up only the live frames it will send: its filter\'s, beyond the catch-up', async () => {
+    const { res, sent } = response();
+    const frame = change(1).frame.length;
+    // Room for ten frames of its own; the live load is far more, but of other fields or already covered.
+    const c = new FeedConnection(res, { field: ['status'] }, 10 * frame + 10);
+    c.catchingUpTo(1000);
+    await c.catchUp([change(3), change(7)]);
+    for (let i = 0; i < 200; i++) c.receive([change(500 + i), change(1001 + i, 'exchange/a', 'reportedStatus')]);
+    // The same frames again, in overlapping batches, would be sent once and count once.
+    for (let i = 0; i < 5; i++) c.receive([change(2001), change(2002), change(2003)]);
+    expect(c.closed).toBe(false);
+    await c.catchUp([change(999)]);
+    c.goLive(1000);
+    expect(await sent()).toEqual([3, 7, 999, 2001, 2002, 2003]);
+  });
+
+  it('still cuts off during catch-up when its own live frames beyond the catch-up pile up', () => {
+    const { res } = response();
+    const frame = change(1).frame.length;
+    const c = new FeedConnection(res, { field: ['status'] }, 10 * frame + 10);
+    c.catchingUpTo(1000);
+    for (let i = 1; i <= 11; i++) c.receive([change(1000 + i), change(1000 + i, 'exchange/a', 'reportedStatus')]);
+    expect(c.closed).toBe(true);
+  });
 });

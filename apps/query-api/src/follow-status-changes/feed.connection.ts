@@ -28,7 +28,10 @@ function framesOf(changes: readonly FeedChange[], filter: FeedFilter, key: strin
 export class FeedConnection {
   private lastSeen = 0;
   private buffered: (readonly FeedChange[])[] | undefined = [];
+  /** Bytes of the buffered changes that going live will send: the cut-off counts only these. */
   private bufferedBytes = 0;
+  /** The highest position buffered or covered by the catch-up; live changes at or below it will be dropped. */
+  private bufferedUpTo = 0;
   private ended = false;
   private readonly filterKey: string;
 
@@ -49,10 +52,25 @@ export class FeedConnection {
     if (this.closed) return;
     if (!this.buffered) return this.send(changes);
     this.buffered.push(changes);
-    for (const c of changes) this.bufferedBytes += c.frame.length;
+    // Frames that will be dropped on going live (another filter's, or what the catch-up covers)
+    // are not the client's backlog: counting them would cut off a client that reads, merely
+    // because its catch-up is long and other streams are busy.
+    for (const c of changes) {
+      if (c.seq <= this.bufferedUpTo || c.seq <= this.lastSeen) continue;
+      this.bufferedUpTo = c.seq;
+      if (matchesFilter(this.filter, c)) this.bufferedBytes += c.frame.length;
+    }
     // A catch-up that does not move (a client that stopped reading) must not hold every live
     // batch meanwhile: cut off, the client resumes from its Last-Event-ID.
     if (this.bufferedBytes > this.maxBufferedBytes) this.cutOff();
+  }
+
+  /**
+   * Says where the catch-up will end (the `position` later given to {@link goLive}), before it
+   * starts, so that live changes it covers do not count against the buffer.
+   */
+  catchingUpTo(position: number): void {
+    this.bufferedUpTo = Math.max(this.bufferedUpTo, position);
   }
 
   /** Sends catch-up changes (already filtered), waiting while the client's socket is full. */

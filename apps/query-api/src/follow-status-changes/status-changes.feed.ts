@@ -65,6 +65,8 @@ export class StatusChangesFeed implements OnModuleDestroy {
     this.fanout.add(conn);
     // Same tick as joining the fan-out: every change above `head` reaches this connection from the bus.
     const head = this.tail.position;
+    const catchUpTo = Math.max(head, cursor ?? 0);
+    conn.catchingUpTo(catchUpTo);
     this.connections.add(conn);
     res.on('close', () => {
       this.fanout.delete(conn);
@@ -79,7 +81,7 @@ export class StatusChangesFeed implements OnModuleDestroy {
         await conn.catchUp(page);
         after = page.length < CATCH_UP_PAGE ? head : page[page.length - 1].seq;
       }
-      conn.goLive(Math.max(head, cursor ?? 0));
+      conn.goLive(catchUpTo);
     } catch (e) {
       // The client reconnects with its Last-Event-ID and gets the rest then.
       this.logger.warn(`feed catch-up failed, closing the stream: ${String(e)}`);
