@@ -1,20 +1,26 @@
-import { ArgumentsHost, createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ArgumentsHost } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { NewsledgerConfig } from '@newsledger/config';
 import { FastifyRequest } from 'fastify';
 
-/** Where the body parsers leave the size of the body they read, in bytes. */
-export const BODY_BYTES = Symbol('bodyBytes');
+/** The settings a route's body limit can be. */
+export type BodyLimitSetting = 'maxBodyBytes' | 'maxBatchBodyBytes';
 
-type Sized = { [BODY_BYTES]?: number };
+/** Where {@link RouteBodyLimit} leaves its setting in the route's Fastify config, for `startHttpApp`. */
+export const ROUTE_BODY_LIMIT = 'newsledgerBodyLimit';
 
-/** Notes on the request how many bytes its body had: a chunked body carries no Content-Length. */
-export function noteBodyBytes(req: FastifyRequest, bytes: number): void {
-  (req as FastifyRequest & Sized)[BODY_BYTES] = bytes;
+/**
+ * Gives a route a body limit of its own, the configured `setting` (in bytes), below the server's.
+ * Fastify then refuses a larger body (chunked too, counted as it is read) before buffering it,
+ * and the 413 states this limit; `startHttpApp` applies it as the routes are registered.
+ */
+export const RouteBodyLimit = (setting: BodyLimitSetting) => RouteConfig({ [ROUTE_BODY_LIMIT]: setting });
+
+/** The limit in bytes a route's config asks for through {@link RouteBodyLimit}, if any. */
+export function routeBodyLimit(routeConfig: unknown, config: () => NewsledgerConfig): number | undefined {
+  const setting = (routeConfig as Record<string, unknown> | undefined)?.[ROUTE_BODY_LIMIT] as BodyLimitSetting | undefined;
+  return setting === undefined ? undefined : config().http[setting];
 }
-
-/** The size in bytes of the body as received (undefined when it had none). */
-export const BodySize = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
-  (ctx.switchToHttp().getRequest<FastifyRequest & Sized>())[BODY_BYTES],
-);
 
 /** The body limit of the route a failed request was for, to say it in a 413. */
 export function bodyLimitOf(host: ArgumentsHost): number | undefined {

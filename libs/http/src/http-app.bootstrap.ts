@@ -1,12 +1,13 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { parse as secureJsonParse } from 'secure-json-parse';
 import { API_DOCS, ApiDocsInfo, setupApiDocs } from './api-docs';
-import { noteBodyBytes } from './body-size.decorator';
+import { routeBodyLimit } from './body-size.decorator';
 import { InvalidJsonError } from './error-body';
 
 /** The app's {@link ApiDocsInfo} when it imports `ApiDocsModule` (looked up without `app.get`, which logs a miss as an error). */
@@ -50,12 +51,17 @@ export async function startHttpApp(
   const docs = docsInfoOf(app);
   if (docs) setupApiDocs(app, docs);
   const fastify = app.getHttpAdapter().getInstance();
+  // Routes are registered when the app starts listening: a route with a body limit of its own
+  // (RouteBodyLimit) gets it from the configuration then.
+  fastify.addHook('onRoute', (route) => {
+    const limit = routeBodyLimit(route.config, () => app.get<NewsledgerConfig>(CONFIG));
+    if (limit !== undefined) route.bodyLimit = limit;
+  });
   // Our own JSON parser, so a bad body gets the contract's invalid_json error, and "__proto__" or
   // "constructor.prototype" keys are refused instead of reaching a handler.
   fastify.removeContentTypeParser('application/json');
-  // Read as bytes, so the size is known even without a Content-Length (see BodySize).
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
-    noteBodyBytes(req, body.length);
+  // Read as bytes: Fastify counts them against the route's limit, chunked bodies included.
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
     const text = body.toString('utf8');
     if (text.trim() === '') return done(new InvalidJsonError('the body is empty; send a JSON value'), undefined);
     try {
@@ -64,8 +70,7 @@ export async function startHttpApp(
       done(new InvalidJsonError(`the body is not valid JSON: ${(e as Error).message}`), undefined);
     }
   });
-  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer' }, (req, body, done) => {
-    noteBodyBytes(req, body.length);
+  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer' }, (_req, body, done) => {
     done(null, body.toString('utf8'));
   });
   await app.listen(opts.port, opts.host);

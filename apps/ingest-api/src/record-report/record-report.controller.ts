@@ -1,9 +1,8 @@
-import { Body, Controller, HttpCode, Inject, PayloadTooLargeException, Post, Res } from '@nestjs/common';
-import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
-import { ApiErrorResponse, BodySize } from '@newsledger/http';
+import { ApiErrorResponse, RouteBodyLimit } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { RecordReportCommand, RecordReportResult } from './record-report.command';
 import { REPORT_REF } from './record-report.request.dto';
@@ -12,12 +11,15 @@ import { RECORD_REPORT_RESPONSE_REF } from './record-report.response.dto';
 @ApiTags('reports')
 @Controller('v1/reports')
 export class RecordReportController {
-  constructor(private readonly commands: CommandBus, @Inject(CONFIG) private readonly config: NewsledgerConfig) {}
+  constructor(private readonly commands: CommandBus) {}
 
   /** 202 when appended; 200 with `duplicate: true` when the id was already recorded. */
   @Post()
   @HttpCode(202)
   @RequireScope('ingest')
+  // The server-wide limit is the batch one; a single report has its own, smaller one, so a larger
+  // body is refused before it is read whole and the 413 states this route's limit.
+  @RouteBodyLimit('maxBodyBytes')
   @ApiOperation({
     summary: 'Record one report',
     description: 'Answers once Kafka has acknowledged the append. The key\'s name becomes the event\'s `ingestor`; the server adds `recordedAt`.',
@@ -32,15 +34,9 @@ export class RecordReportController {
   @ApiErrorResponse(503, 'Kafka did not acknowledge the append (`log_unavailable`); retry with the same id, it is recorded once')
   async record(
     @Body() body: unknown,
-    @BodySize() bytes: number | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordReportResult> {
-    // The server-wide limit is the batch one; a single report has its own, smaller one, counted
-    // on the body as read (a chunked one has no Content-Length to trust).
-    if ((bytes ?? 0) > this.config.http.maxBodyBytes) {
-      throw new PayloadTooLargeException(`a report body may be at most ${this.config.http.maxBodyBytes} bytes`);
-    }
     const result = await this.commands.execute(new RecordReportCommand(body, principal));
     if (result.duplicate) reply.status(200);
     return result;
