@@ -164,6 +164,24 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
     }
   });
 
+  it("counts requests on the projector's /metrics before checking keys, as the APIs do", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { RATE_LIMIT_REQUESTS: '5', RATE_LIMIT_WINDOW_MS: '60000' });
+    const limited = await startApi(ProjectorModule).finally(() => {
+      process.env = saved;
+    });
+    try {
+      // A key id nobody holds: refused without a slow check, so only the rate limit can answer 429.
+      const unknown = client(limited.url, `nlk_${'0'.repeat(16)}_${'x'.repeat(43)}`);
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) statuses.push((await unknown('GET', '/metrics')).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      expect((await client(limited.url, keys.get('metrics'))('GET', '/metrics')).status).toBe(200);
+    } finally {
+      await limited.app.close();
+    }
+  });
+
   it('never answers 5xx to random or mutated reports, and appends nothing for invalid ones', async () => {
     const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'fuzz-spec' });
     const admin = kafka.admin();

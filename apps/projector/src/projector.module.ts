@@ -16,7 +16,17 @@ import { SnapshotsTaker } from './take-snapshots/snapshots.taker';
  * port (METRICS_PORT) serves only `/metrics` (scope `metrics`) and `/health`.
  */
 @Module({
-  imports: [ConfigModule, LoggingModule, PersistenceModule.forRoot(), EventLogModule, AuthModule, RateLimitModule, HealthModule, MetricsModule],
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    PersistenceModule.forRoot(),
+    EventLogModule,
+    // Before AuthModule: global guards run in import order, and requests are counted before keys are checked.
+    RateLimitModule,
+    AuthModule,
+    HealthModule,
+    MetricsModule,
+  ],
   providers: [EventsProjector, StatusChangesRelay, SnapshotsTaker, ProjectorMetrics, { provide: APP_FILTER, useClass: HttpErrorFilter }],
 })
 export class ProjectorModule {}
