@@ -1,11 +1,11 @@
-import { isInstant, isReportedTime, parseSubject, SubjectKind } from '@newsledger/domain';
+import { INSTANT_FORMAT, isInstant, isReportedTime, parseSubject, SubjectKind } from '@newsledger/domain';
 import { QueryError } from './query-api.error';
 
 /** The URL segment of each subject kind. */
 export const COLLECTIONS: Record<SubjectKind, string> = { exchange: 'exchanges', negotiation: 'negotiations' };
 
-/** What an instant parameter must look like, for messages. */
-export const INSTANT_FORMAT = 'an RFC 3339 instant with Z or an offset, such as 2025-05-23T10:00:00Z or 2025-05-23T13:00:00+03:00';
+/** What an instant parameter must look like, for messages: the domain's one rule. */
+export { INSTANT_FORMAT };
 
 /** `exchange` + `ua-ru-1` → `exchange/ua-ru-1`, refusing ids the contract does not allow. */
 export function subjectFromParam(kind: SubjectKind, id: string): string {
@@ -50,7 +50,7 @@ export function validAtParam(value: unknown): string | undefined {
   const given = singleParam('validAt', value);
   if (given === undefined || given === '') return undefined;
   if (!isReportedTime(given)) {
-    throw new QueryError('invalid_query', 'validAt must be "YYYY", "YYYY-MM", "YYYY-MM-DD" or an RFC 3339 instant with offset, such as 2025-05-23T10:00:00Z', [
+    throw new QueryError('invalid_query', `validAt must be "YYYY", "YYYY-MM", "YYYY-MM-DD" or ${INSTANT_FORMAT}`, [
       { path: 'validAt', message: `got "${given}"` },
     ]);
   }

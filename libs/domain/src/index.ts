@@ -41,7 +41,7 @@ export {
 export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
 export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 export { eventJsonSchemas } from './report.json-schema';
-export { isInstant, isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
+export { INSTANT_FORMAT, isInstant, isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
 export {
   assertPointInTime,
   isKnownAt,

@@ -56,8 +56,16 @@ describe('isInstant', () => {
     ['2025-05-23T24:00:00Z', false],
     ['2025-05-23', false],
     ['2025', false],
-    // RFC 3339 requires the seconds.
-    ['2025-05-23T10:00Z', false],
+    // To the minute, with Z or an offset, as the time parameters always took it.
+    ['2025-05-23T10:00Z', true],
+    ['2025-05-23T13:00+03:00', true],
+    ['2024-02-29T23:59-05:30', true],
+    ['2025-05-23T10:00', false],
+    ['2025-02-29T10:00Z', false],
+    ['2025-05-23T24:00Z', false],
+    ['2025-05-23T10:60Z', false],
+    ['2025-05-23T10Z', false],
+    ['2025-05-23T10:00.5Z', false],
     ['2025-05-23T10:00:00+0300', false],
     ['2025-05-23T10:00:00Z\u0000', false],
     ['', false],

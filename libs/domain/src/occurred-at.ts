@@ -2,9 +2,17 @@ import { DomainError } from './domain.error';
 
 /** "YYYY", "YYYY-MM" or "YYYY-MM-DD": a date known only to that precision. */
 const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
-/** An ISO-8601 instant; the offset (or Z) is required so the moment is unambiguous. */
+/**
+ * An ISO-8601 instant to the minute or the second (a fraction only after seconds); the offset (or
+ * Z) is required so the moment is unambiguous. asOf, updatedSince and the export took minutes
+ * alone before they shared this rule: refusing them would break the clients that send them.
+ */
 const INSTANT =
-  /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+  /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** How an instant must be written, for messages: the form {@link isInstant} takes. */
+export const INSTANT_FORMAT =
+  'an instant with Z or an offset, to the second or the minute, such as 2025-05-23T10:00:00Z, 2025-05-23T13:00:00+03:00 or 2025-05-23T10:00Z';
 
 /** The half-open span `[start, end)` in epoch milliseconds that a reported time covers. */
 interface Span {
@@ -76,9 +84,9 @@ export function isReportedTime(value: string): boolean {
 }
 
 /**
- * Whether `value` is an RFC 3339 instant: date, time to the second (a fraction allowed) and `Z`
- * or an offset such as `+03:00`, on a real calendar date. Without the offset the moment would
- * depend on the reader's time zone.
+ * Whether `value` is an instant: date, time to the minute or the second (a fraction allowed) and
+ * `Z` or an offset such as `+03:00`, on a real calendar date. Without the offset the moment would
+ * depend on the reader's time zone. The one rule for every instant the APIs and the CLI take.
  */
 export function isInstant(value: string): boolean {
   return instantSpan(value) !== null;

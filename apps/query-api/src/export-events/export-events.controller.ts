@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { exportEvents, exportScopeOf } from '@newsledger/audit';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@newsledger/auth';
+import { INSTANT_FORMAT } from '@newsledger/domain';
 import { ApiErrorResponse } from '@newsledger/http';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -24,8 +25,8 @@ export class ExportEventsController {
   @Get()
   @ApiOperation({ summary: 'Export the event index as NDJSON', description: 'One subject in log order, or a window of recordedAt (`from` inclusive, `to` exclusive); one history entry per line.' })
   @ApiQuery({ name: 'subject', required: false, description: 'e.g. `exchange/ua-ru-2025-05-1000`' })
-  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date-time' }, description: 'An RFC 3339 instant with Z or an offset, e.g. `2025-05-23T00:00:00Z`' })
-  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date-time' }, description: 'As `from`' })
+  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date-time' }, description: `Recorded at or after this instant: ${INSTANT_FORMAT}` })
+  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date-time' }, description: 'Recorded before this instant: as `from`' })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'The events, one JSON object per line', schema: { type: 'string' } })
   @ApiErrorResponse(400, 'Neither a subject nor a window, or a bad one (`invalid_audit_request`)')

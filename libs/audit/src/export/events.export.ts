@@ -1,4 +1,4 @@
-import { isInstant, tryParseSubject } from '@newsledger/domain';
+import { INSTANT_FORMAT, isInstant, tryParseSubject } from '@newsledger/domain';
 import { EntityManager } from 'typeorm';
 import { AuditError } from '../audit.error';
 
@@ -63,7 +63,7 @@ export function exportScopeOf(input: { subject?: string; from?: string; to?: str
     const value = input[key];
     if (!value) continue;
     if (isInstant(value)) scope[key] = new Date(value).toISOString();
-    else issues.push({ path: key, message: `must be an RFC 3339 instant with Z or an offset, such as 2025-05-23T00:00:00Z; got "${value}"` });
+    else issues.push({ path: key, message: `must be ${INSTANT_FORMAT}; got "${value}"` });
   }
   if (issues.length === 0 && !scope.subject && !scope.from && !scope.to) {
     issues.push({ path: '', message: 'name a subject, a window (from and/or to), or both' });
