@@ -5,6 +5,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { SubjectKind } from '@newsledger/domain';
+import { preparedQuery } from '@newsledger/persistence';
 import { AuthError, KeyCheckPausedError } from './auth.error';
 import { Principal, Scope, SCOPES } from './scopes';
 
@@ -136,7 +137,8 @@ export class ApiKeyService extends ApiKeyStore {
     const m = KEY_PATTERN.exec(key);
     if (!m) throw new AuthError('invalid_key', 'the API key is not valid; ask an admin for a key');
     const [, id, secret] = m;
-    const rows: { name: string; scopes: Scope[]; subject_kinds: SubjectKind[] | null; secret_hash: string; revoked_at: Date | null }[] = await this.db.query(
+    // Read on every request (a revocation takes effect at once), so prepared.
+    const rows: { name: string; scopes: Scope[]; subject_kinds: SubjectKind[] | null; secret_hash: string; revoked_at: Date | null }[] = await preparedQuery(this.db,
       `SELECT name, scopes, subject_kinds, secret_hash, revoked_at FROM api_keys WHERE id = $1`, [id]);
     const row = rows[0];
     if (!row || row.revoked_at) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 
 const names = new Map<string, string>();
@@ -13,6 +13,11 @@ function nameOf(text: string): string {
     if (names.size < 1000) names.set(text, name);
   }
   return name;
+}
+
+/** `text` as a prepared statement for a driver client's own `query` (see {@link preparedQuery}). */
+export function prepared(text: string, values: readonly unknown[]): QueryConfig {
+  return { name: nameOf(text), text, values: [...values] };
 }
 
 /**
@@ -29,12 +34,11 @@ function nameOf(text: string): string {
  * @returns the rows, as `EntityManager.query` does for a SELECT or a RETURNING
  */
 export async function preparedQuery<R>(on: EntityManager | DataSource, text: string, values: readonly unknown[]): Promise<R[]> {
-  const name = nameOf(text);
   const runner = on instanceof DataSource ? on.createQueryRunner() : on.queryRunner;
   if (!runner) return (on as EntityManager).query(text, [...values]);
   try {
     const client = (await runner.connect()) as PoolClient;
-    return (await client.query<R & object>({ name, text, values: [...values] })).rows;
+    return (await client.query<R & object>(prepared(text, values))).rows;
   } finally {
     if (on instanceof DataSource) await runner.release();
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { EventLogProducer, KAFKA } from '@newsledger/event-log';
-import { PollLoop, STATUS_CHANGES_CHANNEL } from '@newsledger/persistence';
+import { PollLoop, prepared, STATUS_CHANGES_CHANNEL } from '@newsledger/persistence';
 import { Kafka } from 'kafkajs';
 import { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
@@ -98,7 +98,7 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
   /** Publishes the oldest unpublished rows and marks them; returns how many. */
   private async relayBatch(db: PoolClient, producer: EventLogProducer): Promise<number> {
     // The rows, each with the seq of the row before the first (published or not), in one round trip.
-    const { rows } = await db.query<OutboxRow & { prev: string }>(
+    const { rows } = await db.query<OutboxRow & { prev: string }>(prepared(
       `WITH batch AS (
          SELECT id, seq, subject, field, from_value, to_value, caused_by, retraction_of, recorded_at
          FROM status_changes WHERE topic = $1 AND published_at IS NULL ORDER BY seq LIMIT $2)
@@ -106,7 +106,7 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
                     WHERE s.topic = $1 AND s.seq < (SELECT min(seq) FROM batch)) AS prev
        FROM batch b ORDER BY b.seq`,
       [this.topic, this.config.relay.batchSize],
-    );
+    ));
     if (rows.length === 0) return 0;
     await producer.appendAll(relayMessages(rows, Number(rows[0].prev)));
     this.sends += 1;
@@ -115,10 +115,10 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
       process.kill(process.pid, 'SIGKILL');
       await new Promise<never>(() => undefined);
     }
-    await db.query(`UPDATE status_changes SET published_at = now() WHERE topic = $1 AND seq = ANY($2::bigint[])`, [
+    await db.query(prepared(`UPDATE status_changes SET published_at = now() WHERE topic = $1 AND seq = ANY($2::bigint[])`, [
       this.topic,
       rows.map((r) => r.seq),
-    ]);
+    ]));
     return rows.length;
   }
 }
