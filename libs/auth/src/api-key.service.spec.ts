@@ -9,19 +9,35 @@ jest.mock('node:crypto', () => {
   return { ...actual, scrypt: (...args: unknown[]) => (mockScrypt.calls++, actual.scrypt(...args)) };
 });
 
-/** The api_keys table in memory: the INSERT of `create` and the SELECT of `authenticate`. */
-function keysTable(): DataSource {
-  const rows = new Map<string, { name: string; scopes: string[]; subject_kinds: null; secret_hash: string; revoked_at: null }>();
+type Row = { id: string; name: string; scopes: string[]; subject_kinds: null; secret_hash: string; revoked_at: Date | null };
+
+/**
+ * The api_keys table in memory: the INSERT of `create` and the SELECT of `authenticate`. Each
+ * SELECT is recorded with the ids it asked for and answers when `answer` says so (at once by default).
+ */
+function keysTable() {
+  const rows = new Map<string, Row>();
+  const selects: { ids: string[]; release: () => void }[] = [];
+  let hold = false;
   const query = async (sql: string, params: unknown[]) => {
     if (sql.startsWith('INSERT')) {
       const [id, name, scopes, , secret_hash] = params as [string, string, string[], null, string];
-      rows.set(id, { name, scopes, subject_kinds: null, secret_hash, revoked_at: null });
+      rows.set(id, { id, name, scopes, subject_kinds: null, secret_hash, revoked_at: null });
       return [];
     }
-    const row = rows.get(params[0] as string);
-    return row ? [row] : [];
+    const ids = params[0] as string[];
+    // The rows as they are when the query reaches the table, whenever it answers.
+    const found = ids.flatMap((id) => (rows.has(id) ? [{ ...rows.get(id)! }] : []));
+    if (hold) await new Promise<void>((release) => selects.push({ ids, release }));
+    else selects.push({ ids, release: () => undefined });
+    return found;
   };
-  return { query } as unknown as DataSource;
+  return {
+    db: { query } as unknown as DataSource,
+    rows,
+    selects,
+    holdSelects: (on: boolean) => (hold = on),
+  };
 }
 
 describe('ApiKeyService', () => {
@@ -33,7 +49,7 @@ describe('ApiKeyService', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('checks secrets for one key id one at a time, and for a second after a wrong one asks to retry instead of checking', async () => {
-    const keys = new ApiKeyService(keysTable(), config);
+    const keys = new ApiKeyService(keysTable().db, config);
     const { key, id } = await keys.create('kyiv-desk', ['ingest']);
     const wrong = (i: number) => `nlk_${id}_${String(i).padStart(43, 'x')}`;
     mockScrypt.calls = 0;
@@ -57,5 +73,32 @@ describe('ApiKeyService', () => {
     await expect(keys.authenticate(wrong(99))).rejects.toMatchObject({ code: 'invalid_key' });
     await expect(keys.authenticate(key)).resolves.toMatchObject({ keyId: id });
     expect(mockScrypt.calls).toBe(3);
+  });
+
+  it('reads the rows of requests made side by side in one query, and never gives a request a row read before it came', async () => {
+    const table = keysTable();
+    const keys = new ApiKeyService(table.db, config);
+    const [kyiv, lviv] = [await keys.create('kyiv-desk', ['ingest']), await keys.create('lviv-desk', ['ingest'])];
+    await Promise.all([keys.authenticate(kyiv.key), keys.authenticate(lviv.key)]);
+
+    table.selects.length = 0;
+    table.holdSelects(true);
+    const first = keys.authenticate(kyiv.key);
+    await new Promise(setImmediate);
+    expect(table.selects.map((q) => q.ids)).toEqual([[kyiv.id]]);
+    // Revoked while that read is out: the requests that come now wait for the next read, which sees it.
+    table.rows.get(kyiv.id)!.revoked_at = new Date();
+    const later = [keys.authenticate(kyiv.key), keys.authenticate(lviv.key), keys.authenticate(kyiv.key)];
+    await new Promise(setImmediate);
+    expect(table.selects).toHaveLength(1);
+    table.holdSelects(false);
+    table.selects[0].release();
+
+    await expect(first).resolves.toMatchObject({ keyId: kyiv.id });
+    const [kyivAgain, lvivNow, kyivThird] = await Promise.allSettled(later);
+    expect(table.selects.map((q) => q.ids)).toEqual([[kyiv.id], [kyiv.id, lviv.id]]);
+    expect(kyivAgain).toMatchObject({ status: 'rejected', reason: { code: 'invalid_key' } });
+    expect(kyivThird).toMatchObject({ status: 'rejected', reason: { code: 'invalid_key' } });
+    expect(lvivNow).toMatchObject({ status: 'fulfilled', value: { keyId: lviv.id } });
   });
 });

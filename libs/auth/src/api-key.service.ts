@@ -5,6 +5,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { SubjectKind } from '@newsledger/domain';
+import { GroupCommit } from '@newsledger/event-log';
 import { preparedQuery } from '@newsledger/persistence';
 import { AuthError, KeyCheckPausedError } from './auth.error';
 import { Principal, Scope, SCOPES } from './scopes';
@@ -80,6 +81,16 @@ export class ApiKeyStore {
   }
 }
 
+/** A key's row as a request reads it. */
+interface KeyRow {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  subject_kinds: SubjectKind[] | null;
+  secret_hash: string;
+  revoked_at: Date | null;
+}
+
 /**
  * Resolves bearer keys. Each request reads the key's row (so a revocation takes effect at once);
  * only the slow hash check is remembered, per key and secret digest.
@@ -92,6 +103,12 @@ export class ApiKeyService extends ApiKeyStore {
   /** When a wrong secret was last sent for a key id. */
   private readonly failedAt = new Map<string, number>();
   private readonly adminDigest: Buffer | undefined;
+  /**
+   * The rows requests ask for, read together: one query for every key id asked for while the
+   * previous one was out, instead of one per request. A request's read never started before the
+   * request came, so a revocation committed before it is seen.
+   */
+  private readonly rows = new GroupCommit((ids: string[]) => this.readRows(ids), 500);
 
   constructor(@InjectDataSource() db: DataSource, @Inject(CONFIG) config: NewsledgerConfig) {
     super(db);
@@ -137,10 +154,7 @@ export class ApiKeyService extends ApiKeyStore {
     const m = KEY_PATTERN.exec(key);
     if (!m) throw new AuthError('invalid_key', 'the API key is not valid; ask an admin for a key');
     const [, id, secret] = m;
-    // Read on every request (a revocation takes effect at once), so prepared.
-    const rows: { name: string; scopes: Scope[]; subject_kinds: SubjectKind[] | null; secret_hash: string; revoked_at: Date | null }[] = await preparedQuery(this.db,
-      `SELECT name, scopes, subject_kinds, secret_hash, revoked_at FROM api_keys WHERE id = $1`, [id]);
-    const row = rows[0];
+    const row = await this.rows.submit(id);
     if (!row || row.revoked_at) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
     const memo = digest.toString('base64');
     if (this.verified.get(id) !== memo) {
@@ -149,5 +163,12 @@ export class ApiKeyService extends ApiKeyStore {
       if (!check.ok) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
     }
     return { keyId: id, name: row.name, scopes: row.scopes, ...(row.subject_kinds ? { subjectKinds: row.subject_kinds } : {}) };
+  }
+
+  private async readRows(ids: string[]): Promise<(KeyRow | undefined)[]> {
+    const rows = await preparedQuery<KeyRow>(this.db,
+      `SELECT id, name, scopes, subject_kinds, secret_hash, revoked_at FROM api_keys WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
   }
 }
