@@ -5,7 +5,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { SubjectKind } from '@newsledger/domain';
-import { GroupCommit } from '@newsledger/event-log';
+import { GroupCommit } from '@newsledger/batching';
 import { preparedQuery } from '@newsledger/persistence';
 import { AuthError, KeyCheckPausedError } from './auth.error';
 import { Principal, Scope, SCOPES } from './scopes';

@@ -1,5 +1,5 @@
 import { Kafka, Partitioners, PartitionMetadata, Producer, RetryOptions } from 'kafkajs';
-import { GroupCommit, Settled } from './group-commit';
+import { GroupCommit, Settled } from '@newsledger/batching';
 
 /** Where an appended event landed on the log. */
 export interface LogPosition {

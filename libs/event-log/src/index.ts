@@ -10,4 +10,3 @@ export * from './dead-letter.message';
 export * from './asyncapi.document';
 export * from './topic-tail.consumer';
 export * from './log.reader';
-export * from './group-commit';

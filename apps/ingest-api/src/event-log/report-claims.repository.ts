@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GroupCommit, LogPosition, Settled } from '@newsledger/event-log';
+import { GroupCommit, Settled } from '@newsledger/batching';
+import { LogPosition } from '@newsledger/event-log';
 import { preparedQuery } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
 

@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { LogUnavailableError, Settled } from '@newsledger/event-log';
+import { Settled } from '@newsledger/batching';
+import { LogUnavailableError } from '@newsledger/event-log';
 import { IngestMetrics } from '../ingest.metrics';
 import { RecordReportResult } from '../record-report/record-report.command';
 import { ReportRejectedError } from '../record-report/record-report.error';

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { GroupCommit } from '@newsledger/batching';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import {
   encodeDeadLetter,
   ensureTopics,
   EventLogConsumer,
   EventLogProducer,
-  GroupCommit,
   KAFKA,
   LogBatch,
 } from '@newsledger/event-log';
