@@ -28,8 +28,9 @@ export function prepared(text: string, values: readonly unknown[]): QueryConfig 
  * PostgreSQL analyses a statement again by itself when a table it names changes (a rebuild's
  * switch renames them).
  *
- * Runs in `on`'s transaction when it is an entity manager inside one, else on a pooled connection
- * for this statement alone (its own transaction).
+ * Runs in `on`'s transaction when it is an entity manager inside one, and on a pooled connection
+ * for this statement alone (its own transaction) when it is the data source. An entity manager
+ * outside a transaction has no connection of its own to prepare on: there it is a plain query.
  *
  * @returns the rows, as `EntityManager.query` does for a SELECT or a RETURNING
  */
