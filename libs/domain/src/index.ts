@@ -41,6 +41,16 @@ export {
 export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
 export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 export { eventJsonSchemas } from './report.json-schema';
+export {
+  EARLIEST_INSTANT_MS,
+  INSTANT_LIMIT_MS,
+  INSTANT_RANGE,
+  isStorableInstant,
+  isStorableNumber,
+  isStorableText,
+  STORABLE_TEXT_PATTERN,
+  UNSTORABLE_TEXT_MESSAGE,
+} from './storable';
 export { INSTANT_FORMAT, isInstant, isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
 export {
   assertPointInTime,

@@ -1,4 +1,5 @@
 import { DomainError } from './domain.error';
+import { INSTANT_RANGE, isStorableInstant } from './storable';
 
 /** "YYYY", "YYYY-MM" or "YYYY-MM-DD": a date known only to that precision. */
 const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
@@ -12,7 +13,7 @@ const INSTANT =
 
 /** How an instant must be written, for messages: the form {@link isInstant} takes. */
 export const INSTANT_FORMAT =
-  'an instant with Z or an offset, to the second or the minute, such as 2025-05-23T10:00:00Z, 2025-05-23T13:00:00+03:00 or 2025-05-23T10:00Z';
+  `an instant with Z or an offset, to the second or the minute, such as 2025-05-23T10:00:00Z, 2025-05-23T13:00:00+03:00 or 2025-05-23T10:00Z, ${INSTANT_RANGE}`;
 
 /** The half-open span `[start, end)` in epoch milliseconds that a reported time covers. */
 interface Span {
@@ -20,19 +21,31 @@ interface Span {
   end: number;
 }
 
+/** Midnight UTC starting the day; unlike `Date.UTC`, years 0-99 stay years 0-99 (not 1900-1999). */
+function utcDay(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  return d.getTime();
+}
+
 function partialDateSpan(value: string): Span | null {
   const match = PARTIAL_DATE.exec(value);
   if (!match) return null;
   const year = Number(match[1]);
-  if (match[2] === undefined) return { start: Date.UTC(year, 0, 1), end: Date.UTC(year + 1, 0, 1) };
+  if (match[2] === undefined) return inRange({ start: utcDay(year, 0, 1), end: utcDay(year + 1, 0, 1) });
   const month = Number(match[2]) - 1;
   if (month < 0 || month > 11) return null;
-  if (match[3] === undefined) return { start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1) };
+  if (match[3] === undefined) return inRange({ start: utcDay(year, month, 1), end: utcDay(year, month + 1, 1) });
   const day = Number(match[3]);
-  const start = Date.UTC(year, month, day);
-  // Date.UTC rolls 2025-02-30 over into March; reading the day back catches it.
+  const start = utcDay(year, month, day);
+  // The day is rolled over (2025-02-30 into March); reading it back catches it.
   if (day < 1 || new Date(start).getUTCDate() !== day) return null;
-  return { start, end: Date.UTC(year, month, day + 1) };
+  return inRange({ start, end: utcDay(year, month, day + 1) });
+}
+
+/** The span, when all of it lies in the range every store and reader handles. */
+function inRange(span: Span): Span | null {
+  return isStorableInstant(span.start) && isStorableInstant(span.end - 1) ? span : null;
 }
 
 function instantSpan(value: string): Span | null {
@@ -40,7 +53,7 @@ function instantSpan(value: string): Span | null {
   // Date.parse rolls impossible days over too, so the calendar date is checked first.
   if (!instant || !partialDateSpan(instant[1])) return null;
   const at = Date.parse(value);
-  return Number.isNaN(at) ? null : { start: at, end: at + 1 };
+  return Number.isNaN(at) ? null : inRange({ start: at, end: at + 1 });
 }
 
 function spanOf(value: string): Span | null {

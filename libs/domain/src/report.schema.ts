@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { STORABLE, INSTANT_RANGE } from './storable';
 import { SUBJECT_ID_PATTERN, tryParseSubject, type SubjectKind } from './subject';
+
+export { STORABLE } from './storable';
 
 /** The ingestor's editorial judgement of a report. */
 export const CONFIRMATIONS = ['confirmed', 'reported', 'claimed', 'unconfirmed', 'denied'] as const;
@@ -124,12 +127,6 @@ function expecting(what: string) {
 
 // --- field schemas --------------------------------------------------------------------------
 
-/**
- * Text PostgreSQL can store: it refuses the NUL character in text and JSON, so a report carrying
- * one would be acknowledged and then never indexed. Spread into a zod string's `.regex(...)`.
- */
-export const STORABLE = [/^[^\u0000]*$/, { error: 'must not contain the NUL character (\\u0000), which cannot be stored' }] as const;
-
 const text = (max: number, what: string) => z.string(expecting(what)).min(1).max(max).regex(...STORABLE);
 
 const partyCode = z
@@ -180,16 +177,21 @@ function subjectField(kinds: readonly SubjectKind[], forWhat: string) {
 
 const reportedTimeWhat =
   '"YYYY", "YYYY-MM", "YYYY-MM-DD" or an ISO-8601 instant with offset such as "2025-05-23T09:30:00+03:00"';
+// Years 0001-9999 only, by pattern, so the published JSON Schemas (and the log decoder's compiled
+// check) say it too; an instant on the first or last day could cross the range by its offset.
 /** occurredAt and the dates inside `data`: kept as given, with its precision. */
 const reportedTime = z
   .union(
     [
-      z.string().regex(/^\d{4}$/),
-      z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
-      z.iso.date(),
-      z.iso.datetime({ offset: true }),
+      z.string().regex(/^(?!0000)\d{4}$/),
+      z.string().regex(/^(?!0000)\d{4}-(0[1-9]|1[0-2])$/),
+      z.iso.date().regex(/^(?!0000)/),
+      z.iso.datetime({ offset: true }).regex(/^(?!0000|0001-01-01T|9999-12-31T)/),
     ],
-    { error: (issue) => (issue.input === undefined ? `is required: ${reportedTimeWhat}` : `must be ${reportedTimeWhat}`) },
+    {
+      error: (issue) =>
+        issue.input === undefined ? `is required: ${reportedTimeWhat}` : `must be ${reportedTimeWhat}, ${INSTANT_RANGE}`,
+    },
   )
   .meta({ description: 'A time with the precision it was reported with', examples: ['2025', '2025-05', '2025-05-23'] });
 
@@ -331,11 +333,17 @@ export const SOURCE_SCHEMA = z.strictObject(
     kind: z.enum(SOURCE_KINDS, expecting(`one of ${SOURCE_KINDS.join(', ')}`)),
     url: z.url({ protocol: /^https?$/, ...expecting('an http or https URL') }).max(2000).regex(...STORABLE).optional(),
     speaker: person('who spoke, such as "Sergei Lavrov"').optional(),
+    party: partyCode
+      .meta({ description: 'ISO 3166 alpha-2 code of the side the source speaks for, such as "RU" for Russia\'s Ministry of Defence', examples: ['UA', 'RU', 'AE'] })
+      .optional(),
+    via: text(200, 'the original outlet a relayed report comes from, such as "TASS"')
+      .meta({ description: 'The original outlet of a relayed report ("Reuters, citing TASS" → "TASS")', examples: ['TASS'] })
+      .optional(),
   },
   expecting('an object such as {"name":"Reuters","kind":"agency"}'),
 );
 
-/** `{ name, kind, url?, speaker? }`. */
+/** `{ name, kind, url?, speaker?, party?, via? }`: see `confirmation.ts` for what `party` and `via` count for. */
 export type Source = z.infer<typeof SOURCE_SCHEMA>;
 
 function reportSchemaOf<T extends EventType>(type: T) {

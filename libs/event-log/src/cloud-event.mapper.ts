@@ -1,4 +1,16 @@
-import { EVENT_TYPES, eventJsonSchemas, EventType, RecordedEvent, Report, validateParsedReport, ValidationIssue } from '@newsledger/domain';
+import {
+  EVENT_TYPES,
+  eventJsonSchemas,
+  EventType,
+  isStorableInstant,
+  isStorableText,
+  RecordedEvent,
+  Report,
+  STORABLE_TEXT_PATTERN,
+  validateParsedReport,
+  ValidationIssue,
+} from '@newsledger/domain';
+import { Partitioners } from 'kafkajs';
 
 /** An event as it travels on `newsledger.events`: CloudEvents 1.0, structured JSON mode. */
 export interface CloudEvent {
@@ -51,7 +63,7 @@ export function cloudEventJsonSchemas(): Record<EventType, Record<string, unknow
           specversion: { type: 'string', const: '1.0' },
           id: { ...id, description: 'The report id: the idempotency key' },
           type: typeSchema,
-          source: { type: 'string', pattern: `^${SOURCE_PREFIX}[^\\u0000]+$`, description: `\`${SOURCE_PREFIX}<ingestor>\`: the name behind the API key, or the desk publishing directly` },
+          source: { type: 'string', minLength: SOURCE_PREFIX.length + 1, pattern: `^${SOURCE_PREFIX}${STORABLE_TEXT_PATTERN.source.slice(1)}`, description: `\`${SOURCE_PREFIX}<ingestor>\`: the name behind the API key, or the desk publishing directly` },
           subject: { ...subject, description: 'Also the message key' },
           time: { type: 'string', format: 'date-time', description: 'recordedAt (RFC 3339); when absent, the message timestamp' },
           datacontenttype: { type: 'string', const: 'application/json' },
@@ -70,12 +82,45 @@ export function cloudEventJsonSchemas(): Record<EventType, Record<string, unknow
   ) as Record<EventType, Record<string, unknown>>;
 }
 
+/**
+ * Why a message of the events topic is refused: the dead letter's `reason` starts with one of
+ * these, so an operator can filter on it.
+ */
+export const REFUSALS = {
+  invalid: 'invalid',
+  wrongPartition: 'wrong_partition',
+} as const;
+
 export type DecodeResult =
   | { ok: true; event: RecordedEvent }
   | { ok: false; reason: string; issues: ValidationIssue[] };
 
 function fail(reason: string, issues: ValidationIssue[] = []): DecodeResult {
   return { ok: false, reason, issues };
+}
+
+const partitioner = Partitioners.DefaultPartitioner();
+
+/**
+ * The partition Kafka's default partitioner (murmur2, as the ingest API and the Java clients use)
+ * gives a subject on a topic of `partitions` partitions: where all of its events must be, for
+ * their order to hold.
+ */
+export function subjectPartition(subject: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+  return partitioner({ topic: '', partitionMetadata, message: { key: subject, value: null } });
+}
+
+/** Where a message sits: its position, Kafka timestamp and key, and how many partitions its topic has. */
+export interface MessagePlacement {
+  partition: number;
+  offset: string;
+  /** The Kafka timestamp, as an ISO instant: recordedAt when `time` is absent. */
+  timestamp?: string;
+  /** The message key; when given (also as null), it must be the subject. */
+  key?: string | null;
+  /** The topic's partition count; when given, the message must be on its subject's partition. */
+  partitions?: number;
 }
 
 /**
@@ -86,7 +131,7 @@ function fail(reason: string, issues: ValidationIssue[] = []): DecodeResult {
  */
 export function fromCloudEvent(
   value: Buffer | string | null,
-  at: { partition: number; offset: string; timestamp?: string },
+  at: MessagePlacement,
 ): DecodeResult {
   if (value === null) return fail('empty message: expected a CloudEvents 1.0 JSON object');
   let parsed: unknown;
@@ -103,14 +148,16 @@ export function fromCloudEvent(
   if (ce.specversion !== '1.0') issues.push({ path: 'specversion', message: 'must be "1.0"' });
   if (typeof ce.source !== 'string' || !ce.source.startsWith(SOURCE_PREFIX) || ce.source.length <= SOURCE_PREFIX.length) {
     issues.push({ path: 'source', message: `must name the ingestor as "${SOURCE_PREFIX}<name>"` });
-  } else if (ce.source.includes('\u0000')) {
+  } else if (!isStorableText(ce.source)) {
     // PostgreSQL cannot store it: such an event would be retried forever instead of dead-lettered.
-    issues.push({ path: 'source', message: 'must not contain the NUL character (\\u0000), which cannot be stored' });
+    issues.push({ path: 'source', message: 'must not contain the NUL character (\\u0000) or a lone UTF-16 surrogate, which cannot be stored' });
   }
   // The message timestamp is read only when needed: a log message decodes it on each read.
   const time = ce.time ?? at.timestamp;
   const recordedAt = typeof time !== 'string' ? undefined : CANONICAL_INSTANT.test(time) ? time : isoInstant(time);
-  if (recordedAt === undefined) issues.push({ path: 'time', message: 'must be an RFC 3339 instant such as "2025-05-23T10:00:00Z"' });
+  if (recordedAt === undefined) {
+    issues.push({ path: 'time', message: 'must be an RFC 3339 instant between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, such as "2025-05-23T10:00:00Z"' });
+  }
   if (typeof ce.data !== 'object' || ce.data === null || Array.isArray(ce.data)) {
     issues.push({ path: 'data', message: 'must be an object with source, confirmation and data' });
   }
@@ -125,6 +172,8 @@ export function fromCloudEvent(
   candidate.subject = ce.subject;
   const checked = validateParsedReport(candidate);
   if (!checked.ok) return fail('report failed validation', checked.issues);
+  const misplaced = misplacement(ce.subject as string, at);
+  if (misplaced) return fail(`${REFUSALS.wrongPartition}: ${misplaced}`, [{ path: 'subject', message: misplaced }]);
   const event = checked.report as unknown as Record<string, unknown>;
   event.id = ce.id;
   event.ingestor = (ce.source as string).slice(SOURCE_PREFIX.length);
@@ -134,18 +183,31 @@ export function fromCloudEvent(
 }
 
 /**
- * `time` as `toISOString` writes it, or undefined when it is no instant or its year has not four
- * digits (`toISOString` writes "+010000-…", which PostgreSQL refuses).
+ * Why a valid event is in the wrong place, if it is: a subject's events must share one partition
+ * (its key is its subject), or its views would follow another order than its history.
+ */
+function misplacement(subject: string, at: MessagePlacement): string | undefined {
+  if (at.key !== undefined && at.key !== subject) {
+    return `the message key must be the subject "${subject}", not ${at.key === null ? 'absent' : JSON.stringify(at.key.slice(0, 120))}`;
+  }
+  if (at.partitions !== undefined) {
+    const expected = subjectPartition(subject, at.partitions);
+    if (expected !== at.partition) return `the subject's events belong on partition ${expected}, not ${at.partition}: publish with the subject as key and Kafka's default partitioner`;
+  }
+  return undefined;
+}
+
+/**
+ * `time` as `toISOString` writes it, or undefined when it is no instant or lies outside the range
+ * PostgreSQL stores as written (year 0000, or "+010000-…").
  */
 function isoInstant(time: string): string | undefined {
   const ms = Date.parse(time);
-  if (Number.isNaN(ms)) return undefined;
-  const iso = new Date(ms).toISOString();
-  return /^\d{4}-/.test(iso) ? iso : undefined;
+  return isStorableInstant(ms) ? new Date(ms).toISOString() : undefined;
 }
 
 /**
  * An instant already as `toISOString` writes it (what the ingest API appends), kept as it is. Days
  * past the 28th and anything else go through `Date`, which rolls "02-30" or "24:00" over as before.
  */
-const CANONICAL_INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const CANONICAL_INSTANT = /^(?!0000)\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
