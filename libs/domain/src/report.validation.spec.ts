@@ -77,7 +77,7 @@ describe('validateReport', () => {
       { path: 'sorce', message: expect.stringContaining('did you mean "source"?') },
     ]);
     expect(issuesOf(report('exchange.underway', { source: { name: 'x', kind: 'media', author: 'y' } }))).toEqual([
-      { path: 'source.author', message: 'is not a field of source; allowed: name, kind, url, speaker' },
+      { path: 'source.author', message: 'is not a field of source; allowed: name, kind, url, speaker, party, via' },
     ]);
   });
 
