@@ -75,6 +75,29 @@ describe('ApiKeyService', () => {
     expect(mockScrypt.calls).toBe(3);
   });
 
+  it('answers an unknown or revoked key id as a wrong secret: the same scrypt, the same answers, the same pause', async () => {
+    const table = keysTable();
+    const keys = new ApiKeyService(table.db, config);
+    const known = await keys.create('kyiv-desk', ['ingest']);
+    const revoked = await keys.create('lviv-desk', ['ingest']);
+    table.rows.get(revoked.id)!.revoked_at = new Date();
+    const guess = (id: string) => `nlk_${id}_${'x'.repeat(43)}`;
+    /** What a guesser sees for a key id: the answers to three tries in a row, then one after the pause, and the scrypt runs they cost. */
+    const tries = async (id: string) => {
+      mockScrypt.calls = 0;
+      const answers: string[] = [];
+      for (const wait of [0, 0, 0, 1001]) {
+        now += wait;
+        answers.push(await keys.authenticate(guess(id)).then(() => 'accepted', (e: AuthError | KeyCheckPausedError) => e.code));
+      }
+      return { answers, scrypt: mockScrypt.calls };
+    };
+    const wrongSecret = await tries(known.id);
+    expect(wrongSecret).toEqual({ answers: ['invalid_key', 'rate_limited', 'rate_limited', 'invalid_key'], scrypt: 2 });
+    expect(await tries('0123456789abcdef')).toEqual(wrongSecret);
+    expect(await tries(revoked.id)).toEqual(wrongSecret);
+  });
+
   it('reads the rows of requests made side by side in one query, and never gives a request a row read before it came', async () => {
     const table = keysTable();
     const keys = new ApiKeyService(table.db, config);

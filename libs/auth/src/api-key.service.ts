@@ -26,6 +26,12 @@ async function hashSecret(secret: string, salt = randomBytes(16)): Promise<strin
   return `scrypt$${KDF.N}$${KDF.r}$${KDF.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
+/**
+ * A hash no secret matches, checked for a key id that does not exist (or is revoked) so the answer
+ * costs the same scrypt as a wrong secret for a real one: key ids cannot be told apart by time.
+ */
+const NO_KEY_HASH = `scrypt$${KDF.N}$${KDF.r}$${KDF.p}$${randomBytes(16).toString('base64')}$${randomBytes(32).toString('base64')}`;
+
 async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [alg, n, r, p, salt, hash] = stored.split('$');
   if (alg !== 'scrypt') return false;
@@ -132,7 +138,9 @@ export class ApiKeyService extends ApiKeyStore {
         this.verified.set(id, memo);
         this.failedAt.delete(id);
       } else {
+        this.failedAt.delete(id);
         this.failedAt.set(id, Date.now());
+        this.forgetOldFailures();
       }
       return { ok };
     });
@@ -142,6 +150,18 @@ export class ApiKeyService extends ApiKeyStore {
       if (this.checking.get(id) === settled) this.checking.delete(id);
     });
     return check;
+  }
+
+  /**
+   * Drops the wrong secrets whose pause is over. Unknown key ids are paused too, so anyone can add
+   * entries; the map stays in the order they were last set, oldest first.
+   */
+  private forgetOldFailures(): void {
+    const now = Date.now();
+    for (const [id, at] of this.failedAt) {
+      if (now - at < FAILED_SECRET_PAUSE_MS) break;
+      this.failedAt.delete(id);
+    }
   }
 
   /** Resolves a bearer key to its principal, or throws {@link AuthError} (or {@link KeyCheckPausedError}). */
@@ -155,14 +175,27 @@ export class ApiKeyService extends ApiKeyStore {
     if (!m) throw new AuthError('invalid_key', 'the API key is not valid; ask an admin for a key');
     const [, id, secret] = m;
     const row = await this.rows.submit(id);
-    if (!row || row.revoked_at) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
     const memo = digest.toString('base64');
-    if (this.verified.get(id) !== memo) {
-      const check = await this.checkSecret(id, secret, memo, row.secret_hash);
-      if (check.pausedForMs !== undefined) throw new KeyCheckPausedError(Math.ceil(check.pausedForMs / 1000));
-      if (!check.ok) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
-    }
+    if (!row || row.revoked_at) return this.refuseUnknown(id, secret, memo);
+    if (this.verified.get(id) !== memo) await this.requireSecret(id, secret, memo, row.secret_hash);
     return { keyId: id, name: row.name, scopes: row.scopes, ...(row.subject_kinds ? { subjectKinds: row.subject_kinds } : {}) };
+  }
+
+  /** Throws unless `secret` is the one of `hash` (or was already verified for this key id). */
+  private async requireSecret(id: string, secret: string, memo: string, hash: string): Promise<void> {
+    const check = await this.checkSecret(id, secret, memo, hash);
+    if (check.pausedForMs !== undefined) throw new KeyCheckPausedError(Math.ceil(check.pausedForMs / 1000));
+    if (!check.ok) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
+  }
+
+  /**
+   * Refuses a key id that does not exist or is revoked after the same check, and the same pause
+   * after it, as a wrong secret for a real one: neither the time nor the answers tell which key
+   * ids exist.
+   */
+  private async refuseUnknown(id: string, secret: string, memo: string): Promise<never> {
+    await this.requireSecret(id, secret, memo, NO_KEY_HASH);
+    throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
   }
 
   private async readRows(ids: string[]): Promise<(KeyRow | undefined)[]> {
