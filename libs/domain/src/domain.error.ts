@@ -19,6 +19,8 @@ export interface DomainErrorDetails {
   view_mismatch: { before: string; after: string };
   /** A date or instant that {@link occurredOnOrBefore} cannot read. */
   invalid_time: { value: string };
+  /** A stored summary or state written under another `STATE_VERSION`, which must be derived again from the events. */
+  stale_state: { subject: string };
 }
 
 /** One of the stable codes in {@link DomainErrorDetails}. */

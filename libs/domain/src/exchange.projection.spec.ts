@@ -38,6 +38,8 @@ describe('exchange view', () => {
       agreed: null,
       released: {},
       phases: [],
+      corroboration: {},
+      disputes: [],
       location: null,
       mediators: null,
       expectedDays: null,
@@ -156,6 +158,29 @@ describe('exchange view', () => {
     });
   });
 
+  describe('a phase released (fix)', () => {
+    it('counts a confirmed phase as the exchange under way, for status, reportedStatus and claims', () => {
+      const events = [
+        record('exchange.agreed', { parties: ['UA', 'RU'] }),
+        record('exchange.phase.completed', { phase: 1, releasedBy: { UA: 390, RU: 390 } }),
+        record('exchange.phase.completed', { phase: 2, releasedBy: { UA: 307, RU: 307 } }, { confirmation: 'reported' }),
+      ];
+      const view = viewOf(events);
+      expect([view.status, view.reportedStatus]).toEqual(['underway', 'underway']);
+      expect(view.evidence.status).toBe(events[1]!.id);
+      expect(view.claims.filter((c) => c.phase !== undefined).map((c) => [c.status, c.phase, c.confirmation])).toEqual([
+        ['underway', 1, 'confirmed'],
+        ['underway', 2, 'reported'],
+      ]);
+    });
+
+    it('moves a suspended exchange on when a phase is released, and never counts a denied phase', () => {
+      expect(viewOf([record('exchange.suspended', {}), record('exchange.phase.completed', { phase: 1, releasedBy: { UA: 1 } })]).status).toBe('underway');
+      const denied = viewOf([record('exchange.agreed', { parties: ['UA', 'RU'] }), record('exchange.phase.completed', { phase: 1, releasedBy: { UA: 1 } }, { confirmation: 'denied' })]);
+      expect([denied.status, denied.reportedStatus]).toEqual(['agreed', 'agreed']);
+    });
+  });
+
   describe('claims', () => {
     it('lists every live status-stating report with its source and confirmation, denied ones too', () => {
       const events = [
@@ -177,6 +202,14 @@ describe('exchange view', () => {
         },
         { eventId: events[1]!.id, status: 'completed', confirmation: 'claimed', source: trump, recordedAt: '2025-05-23T08:01:00.000Z' },
         { eventId: events[2]!.id, status: 'underway', confirmation: 'confirmed', source: military, recordedAt: '2025-05-23T08:02:00.000Z' },
+        {
+          eventId: events[4]!.id,
+          status: 'underway',
+          phase: 1,
+          confirmation: 'confirmed',
+          source: { name: 'Test wire', kind: 'agency' },
+          recordedAt: '2025-05-23T08:04:00.000Z',
+        },
         {
           eventId: events[5]!.id,
           status: 'cancelled',

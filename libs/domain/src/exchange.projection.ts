@@ -12,31 +12,24 @@ import {
   type Fact,
   type Retracted,
 } from './projection.util';
+import { countsAsConfirmed, countsAsReported } from './confirmation';
+import { corroborationOf, type Corroboration } from './corroboration';
+import { HALTS, MOVES_ON, STATUS_RANK as RANK, type ExchangeStatus } from './exchange.lifecycle';
+import { resolveFigures, type Dispute, type FigureReport, type ReleasedBy } from './figures';
 import type { Confirmation, RecordedEvent } from './report.schema';
+import { STATE_VERSION } from './state.version';
 
-/** Where an exchange stands. The first four are ranked; the last two only come from their own events. */
-export const EXCHANGE_STATUSES = ['proposed', 'agreed', 'underway', 'completed', 'suspended', 'cancelled'] as const;
-/** One of {@link EXCHANGE_STATUSES}. */
-export type ExchangeStatus = (typeof EXCHANGE_STATUSES)[number];
+export { EXCHANGE_STATUSES, type ExchangeStatus } from './exchange.lifecycle';
+export type { ReleasedBy } from './figures';
 
-const RANK: Record<ExchangeStatus, number> = {
-  proposed: 1,
-  agreed: 2,
-  underway: 3,
-  completed: 4,
-  suspended: 0,
-  cancelled: 0,
-};
-const HALTS: ReadonlySet<ExchangeStatus> = new Set(['suspended', 'cancelled']);
-const MOVES_ON: ReadonlySet<ExchangeStatus> = new Set(['underway', 'completed']);
-
-/** A live report stating an exchange's status, as listed in the view. Denied ones are listed too. */
+/**
+ * A live report stating an exchange's status, as listed in the view. Denied ones are listed too.
+ * An `exchange.phase.completed` states `underway` and carries its `phase`.
+ */
 export interface ExchangeClaim extends ClaimBase {
   status: ExchangeStatus;
+  phase?: number;
 }
-
-/** Released counts per party, e.g. `{ "UA": 1000, "RU": 1000 }`. */
-export type ReleasedBy = Record<string, number>;
 
 /** One live `exchange.proposed`/`exchange.agreed` carrying numbers. */
 interface TermsContribution {
@@ -47,12 +40,7 @@ interface TermsContribution {
 }
 
 /** One live confirmed `exchange.phase.completed`. */
-interface PhaseContribution {
-  eventId: string;
-  phase: number;
-  releasedBy: ReleasedBy;
-  date?: string;
-}
+type PhaseContribution = FigureReport & { phase: number };
 
 /**
  * An exchange's projection state: for every derived fact, the live contributions of the
@@ -62,6 +50,8 @@ interface PhaseContribution {
  */
 export interface ExchangeState {
   kind: 'exchange';
+  /** {@link STATE_VERSION} when written: a snapshot of another version is not replayed from. */
+  version: number;
   subject: string;
   id: string;
   /** Every live status-stating report, denied ones included. */
@@ -73,7 +63,7 @@ export interface ExchangeState {
   /** Live confirmed phase reports; a later one of the same phase supersedes, an earlier one returns if it is retracted. */
   phases: PhaseContribution[];
   /** Live confirmed `exchange.completed` reports that carry totals. */
-  totals: Array<{ eventId: string; releasedBy: ReleasedBy }>;
+  totals: FigureReport[];
   location: Array<Fact<string>>;
   mediators: Array<Fact<string[]>>;
   expectedDays: Array<Fact<number>>;
@@ -95,8 +85,12 @@ export interface ExchangeState {
  * - `reportedStatus`: the same over every live report that is not `denied`.
  * - `agreed`: the numbers of the latest live `exchange.agreed` carrying `releasedBy`, else of
  *   the latest such `exchange.proposed`; `stage` says which.
- * - `released`: the sum of the confirmed phases (latest confirmed report per phase), or the
- *   latest confirmed `exchange.completed` total when its grand total is larger.
+ * - `released`: per party, the larger of the sum of its confirmed phase figures and its confirmed
+ *   `exchange.completed` total; each figure is the lowest value its sources give (see `disputes`),
+ *   one value per independence key, the latest (a correction replaces the earlier).
+ * - `corroboration`: per stage a live report supports or denies, how well-founded it is
+ *   (`corroboration.ts`), independently of the desks' `confirmation`.
+ * - `disputes`: the figures whose sources disagree, with every value and the one shown.
  * - `location`/`mediators`/`expectedDays`: from the latest live non-denied report setting
  *   each, with that report's confirmation and source.
  * - `evidence`: the event each derived field rests on (see {@link toExchangeView}).
@@ -112,8 +106,10 @@ export interface ExchangeView {
   parties: string[];
   agreed: { stage: 'proposed' | 'agreed'; releasedBy: ReleasedBy; eventId: string; confirmation: Confirmation } | null;
   released: ReleasedBy;
-  /** The confirmed phases counted in `released` (unless a larger total won), by phase number. */
+  /** The confirmed phases by phase number, each party's figure as shown (the lowest when disputed). */
   phases: Array<{ phase: number; releasedBy: ReleasedBy; date?: string; eventId: string }>;
+  corroboration: Corroboration;
+  disputes: Dispute[];
   location: Fact<string> | null;
   mediators: Fact<string[]> | null;
   expectedDays: Fact<number> | null;
@@ -139,6 +135,7 @@ export interface ExchangeView {
 export function initialExchangeState(subject: string, id: string): ExchangeState {
   return {
     kind: 'exchange',
+    version: STATE_VERSION,
     subject,
     id,
     claims: [],
@@ -165,7 +162,7 @@ type ContentEvent = Exclude<RecordedEvent, { type: 'report.retracted' }>;
  * since a denial says the thing did not happen. Phases and totals count only when confirmed.
  */
 export function evolveExchange(state: ExchangeState, event: ContentEvent): ExchangeState {
-  const counts = event.confirmation !== 'denied';
+  const counts = countsAsReported(event.confirmation);
   switch (event.type) {
     case 'exchange.proposed':
     case 'exchange.agreed': {
@@ -191,19 +188,21 @@ export function evolveExchange(state: ExchangeState, event: ContentEvent): Excha
     case 'exchange.details.reported':
       return counts ? withDetails(state, event, event.data) : state;
     case 'exchange.phase.completed': {
-      if (!counts) return state;
       const { phase, releasedBy, date } = event.data;
-      const next = withParties(state, event.id, Object.keys(releasedBy));
-      if (event.confirmation !== 'confirmed') return next;
-      return { ...next, phases: [...next.phases, compact({ eventId: event.id, phase, releasedBy, date })] };
+      // A phase released is the exchange under way (contract §7.2, fix).
+      let next = withClaim(state, event, 'underway', phase);
+      if (!counts) return next;
+      next = withParties(next, event.id, Object.keys(releasedBy));
+      if (!countsAsConfirmed(event.confirmation)) return next;
+      return { ...next, phases: [...next.phases, compact({ eventId: event.id, source: event.source, phase, releasedBy, date })] };
     }
     case 'exchange.completed': {
       let next = withClaim(state, event, 'completed');
       const { releasedBy } = event.data;
       if (!counts || !releasedBy) return next;
       next = withParties(next, event.id, Object.keys(releasedBy));
-      if (event.confirmation !== 'confirmed') return next;
-      return { ...next, totals: [...next.totals, { eventId: event.id, releasedBy }] };
+      if (!countsAsConfirmed(event.confirmation)) return next;
+      return { ...next, totals: [...next.totals, { eventId: event.id, source: event.source, releasedBy }] };
     }
     case 'exchange.suspended':
       return withClaim(state, event, 'suspended');
@@ -257,20 +256,24 @@ export function toExchangeView(state: ExchangeState): ExchangeView {
   const { status, reportedStatus } = statusesOf(state);
   const released = releasedOf(state);
   const terms = last(state.terms.filter((t) => t.stage === 'agreed')) ?? last(state.terms);
+  const parties = partiesOf(state);
+  const mediators = last(state.mediators);
   return {
     subject: state.subject,
     id: state.id,
     kind: 'exchange',
     status: status?.status ?? null,
     reportedStatus: reportedStatus?.status ?? null,
-    parties: sortedUnique(state.parties.flatMap((p) => p.parties)),
+    parties,
     agreed: terms
       ? { stage: terms.stage, releasedBy: terms.releasedBy, eventId: terms.eventId, confirmation: terms.confirmation }
       : null,
-    released: released.releasedBy,
+    released: released.released,
     phases: released.phases,
+    corroboration: corroborationOf(state.claims, { parties, mediators: mediators?.value ?? [] }),
+    disputes: released.disputes,
     location: last(state.location),
-    mediators: last(state.mediators),
+    mediators,
     expectedDays: last(state.expectedDays),
     negotiation: last(state.negotiation)?.value ?? null,
     claims: state.claims,
@@ -341,45 +344,33 @@ export function exchangeFoldsOf(
 ): { confirmed: StatusFold; reported: StatusFold } {
   let { confirmed, reported } = from;
   for (const claim of claims) {
-    if (claim.confirmation === 'confirmed') confirmed = foldClaim(confirmed, claim);
-    if (claim.confirmation !== 'denied') reported = foldClaim(reported, claim);
+    if (countsAsConfirmed(claim.confirmation)) confirmed = foldClaim(confirmed, claim);
+    if (countsAsReported(claim.confirmation)) reported = foldClaim(reported, claim);
   }
   return { confirmed, reported };
 }
 
-/**
- * Sums the confirmed phases, one per phase number (the latest live report of it). A
- * confirmed completion total wins when its grand total (all parties together) is strictly
- * larger; on a tie the phases stay, as they carry more detail.
- */
-function releasedOf(state: ExchangeState): { releasedBy: ReleasedBy; phases: ExchangeView['phases']; evidence: string[] } {
-  const byPhase = new Map<number, PhaseContribution>();
-  for (const report of state.phases) byPhase.set(report.phase, report);
-  const phases = [...byPhase.values()]
-    .sort((a, b) => a.phase - b.phase)
-    .map((p) => compact({ phase: p.phase, releasedBy: p.releasedBy, date: p.date, eventId: p.eventId }));
-  const summed: ReleasedBy = {};
-  for (const phase of phases) {
-    for (const [party, count] of Object.entries(phase.releasedBy)) summed[party] = (summed[party] ?? 0) + count;
-  }
-  const total = last(state.totals);
-  if (total && grandTotal(total.releasedBy) > grandTotal(summed)) {
-    return { releasedBy: sortKeys(total.releasedBy), phases, evidence: [total.eventId] };
-  }
-  return { releasedBy: sortKeys(summed), phases, evidence: phases.map((p) => p.eventId) };
+/** The live confirmed phase and total reports, in log order. */
+export function figureReportsOf(state: Pick<ExchangeState, 'phases' | 'totals' | 'claims'>): FigureReport[] {
+  if (state.totals.length === 0) return state.phases;
+  if (state.phases.length === 0) return state.totals;
+  // Phases and totals are kept apart; their claims (every one has one) give the order they came in.
+  const order = new Map(state.claims.map((c, i) => [c.eventId, i]));
+  return [...state.phases, ...state.totals].sort((a, b) => (order.get(a.eventId) ?? 0) - (order.get(b.eventId) ?? 0));
 }
 
-function grandTotal(releasedBy: ReleasedBy): number {
-  return Object.values(releasedBy).reduce((sum, n) => sum + n, 0);
+function releasedOf(state: ExchangeState) {
+  return resolveFigures(figureReportsOf(state));
 }
 
-/** Key order is part of a JSONB comparison in `verify`, so it must not depend on arrival order. */
-function sortKeys(releasedBy: ReleasedBy): ReleasedBy {
-  return Object.fromEntries(Object.entries(releasedBy).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** The parties a view lists: every code named by a live non-denied report, sorted. */
+export function partiesOf(state: Pick<ExchangeState, 'parties'>): string[] {
+  return sortedUnique(state.parties.flatMap((p) => p.parties));
 }
 
-function withClaim(state: ExchangeState, event: RecordedEvent, status: ExchangeStatus): ExchangeState {
-  return { ...state, claims: [...state.claims, { ...claimBaseOf(event), status }] };
+function withClaim(state: ExchangeState, event: RecordedEvent, status: ExchangeStatus, phase?: number): ExchangeState {
+  const claim: ExchangeClaim = phase === undefined ? { ...claimBaseOf(event), status } : { ...claimBaseOf(event), status, phase };
+  return { ...state, claims: [...state.claims, claim] };
 }
 
 function withParties(state: ExchangeState, eventId: string, parties: string[]): ExchangeState {

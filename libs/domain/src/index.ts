@@ -63,6 +63,18 @@ export {
   type SnapshotBounds,
 } from './point-in-time';
 export type { ClaimBase, Fact, Retracted } from './projection.util';
+export { countsAsConfirmed, countsAsReported, independenceKey, officialPartyOf, strongestConfirmation } from './confirmation';
+export {
+  CORROBORATION_LEVELS,
+  corroborationOf,
+  levelOf,
+  type Corroboration,
+  type CorroborationLevel,
+  type LadderSource,
+  type StageCorroboration,
+} from './corroboration';
+export { resolveFigures, type Dispute, type FigureReport } from './figures';
+export { isCurrentState, STATE_VERSION } from './state.version';
 export {
   EXCHANGE_STATUSES,
   type StatusFold,

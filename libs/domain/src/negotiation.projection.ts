@@ -10,6 +10,7 @@ import {
   type ClaimBase,
   type Retracted,
 } from './projection.util';
+import { STATE_VERSION } from './state.version';
 import type { CeasefireStatus, Confirmation, NegotiationStatusReport, RecordedEvent, Source } from './report.schema';
 
 /** Where a negotiation stands. */
@@ -83,6 +84,8 @@ export interface CeasefireEntry {
  */
 export interface NegotiationState {
   kind: 'negotiation';
+  /** {@link STATE_VERSION} when written: a snapshot of another version is not replayed from. */
+  version: number;
   subject: string;
   id: string;
   rounds: RoundContribution[];
@@ -164,6 +167,7 @@ export interface NegotiationView {
 export function initialNegotiationState(subject: string, id: string): NegotiationState {
   return {
     kind: 'negotiation',
+    version: STATE_VERSION,
     subject,
     id,
     rounds: [],

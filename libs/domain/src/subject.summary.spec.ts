@@ -1,33 +1,48 @@
 import * as fc from 'fast-check';
 import { DomainError } from './domain.error';
 import { recorder } from './event.fixture';
-import type { Confirmation, RecordedEvent } from './report.schema';
+import type { Confirmation, RecordedEvent, Source } from './report.schema';
 import { evolve, replay, toStatusView, toView, type SubjectState } from './subject.projection';
 import { evolveSummary, initialSummary, summarize, summaryColumns, summaryStatus, asSummary } from './subject.summary';
 
 const CONFIRMATIONS: Confirmation[] = ['confirmed', 'reported', 'claimed', 'unconfirmed', 'denied'];
 
 /** Every exchange and negotiation report type with data that exercises parties, rounds and statuses. */
-function exchangeReport(record: ReturnType<typeof recorder>, type: number, n: number, confirmation: Confirmation): RecordedEvent {
-  switch (type % 9) {
+/** Sources that reach every rung of the ladder: officials of both sides and a mediator, relays, unnamed ones. */
+const SOURCES: Source[] = [
+  { name: 'Test wire', kind: 'agency' },
+  { name: 'Russian MoD', kind: 'official', party: 'RU' },
+  { name: 'Coordination HQ', kind: 'government', party: 'UA' },
+  { name: 'UAE foreign ministry', kind: 'official', party: 'AE' },
+  { name: 'Reuters', kind: 'agency', via: 'TASS' },
+  { name: 'AP', kind: 'agency', via: 'tass' },
+  { name: 'unnamed sources', kind: 'unnamed' },
+  { name: 'other unnamed sources', kind: 'unnamed' },
+];
+
+function exchangeReport(record: ReturnType<typeof recorder>, type: number, n: number, confirmation: Confirmation, source: Source): RecordedEvent {
+  const opts = { confirmation, source };
+  switch (type % 10) {
     case 0:
-      return record('exchange.proposed', { parties: ['UA', 'RU'] }, { confirmation });
+      return record('exchange.proposed', { parties: ['UA', 'RU'] }, opts);
     case 1:
-      return record('exchange.agreed', { parties: ['UA', n % 2 ? 'RU' : 'BY'], releasedBy: { UA: n, AE: n } }, { confirmation });
+      return record('exchange.agreed', { parties: ['UA', n % 2 ? 'RU' : 'BY'], releasedBy: { UA: n, AE: n } }, opts);
     case 2:
-      return record('exchange.underway', { location: `border ${n}` }, { confirmation });
+      return record('exchange.underway', { location: `border ${n}` }, opts);
     case 3:
-      return record('exchange.phase.completed', { phase: 1 + (n % 3), releasedBy: { UA: n, TR: n } }, { confirmation });
+      return record('exchange.phase.completed', { phase: 1 + (n % 3), releasedBy: { UA: n, TR: n } }, opts);
     case 4:
-      return record('exchange.completed', n % 2 ? { releasedBy: { UA: n, QA: n } } : {}, { confirmation });
+      return record('exchange.completed', n % 2 ? { releasedBy: { UA: n, QA: n } } : {}, opts);
     case 5:
-      return record('exchange.suspended', {}, { confirmation });
+      return record('exchange.suspended', {}, opts);
     case 6:
-      return record('exchange.cancelled', {}, { confirmation });
+      return record('exchange.cancelled', {}, opts);
     case 7:
-      return record('exchange.details.reported', { expectedDays: n }, { confirmation });
+      return record('exchange.details.reported', { expectedDays: n }, opts);
+    case 8:
+      return record('exchange.details.reported', { mediators: n % 2 ? ['AE'] : ['Vatican'] }, opts);
     default:
-      return record('exchange.underway', {}, { confirmation });
+      return record('exchange.underway', {}, opts);
   }
 }
 
@@ -50,11 +65,16 @@ function negotiationReport(record: ReturnType<typeof recorder>, type: number, n:
   }
 }
 
-const reports = fc.array(fc.record({ type: fc.nat(20), n: fc.nat(50), confirmation: fc.constantFrom(...CONFIRMATIONS) }), { maxLength: 40 });
+const reports = fc.array(
+  fc.record({ type: fc.nat(20), n: fc.nat(50), confirmation: fc.constantFrom(...CONFIRMATIONS), source: fc.constantFrom(...SOURCES) }),
+  { maxLength: 40 },
+);
 
-function storyOf(subject: string, steps: { type: number; n: number; confirmation: Confirmation }[]): RecordedEvent[] {
+function storyOf(subject: string, steps: { type: number; n: number; confirmation: Confirmation; source: Source }[]): RecordedEvent[] {
   const record = recorder(subject);
-  return steps.map((s) => (subject.startsWith('exchange/') ? exchangeReport : negotiationReport)(record, s.type, s.n, s.confirmation));
+  return steps.map((s) =>
+    subject.startsWith('exchange/') ? exchangeReport(record, s.type, s.n, s.confirmation, s.source) : negotiationReport(record, s.type, s.n, s.confirmation),
+  );
 }
 
 function columnsOfView(state: SubjectState) {
@@ -63,6 +83,8 @@ function columnsOfView(state: SubjectState) {
     kind: view.kind,
     status: view.status,
     reportedStatus: view.kind === 'exchange' ? view.reportedStatus : null,
+    level: view.kind === 'exchange' && view.reportedStatus ? (view.corroboration[view.reportedStatus]?.level ?? null) : null,
+    disputed: view.kind === 'exchange' && view.disputes.length > 0,
     parties: view.parties,
     eventCount: view.eventCount,
     lastRecordedAt: view.lastRecordedAt,
@@ -109,6 +131,14 @@ describe('subject summary', () => {
     expect(upgraded).toEqual(summarize(state));
     expect(asSummary(upgraded)).toBe(upgraded);
     expect(summaryColumns(upgraded)).toMatchObject({ status: 'active', parties: ['RU', 'UA'] });
+  });
+
+  it('refuses to move on a summary or state stored under another version, which only the events can give again', () => {
+    const record = recorder('exchange/summary-stale');
+    const state = replay('exchange/summary-stale', [record('exchange.phase.completed', { phase: 1, releasedBy: { UA: 390, RU: 390 } })]);
+    const { version: _, ...v1 } = summarize(state);
+    expect(() => asSummary(v1 as never)).toThrow(expect.objectContaining({ code: 'stale_state' }));
+    expect(() => asSummary({ ...state, version: 1 })).toThrow(expect.objectContaining({ code: 'stale_state' }));
   });
 
   it('refuses an event of another subject', () => {

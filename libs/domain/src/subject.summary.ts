@@ -1,14 +1,19 @@
+import { countsAsReported } from './confirmation';
+import { ladderBasesOf, levelOf, type CorroborationLevel, type StageBasis } from './corroboration';
 import { DomainError } from './domain.error';
 import {
   EMPTY_STATUS_FOLD,
   evolveExchange,
   exchangeFoldsOf,
+  figureReportsOf,
   foldResult,
   initialExchangeState,
   type ExchangeState,
   type ExchangeStatus,
   type StatusFold,
 } from './exchange.projection';
+import { isDisputed, withFigures, type FigureTable } from './figures';
+import { isCurrentState, STATE_VERSION } from './state.version';
 import {
   evolveNegotiation,
   initialNegotiationState,
@@ -17,7 +22,7 @@ import {
   type NegotiationState,
   type NegotiationStatus,
 } from './negotiation.projection';
-import { later, sortedUnique } from './projection.util';
+import { last, later, sortedUnique } from './projection.util';
 import type { NegotiationStatusReport, RecordedEvent } from './report.schema';
 import { parseSubject } from './subject';
 import { assertSubjectOf, type StatusView, type SubjectState } from './subject.projection';
@@ -26,11 +31,19 @@ import { assertSubjectOf, type StatusView, type SubjectState } from './subject.p
 export interface ExchangeSummary {
   kind: 'exchange';
   subject: string;
+  /** {@link STATE_VERSION} when written. */
+  version: number;
   /** `status`: the fold of the live confirmed claims. */
   confirmed: StatusFold;
   /** `reportedStatus`: the fold of the live claims that are not denied. */
   reported: StatusFold;
   parties: string[];
+  /** What each supported stage's corroboration level rests on (bounded: see `StageBasis`). */
+  ladder: Partial<Record<ExchangeStatus, StageBasis>>;
+  /** The view's `mediators` value, for the ladder's `one-party` level. */
+  mediators: string[];
+  /** Each figure's value per independence key, for `disputed`: grows with sources, not with reports. */
+  figures: FigureTable;
   eventCount: number;
   lastRecordedAt: string | null;
 }
@@ -39,6 +52,8 @@ export interface ExchangeSummary {
 export interface NegotiationSummary {
   kind: 'negotiation';
   subject: string;
+  /** {@link STATE_VERSION} when written. */
+  version: number;
   /** The latest live status report that is not denied. */
   statusReport: { status: NegotiationStatusReport; eventId: string } | null;
   /** Whether a live report says a round was held. */
@@ -61,6 +76,10 @@ export interface SummaryColumns {
   kind: 'exchange' | 'negotiation';
   status: string | null;
   reportedStatus: string | null;
+  /** The corroboration level of the `reportedStatus` stage (exchanges; null otherwise). */
+  level: CorroborationLevel | null;
+  /** Whether a figure is disputed (exchanges; false otherwise). */
+  disputed: boolean;
   parties: string[];
   eventCount: number;
   lastRecordedAt: string | null;
@@ -76,9 +95,9 @@ const NEGOTIATION_STATUS_OF: Record<NegotiationStatusReport, NegotiationStatus> 
 /** The summary of a subject before its first event. */
 export function initialSummary(subject: string): SubjectSummary {
   const { kind } = parseSubject(subject);
-  const base = { subject, parties: [], eventCount: 0, lastRecordedAt: null };
+  const base = { subject, version: STATE_VERSION, parties: [], eventCount: 0, lastRecordedAt: null };
   return kind === 'exchange'
-    ? { kind, ...base, confirmed: EMPTY_STATUS_FOLD, reported: EMPTY_STATUS_FOLD }
+    ? { kind, ...base, confirmed: EMPTY_STATUS_FOLD, reported: EMPTY_STATUS_FOLD, ladder: {}, mediators: [], figures: {} }
     : { kind, ...base, statusReport: null, held: false };
 }
 
@@ -87,10 +106,19 @@ export function initialSummary(subject: string): SubjectSummary {
  * way back after a retraction, which only the full state can undo.
  */
 export function summarize(state: SubjectState): SubjectSummary {
-  const common = { subject: state.subject, eventCount: state.eventCount, lastRecordedAt: state.lastRecordedAt };
+  const common = { subject: state.subject, version: STATE_VERSION, eventCount: state.eventCount, lastRecordedAt: state.lastRecordedAt };
   if (state.kind === 'exchange') {
     const { confirmed, reported } = exchangeFoldsOf(state.claims);
-    return { kind: 'exchange', ...common, confirmed, reported, parties: sortedUnique(state.parties.flatMap((p) => p.parties)) };
+    return {
+      kind: 'exchange',
+      ...common,
+      confirmed,
+      reported,
+      parties: sortedUnique(state.parties.flatMap((p) => p.parties)),
+      ladder: ladderBasesOf(state.claims),
+      mediators: last(state.mediators)?.value ?? [],
+      figures: figureReportsOf(state).reduce(withFigures, {}),
+    };
   }
   const { statusReport, firstHeld } = negotiationStatusBasis(state);
   return {
@@ -125,10 +153,13 @@ export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): Su
     const own: ExchangeState = evolveExchange(initialExchangeState(summary.subject, id), event);
     const folds = exchangeFoldsOf(own.claims, summary);
     const parties = withParties(summary.parties, own.parties.flatMap((p) => p.parties));
-    return { ...summary, ...folds, parties, eventCount, lastRecordedAt };
+    const ladder = ladderBasesOf(own.claims, summary.ladder);
+    const mediators = last(own.mediators)?.value ?? summary.mediators;
+    const figures = figureReportsOf(own).reduce(withFigures, summary.figures);
+    return { ...summary, ...folds, parties, ladder, mediators, figures, eventCount, lastRecordedAt };
   }
   const own: NegotiationState = evolveNegotiation(initialNegotiationState(summary.subject, id), event);
-  const claim = own.claims.find((c) => c.confirmation !== 'denied');
+  const claim = own.claims.find((c) => countsAsReported(c.confirmation));
   const added = negotiationParties(own);
   return {
     ...summary,
@@ -156,10 +187,15 @@ export function summaryStatus(summary: SubjectSummary): StatusView {
 /** The view row's columns, equal to the same fields of `toView` of the full state. */
 export function summaryColumns(summary: SubjectSummary): SummaryColumns {
   const status = summaryStatus(summary);
+  const exchange = summary.kind === 'exchange' && status.kind === 'exchange' ? { summary, reportedStatus: status.reportedStatus } : null;
   return {
     kind: summary.kind,
     status: status.status,
-    reportedStatus: status.kind === 'exchange' ? status.reportedStatus : null,
+    reportedStatus: exchange?.reportedStatus ?? null,
+    level: exchange?.reportedStatus
+      ? levelOf(exchange.summary.ladder[exchange.reportedStatus], { parties: exchange.summary.parties, mediators: exchange.summary.mediators })
+      : null,
+    disputed: exchange ? isDisputed(exchange.summary.figures) : false,
     parties: [...summary.parties],
     eventCount: summary.eventCount,
     lastRecordedAt: summary.lastRecordedAt,
@@ -167,10 +203,18 @@ export function summaryColumns(summary: SubjectSummary): SummaryColumns {
 }
 
 /**
- * A stored summary, or a full state stored before summaries existed (it is summarised): view
- * rows written by an earlier version upgrade as the projector touches them.
+ * A stored summary, or a full state stored before summaries existed (it is summarised). One of
+ * another `STATE_VERSION` cannot be moved on (see `isCurrentState`): the caller derives it again
+ * from the full state.
+ *
+ * @throws DomainError `stale_state` for a summary or state of another version.
  */
 export function asSummary(stored: SubjectSummary | SubjectState): SubjectSummary {
+  if (!isCurrentState(stored)) {
+    throw new DomainError('stale_state', `the stored state of ${stored.subject} is of another version; derive it from its events`, {
+      subject: stored.subject,
+    });
+  }
   return 'claims' in stored ? summarize(stored) : stored;
 }
 
