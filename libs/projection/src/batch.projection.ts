@@ -4,6 +4,7 @@ import {
   evolveSummary,
   initialState,
   initialSummary,
+  isCurrentState,
   negotiationLinkOf,
   parseSubject,
   RecordedEvent,
@@ -71,11 +72,17 @@ export function projectBatch<M>(
   const statuses = new Map<string, StatusView>();
   const summaryOf = (subject: string) => {
     const held = stored.get(subject);
-    return summaries.get(subject) ?? (held ? asSummary(held) : initialSummary(subject));
+    if (summaries.has(subject)) return summaries.get(subject)!;
+    if (!held) return initialSummary(subject);
+    if (isCurrentState(held)) return asSummary(held);
+    // Written under another STATE_VERSION (other rules): only the subject's events give it again.
+    const full = opts.fullStates?.get(subject);
+    if (!full) throw new Error(`the full state of ${subject} is needed (its stored summary is of another version) and was not loaded`);
+    return summarize(full);
   };
   // A subject with nothing stored starts from its initial full state, so a retraction later in the batch needs no lookup.
   const fullOf = (subject: string, held: SubjectSummary | SubjectState | undefined) =>
-    fulls.get(subject) ?? opts.fullStates?.get(subject) ?? (held && 'claims' in held ? held : undefined) ??
+    fulls.get(subject) ?? opts.fullStates?.get(subject) ?? (held && 'claims' in held && isCurrentState(held) ? held : undefined) ??
     (opts.carryFullStates || held === undefined ? initialState(subject) : undefined);
 
   for (const d of decoded) {
@@ -249,7 +256,10 @@ export async function projectMessages(messages: readonly LogMessage[], lookups: 
   }
   const indexed = new Map(await lookups.findEvents([...new Set([...retractionIds, ...reports.keys()])]));
   const summaries = (await lookups.loadSummaries([...subjects])) as ReadonlyMap<string, SubjectSummary | SubjectState>;
-  const fullStates = retracting.size > 0 ? await lookups.loadFullStates([...retracting]) : undefined;
+  // Subjects whose row was written under another STATE_VERSION are derived again, like a retraction's.
+  const stale = [...subjects].filter((subject) => summaries.has(subject) && !isCurrentState(summaries.get(subject)));
+  const needFull = new Set([...retracting, ...stale]);
+  const fullStates = needFull.size > 0 ? await lookups.loadFullStates([...needFull]) : undefined;
   const freshRows = [...reports.values()].filter((e) => !indexed.has(e.id)).map(eventRowOf);
   await lookups.copyEvents(freshRows);
   const fresh = new Set(freshRows.map((r) => r.eventId));

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { STATE_VERSION } from '@newsledger/domain';
 import { PollLoop, SubjectStateStore } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
 
@@ -39,10 +40,11 @@ export class SnapshotsTaker implements OnApplicationBootstrap, OnApplicationShut
     const every = this.config.audit.snapshotEvery;
     const due: { subject: string }[] = await this.db.query(
       `SELECT v.subject FROM views v
-       LEFT JOIN LATERAL (SELECT max(s.event_count) AS n FROM snapshots s WHERE s.subject = v.subject) s ON true
+       LEFT JOIN LATERAL (SELECT max(s.event_count) AS n FROM snapshots s WHERE s.subject = v.subject AND s.state_version = $3) s ON true
        WHERE v.event_count >= $1 AND v.event_count >= COALESCE(s.n, 0) + $1
        ORDER BY v.event_count - COALESCE(s.n, 0) DESC LIMIT $2`,
-      [every, SUBJECTS_PER_ROUND],
+      // Snapshots of another STATE_VERSION do not count: they are taken again under the current rules.
+      [every, SUBJECTS_PER_ROUND, STATE_VERSION],
     );
     let taken = 0;
     for (const { subject } of due) {

@@ -14,5 +14,7 @@ export class SnapshotEntity {
   @Column({ type: 'bigint' }) offset!: string;
   @Column({ name: 'max_recorded_at', type: 'timestamptz' }) maxRecordedAt!: Date;
   @Column({ name: 'occurred_until', type: 'timestamptz', nullable: true }) occurredUntil!: Date | null;
+  /** The domain's `STATE_VERSION` the state was written under; reads use only the current one. */
+  @Column({ name: 'state_version', type: 'int', default: 1 }) stateVersion!: number;
   @Column({ type: 'json' }) state!: unknown;
 }

@@ -13,6 +13,10 @@ export class ViewEntity {
   @Column({ type: 'text' }) kind!: string;
   @Column({ type: 'text', nullable: true }) status!: string | null;
   @Column({ name: 'reported_status', type: 'text', nullable: true }) reportedStatus!: string | null;
+  /** The corroboration level of the `reportedStatus` stage (exchanges). */
+  @Column({ type: 'text', nullable: true }) level!: string | null;
+  /** Whether a figure of the view is disputed (exchanges). */
+  @Column({ type: 'boolean', default: false }) disputed!: boolean;
   @Column({ type: 'text', array: true }) parties!: string[];
   @Column({ name: 'event_count', type: 'int' }) eventCount!: number;
   @Column({ name: 'last_recorded_at', type: 'timestamptz' }) lastRecordedAt!: Date;

@@ -1,4 +1,4 @@
-import { occurredUntil } from '@newsledger/domain';
+import { occurredUntil, STATE_VERSION } from '@newsledger/domain';
 import { EntityManager } from 'typeorm';
 import { rowsJson } from './projection.store';
 
@@ -60,7 +60,7 @@ export class SnapshotStore {
        FROM UNNEST($1::text[]) AS d(subject)
        LEFT JOIN LATERAL (
          SELECT s.partition, s."offset", s.occurred_until FROM ${this.tables.snapshots} s
-         WHERE s.subject = d.subject ORDER BY s.event_count DESC LIMIT 1) p ON true
+         WHERE s.subject = d.subject AND s.state_version = ${STATE_VERSION} ORDER BY s.event_count DESC LIMIT 1) p ON true
        LEFT JOIN ${this.tables.events} e ON e.subject = d.subject
          AND (p.partition IS NULL OR (e.partition, e."offset") > (p.partition, p."offset"))
        ORDER BY d.subject, e.partition, e."offset"`,
@@ -85,11 +85,15 @@ export class SnapshotStore {
       }
     }
     await m.query(
-      `INSERT INTO ${this.tables.snapshots} (subject, event_count, partition, "offset", max_recorded_at, occurred_until, state)
-       SELECT r.subject, r.event_count, r.partition, r."offset", r.max_recorded_at, r.occurred_until, r.state
+      `INSERT INTO ${this.tables.snapshots} (subject, event_count, partition, "offset", max_recorded_at, occurred_until, state, state_version)
+       SELECT r.subject, r.event_count, r.partition, r."offset", r.max_recorded_at, r.occurred_until, r.state, ${STATE_VERSION}
        FROM json_to_recordset($1::json) AS r(subject text, event_count int, partition int, "offset" bigint,
             max_recorded_at timestamptz, occurred_until timestamptz, state json)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT (subject, event_count) DO UPDATE SET
+         partition = EXCLUDED.partition, "offset" = EXCLUDED."offset", max_recorded_at = EXCLUDED.max_recorded_at,
+         occurred_until = EXCLUDED.occurred_until, state = EXCLUDED.state, state_version = EXCLUDED.state_version
+       -- one of the same version stands (a snapshot is written once); one of another version is replaced
+       WHERE ${this.tables.snapshots}.state_version <> EXCLUDED.state_version`,
       [
         rowsJson(due, (d) => ({
           subject: d.subject, event_count: d.eventCount, partition: d.partition, offset: d.offset,
@@ -99,11 +103,11 @@ export class SnapshotStore {
     );
   }
 
-  /** The subject's snapshots, latest first, without their states. */
+  /** The subject's snapshots of the current `STATE_VERSION`, latest first, without their states. */
   async bounds(q: Queryable, subject: string): Promise<SnapshotBoundsRow[]> {
     const rows: { event_count: number; partition: number; offset: string; max_recorded_at: Date; occurred_until: Date | null }[] = await q.query(
       `SELECT event_count, partition, "offset", max_recorded_at, occurred_until FROM ${this.tables.snapshots}
-       WHERE subject = $1 ORDER BY event_count DESC`,
+       WHERE subject = $1 AND state_version = ${STATE_VERSION} ORDER BY event_count DESC`,
       [subject],
     );
     return rows.map((r) => ({
@@ -115,10 +119,10 @@ export class SnapshotStore {
     }));
   }
 
-  /** The stored state of one snapshot (undefined when it is gone). */
+  /** The stored state of one snapshot of the current `STATE_VERSION` (undefined when it is gone or of another). */
   async state(q: Queryable, subject: string, eventCount: number): Promise<unknown> {
     const rows: { state: unknown }[] = await q.query(
-      `SELECT state FROM ${this.tables.snapshots} WHERE subject = $1 AND event_count = $2`,
+      `SELECT state FROM ${this.tables.snapshots} WHERE subject = $1 AND event_count = $2 AND state_version = ${STATE_VERSION}`,
       [subject, eventCount],
     );
     return rows[0]?.state;

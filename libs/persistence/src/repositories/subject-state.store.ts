@@ -1,4 +1,4 @@
-import { evolve, initialState, SubjectState } from '@newsledger/domain';
+import { evolve, initialState, STATE_VERSION, SubjectState } from '@newsledger/domain';
 import { EntityManager } from 'typeorm';
 import { EventIndexRow, toRecordedEvent } from './event-index.rows';
 import { DueSnapshot, SnapshotStore, SnapshotTables } from './snapshot.store';
@@ -48,7 +48,8 @@ export class SubjectStateStore {
     const starts: { subject: string; event_count: number; partition: number; offset: string; state: SubjectState }[] = await q.query(
       `SELECT DISTINCT ON (s.subject) s.subject, s.event_count, s.partition, s."offset", s.state
        FROM UNNEST($1::text[], $2::int[]) AS b(subject, up_to) JOIN ${this.tables.snapshots} s ON s.subject = b.subject
-       WHERE b.up_to IS NULL OR s.event_count <= b.up_to ORDER BY s.subject, s.event_count DESC`,
+       WHERE (b.up_to IS NULL OR s.event_count <= b.up_to) AND s.state_version = ${STATE_VERSION}
+       ORDER BY s.subject, s.event_count DESC`,
       [unique, unique.map((s) => upTo?.get(s) ?? null)],
     );
     const start = new Map(starts.map((s) => [s.subject, s]));
