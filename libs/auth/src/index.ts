@@ -5,3 +5,4 @@ export * from './api-key.service';
 export * from './scope.guard';
 export * from './auth.module';
 export * from './principal.decorator';
+export * from './route-access';

@@ -2,11 +2,9 @@ import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata
 import { Reflector } from '@nestjs/core';
 import { ApiSecurity } from '@nestjs/swagger';
 import { ApiKeyService } from './api-key.service';
-import { AuthError } from './auth.error';
+import { authorize } from './route-access';
+import { PUBLIC_KEY, SCOPE_KEY } from './scope.metadata';
 import { hasScope, Principal, Scope } from './scopes';
-
-const SCOPE_KEY = 'newsledger:scope';
-const PUBLIC_KEY = 'newsledger:public';
 
 /** Name of the bearer-key security scheme in the OpenAPI documents. */
 export const BEARER_SCHEME = 'bearer';
@@ -27,7 +25,9 @@ export interface AuthenticatedRequest {
 
 /**
  * Global guard: every route must declare a scope or be marked public, so a route added without
- * either is refused rather than left open.
+ * either is refused rather than left open. The HTTP apps judge the key in Fastify's `onRequest`
+ * stage already (before the body is read) and leave the principal on the request; the guard then
+ * only confirms the scope, and stays the check for anything that stage did not judge.
  */
 @Injectable()
 export class ScopeGuard implements CanActivate {
@@ -38,17 +38,8 @@ export class ScopeGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const required = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, targets);
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = req.headers.authorization;
-    const value = Array.isArray(header) ? header[0] : header;
-    const key = value?.startsWith('Bearer ') ? value.slice(7).trim() : undefined;
-    const principal = await this.keys.authenticate(key);
-    if (!required || !hasScope(principal, required)) {
-      throw new AuthError('forbidden', `this endpoint needs the "${required ?? 'admin'}" scope`, {
-        required: [required ?? 'admin'],
-        granted: [...principal.scopes],
-      });
-    }
-    req.principal = principal;
+    if (req.principal && required && hasScope(req.principal, required)) return true;
+    req.principal = await authorize(this.keys, req.headers.authorization, required);
     return true;
   }
 }

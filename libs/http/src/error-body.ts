@@ -32,6 +32,18 @@ export class InvalidJsonError extends Error {
   readonly statusCode = 400;
 }
 
+/** More requests for a key id (or header, or address) than the rate limit allows in its window. */
+export class RateLimitedError extends Error {
+  readonly code = 'rate_limited';
+
+  constructor(
+    /** whole seconds until the window ends (at least 1) */
+    readonly retryAfterSeconds: number,
+  ) {
+    super('too many requests for this key; wait for the number of seconds in Retry-After');
+  }
+}
+
 /** Fastify's message for a body over the route's limit. */
 const FASTIFY_TOO_LARGE = 'Request body is too large';
 
@@ -64,6 +76,9 @@ export function describeCommonError(
   }
   // Answered as the rate limit answers: the client should wait and send the same key again.
   if (e instanceof KeyCheckPausedError) {
+    return { status: 429, headers: { 'retry-after': String(e.retryAfterSeconds) }, body: { error: e.code, message: e.message } };
+  }
+  if (e instanceof RateLimitedError) {
     return { status: 429, headers: { 'retry-after': String(e.retryAfterSeconds) }, body: { error: e.code, message: e.message } };
   }
   if (e instanceof InvalidJsonError) return { status: 400, body: { error: e.code, message: e.message } };

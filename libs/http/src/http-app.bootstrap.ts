@@ -1,5 +1,6 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
+import { ApiKeyService, routeAccessTable } from '@newsledger/auth';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
@@ -9,15 +10,20 @@ import { parse as secureJsonParse } from 'secure-json-parse';
 import { API_DOCS, ApiDocsInfo, setupApiDocs } from './api-docs';
 import { routeBodyLimit } from './body-size.decorator';
 import { InvalidJsonError } from './error-body';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+import { RateLimiter } from './rate-limit.module';
+import { installRequestGate } from './request-gate';
 
-/** The app's {@link ApiDocsInfo} when it imports `ApiDocsModule` (looked up without `app.get`, which logs a miss as an error). */
-function docsInfoOf(app: INestApplication): ApiDocsInfo | undefined {
+/** A provider's instance when some module of the app has it (looked up without `app.get`, which logs a miss as an error). */
+function providerOf<T>(app: INestApplication, token: string | symbol | Type<T>): T | undefined {
   for (const module of app.get(ModulesContainer).values()) {
-    const provider = module.providers.get(API_DOCS);
-    if (provider) return provider.instance as ApiDocsInfo;
+    const provider = module.providers.get(token);
+    if (provider) return provider.instance as T;
   }
   return undefined;
 }
+
+const TOO_DEEP = `the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; a report needs far fewer`;
 
 /**
  * Creates a Fastify-backed Nest app with the project's logger, body limits, shutdown hooks and,
@@ -48,7 +54,7 @@ export async function startHttpApp(
     },
   });
   app.getHttpAdapter().getInstance().addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err) => done(err as Error | undefined)));
-  const docs = docsInfoOf(app);
+  const docs = providerOf<ApiDocsInfo>(app, API_DOCS);
   if (docs) setupApiDocs(app, docs);
   const fastify = app.getHttpAdapter().getInstance();
   // Routes are registered when the app starts listening: a route with a body limit of its own
@@ -62,6 +68,7 @@ export async function startHttpApp(
   fastify.removeContentTypeParser('application/json');
   // Read as bytes: Fastify counts them against the route's limit, chunked bodies included.
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    if (nestsDeeperThan(body as Buffer, MAX_JSON_DEPTH)) return done(new InvalidJsonError(TOO_DEEP), undefined);
     const text = body.toString('utf8');
     if (text.trim() === '') return done(new InvalidJsonError('the body is empty; send a JSON value'), undefined);
     try {
@@ -71,7 +78,25 @@ export async function startHttpApp(
     }
   });
   fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer' }, (_req, body, done) => {
+    if (nestsDeeperThan(body as Buffer, MAX_JSON_DEPTH, true)) return done(new InvalidJsonError(`a line of ${TOO_DEEP}`), undefined);
     done(null, body.toString('utf8'));
+  });
+  // Fastify reads text/plain by default; no route takes it, so it gets the 415 like any other type.
+  fastify.removeContentTypeParser('text/plain');
+  // Routes and the request logger's middleware are in place after init: the gate's hooks come
+  // after the logger's, so refused requests are logged too.
+  await app.init();
+  const access = routeAccessTable(app.get(ModulesContainer));
+  for (const route of access.keys()) {
+    const [method, url] = route.split(' ');
+    if (method !== '*' && !fastify.hasRoute({ method: method as 'GET', url })) {
+      throw new Error(`${route} is declared by a controller but not served under that path: its key would not be checked before its body is read`);
+    }
+  }
+  installRequestGate(fastify, fastify.server, {
+    limiter: providerOf(app, RateLimiter),
+    keys: providerOf(app, ApiKeyService),
+    access,
   });
   await app.listen(opts.port, opts.host);
   return app;

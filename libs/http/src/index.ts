@@ -8,3 +8,5 @@ export * from './api-docs';
 export * from './metrics.module';
 export * from './http-error.filter';
 export * from './body-size.decorator';
+export * from './request-gate';
+export * from './json-depth';
