@@ -18,7 +18,7 @@ export class IngestApiExceptionFilter implements ExceptionFilter {
 
   private describe(e: unknown, bodyLimit: number | undefined): ErrorResponse {
     if (e instanceof ReportRejectedError) {
-      const status = e.code === 'id_conflict' ? 409 : e.code === 'forbidden_subject_kind' ? 403 : 400;
+      const status = e.code === 'id_conflict' || e.code === 'already_retracted' ? 409 : e.code === 'forbidden_subject_kind' ? 403 : 400;
       return { status, body: { error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
     }
     if (e instanceof BatchBodyError) return { status: 400, body: { error: e.code, message: e.message } };

@@ -19,6 +19,7 @@ export class ProjectorMetrics {
   private readonly batchSize: Histogram;
   private readonly batchSeconds: Histogram;
   private readonly messages: Counter<'result'>;
+  private readonly retries: Counter<'partition'>;
 
   constructor(
     registry: MetricsRegistry,
@@ -26,7 +27,7 @@ export class ProjectorMetrics {
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
   ) {
-    const lag = (): Promise<Map<number, number>> => this.lag();
+    const lag = async (): Promise<Map<number, number>> => new Map([...(await this.readLag())].map(([p, l]) => [p, l.lag]));
     const logger = this.logger;
     new Gauge({
       name: 'newsledger_projector_lag',
@@ -61,6 +62,17 @@ export class ProjectorMetrics {
       labelNames: ['result'],
       registers: [registry],
     });
+    this.retries = new Counter({
+      name: 'newsledger_projector_retries_total',
+      help: 'Failed attempts at applying a batch, per partition: each is retried with backoff (a poison message is dead-lettered instead, and counted as dead_lettered)',
+      labelNames: ['partition'],
+      registers: [registry],
+    });
+  }
+
+  /** Counts a failed attempt at a partition's batch, which is retried. */
+  retried(partition: number): void {
+    this.retries.inc({ partition: String(partition) });
   }
 
   /** Records one committed batch. */
@@ -70,7 +82,8 @@ export class ProjectorMetrics {
     for (const [result, n] of Object.entries(results)) if (n > 0) this.messages.inc({ result }, n);
   }
 
-  private async lag(): Promise<Map<number, number>> {
+  /** Per partition: its stored checkpoint, and how many messages lie past it. */
+  async readLag(): Promise<Map<number, { checkpoint: number; lag: number }>> {
     const { events } = this.config.kafka.topics;
     const admin = this.kafka.admin({ retry: { retries: 0 } });
     await admin.connect();
@@ -79,7 +92,12 @@ export class ProjectorMetrics {
         admin.fetchTopicOffsets(events),
         this.store.checkpoints(this.db.manager, this.config.kafka.projectorGroupId, events),
       ]);
-      return new Map(ends.map((p) => [p.partition, Math.max(0, Number(p.offset) - Number(stored.get(p.partition) ?? 0))]));
+      return new Map(
+        ends.map((p) => {
+          const checkpoint = Number(stored.get(p.partition) ?? 0);
+          return [p.partition, { checkpoint, lag: Math.max(0, Number(p.offset) - checkpoint) }];
+        }),
+      );
     } finally {
       await admin.disconnect();
     }

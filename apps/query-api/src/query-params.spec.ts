@@ -26,7 +26,7 @@ describe('query parameters', () => {
     for (const value of ['2025-05-23T10:00:00', '2025-05-23T10:00', '2025-02-30T00:00:00Z', '2025-02-30T00:00Z', '2025-04-31T00:00:00+02:00', '2025-05-23', 'yesterday', '2025-05-23T10:00:00Z\u0000']) {
       const e = refusal(() => instantParam('asOf', value));
       expect(e).toMatchObject({ code: 'invalid_query', details: [{ path: 'asOf', message: `got "${value}"` }] });
-      expect(e.message).toBe('asOf must be an instant with Z or an offset, to the second or the minute, such as 2025-05-23T10:00:00Z, 2025-05-23T13:00:00+03:00 or 2025-05-23T10:00Z');
+      expect(e.message).toBe('asOf must be an instant with Z or an offset, to the second or the minute, such as 2025-05-23T10:00:00Z, 2025-05-23T13:00:00+03:00 or 2025-05-23T10:00Z, between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
     }
   });
 

@@ -119,8 +119,6 @@ export interface MessagePlacement {
   timestamp?: string;
   /** The message key; when given (also as null), it must be the subject. */
   key?: string | null;
-  /** The topic's partition count; when given, the message must be on its subject's partition. */
-  partitions?: number;
 }
 
 /**
@@ -128,10 +126,12 @@ export interface MessagePlacement {
  * publishing directly), and validates it exactly like an HTTP report (a valid one by the compiled
  * check of {@link validateParsedReport}).
  * @param at - the message's position, and its Kafka timestamp (recordedAt when `time` is absent)
+ * @param partitions - the topic's partition count; when given, the message must be on its subject's partition
  */
 export function fromCloudEvent(
   value: Buffer | string | null,
   at: MessagePlacement,
+  partitions?: number,
 ): DecodeResult {
   if (value === null) return fail('empty message: expected a CloudEvents 1.0 JSON object');
   let parsed: unknown;
@@ -172,7 +172,7 @@ export function fromCloudEvent(
   candidate.subject = ce.subject;
   const checked = validateParsedReport(candidate);
   if (!checked.ok) return fail('report failed validation', checked.issues);
-  const misplaced = misplacement(ce.subject as string, at);
+  const misplaced = misplacement(ce.subject as string, at, partitions);
   if (misplaced) return fail(`${REFUSALS.wrongPartition}: ${misplaced}`, [{ path: 'subject', message: misplaced }]);
   const event = checked.report as unknown as Record<string, unknown>;
   event.id = ce.id;
@@ -186,12 +186,12 @@ export function fromCloudEvent(
  * Why a valid event is in the wrong place, if it is: a subject's events must share one partition
  * (its key is its subject), or its views would follow another order than its history.
  */
-function misplacement(subject: string, at: MessagePlacement): string | undefined {
+function misplacement(subject: string, at: MessagePlacement, partitions: number | undefined): string | undefined {
   if (at.key !== undefined && at.key !== subject) {
     return `the message key must be the subject "${subject}", not ${at.key === null ? 'absent' : JSON.stringify(at.key.slice(0, 120))}`;
   }
-  if (at.partitions !== undefined) {
-    const expected = subjectPartition(subject, at.partitions);
+  if (partitions !== undefined) {
+    const expected = subjectPartition(subject, partitions);
     if (expected !== at.partition) return `the subject's events belong on partition ${expected}, not ${at.partition}: publish with the subject as key and Kafka's default partitioner`;
   }
   return undefined;

@@ -41,6 +41,21 @@ export async function ensureTopics(kafka: Kafka, t: TopicSettings): Promise<stri
   }
 }
 
+/**
+ * How many partitions a topic has: a subject's partition depends on it, so every reader that
+ * checks a message's placement reads it once, when it starts.
+ */
+export async function fetchPartitionCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    return meta.topics[0].partitions.length;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** True when the cluster answers a metadata request in time. */
 export async function pingKafka(kafka: Kafka): Promise<void> {
   const admin = kafka.admin({ retry: { retries: 0 } });

@@ -27,3 +27,36 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   };
   return walk(e);
 }
+
+/**
+ * SQLSTATE classes of a statement the database refuses for what it was given, whatever the moment:
+ * 22 data exception (bad JSON text, a date out of range), 23 integrity constraint violation, 42
+ * syntax error or access rule, 54 program limit exceeded (a value too large). Retrying such a
+ * statement fails the same way forever.
+ */
+const DETERMINISTIC_CLASSES = new Set(['22', '23', '42', '54']);
+
+/** The SQLSTATE of a PostgreSQL error, looking through TypeORM's `driverError` and `cause`. */
+export function sqlStateOf(e: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  for (let x = e as { code?: unknown; driverError?: unknown; cause?: unknown } | undefined; x && typeof x === 'object' && !seen.has(x); ) {
+    seen.add(x);
+    if (typeof x.code === 'string' && /^[0-9A-Z]{5}$/.test(x.code)) return x.code;
+    x = (x.driverError ?? x.cause) as typeof x;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a failed batch failed because of what it holds, so the same messages would fail again
+ * however often they are retried: PostgreSQL refused them ({@link DETERMINISTIC_CLASSES}), or the
+ * code threw a `TypeError`/`RangeError` on them. Everything else (connection lost, serialization
+ * failure 40001, deadlock 40P01, a server restarting, the log unavailable) is transient: retried
+ * with backoff, never dead-lettered.
+ */
+export function isDeterministicFailure(e: unknown): boolean {
+  if (isDatabaseUnavailable(e)) return false;
+  const state = sqlStateOf(e);
+  if (state !== undefined) return DETERMINISTIC_CLASSES.has(state.slice(0, 2));
+  return e instanceof TypeError || e instanceof RangeError;
+}

@@ -59,7 +59,7 @@ const ok = (event: RecordedEvent): DecodedMessage<string> => ({ message: event.i
  */
 function applyInBatches(batches: RecordedEvent[][]): Map<string, SubjectSummary> {
   const stored = new Map<string, SubjectSummary>();
-  const indexed = new Map<string, { subject: string; type: string }>();
+  const indexed = new Map<string, { subject: string; type: string; retractedBy?: string }>();
   const history: RecordedEvent[] = [];
   for (const batch of batches) {
     const fullStates = new Map(SUBJECTS.map((s) => [s, replay(s, history.filter((e) => e.subject === s))]));
@@ -70,6 +70,7 @@ function applyInBatches(batches: RecordedEvent[][]): Map<string, SubjectSummary>
       indexed.set(e.eventId, { subject: e.subject, type: e.type });
       history.push(byId.get(e.eventId)!);
     }
+    for (const r of out.retracted) indexed.set(r.eventId, { ...indexed.get(r.eventId)!, retractedBy: r.by });
   }
   return stored;
 }
@@ -85,12 +86,14 @@ describe('projectBatch properties', () => {
         const log = logOf(st);
         const at = cut % (log.length + 1);
         const summaries = applyInBatches([log.slice(0, at), log.slice(at)]);
-        // Retractions the batch step rejects (of unknown or retracted-retraction ids) never reach the index.
+        // Retractions the batch step rejects (of unknown, retraction or already-retracted ids) never reach the index.
         const indexed = new Set<string>();
+        const retracted = new Set<string>();
         const accepted = log.filter((e) => {
           if (e.type === 'report.retracted') {
             const target = log.find((x) => x.id === (e.data as { eventId: string }).eventId);
-            if (!target || !indexed.has(target.id) || target.type === 'report.retracted') return false;
+            if (!target || !indexed.has(target.id) || target.type === 'report.retracted' || retracted.has(target.id)) return false;
+            retracted.add(target.id);
           }
           indexed.add(e.id);
           return true;

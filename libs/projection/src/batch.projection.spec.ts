@@ -65,6 +65,30 @@ describe('projectBatch', () => {
     expect(out.unlinks).toEqual([target.id]);
   });
 
+  it('rejects a second retraction of one event, in the same batch or a later one, instead of rewriting the first (already_retracted)', () => {
+    const target = ev(a, 'exchange.underway', 'confirmed', {});
+    const first = ev(a, 'report.retracted', 'confirmed', { eventId: target.id, reason: 'x' });
+    const second = ev(a, 'report.retracted', 'confirmed', { eventId: target.id, reason: 'y' });
+    const out = projectBatch([target, first, second].map(ok), new Map(), new Map());
+    expect(out.retracted).toEqual([{ eventId: target.id, by: first.id }]);
+    expect(out.rejected.map((r) => [r.message, r.reason])).toEqual([[second.id, `already_retracted: event "${target.id}" was already retracted by "${first.id}"`]]);
+    const later = projectBatch([ok(ev(a, 'report.retracted', 'confirmed', { eventId: target.id, reason: 'z' }))], new Map([[target.id, { subject: a, type: target.type, retractedBy: first.id }]]), new Map(), {
+      fullStates: new Map([[a, initialState(a)]]),
+    });
+    expect(later.retracted).toEqual([]);
+    expect(later.rejected.map((r) => r.reason.split(':')[0])).toEqual(['already_retracted']);
+  });
+
+  it('counts an id sent again with the same content as a duplicate whatever its key order, and other content as an id conflict', () => {
+    const sent = ev(a, 'exchange.completed', 'confirmed', { releasedBy: { UA: 150, RU: 150 } });
+    const stored = { subject: a, type: sent.type, content: { ...sent, data: { releasedBy: { RU: 150, UA: 150 } } } };
+    const same = projectBatch([ok(sent)], new Map([[sent.id, stored]]), new Map());
+    expect([same.duplicates, same.rejected.length]).toEqual([1, 0]);
+    const other = projectBatch([ok({ ...sent, data: { releasedBy: { UA: 150, RU: 189 } } } as RecordedEvent)], new Map([[sent.id, stored]]), new Map());
+    expect(other.duplicates).toBe(0);
+    expect(other.rejected.map((r) => r.reason.split(':')[0])).toEqual(['id_conflict']);
+  });
+
   it('drops a link whose agreement is retracted in the same batch', () => {
     const agreed = ev(a, 'exchange.agreed', 'confirmed', { parties: ['UA', 'RU'], negotiation: n });
     const retraction = ev(a, 'report.retracted', 'confirmed', { eventId: agreed.id, reason: 'wrong talks' });
@@ -137,13 +161,14 @@ describe('projectMessages', () => {
     return { index, lookups };
   }
 
-  it('indexes every event it applies, a report whose id a valid retraction took first counting as a duplicate', async () => {
+  it('indexes every event it applies, a report whose id a valid retraction took first being an id conflict', async () => {
     const target = ev(subject, 'exchange.underway', 'confirmed', {});
     const retraction = ev(subject, 'report.retracted', 'confirmed', { eventId: target.id, reason: 'x' }, 'shared-id-1');
     const sameId = ev(subject, 'exchange.completed', 'confirmed', {}, 'shared-id-1');
     const { index, lookups } = memoryIndex([target]);
-    const out = await projectMessages([message(retraction, 1), message(sameId, 2)], lookups);
+    const out = await projectMessages([message(retraction, 1), message(sameId, 2), message(retraction, 3)], lookups);
     expect(out.events.map((e) => [e.eventId, e.type])).toEqual([['shared-id-1', 'report.retracted']]);
+    expect(out.rejected.map((r) => r.reason.split(':')[0])).toEqual(['id_conflict']);
     expect(out.duplicates).toBe(1);
     expect(index.get('shared-id-1')).toEqual({ subject, type: 'report.retracted' });
   });

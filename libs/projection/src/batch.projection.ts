@@ -8,6 +8,8 @@ import {
   negotiationLinkOf,
   parseSubject,
   RecordedEvent,
+  reportContentKey,
+  ReportContent,
   statusChanges,
   StatusView,
   SubjectState,
@@ -39,6 +41,16 @@ export interface BatchOutcome<M> {
   duplicates: number;
 }
 
+/** An event already indexed (or earlier in the batch), as the batch step needs it. */
+export interface IndexedEvent {
+  subject: string;
+  type: string;
+  /** Its retraction's id, when it has been retracted. */
+  retractedBy?: string | null;
+  /** What it says: a later message with its id and other content is an id conflict. Absent: not compared. */
+  content?: ReportContent;
+}
+
 export interface ProjectBatchOptions {
   /**
    * Full states, as of before the batch, of the subjects the batch retracts in: a retraction
@@ -61,7 +73,7 @@ export interface ProjectBatchOptions {
  */
 export function projectBatch<M>(
   decoded: readonly DecodedMessage<M>[],
-  indexed: ReadonlyMap<string, { subject: string; type: string }>,
+  indexed: ReadonlyMap<string, IndexedEvent>,
   stored: ReadonlyMap<string, SubjectSummary | SubjectState>,
   opts: ProjectBatchOptions = {},
 ): BatchOutcome<M> {
@@ -91,8 +103,18 @@ export function projectBatch<M>(
       continue;
     }
     const e = d.event;
-    if (known.has(e.id)) {
-      out.duplicates += 1;
+    const prior = known.get(e.id);
+    if (prior) {
+      // Compared only here, for the rare id seen twice: the hot path never builds the key.
+      if (prior.content && reportContentKey(prior.content) !== reportContentKey(e)) {
+        out.rejected.push({
+          message: d.message,
+          reason: `id_conflict: id "${e.id}" was already used for a different report; publish it with a new id`,
+          issues: [{ path: 'id', message: 'was already used for a different report' }],
+        });
+      } else {
+        out.duplicates += 1;
+      }
       continue;
     }
     let retractionOf: string | null = null;
@@ -107,13 +129,23 @@ export function projectBatch<M>(
         });
         continue;
       }
+      if (target.retractedBy) {
+        // A second retraction would rewrite the first's place in the history.
+        out.rejected.push({
+          message: d.message,
+          reason: `already_retracted: event "${retractionOf}" was already retracted by "${target.retractedBy}"`,
+          issues: [{ path: 'data.eventId', message: 'names an event already retracted' }],
+        });
+        continue;
+      }
+      known.set(retractionOf, { ...target, retractedBy: e.id });
       out.retracted.push({ eventId: retractionOf, by: e.id });
       out.unlinks.push(retractionOf);
       // The store deletes unlinks before it inserts links: a link made earlier in this batch must go here.
       const linked = out.links.findIndex((l) => l.eventId === retractionOf);
       if (linked >= 0) out.links.splice(linked, 1);
     }
-    known.set(e.id, { subject: e.subject, type: e.type });
+    known.set(e.id, { subject: e.subject, type: e.type, content: e });
 
     const before = summaryOf(e.subject);
     const full = fullOf(e.subject, stored.get(e.subject));
@@ -185,16 +217,19 @@ export function eventRowOf(e: RecordedEvent): EventRow {
   };
 }
 
-/** Decodes a log message exactly as an HTTP report is validated: the event, or why it is not one. */
-export function decodeMessage(message: LogMessage): DecodedMessage<LogMessage> {
-  const r = fromCloudEvent(message.value, message);
+/**
+ * Decodes a log message exactly as an HTTP report is validated: the event, or why it is not one.
+ * @param partitions - the topic's partition count: a message off its subject's partition is refused
+ */
+export function decodeMessage(message: LogMessage, partitions?: number): DecodedMessage<LogMessage> {
+  const r = fromCloudEvent(message.value, message, partitions);
   return r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues };
 }
 
 /** Where {@link projectMessages} reads what a batch needs and indexes its events; all in the caller's transaction. */
 export interface BatchLookups {
-  /** The already-indexed events among these ids. */
-  findEvents(ids: string[]): Promise<ReadonlyMap<string, { subject: string; type: string }>>;
+  /** The already-indexed events among these ids, with their content and retraction. */
+  findEvents(ids: string[]): Promise<ReadonlyMap<string, IndexedEvent>>;
   /** The stored summaries of these subjects. */
   loadSummaries(subjects: string[]): Promise<ReadonlyMap<string, unknown>>;
   /** The full states of these subjects, from the event index (only subjects the batch retracts in). */
@@ -234,8 +269,12 @@ export function storeLookups(m: EntityManager, store: ProjectionStore, states: S
  *
  * @throws Error when an id was indexed concurrently: the caller rolls back and retries.
  */
-export async function projectMessages(messages: readonly LogMessage[], lookups: BatchLookups): Promise<BatchOutcome<LogMessage>> {
-  const decoded = messages.map(decodeMessage);
+export async function projectMessages(
+  messages: readonly LogMessage[],
+  lookups: BatchLookups,
+  opts: { partitions?: number } = {},
+): Promise<BatchOutcome<LogMessage>> {
+  const decoded = messages.map((m) => decodeMessage(m, opts.partitions));
   const subjects = new Set<string>();
   const retracting = new Set<string>();
   const retractionIds = new Set<string>();

@@ -4,3 +4,4 @@
  * live projector, the rebuild and verify so all three apply the log the same way.
  */
 export * from './batch.projection';
+export * from './poison.isolation';

@@ -133,9 +133,9 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
   }
 
   /** The subject and type of an indexed event, for retraction checks. */
-  async indexedEvent(eventId: string): Promise<{ subject: string; type: string } | undefined> {
-    const rows: { subject: string; type: string }[] = await this.db.query(
-      `SELECT subject, type FROM events WHERE event_id = $1`, [eventId]);
+  async indexedEvent(eventId: string): Promise<{ subject: string; type: string; retractedBy: string | null } | undefined> {
+    const rows: { subject: string; type: string; retractedBy: string | null }[] = await this.db.query(
+      `SELECT subject, type, retracted_by AS "retractedBy" FROM events WHERE event_id = $1`, [eventId]);
     return rows[0];
   }
 }

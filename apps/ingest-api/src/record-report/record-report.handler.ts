@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { mayWriteKind, Principal } from '@newsledger/auth';
-import { Report, tryParseSubject, validateReport } from '@newsledger/domain';
+import { Report, reportContentKey, tryParseSubject, validateReport } from '@newsledger/domain';
 import { Settled } from '@newsledger/batching';
 import { LogPosition, LogUnavailableError, toCloudEvent } from '@newsledger/event-log';
 import { createHash, randomUUID } from 'node:crypto';
@@ -18,7 +18,10 @@ const PENDING_WAIT_MS = 15_000;
 /** A valid report the key may write, with the digest of its content. */
 interface Prepared {
   report: Report;
+  /** SHA-256 of {@link reportContentKey}: the same whatever the order of the sender's keys. */
   digest: string;
+  /** The digest claims recorded before it was canonical (of the content in the sender's key order). */
+  legacyDigest: string;
 }
 
 /** A batch line ready to be claimed, by its index among the bodies. */
@@ -185,17 +188,22 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     const report: Report = { ...checked.report, id: checked.report.id ?? randomUUID() };
     this.checkSubjectKind(report, principal);
     const { id: _id, ...content } = report;
-    return { report, digest: createHash('sha256').update(JSON.stringify(content)).digest('base64') };
+    return {
+      report,
+      digest: createHash('sha256').update(reportContentKey(report)).digest('base64'),
+      legacyDigest: createHash('sha256').update(JSON.stringify(content)).digest('base64'),
+    };
   }
 
   /** Claims the report's id and appends it, or answers what an earlier send of the id became. */
-  private async claimAndAppend({ report, digest }: Prepared, ingestor: string, deadline = Date.now() + PENDING_WAIT_MS): Promise<RecordReportResult> {
+  private async claimAndAppend(prepared: Prepared, ingestor: string, deadline = Date.now() + PENDING_WAIT_MS): Promise<RecordReportResult> {
+    const { report, digest } = prepared;
     for (;;) {
       const inDoubt = this.inDoubtError(report.id);
       if (inDoubt) throw inDoubt;
       const claim = await this.claims.claim(report.id, report.subject, digest);
       if (claim.kind === 'claimed') return this.append(report, ingestor);
-      if (claim.kind === 'recorded') return this.recordedAnswer({ report, digest }, claim);
+      if (claim.kind === 'recorded') return this.recordedAnswer(prepared, claim);
       if (Date.now() > deadline) {
         throw new ReportRejectedError('id_conflict', `report id "${report.id}" is being recorded by another request; retry shortly`);
       }
@@ -207,8 +215,8 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
    * The answer to a send of an id already on the log: where it is, as a duplicate.
    * @throws ReportRejectedError `id_conflict` when this send's content differs from what was recorded
    */
-  private recordedAnswer({ report, digest }: Prepared, recorded: { digest: string; position: LogPosition }): RecordReportResult {
-    if (recorded.digest !== digest) {
+  private recordedAnswer({ report, digest, legacyDigest }: Prepared, recorded: { digest: string; position: LogPosition }): RecordReportResult {
+    if (recorded.digest !== digest && recorded.digest !== legacyDigest) {
       throw new ReportRejectedError('id_conflict', `report id "${report.id}" was already used for a different report; send a new id`);
     }
     return { eventId: report.id, subject: report.subject, partition: recorded.position.partition, offset: recorded.position.offset, duplicate: true };
@@ -285,6 +293,11 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     if (found.type === 'report.retracted') {
       throw new ReportRejectedError('invalid_report', 'a retraction cannot be retracted; record the report again instead', [
         { path: 'data.eventId', message: 'names a retraction' },
+      ]);
+    }
+    if (found.retractedBy) {
+      throw new ReportRejectedError('already_retracted', `event "${target}" was already retracted by "${found.retractedBy}"; nothing to do (its history keeps that retraction)`, [
+        { path: 'data.eventId', message: 'names an event already retracted' },
       ]);
     }
   }

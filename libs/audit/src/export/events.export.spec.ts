@@ -20,7 +20,7 @@ describe('export scope', () => {
 
   it('refuses instants without an offset and impossible dates, which would otherwise roll over', () => {
     for (const from of ['2025-05-23T10:00:00', '2025-05-23T10:00', '2025-02-30T00:00:00Z', '2025-02-30T00:00Z', '2025-04-31T00:00:00+02:00', '2025-05-23']) {
-      expect(issuesOf({ from })).toEqual([{ path: 'from', message: `must be an instant with Z or an offset, to the second or the minute, such as 2025-05-23T10:00:00Z, 2025-05-23T13:00:00+03:00 or 2025-05-23T10:00Z; got "${from}"` }]);
+      expect(issuesOf({ from })).toEqual([{ path: 'from', message: `must be an instant with Z or an offset, to the second or the minute, such as 2025-05-23T10:00:00Z, 2025-05-23T13:00:00+03:00 or 2025-05-23T10:00Z, between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z; got "${from}"` }]);
     }
   });
 });

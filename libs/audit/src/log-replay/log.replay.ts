@@ -83,7 +83,7 @@ export async function replayLog(kafka: Kafka, topic: string, opts: LogReplayOpti
               if (BigInt(m.offset) >= from) fresh.push(m);
             }
             if (fresh.length > 0) {
-              foldInto(log, fresh, opts.asOf, opts.capture);
+              foldInto(log, fresh, until.size, opts.asOf, opts.capture);
               next.set(batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
               log.counts.read += fresh.length;
               opts.onProgress?.(log.counts.read, total);
@@ -101,10 +101,16 @@ export async function replayLog(kafka: Kafka, topic: string, opts: LogReplayOpti
 }
 
 /** Applies one partition's messages, in order, exactly as the projector's transaction would. */
-function foldInto(log: ReplayedLog, messages: readonly LogMessage[], asOf: string | undefined, capture?: LogReplayOptions['capture']): void {
+function foldInto(
+  log: ReplayedLog,
+  messages: readonly LogMessage[],
+  partitions: number,
+  asOf: string | undefined,
+  capture?: LogReplayOptions['capture'],
+): void {
   const decoded: DecodedMessage<LogMessage>[] = [];
   for (const message of messages) {
-    const d = decodeMessage(message);
+    const d = decodeMessage(message, partitions);
     if (d.ok && asOf !== undefined && !isKnownAt(d.event, { asOf })) {
       log.counts.afterAsOf += 1;
       continue;

@@ -49,6 +49,14 @@ export interface StatusChangeRow {
   recordedAt: string;
 }
 
+/** An indexed event as the batch step compares a message with it: what it says and whether it was retracted. */
+export interface IndexedEventRow {
+  subject: string;
+  type: string;
+  retractedBy: string | null;
+  content: { type: string; subject: string; occurredAt: string | null; source: unknown; confirmation: string; data: unknown; note: string | null };
+}
+
 /** What a projected batch writes, with the checkpoints it moves: {@link ProjectionStore.writeBatch}. */
 export interface BatchWrites {
   /** Indexed events withdrawn by a retraction of this batch. */
@@ -153,13 +161,24 @@ export class ProjectionStore {
   }
 
   /** The indexed events among `ids`, with their subject and type. */
-  async findEvents(m: EntityManager, ids: string[]): Promise<Map<string, { subject: string; type: string }>> {
+  async findEvents(m: EntityManager, ids: string[]): Promise<Map<string, IndexedEventRow>> {
     if (ids.length === 0) return new Map();
-    const rows: { event_id: string; subject: string; type: string }[] = await preparedQuery(m,
-      `SELECT event_id, subject, type FROM ${this.tables.events} WHERE event_id = ANY($1::text[])`,
-      [ids],
+    const rows: { event_id: string; subject: string; type: string; occurred_at: string | null; source: unknown; confirmation: string; data: unknown; note: string | null; retracted_by: string | null }[] =
+      await preparedQuery(m,
+        `SELECT event_id, subject, type, occurred_at, source, confirmation, data, note, retracted_by FROM ${this.tables.events} WHERE event_id = ANY($1::text[])`,
+        [ids],
+      );
+    return new Map(
+      rows.map((r) => [
+        r.event_id,
+        {
+          subject: r.subject,
+          type: r.type,
+          retractedBy: r.retracted_by,
+          content: { type: r.type, subject: r.subject, occurredAt: r.occurred_at, source: r.source, confirmation: r.confirmation, data: r.data, note: r.note },
+        },
+      ]),
     );
-    return new Map(rows.map((r) => [r.event_id, { subject: r.subject, type: r.type }]));
   }
 
   /** Indexes events not indexed yet, skipping those that are; returns how many it inserted. */

@@ -1,0 +1,25 @@
+import { canonicalJson, reportContentKey } from './report.content';
+import { report } from './report.fixture';
+
+describe('reportContentKey', () => {
+  const base = report('exchange.completed', { data: { releasedBy: { UA: 150, RU: 150 } } }) as never;
+
+  it('is the same whatever the order of keys, at any depth', () => {
+    const reordered = { ...(base as object), source: { kind: 'agency', url: 'https://www.reuters.com/x', speaker: 'a spokesperson', name: 'Reuters' }, data: { releasedBy: { RU: 150, UA: 150 } } } as never;
+    expect(reportContentKey(reordered)).toBe(reportContentKey(base));
+  });
+
+  it('does not depend on the id, and treats an absent note or occurredAt like null', () => {
+    const { note: _n, occurredAt: _o, ...bare } = base as Record<string, unknown>;
+    expect(reportContentKey({ ...bare, id: 'other', note: null, occurredAt: null } as never)).toBe(reportContentKey(bare as never));
+  });
+
+  it('differs when anything said differs', () => {
+    expect(reportContentKey({ ...(base as object), data: { releasedBy: { UA: 150, RU: 189 } } } as never)).not.toBe(reportContentKey(base));
+    expect(reportContentKey({ ...(base as object), confirmation: 'claimed' } as never)).not.toBe(reportContentKey(base));
+  });
+
+  it('canonicalJson keeps arrays in order and writes strings as JSON does', () => {
+    expect(canonicalJson({ b: [2, 1], a: 'é"\n' })).toBe('{"a":"é\\"\\n","b":[2,1]}');
+  });
+});

@@ -1,0 +1,34 @@
+import type { Report } from './report.schema';
+
+/** What a report says, without its id and the metadata of its recording (ingestor, recordedAt, position). */
+export interface ReportContent {
+  type: string;
+  subject: string;
+  occurredAt?: string | null;
+  source: unknown;
+  confirmation: string;
+  data: unknown;
+  note?: string | null;
+}
+
+/**
+ * A report's content as one string, the same however its sender ordered the keys of its objects
+ * (`{"RU":150,"UA":150}` is `{"UA":150,"RU":150}`) and whether an absent field is missing or null.
+ * Two reports with the same id are one report sent twice when their keys are equal, and an id
+ * conflict otherwise: the rule of the ingest API's 409 and of the projector's `id_conflict` alike.
+ */
+export function reportContentKey(report: ReportContent | Report): string {
+  const { type, subject, occurredAt, source, confirmation, data, note } = report as ReportContent;
+  return canonicalJson({ type, subject, occurredAt: occurredAt ?? null, source, confirmation, data, note: note ?? null });
+}
+
+/** JSON with every object's keys in code-unit order, at every depth; `undefined` members are left out, as JSON.stringify does. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const members = Object.keys(value)
+    .sort()
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${members.join(',')}}`;
+}
