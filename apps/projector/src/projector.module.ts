@@ -3,9 +3,10 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@newsledger/auth';
 import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
-import { HealthModule, HttpErrorFilter, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
-import { PersistenceModule } from '@newsledger/persistence';
+import { HEALTH_CHECKS, HealthModule, HttpErrorFilter, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
+import { LogIdentityHealth, PersistenceModule } from '@newsledger/persistence';
 import { EventsProjector } from './project-events/events.projector';
+import { LogIdentityGuard } from './project-events/log-identity.guard';
 import { ProjectorMetrics } from './projector.metrics';
 import { StatusChangesRelay } from './relay-status-changes/status-changes.relay';
 import { SnapshotsTaker } from './take-snapshots/snapshots.taker';
@@ -27,6 +28,15 @@ import { SnapshotsTaker } from './take-snapshots/snapshots.taker';
     HealthModule,
     MetricsModule,
   ],
-  providers: [EventsProjector, StatusChangesRelay, SnapshotsTaker, ProjectorMetrics, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+  providers: [
+    EventsProjector,
+    StatusChangesRelay,
+    SnapshotsTaker,
+    ProjectorMetrics,
+    LogIdentityGuard,
+    LogIdentityHealth,
+    { provide: HEALTH_CHECKS, useFactory: (log: LogIdentityHealth) => [log], inject: [LogIdentityHealth] },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+  ],
 })
 export class ProjectorModule {}

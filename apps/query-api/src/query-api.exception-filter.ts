@@ -10,6 +10,7 @@ const AUDIT_STATUS: Record<AuditErrorCode, number> = {
   rebuild_running: 409,
   verify_running: 409,
   rebuild_differs: 409,
+  log_in_use: 409,
 };
 
 /** Maps every failure of the query API to the contract's JSON error, once. */

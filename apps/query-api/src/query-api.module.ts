@@ -4,8 +4,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@newsledger/auth';
 import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
-import { ApiDocsModule, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
-import { PersistenceModule } from '@newsledger/persistence';
+import { ApiDocsModule, HEALTH_CHECKS, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
+import { LogIdentityHealth, PersistenceModule } from '@newsledger/persistence';
 import { AuditModule } from './audit.module';
 import { FeedsModule } from './feeds.module';
 import { GetHistoryHandler } from './get-history/get-history.handler';
@@ -38,6 +38,14 @@ import { SubjectsController } from './subjects.controller';
     AuditModule,
   ],
   controllers: [SubjectsController, ManageKeysController, TimelinePageController],
-  providers: [ListViewsHandler, GetViewHandler, GetHistoryHandler, { provide: APP_FILTER, useClass: QueryApiExceptionFilter }],
+  providers: [
+    ListViewsHandler,
+    GetViewHandler,
+    GetHistoryHandler,
+    // 503 while the projector refuses its log: these views are then not the log's.
+    LogIdentityHealth,
+    { provide: HEALTH_CHECKS, useFactory: (log: LogIdentityHealth) => [log], inject: [LogIdentityHealth] },
+    { provide: APP_FILTER, useClass: QueryApiExceptionFilter },
+  ],
 })
 export class QueryApiModule {}

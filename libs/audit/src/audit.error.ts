@@ -10,6 +10,8 @@ export interface AuditErrorDetails {
   invalid_audit_request: { issues: { path: string; message: string }[] };
   /** The new generation differed from the live views and the caller asked to stop on a difference. */
   rebuild_differs: { differences: number };
+  /** `rebuild --adopt-log` while a projector of the group is projecting another Kafka cluster. */
+  log_in_use: { clusterId: string; checkedAt: string };
 }
 
 /** One of the stable codes in {@link AuditErrorDetails}. */

@@ -10,3 +10,4 @@ export * from './verify/difference';
 export * from './verify/views.verify';
 export * from './rebuild/rebuilds.store';
 export * from './rebuild/views.rebuild';
+export * from './rebuild/log.adoption';

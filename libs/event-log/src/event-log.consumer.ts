@@ -6,6 +6,11 @@ export interface ConsumerHooks {
   onBatch(batch: LogBatch, heartbeat: () => Promise<void>): Promise<void>;
   /** The stored next offset of each partition, where the consumer must resume (absent: from the start). */
   storedOffsets(topic: string, partitions: number[]): Promise<Map<number, string>>;
+  /**
+   * Whether the log may be applied, asked on every group join before seeking. While it answers
+   * false (or fails) nothing is handed to `onBatch` until {@link EventLogConsumer.release}.
+   */
+  admit?(partitions: number[]): Promise<boolean>;
   log?: (message: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -15,6 +20,10 @@ export interface ConsumerHooks {
  */
 export class EventLogConsumer {
   private readonly consumer: Consumer;
+  private assigned: number[] = [];
+  // Set synchronously on a join: batches fetched before `admit` answers must not be applied.
+  private held = false;
+  private hooks: ConsumerHooks | undefined;
 
   constructor(
     kafka: Kafka,
@@ -30,9 +39,16 @@ export class EventLogConsumer {
 
   async start(hooks: ConsumerHooks): Promise<void> {
     const c = this.consumer;
+    this.hooks = hooks;
     c.on(c.events.GROUP_JOIN, (e) => {
       const assigned = e.payload.memberAssignment[this.topic] ?? [];
-      void this.seekToStored(hooks, assigned);
+      this.assigned = assigned;
+      if (!hooks.admit) return void this.seekToStored(hooks, assigned);
+      this.held = true;
+      void hooks
+        .admit(assigned)
+        .catch(() => false)
+        .then((admitted) => (admitted ? this.release() : undefined));
     });
     await c.connect();
     await c.subscribe({ topic: this.topic, fromBeginning: true });
@@ -41,14 +57,30 @@ export class EventLogConsumer {
       eachBatchAutoResolve: false,
       // Batches of one partition always run one after another; of different partitions, side by side.
       partitionsConsumedConcurrently: this.opts.partitionsConcurrently ?? 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, pause }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        // Unresolved, so fetched again once released (and sought to the stored offsets then).
+        if (this.held) return void pause();
         await hooks.onBatch(toLogBatch(batch), heartbeat);
         resolveOffset(batch.lastOffset());
         // A hint only: the checkpoint that counts was committed with the views.
         await commitOffsetsIfNecessary().catch(() => undefined);
       },
     });
+  }
+
+  /** Stops handing batches to `onBatch`, from the next batch on, until {@link release}. */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Seeks the assigned partitions to their stored offsets and hands batches over again. */
+  async release(): Promise<void> {
+    if (!this.hooks) return;
+    const partitions = this.assigned;
+    await this.seekToStored(this.hooks, partitions);
+    this.held = false;
+    if (partitions.length > 0) this.consumer.resume([{ topic: this.topic, partitions }]);
   }
 
   private async seekToStored(hooks: ConsumerHooks, partitions: number[]): Promise<void> {

@@ -10,3 +10,4 @@ export * from './dead-letter.message';
 export * from './asyncapi.document';
 export * from './topic-tail.consumer';
 export * from './log.reader';
+export * from './log-identity';

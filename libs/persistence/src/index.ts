@@ -18,3 +18,5 @@ export * from './entities/rebuild.entity';
 export * from './database-unavailable';
 export * from './poll-loop';
 export * from './prepared-query';
+export * from './repositories/log-identity.store';
+export * from './log-identity.health';

@@ -14,8 +14,9 @@ export function registerRebuildCommand(program: Command): void {
     .command('rebuild')
     .description('rebuild every view from the start of the log without downtime, then switch to it atomically')
     .option('--abort-on-difference', 'do not switch if the rebuilt views differ from the live ones')
+    .option('--adopt-log', 'derive every view from the log the brokers hold now (after a broker or topic was replaced), go on from its end and void the old log\'s report ids')
     .option('--json', 'print the report as JSON')
-    .action(async (o: { abortOnDifference?: boolean; json?: boolean }) => {
+    .action(async (o: { abortOnDifference?: boolean; adoptLog?: boolean; json?: boolean }) => {
       const bar = new SingleBar({ format: '{phase} [{bar}] {percentage}% {value}/{total} events', stream: process.stderr, hideCursor: true });
       const report = await withConnections(async ({ config, db, kafka }) => {
         const rebuild = await ViewsRebuild.begin(db, kafka, {
@@ -27,6 +28,7 @@ export function registerRebuildCommand(program: Command): void {
           lockTimeoutMs: config.audit.rebuild.lockTimeoutMs,
           sessionTimeout: config.kafka.sessionTimeoutMs,
           abortOnDifference: o.abortOnDifference ?? false,
+          adoptLog: o.adoptLog ?? false,
           onProgress: (p) => {
             if (bar.getTotal() === 0 && p.target > 0) bar.start(p.target, p.applied, { phase: p.phase });
             bar.setTotal(Math.max(p.target, 1));
@@ -49,6 +51,13 @@ export function registerRebuildCommand(program: Command): void {
         `switched to the rebuilt views: ${report.subjects} subjects, ${report.eventsIndexed} events, ${report.eventsPerSecond} events/s, ` +
           `projector paused ${report.projectorPausedMs} ms, ${report.durationMs} ms in all\n`,
       );
+      if (report.adopted) {
+        const a = report.adopted;
+        process.stdout.write(
+          `adopted the log of Kafka cluster ${a.clusterId}: the projector goes on from ${Object.entries(a.checkpoints).map(([p, o]) => `${p}:${o}`).join(', ')}; ` +
+            `${a.claimsVoided} report ids of the old log voided\n`,
+        );
+      }
       if (d.views + d.events + d.links === 0) process.stdout.write('the rebuilt views equal the ones they replaced\n');
       else {
         process.stdout.write(`the rebuilt generation differs from the one it replaced: ${d.views} views, ${d.events} index rows, ${d.links} links (stored = old, replayed = new)\n`);

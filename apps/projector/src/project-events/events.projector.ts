@@ -15,6 +15,7 @@ import { projectMessages, storeLookups } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ProjectorMetrics } from '../projector.metrics';
+import { LogIdentityGuard } from './log-identity.guard';
 
 /** Batches this small (live traffic) are applied together with the other small batches of their fetch. */
 const GROUPED_BELOW = 1000;
@@ -49,6 +50,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: ProjectorMetrics,
+    private readonly logIdentity: LogIdentityGuard,
   ) {
     this.group = config.kafka.projectorGroupId;
     this.consumer = new EventLogConsumer(kafka, config.kafka.topics.events, this.group, {
@@ -64,6 +66,8 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     await this.consumer.start({
       onBatch: (batch) => this.apply(batch),
       storedOffsets: (topic) => this.store.checkpoints(this.db.manager, this.group, topic),
+      // Nothing is applied from a log other than the one the views came from.
+      admit: () => this.logIdentity.admit(this.consumer),
       log: (message, extra) => this.logger.log({ ...extra }, message),
     });
     this.logger.log(`consuming ${this.config.kafka.topics.events} as ${this.group}`);

@@ -9,6 +9,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { AuditError } from '../audit.error';
 import { Difference } from '../verify/difference';
 import { compareWithLog, StoredViewRow } from '../verify/views.verify';
+import { adoptionTarget, beginAdoption, completeAdoption, LogAdoption } from './log.adoption';
 import { RebuildPhase, RebuildsStore } from './rebuilds.store';
 
 /**
@@ -44,6 +45,13 @@ export interface RebuildOptions {
   sessionTimeout?: number;
   /** Refuse to switch when the new generation differs from the live one (default: switch and report). */
   abortOnDifference?: boolean;
+  /**
+   * Adopt the log there now (`rebuild --adopt-log`): build from its start to its end instead of
+   * to the live checkpoints, which belong to another log, then move the live checkpoints to that
+   * end, record this log as the views' own and void the old log's report-id claims.
+   * @defaultValue `false`
+   */
+  adoptLog?: boolean;
   onProgress?: (p: RebuildProgress) => void;
 }
 
@@ -83,6 +91,8 @@ export interface RebuildReport {
   /** How long the live projector was held by the successful switch. */
   projectorPausedMs: number;
   differences: GenerationComparison;
+  /** Present when the rebuild adopted the log (`adoptLog`). */
+  adopted?: LogAdoption;
 }
 
 class Switched extends Error {}
@@ -116,6 +126,8 @@ export class ViewsRebuild {
   private lastProgressWrite = 0;
   private lastPhaseWritten: RebuildPhase | undefined;
   private messages = 0;
+  /** With `adoptLog`: the log's cluster, and its end, the bound that replaces the live checkpoints. */
+  private adoption: { clusterId: string; startedAt: Date; ends: Map<number, bigint> } | undefined;
 
   private constructor(
     private readonly db: DataSource,
@@ -196,6 +208,10 @@ export class ViewsRebuild {
   }
 
   private async prepare(): Promise<void> {
+    if (this.opts.adoptLog) {
+      const begun = await beginAdoption(this.db, this.kafka, this.opts.liveGroup, this.opts.topic);
+      this.adoption = { ...begun, ends: await adoptionTarget(this.kafka, this.opts.topic) };
+    }
     this.partitions = [...(await fetchEndOffsets(this.kafka, this.opts.topic)).keys()].sort((a, b) => a - b);
     await this.dropNextGeneration();
     for (const t of GENERATION_TABLES) {
@@ -219,6 +235,11 @@ export class ViewsRebuild {
     );
   }
 
+  /** How far the new generation may go: the live checkpoints, or the adopted log's end. */
+  private async bounds(): Promise<Map<number, bigint>> {
+    return this.adoption?.ends ?? this.checkpoints(this.opts.liveGroup);
+  }
+
   private async checkpoints(group: string): Promise<Map<number, bigint>> {
     const rows: { partition: number; next_offset: string }[] = await this.db.query(
       `SELECT partition, next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2`,
@@ -240,7 +261,7 @@ export class ViewsRebuild {
     let attempts = 0;
     for (;;) {
       this.assertRunning();
-      const live = await this.checkpoints(this.opts.liveGroup);
+      const live = await this.bounds();
       const next = await this.checkpoints(this.shadowGroup);
       this.resumeBehind(live, next);
       const applied = sum(next);
@@ -266,6 +287,7 @@ export class ViewsRebuild {
             switchAttempts: attempts,
             projectorPausedMs: switchedAt.pausedMs,
             differences: switchedAt.comparison,
+            ...(switchedAt.adopted ? { adopted: switchedAt.adopted } : {}),
           };
         }
       }
@@ -295,7 +317,7 @@ export class ViewsRebuild {
   /** Applies a batch to the new generation, never past the live checkpoint; returns how many messages it took. */
   private async applyToNext(batch: LogBatch): Promise<number> {
     if (this.switched || this.cancelled) return 0;
-    const bound = (await this.checkpoints(this.opts.liveGroup)).get(batch.partition) ?? 0n;
+    const bound = (await this.bounds()).get(batch.partition) ?? 0n;
     try {
       return await this.db.transaction(async (m) => {
         const next = await this.projection.lockCheckpoint(m, this.shadowGroup, batch.topic, batch.partition);
@@ -327,7 +349,7 @@ export class ViewsRebuild {
   }
 
   /** One switch attempt; undefined when it timed out and the build should go on. */
-  private async trySwitch(): Promise<{ startedAt: number; pausedMs: number; comparison: GenerationComparison } | undefined> {
+  private async trySwitch(): Promise<{ startedAt: number; pausedMs: number; comparison: GenerationComparison; adopted?: LogAdoption } | undefined> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     const startedAt = Date.now();
@@ -339,7 +361,9 @@ export class ViewsRebuild {
         `SELECT partition, next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2 ORDER BY partition FOR UPDATE`,
         [this.opts.liveGroup, this.opts.topic],
       );
-      const live = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
+      let live = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
+      // Adopting: the end read now, with the projector held, is where it will go on from.
+      if (this.adoption) live = this.adoption.ends = await adoptionTarget(this.kafka, this.opts.topic);
       const deadline = Date.now() + this.opts.switchTimeoutMs;
       for (;;) {
         this.assertRunning();
@@ -370,9 +394,13 @@ export class ViewsRebuild {
         await runner.query(`DROP TABLE ${this.table(t + OLD)}`);
       }
       for (const [from, to] of renames) await runner.query(`ALTER INDEX ${this.table(from)} RENAME TO "${to}"`);
+      // After the renames: claims are voided against the event index of the adopted log.
+      const adopted = this.adoption
+        ? await completeAdoption(runner, { group: this.opts.liveGroup, topic: this.opts.topic, ...this.adoption })
+        : undefined;
       this.switched = true;
       await runner.commitTransaction();
-      return { startedAt, pausedMs: Date.now() - startedAt, comparison };
+      return { startedAt, pausedMs: Date.now() - startedAt, comparison, adopted };
     } catch (e) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       // The swap gave way to readers: try again at the next attempt.

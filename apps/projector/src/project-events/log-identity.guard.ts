@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { eventIdMark, judgeLog, KAFKA, LogAnchor, LogRefusal, readLogFacts, readMarks } from '@newsledger/event-log';
+import { LogIdentityStore, ProjectionStore } from '@newsledger/persistence';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+
+/** While refused, the log is checked this often, so adopting it or pointing back is noticed soon. */
+const RECHECK_REFUSED_MS = 3_000;
+/** While projecting, the cheap part (cluster id, watermarks) is checked this often. */
+const RECHECK_OK_MS = 30_000;
+
+/**
+ * Keeps the projector on the log its views came from. On every group join (the consumer's
+ * `admit`) and then periodically it compares the stored identity (cluster id, an applied message
+ * per partition) and the checkpoints with what the brokers hold now; on a mismatch the consumer is
+ * held, so nothing is applied and no checkpoint moves, and the refusal is written where every
+ * process's `/health` reads it. It lets go by itself once the log matches again (the apps pointed
+ * back, or `rebuild --adopt-log` recorded this log).
+ */
+@Injectable()
+export class LogIdentityGuard implements OnApplicationShutdown {
+  private readonly logger = new Logger('log-identity');
+  private readonly identities = new LogIdentityStore();
+  private readonly projection = new ProjectionStore();
+  private readonly group: string;
+  private readonly topic: string;
+  private refusal: LogRefusal | undefined;
+  private running: Promise<LogRefusal | undefined> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private consumer: { hold(): void; release(): Promise<void> } | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(CONFIG) config: NewsledgerConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
+    this.group = config.kafka.projectorGroupId;
+    this.topic = config.kafka.topics.events;
+  }
+
+  /** The consumer's `admit`: checks the log in full; while it is refused, rechecks until it is not. */
+  async admit(consumer: { hold(): void; release(): Promise<void> }): Promise<boolean> {
+    this.consumer = consumer;
+    const refusal = await this.check(true);
+    this.schedule();
+    return refusal === undefined;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    await this.identities.stopped(this.db.manager, this.group, this.topic).catch(() => undefined);
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.recheck(), this.refusal ? RECHECK_REFUSED_MS : RECHECK_OK_MS);
+    this.timer.unref();
+  }
+
+  private async recheck(): Promise<void> {
+    const wasRefused = this.refusal !== undefined;
+    try {
+      const refusal = await this.check(wasRefused);
+      if (!wasRefused && refusal) this.consumer?.hold();
+      if (wasRefused && !refusal) await this.consumer?.release();
+    } catch (e) {
+      this.logger.warn({ error: String(e) }, 'could not check the log; the last verdict stands');
+    } finally {
+      this.schedule();
+    }
+  }
+
+  /** One check at a time: a join during a periodic check waits for it, then checks again. */
+  private async check(full: boolean): Promise<LogRefusal | undefined> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.runCheck(full);
+    try {
+      const refusal = await this.running;
+      if (refusal && this.refusal?.message !== refusal.message) {
+        this.logger.error({ reason: refusal.reason, details: refusal.details }, `projecting nothing: ${refusal.message}; ${refusal.action}`);
+      } else if (!refusal && this.refusal) {
+        this.logger.log('the log matches the views again; projecting');
+      }
+      this.refusal = refusal;
+      return refusal;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async runCheck(full: boolean): Promise<LogRefusal | undefined> {
+    const facts = await readLogFacts(this.kafka, this.topic);
+    const stored = await this.identities.load(this.db.manager, this.group, this.topic);
+    const checkpoints = new Map(
+      [...(await this.projection.checkpoints(this.db.manager, this.group, this.topic))].map(([p, o]) => [p, BigInt(o)] as const),
+    );
+    const identity = stored?.clusterId ? { clusterId: stored.clusterId, anchors: stored.anchors } : undefined;
+    let refusal = judgeLog({ stored: identity, facts, checkpoints });
+    let anchors: Record<string, LogAnchor> = { ...(stored?.anchors ?? {}) };
+    if (!refusal && full) {
+      anchors = await this.anchors(anchors, facts.partitions, checkpoints);
+      const marks = await readMarks(this.kafka, this.topic, new Map(Object.entries(anchors).map(([p, a]) => [Number(p), BigInt(a.offset)])), {
+        groupPrefix: `${this.group}.log-identity`,
+      });
+      refusal = judgeLog({ stored: identity, facts, checkpoints, anchors: new Map(Object.entries(anchors).map(([p, a]) => [Number(p), a])), marks });
+    }
+    if (refusal) await this.identities.refuse(this.db.manager, this.group, this.topic, refusal);
+    else await this.identities.accept(this.db.manager, this.group, this.topic, facts.clusterId, anchors);
+    return refusal;
+  }
+
+  /**
+   * The stored anchors still readable in the log, and for each applied partition without one, an
+   * indexed event of it (the log must then hold that very event at its offset).
+   */
+  private async anchors(
+    stored: Record<string, LogAnchor>,
+    partitions: ReadonlyMap<number, { low: bigint; high: bigint }>,
+    checkpoints: ReadonlyMap<number, bigint>,
+  ): Promise<Record<string, LogAnchor>> {
+    const kept: Record<string, LogAnchor> = {};
+    const missing = new Map<number, bigint>();
+    for (const [partition, next] of checkpoints) {
+      if (next === 0n) continue;
+      const low = partitions.get(partition)?.low ?? 0n;
+      const anchor = stored[String(partition)];
+      // An anchor below the low watermark was removed after it was applied: take a newer one.
+      if (anchor && BigInt(anchor.offset) >= low) kept[String(partition)] = anchor;
+      else missing.set(partition, low);
+    }
+    for (const [partition, event] of await this.identities.appliedAt(this.db.manager, missing)) {
+      kept[String(partition)] = { offset: event.offset, mark: eventIdMark(event.eventId) };
+    }
+    return kept;
+  }
+}
