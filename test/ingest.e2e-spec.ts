@@ -196,6 +196,39 @@ describe('ingest API (real Kafka and PostgreSQL)', () => {
     expect(r.body).toMatchObject({ error: 'invalid_report', details: [{ path: 'note', message: expect.stringContaining('NUL') }] });
   });
 
+  it('refuses lone surrogates in any text and times outside years 0001-9999 with 400 naming the field', async () => {
+    const subject = `exchange/${freshId('unstorable')}`;
+    // JSON.stringify writes a lone surrogate as the escape \ud800, as a hostile client would send it.
+    for (const [body, path] of [
+      [report(subject, { note: 'a\ud800b' }), 'note'],
+      [report(subject, { source: { name: 'x\udfff', kind: 'agency' } }), 'source.name'],
+      [report(subject, { type: 'exchange.details.reported', data: { location: 'a\ud800b', mediators: ['\udc00'] } }), 'data.location'],
+      [report(subject, { occurredAt: '0000-01-01' }), 'occurredAt'],
+      [report(subject, { occurredAt: '9999-12-31T23:59:59-14:00' }), 'occurredAt'],
+    ] as const) {
+      const r = await post('POST', '/v1/reports', body);
+      expect(r.status).toBe(400);
+      expect(r.body.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+  });
+
+  it('counts a resend with its keys in another order as a duplicate, and refuses a second retraction with 409 already_retracted', async () => {
+    const subject = `exchange/${freshId('order')}`;
+    const id = freshId('report');
+    const first = await post('POST', '/v1/reports', report(subject, { id, type: 'exchange.completed', data: { releasedBy: { UA: 150, RU: 150 } } }));
+    expect(first.status).toBe(202);
+    const reordered = await post('POST', '/v1/reports', report(subject, { id, type: 'exchange.completed', data: { releasedBy: { RU: 150, UA: 150 } } }));
+    expect([reordered.status, reordered.body.duplicate]).toEqual([200, true]);
+    const retract = { type: 'report.retracted', subject, source: { name: 'Reuters', kind: 'agency' }, confirmation: 'confirmed', data: { eventId: id, reason: 'premature' } };
+    await eventually('the report indexed', async () => ((await read('GET', `/v1/exchanges/${subject.split('/')[1]}`)).status === 200 ? true : undefined));
+    expect((await post('POST', '/v1/reports', retract)).status).toBe(202);
+    const second = await eventually('the retraction indexed', async () => {
+      const r = await post('POST', '/v1/reports', { ...retract, data: { eventId: id, reason: 'again' } });
+      return r.status === 409 ? r : undefined;
+    });
+    expect(second.body).toMatchObject({ error: 'already_retracted', details: [{ path: 'data.eventId' }] });
+  });
+
   const overSingleLimit = {
     error: 'payload_too_large',
     message: `the body is larger than the ${testConfig.http.maxBodyBytes} bytes this endpoint accepts; send less, or split a batch into several requests`,
