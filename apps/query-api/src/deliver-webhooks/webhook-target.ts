@@ -9,31 +9,24 @@ for (const [net, prefix] of [
 ] as const) {
   PRIVATE.addSubnet(net, prefix, 'ipv4');
 }
+// Prefixes that carry an IPv4 address inside an IPv6 one are refused whole: ::/96 (IPv4-compatible),
+// ::ffff:0:0:0/96 (IPv4-translated), 64:ff9b::/96 and 64:ff9b:1::/48 (NAT64), 2002::/16 (6to4) and
+// 2001::/32 (Teredo) can all reach an IPv4 address such as 127.0.0.1. IPv4-mapped addresses
+// (::ffff:a.b.c.d) are judged by the IPv4 rules above, which BlockList applies to them itself.
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32],
-  ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+  ['::', 96], ['::ffff:0:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16], ['2001::', 32],
+  ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
 ] as const) {
   PRIVATE.addSubnet(net, prefix, 'ipv6');
 }
 
-/** True for loopback, private, link-local, shared, documentation, multicast and reserved addresses. */
+/** True for loopback, private, link-local, shared, documentation, multicast and reserved addresses, and IPv6 forms of them. */
 export function isPrivateAddress(address: string): boolean {
   const ip = address.replace(/^\[|\]$/g, '');
   const v = isIP(ip);
   if (v === 4) return PRIVATE.check(ip, 'ipv4');
   if (v !== 6) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip) ?? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
-  if (mapped) {
-    const v4 = mapped.length === 2 ? mapped[1] : hexPairToIpv4(mapped[1], mapped[2]);
-    return PRIVATE.check(v4, 'ipv4');
-  }
   return PRIVATE.check(ip, 'ipv6');
-}
-
-function hexPairToIpv4(hi: string, lo: string): string {
-  const a = parseInt(hi, 16);
-  const b = parseInt(lo, 16);
-  return [a >> 8, a & 255, b >> 8, b & 255].join('.');
 }
 
 /** Resolves a host name to every address it has. */
