@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@newsledger/auth';
-import { PointInTime, SubjectKind } from '@newsledger/domain';
+import { CORROBORATION_LEVELS, PointInTime, SubjectKind } from '@newsledger/domain';
 import { ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { GetHistoryQuery } from './get-history/get-history.query';
@@ -44,6 +44,11 @@ function ListQueries(kind: SubjectKind): MethodDecorator {
       ApiQuery({
         name: 'party', required: false, style: 'form', explode: true, schema: many({ type: 'string', pattern: '^[A-Za-z]{2}$' }),
         description: 'One or more ISO 3166 alpha-2 codes (either case), comma-separated or repeated: subjects naming any of them, e.g. `UA` or `UA,RU`',
+      }),
+      ApiQuery({ name: 'disputed', required: false, schema: { type: 'boolean' }, description: '`true`: exchanges with a disputed figure (contract §7.3); `false`: views without one' }),
+      ApiQuery({
+        name: 'level', required: false, style: 'form', explode: true, schema: many({ type: 'string', enum: [...CORROBORATION_LEVELS] }),
+        description: 'One or more corroboration levels, comma-separated or repeated: exchanges whose `reportedStatus` stage has any of them (contract §7.2)',
       }),
       ApiQuery({ name: 'updatedSince', required: false, schema: { type: 'string', format: 'date-time' }, description: `Views with an event recorded at or after this instant: ${INSTANT_FORMAT}` }),
       ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }),

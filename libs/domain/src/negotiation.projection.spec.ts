@@ -62,9 +62,30 @@ describe('negotiation view', () => {
           date: '2025-05-16',
           delegationLevel: 'low-level',
           parties: ['UA', 'RU'],
+          confirmation: 'confirmed',
           eventIds: [announced.id, held.id],
         },
       ]);
+    });
+
+    it('carry the strongest confirmation of their live reports (§7.5)', () => {
+      const claimed = record('negotiation.round.announced', { round: 2 }, { confirmation: 'claimed' });
+      const reported = record('negotiation.round.announced', { round: 2, venue: 'Istanbul' }, { confirmation: 'reported' });
+      const denied = record('negotiation.round.held', { round: 2 }, { confirmation: 'denied' });
+      expect(viewOf([claimed, reported, denied]).rounds[0]).toMatchObject({ state: 'announced', confirmation: 'reported' });
+      const unconfirmed = record('negotiation.round.held', { round: 2 }, { confirmation: 'unconfirmed' });
+      expect(viewOf([claimed, unconfirmed]).rounds[0]).toMatchObject({ state: 'held', confirmation: 'claimed' });
+      expect(viewOf([claimed, reported, record('report.retracted', { eventId: reported.id, reason: 'x' })]).rounds[0]?.confirmation).toBe('claimed');
+    });
+
+    it('take the occurredAt of a held report as the date when no report gives one (§7.5)', () => {
+      const held = record('negotiation.round.held', { round: 1 }, { occurredAt: '2025-05-16' });
+      expect(viewOf([held]).rounds[0]).toMatchObject({ date: '2025-05-16' });
+      const dated = record('negotiation.round.held', { round: 1, date: '2025-05-15' });
+      const later = record('negotiation.round.held', { round: 1 }, { occurredAt: '2025-05-17' });
+      expect(viewOf([dated, later]).rounds[0]).toMatchObject({ date: '2025-05-15' });
+      const announced = record('negotiation.round.announced', { round: 3 }, { occurredAt: '2025-05-20' });
+      expect(viewOf([announced]).rounds[0]).not.toHaveProperty('date');
     });
 
     it('never go back from held to announced', () => {
@@ -154,17 +175,28 @@ describe('negotiation view', () => {
       expect(viewOf(events).mediation).toEqual([
         {
           mediator: 'Vatican',
+          confirmation: 'confirmed',
           proposedBy: [{ by: 'Donald Trump', eventId: events[0]!.id, confirmation: 'reported' }],
           endorsedBy: [{ by: 'Giorgia Meloni', party: 'IT', eventId: events[2]!.id, confirmation: 'confirmed' }],
           rejectedBy: [{ by: 'Sergei Lavrov', party: 'RU', eventId: events[3]!.id, confirmation: 'confirmed' }],
         },
         {
           mediator: 'TR',
+          confirmation: 'confirmed',
           proposedBy: [{ by: 'Recep Tayyip Erdoğan', eventId: events[1]!.id, confirmation: 'confirmed' }],
           endorsedBy: [],
           rejectedBy: [],
         },
       ]);
+    });
+
+    it('carries the strongest confirmation among the live reports about the mediator (§7.5)', () => {
+      const proposed = record('negotiation.mediation.proposed', { mediator: 'Vatican', by: 'Donald Trump' }, { confirmation: 'claimed' });
+      const endorsed = record('negotiation.mediation.endorsed', { mediator: 'Vatican', by: 'Giorgia Meloni', party: 'IT' }, { confirmation: 'reported' });
+      expect(viewOf([proposed]).mediation[0]?.confirmation).toBe('claimed');
+      expect(viewOf([proposed, endorsed]).mediation[0]).toMatchObject({ confirmation: 'reported', endorsedBy: [{ by: 'Giorgia Meloni', confirmation: 'reported' }] });
+      const rejected = record('negotiation.mediation.rejected', { mediator: 'Vatican', by: 'Sergei Lavrov', party: 'RU' }, { confirmation: 'unconfirmed' });
+      expect(viewOf([proposed, endorsed, rejected]).mediation[0]?.confirmation).toBe('reported');
     });
 
     it('drops a mediator whose only report is retracted', () => {

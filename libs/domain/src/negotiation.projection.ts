@@ -1,3 +1,4 @@
+import { countsAsReported, strongestConfirmation } from './confirmation';
 import { DomainError } from './domain.error';
 import {
   assertNeverEvent,
@@ -35,6 +36,9 @@ interface RoundContribution {
   delegationLevel?: string;
   outcome?: string;
   parties?: string[];
+  confirmation: Confirmation;
+  /** The report's occurredAt: a held round's date when no report gives `date`. */
+  occurredAt?: string;
 }
 
 /** One live proposal, endorsement or rejection of a mediator. */
@@ -114,6 +118,8 @@ export interface RoundView {
   delegationLevel?: string;
   outcome?: string;
   parties?: string[];
+  /** The strongest desk confirmation among the live reports of the round (contract §7.5). */
+  confirmation: Exclude<Confirmation, 'denied'>;
   /** Every live report about this round, in log order. */
   eventIds: string[];
 }
@@ -121,6 +127,8 @@ export interface RoundView {
 /** Who said what about one proposed mediator. */
 export interface MediationView {
   mediator: string;
+  /** The strongest desk confirmation among the live reports about this mediator (contract §7.5). */
+  confirmation: Exclude<Confirmation, 'denied'>;
   proposedBy: Array<{ by: string; eventId: string; confirmation: Confirmation }>;
   endorsedBy: Array<{ by: string; party?: string; eventId: string; confirmation: Confirmation }>;
   rejectedBy: Array<{ by: string; party?: string; eventId: string; confirmation: Confirmation }>;
@@ -132,7 +140,10 @@ export interface MediationView {
  *
  * - `status`: what the latest live non-denied `negotiation.status.reported` says (`resumed` →
  *   `active`); before any, `active` once a round is held, else `scheduled`.
- * - `rounds`: by round number. Held-report fields win over announcement fields (`venue`).
+ * - `rounds`: by round number. Held-report fields win over announcement fields (`venue`); a held
+ *   round's `date` is the latest live `date` given, else the `occurredAt` of its latest held report.
+ * - Rounds, mediators, documents and positions carry a `confirmation` (rounds and mediators: the
+ *   strongest among their live reports).
  * - `mediation`: keyed by the mediator string as reported, in order of first live mention.
  * - `parties`: sorted ISO codes of held rounds' parties, position holders and document authors
  *   (not of mediation endorsers, who comment rather than negotiate).
@@ -190,16 +201,17 @@ type ContentEvent = Exclude<RecordedEvent, { type: 'report.retracted' }>;
  * nothing; a denied status report is still listed in `claims` so the denial is visible.
  */
 export function evolveNegotiation(state: NegotiationState, event: ContentEvent): NegotiationState {
-  const counts = event.confirmation !== 'denied';
+  const counts = countsAsReported(event.confirmation);
+  const { confirmation, occurredAt } = event;
   switch (event.type) {
     case 'negotiation.round.announced': {
       const { round, venue, scheduledFor, agenda } = event.data;
-      const entry = compact({ eventId: event.id, round, state: 'announced' as const, venue, scheduledFor, agenda });
+      const entry = compact({ eventId: event.id, round, state: 'announced' as const, venue, scheduledFor, agenda, confirmation, occurredAt });
       return counts ? { ...state, rounds: [...state.rounds, entry] } : state;
     }
     case 'negotiation.round.held': {
       const { round, venue, date, delegationLevel, outcome, parties } = event.data;
-      const entry = compact({ eventId: event.id, round, state: 'held' as const, venue, date, delegationLevel, outcome, parties });
+      const entry = compact({ eventId: event.id, round, state: 'held' as const, venue, date, delegationLevel, outcome, parties, confirmation, occurredAt });
       return counts ? { ...state, rounds: [...state.rounds, entry] } : state;
     }
     case 'negotiation.mediation.proposed':
@@ -323,7 +335,7 @@ export function partyMentions(state: NegotiationState): { eventId: string; value
 /** The status and what it rests on: the latest live non-denied status report, else the first held round. */
 export function negotiationStatusBasis(state: NegotiationState) {
   let statusReport: NegotiationClaim | undefined;
-  for (let i = state.claims.length - 1; i >= 0 && !statusReport; i--) if (state.claims[i].confirmation !== 'denied') statusReport = state.claims[i];
+  for (let i = state.claims.length - 1; i >= 0 && !statusReport; i--) if (countsAsReported(state.claims[i].confirmation)) statusReport = state.claims[i];
   const firstHeld = state.rounds.find((round) => round.state === 'held');
   const status: NegotiationStatus = statusReport ? STATUS_OF_REPORT[statusReport.status] : firstHeld ? 'active' : 'scheduled';
   return { status, statusReport, firstHeld };
@@ -343,11 +355,13 @@ function roundsOf(contributions: readonly RoundContribution[]): RoundView[] {
       state: held.length > 0 ? ('held' as const) : ('announced' as const),
       venue: latest('venue', held) ?? latest('venue', announced),
       scheduledFor: latest('scheduledFor', announced),
-      date: latest('date', held),
+      date: latest('date', held) ?? latest('occurredAt', held),
       agenda: latest('agenda', announced),
       delegationLevel: latest('delegationLevel', held),
       outcome: latest('outcome', held),
       parties: latest('parties', held),
+      // Every round contribution counts (denied ones are never kept), so there is always one.
+      confirmation: strongestConfirmation(reports.map((c) => c.confirmation))!,
       eventIds: reports.map((c) => c.eventId),
     });
   });
@@ -356,8 +370,9 @@ function roundsOf(contributions: readonly RoundContribution[]): RoundView[] {
 function mediationOf(contributions: readonly MediationContribution[]): MediationView[] {
   const byMediator = new Map<string, MediationView>();
   for (const c of contributions) {
-    const view = byMediator.get(c.mediator) ?? { mediator: c.mediator, proposedBy: [], endorsedBy: [], rejectedBy: [] };
+    const view = byMediator.get(c.mediator) ?? { mediator: c.mediator, confirmation: 'unconfirmed', proposedBy: [], endorsedBy: [], rejectedBy: [] };
     byMediator.set(c.mediator, view);
+    view.confirmation = strongestConfirmation([view.confirmation, c.confirmation]) ?? view.confirmation;
     if (c.action === 'proposed') view.proposedBy.push({ by: c.by, eventId: c.eventId, confirmation: c.confirmation });
     else {
       const entry = compact({ by: c.by, party: c.party, eventId: c.eventId, confirmation: c.confirmation });

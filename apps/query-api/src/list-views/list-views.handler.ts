@@ -24,6 +24,8 @@ export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ListViews
     if (filters.reportedStatus) add('reported_status = ANY(?::text[])', filters.reportedStatus);
     // Overlap, so the GIN index on parties serves it: subjects naming any of the codes.
     if (filters.party) add('parties && ?::text[]', filters.party);
+    if (filters.disputed !== undefined) add('disputed = ?', filters.disputed);
+    if (filters.level) add('level = ANY(?::text[])', filters.level);
     if (filters.updatedSince) add('last_recorded_at >= ?', filters.updatedSince);
     if (cursor) {
       params.push(cursor.at, cursor.subject);

@@ -14,6 +14,10 @@ export interface ListViewsFilters {
   reportedStatus?: string[];
   /** upper-case ISO codes */
   party?: string[];
+  /** whether a figure is disputed (contract §7.3) */
+  disputed?: boolean;
+  /** corroboration levels of the `reportedStatus` stage (contract §7.2) */
+  level?: string[];
   /** a UTC ISO instant */
   updatedSince?: string;
 }

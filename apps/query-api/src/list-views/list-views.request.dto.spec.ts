@@ -93,4 +93,12 @@ describe('list request', () => {
     expect(e.details.map((d) => d.path)).toEqual(['status', 'party', 'limit']);
     for (const d of e.details) expect(e.message).toContain(`${d.path} ${d.message}`);
   });
+
+  it('reads disputed as true or false and level as a list of corroboration levels', () => {
+    expect(parseListViewsRequest('exchange', { disputed: 'true', level: 'one-party,all-parties' }).filters).toEqual({ disputed: true, level: ['one-party', 'all-parties'] });
+    expect(parseListViewsRequest('exchange', { disputed: 'false', level: ['single-source', 'single-source'] }).filters).toEqual({ disputed: false, level: ['single-source'] });
+    expect(refusal('exchange', { disputed: 'yes' }).details).toEqual([{ path: 'disputed', message: 'must be true or false; got "yes"' }]);
+    expect(refusal('exchange', { disputed: ['true', 'false'] }).details).toEqual([{ path: 'disputed', message: 'must be given once' }]);
+    expect(refusal('exchange', { level: 'one-party,confirmed' }).details).toEqual([{ path: 'level', message: expect.stringContaining('"confirmed" is not a corroboration level') }]);
+  });
 });

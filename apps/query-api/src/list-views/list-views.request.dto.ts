@@ -1,4 +1,4 @@
-import { EXCHANGE_STATUSES, isInstant, NEGOTIATION_STATUSES, SubjectKind } from '@newsledger/domain';
+import { CORROBORATION_LEVELS, EXCHANGE_STATUSES, isInstant, NEGOTIATION_STATUSES, SubjectKind } from '@newsledger/domain';
 import { z } from 'zod';
 import { QueryError } from '../query-api.error';
 import { INSTANT_FORMAT } from '../query-params';
@@ -39,6 +39,17 @@ function listViewsRequest(kind: SubjectKind) {
         .string()
         .regex(/^[A-Za-z]{2}$/, { error: (issue) => `"${String(issue.input)}" is not an ISO 3166 alpha-2 code such as UA` })
         .transform((code) => code.toUpperCase()),
+    ),
+    disputed: single.pipe(
+      z
+        .enum(['true', 'false'], { error: (issue) => `must be true or false; got "${String(issue.input)}"` })
+        .transform((v) => v === 'true')
+        .optional(),
+    ),
+    level: list(
+      z.enum(CORROBORATION_LEVELS, {
+        error: (issue) => `"${String(issue.input)}" is not a corroboration level; use one or more of ${CORROBORATION_LEVELS.join(', ')}`,
+      }),
     ),
     updatedSince: single.pipe(
       z
@@ -83,8 +94,10 @@ export interface ListViewsRequest {
 }
 
 /**
- * Reads the query of `GET /v1/exchanges|negotiations`. `status`, `reportedStatus` and `party`
- * take one or more values, comma-separated or repeated; the others one value each.
+ * Reads the query of `GET /v1/exchanges|negotiations`. `status`, `reportedStatus`, `party` and
+ * `level` take one or more values, comma-separated or repeated; the others one value each.
+ * `disputed` and `level` (the corroboration level of the `reportedStatus` stage) only ever match
+ * exchanges: a negotiation has no disputes and no level.
  * @throws QueryError `invalid_query` naming every bad parameter.
  */
 export function parseListViewsRequest(kind: SubjectKind, query: unknown): ListViewsRequest {
@@ -93,11 +106,13 @@ export function parseListViewsRequest(kind: SubjectKind, query: unknown): ListVi
     const details = parsed.error.issues.map((i) => ({ path: String(i.path[0] ?? ''), message: i.message }));
     throw new QueryError('invalid_query', details.map((d) => `${d.path} ${d.message}`).join('; '), details);
   }
-  const { status, reportedStatus, party, updatedSince, limit, cursor } = parsed.data;
+  const { status, reportedStatus, party, disputed, level, updatedSince, limit, cursor } = parsed.data;
   const filters: ListViewsFilters = {};
   if (status) filters.status = status;
   if (reportedStatus) filters.reportedStatus = reportedStatus;
   if (party) filters.party = party;
+  if (disputed !== undefined) filters.disputed = disputed;
+  if (level) filters.level = level;
   if (updatedSince) filters.updatedSince = updatedSince;
   return { filters, limit: limit ?? DEFAULT_LIMIT, ...(cursor ? { cursor } : {}) };
 }
