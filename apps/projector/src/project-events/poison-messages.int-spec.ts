@@ -4,6 +4,7 @@ import { openDataSource } from '@newsledger/persistence';
 import { eventually, freshId, ownStack, startApi, testConfig } from '@newsledger/testing';
 import { Consumer, Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { recordFigures } from '../../../../test/support/figures';
 import { ProjectorModule } from '../projector.module';
 
 function cloudEvent(id: string, subject: string, type: string, data: unknown, extra: Record<string, unknown> = {}) {
@@ -71,13 +72,20 @@ describe('nothing a client sends stops a partition (real Kafka and PostgreSQL)',
       const before = cloudEvent(freshId('e'), subject, 'exchange.agreed', { parties: ['UA', 'RU'] });
       const poison = cloudEvent(freshId('e'), subject, 'exchange.underway', {}, { note: 'refused by the database' });
       const after = cloudEvent(freshId('e'), subject, 'exchange.completed', {});
-      await publish(subject, [before, poison, after]);
-      await eventually('the reports around the poison projected', async () => ((await viewOf(subject))?.event_count === 2 ? true : undefined));
-      expect(await viewOf(subject)).toMatchObject({ status: 'completed', event_count: 2 });
-      expect(await indexed(subject)).toEqual([before.id, after.id]);
+      // One fetch of 400 messages, the poison among them: found by halving, not one by one.
+      const fillers = Array.from({ length: 397 }, () => cloudEvent(freshId('e'), subject, 'exchange.details.reported', { expectedDays: 3 }));
+      const sentAt = Date.now();
+      await publish(subject, [before, ...fillers.slice(0, 250), poison, ...fillers.slice(250), after]);
+      await eventually('the reports around the poison projected', async () => ((await viewOf(subject))?.event_count === 399 ? true : undefined));
+      const projectedInMs = Date.now() - sentAt;
+      expect(await viewOf(subject)).toMatchObject({ status: 'completed', event_count: 399 });
+      const ids = await indexed(subject);
+      expect(ids).not.toContain(poison.id);
+      expect([ids[0], ids[ids.length - 1], ids.length]).toEqual([before.id, after.id, 399]);
       const [letter] = await lettersOf(subject, 1);
       expect(letter.reason).toMatch(/^database_refused: .*poison_note.*\(SQLSTATE 23514\)$/);
       expect(JSON.parse(letter.original.value!).id).toBe(poison.id);
+      recordFigures('poisonIsolation', { messages: 400, poison: 1, deadLettered: 1, projected: 399, projectedInMs });
     } finally {
       await db.query(`ALTER TABLE events DROP CONSTRAINT IF EXISTS poison_note`);
     }
@@ -97,6 +105,7 @@ describe('nothing a client sends stops a partition (real Kafka and PostgreSQL)',
     expect(await indexed(subject)).toEqual([good.id, last.id]);
     const mine = await lettersOf(subject, 4);
     expect(mine.map((l) => l.issues.map((i) => i.path).join()).sort()).toEqual(['data.location', 'source.name', 'time', 'time']);
+    recordFigures('unstorableOnKafka', { sent: 6, projected: 2, deadLettered: mine.length });
   });
 
   it('dead-letters a message keyed other than its subject, or off its subject\'s partition, as wrong_partition', async () => {
