@@ -7,6 +7,7 @@ import { HEALTH_CHECKS, HealthModule, HttpErrorFilter, LoggingModule, MetricsMod
 import { LogIdentityHealth, PersistenceModule } from '@newsledger/persistence';
 import { EventsProjector } from './project-events/events.projector';
 import { LogIdentityGuard } from './project-events/log-identity.guard';
+import { StalledPartitionsHealth } from './project-events/stalled-partitions.health';
 import { ProjectorMetrics } from './projector.metrics';
 import { StatusChangesRelay } from './relay-status-changes/status-changes.relay';
 import { SnapshotsTaker } from './take-snapshots/snapshots.taker';
@@ -33,9 +34,14 @@ import { SnapshotsTaker } from './take-snapshots/snapshots.taker';
     StatusChangesRelay,
     SnapshotsTaker,
     ProjectorMetrics,
+    StalledPartitionsHealth,
     LogIdentityGuard,
     LogIdentityHealth,
-    { provide: HEALTH_CHECKS, useFactory: (log: LogIdentityHealth) => [log], inject: [LogIdentityHealth] },
+    {
+      provide: HEALTH_CHECKS,
+      useFactory: (stalls: StalledPartitionsHealth, log: LogIdentityHealth) => [stalls, log],
+      inject: [StalledPartitionsHealth, LogIdentityHealth],
+    },
     { provide: APP_FILTER, useClass: HttpErrorFilter },
   ],
 })

@@ -38,6 +38,7 @@ export {
   type Source,
   type SourceKind,
 } from './report.schema';
+export { canonicalJson, reportContentKey, type ReportContent } from './report.content';
 export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
 export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 export { eventJsonSchemas } from './report.json-schema';

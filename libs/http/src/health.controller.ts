@@ -53,7 +53,7 @@ export class HealthController {
       const details = (e.getResponse() as HealthCheckResult).details;
       const down = Object.entries(details).filter(([, d]) => d.status !== 'up');
       // A dependency is named and waited for; an app's own check says in its message what to do.
-      const what = (name: string, d: { message?: unknown }) =>
+      const what = (name: string, d: Record<string, unknown>) =>
         name !== 'postgres' && name !== 'kafka' && typeof d.message === 'string'
           ? d.message
           : `${name} is down${typeof d.message === 'string' ? ` (${d.message})` : ''}; retry when it is back`;

@@ -7,15 +7,20 @@ import {
   ensureTopics,
   EventLogConsumer,
   EventLogProducer,
+  fetchPartitionCount,
   KAFKA,
   LogBatch,
+  LogMessage,
+  OutgoingMessage,
 } from '@newsledger/event-log';
-import { ProjectionStore, SubjectStateStore } from '@newsledger/persistence';
-import { projectMessages, storeLookups } from '@newsledger/projection';
+import { isDeterministicFailure, ProjectionStore, sqlStateOf, SubjectStateStore } from '@newsledger/persistence';
+import { isolatePoison, projectMessages, storeLookups } from '@newsledger/projection';
+import type { ValidationIssue } from '@newsledger/domain';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ProjectorMetrics } from '../projector.metrics';
 import { LogIdentityGuard } from './log-identity.guard';
+import { StalledPartitionsHealth } from './stalled-partitions.health';
 
 /** Batches this small (live traffic) are applied together with the other small batches of their fetch. */
 const GROUPED_BELOW = 1000;
@@ -29,6 +34,12 @@ const GROUPED_BELOW = 1000;
  * A backlog's large batches go side by side, one transaction each, so PostgreSQL works on several
  * at once. Live traffic fetches a few events per partition at a time: those small batches share
  * one transaction per fetch (one statement of each kind, one commit) instead of six.
+ *
+ * Nothing a client sends can stop a partition. A message that is not a valid event is dead-lettered
+ * when decoded. A batch PostgreSQL refuses for what it holds (see `isDeterministicFailure`) is
+ * applied again by halves until the message(s) responsible are found; each is dead-lettered with the
+ * database's reason and the checkpoint moves past it, while the rest are applied as always. Only
+ * transient failures are retried as they are, and a partition they hold back shows on `/health`.
  */
 @Injectable()
 export class EventsProjector implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,6 +49,8 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   private readonly consumer: EventLogConsumer;
   private readonly dlq: EventLogProducer;
   private readonly group: string;
+  /** The events topic's partition count: a message off its subject's partition is dead-lettered. */
+  private partitions: number | undefined;
   // A group that fails is applied again batch by batch: a partition whose batch keeps failing
   // holds back only itself (kafkajs retries it), not the others of its fetch.
   private readonly smallBatches = new GroupCommit((batches: LogBatch[]) => this.applyTogether(batches), 64, {
@@ -50,6 +63,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: ProjectorMetrics,
+    private readonly stalls: StalledPartitionsHealth,
     private readonly logIdentity: LogIdentityGuard,
   ) {
     this.group = config.kafka.projectorGroupId;
@@ -63,6 +77,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     await ensureTopics(this.kafka, { ...this.config.kafka.topics, eventsPartitions: this.config.kafka.eventsPartitions });
     await this.dlq.connect();
+    this.partitions = await fetchPartitionCount(this.kafka, this.config.kafka.topics.events);
     await this.consumer.start({
       onBatch: (batch) => this.apply(batch),
       storedOffsets: (topic) => this.store.checkpoints(this.db.manager, this.group, topic),
@@ -79,8 +94,68 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async apply(batch: LogBatch): Promise<void> {
-    if (batch.messages.length < GROUPED_BELOW) await this.smallBatches.submit(batch);
-    else await this.applyTogether([batch]);
+    try {
+      try {
+        if (batch.messages.length < GROUPED_BELOW) await this.smallBatches.submit(batch);
+        else await this.applyTogether([batch]);
+      } catch (e) {
+        if (!isDeterministicFailure(e)) throw e;
+        this.logger.warn(
+          { partition: batch.partition, from: batch.messages[0].offset, messages: batch.messages.length, error: (e as Error).message, sqlState: sqlStateOf(e) },
+          'the database refused this batch for what it holds; finding the message(s) responsible',
+        );
+        await isolatePoison(batch.messages, {
+          apply: async (messages) => {
+            await this.applyTogether([{ ...batch, messages: [...messages] }]);
+          },
+          isPoison: isDeterministicFailure,
+          setAside: (message, error) => this.setAside(batch.topic, message, error),
+        });
+      }
+      this.stalls.applied(batch.partition);
+    } catch (e) {
+      // Transient (PostgreSQL or Kafka away, a serialization failure): kafkajs fetches the batch again.
+      this.metrics.retried(batch.partition);
+      this.stalls.failed(batch.partition, e);
+      this.logger.warn({ partition: batch.partition, from: batch.messages[0].offset, error: (e as Error).message }, 'batch failed; retrying');
+      throw e;
+    }
+  }
+
+  /**
+   * Dead-letters a message PostgreSQL refuses even alone, with the database's reason, and moves the
+   * checkpoint past it in the same transaction discipline as any batch.
+   */
+  private async setAside(topic: string, message: LogMessage, e: unknown): Promise<void> {
+    const reason = `database_refused: ${(e as Error).message}${sqlStateOf(e) ? ` (SQLSTATE ${sqlStateOf(e)})` : ''}`;
+    const done = await this.db.transaction(async (m) => {
+      const next = await this.store.lockCheckpoints(m, this.group, topic, [message.partition]);
+      if (BigInt(message.offset) < next.get(message.partition)!) return false;
+      await this.dlq.appendAll([this.deadLetter(topic, message, reason, [])]);
+      await this.store.writeBatch(m, {
+        retracted: [], views: [], unlinks: [], links: [],
+        checkpoints: { group: this.group, topic, next: new Map([[message.partition, BigInt(message.offset) + 1n]]) },
+      });
+      return true;
+    });
+    if (!done) return;
+    this.metrics.batch(1, 0, { projected: 0, duplicate: 0, dead_lettered: 1 });
+    this.logger.warn({ partition: message.partition, offset: message.offset, reason }, 'dead-lettered');
+  }
+
+  private deadLetter(topic: string, message: LogMessage, reason: string, issues: ValidationIssue[]): OutgoingMessage {
+    return encodeDeadLetter({
+      reason,
+      issues,
+      original: {
+        topic,
+        partition: message.partition,
+        offset: message.offset,
+        timestamp: message.timestamp,
+        key: message.key,
+        value: message.value?.toString('utf8') ?? null,
+      },
+    });
   }
 
   /** Applies batches of distinct partitions of the events topic in one transaction. */
@@ -92,27 +167,12 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       const fresh = batches.flatMap((b) => b.messages.filter((msg) => BigInt(msg.offset) >= next.get(b.partition)!));
       if (fresh.length === 0) return undefined;
 
-      const out = await projectMessages(fresh, storeLookups(m, this.store, this.states));
+      const out = await projectMessages(fresh, storeLookups(m, this.store, this.states), { partitions: this.partitions });
 
       // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
       // their original position) rather than losing them.
       if (out.rejected.length > 0) {
-        await this.dlq.appendAll(
-          out.rejected.map((r) =>
-            encodeDeadLetter({
-              reason: r.reason,
-              issues: r.issues,
-              original: {
-                topic,
-                partition: r.message.partition,
-                offset: r.message.offset,
-                timestamp: r.message.timestamp,
-                key: r.message.key,
-                value: r.message.value?.toString('utf8') ?? null,
-              },
-            }),
-          ),
-        );
+        await this.dlq.appendAll(out.rejected.map((r) => this.deadLetter(topic, r.message, r.reason, r.issues)));
       }
       await this.store.writeBatch(m, {
         ...out,

@@ -332,7 +332,7 @@ export class ViewsRebuild {
         }
         if (fresh.length === 0) return taken;
 
-        const out = await projectMessages(fresh, storeLookups(m, this.projection, this.states));
+        const out = await projectMessages(fresh, storeLookups(m, this.projection, this.states), { partitions: this.partitions.length });
         await this.projection.writeBatch(m, {
           ...out,
           // The new generation has no feed: its status changes are those the live one already published.
