@@ -17,7 +17,9 @@ function validAtArg(value: string): string {
 }
 
 const none = '—';
-const source = (s: Source) => `${s.name}${s.speaker && s.speaker !== s.name ? ` (${s.speaker})` : ''}, ${s.kind}`;
+const source = (s: Source) =>
+  `${s.name}${s.speaker && s.speaker !== s.name ? ` (${s.speaker})` : ''}${s.via ? ` via ${s.via}` : ''}, ${s.kind}${s.party ? ` ${s.party}` : ''}`;
+const ladderSource = (s: { name: string; kind: string; party?: string }) => `${s.name} (${s.kind}${s.party ? ` ${s.party}` : ''})`;
 const counts = (r: Record<string, number>) => (Object.keys(r).length ? Object.entries(r).map(([p, n]) => `${p} ${n}`).join(', ') : none);
 
 function rows(pairs: [string, string][], style: Style): string[] {
@@ -34,7 +36,7 @@ function exchangeLines(v: ExchangeViewResponse, style: Style): string[] {
       ['reported', `${v.reportedStatus ?? none} ${style.dim('(every report not denied)')}`],
       ['parties', v.parties.join(', ') || none],
       ['agreed', v.agreed ? `${counts(v.agreed.releasedBy)} (${v.agreed.stage}, ${v.agreed.confirmation})` : none],
-      ['released', counts(v.released)],
+      ['released', `${counts(v.released)}${v.disputes.length ? ` ${style.bold('(disputed: the lowest figure shown)')}` : ''}`],
       ['location', fact(v.location)],
       ['mediators', fact(v.mediators, (m) => m.join(', '))],
       ['expected days', fact(v.expectedDays)],
@@ -42,8 +44,21 @@ function exchangeLines(v: ExchangeViewResponse, style: Style): string[] {
     ],
     style,
   );
+  const stages = Object.entries(v.corroboration);
+  if (stages.length) lines.push(`corroboration ${style.dim('(who said so, whatever the desks flagged)')}`);
+  for (const [stage, c] of stages) {
+    const denied = c.deniedBy.length ? `; denied by ${c.deniedBy.map(ladderSource).join(', ')}` : '';
+    lines.push(`  ${stage.padEnd(10)} ${(c.level ?? 'only denied').padEnd(13)} ${c.sources.map(ladderSource).join(', ')}${denied}`);
+  }
+  if (v.disputes.length) lines.push('disputes');
+  for (const d of v.disputes) {
+    lines.push(`  ${d.fact}: shown ${d.shown}; ${d.values.map((x) => `${x.value} by ${x.sources.map(ladderSource).join(', ')}`).join(' vs ')}`);
+  }
   if (v.claims.length) lines.push('claims');
-  for (const c of v.claims) lines.push(`  ${c.status.padEnd(10)} ${confirmationStyle(style, c.confirmation)(c.confirmation.padEnd(11))} ${source(c.source)}  ${style.dim(c.eventId)}`);
+  for (const c of v.claims) {
+    const what = c.phase === undefined ? c.status : `${c.status} (phase ${c.phase})`;
+    lines.push(`  ${what.padEnd(10)} ${confirmationStyle(style, c.confirmation)(c.confirmation.padEnd(11))} ${source(c.source)}  ${style.dim(c.eventId)}`);
+  }
   return lines;
 }
 
@@ -58,17 +73,22 @@ function negotiationLines(v: NegotiationViewResponse, style: Style): string[] {
     style,
   );
   if (v.rounds.length) lines.push('rounds');
-  for (const r of v.rounds) lines.push(`  ${String(r.round).padStart(2)}  ${r.state.padEnd(9)} ${[r.date ?? r.scheduledFor, r.venue, r.outcome].filter(Boolean).join(' · ')}`.trimEnd());
+  for (const r of v.rounds) {
+    const facts = [r.date ?? r.scheduledFor, r.venue, r.outcome].filter(Boolean).join(' · ');
+    lines.push(`  ${String(r.round).padStart(2)}  ${r.state.padEnd(9)} ${confirmationStyle(style, r.confirmation)(`(${r.confirmation})`)} ${facts}`.trimEnd());
+  }
   if (v.mediation.length) lines.push('mediation');
   for (const m of v.mediation) {
-    const who = (list: { by: string }[]) => list.map((x) => x.by).join(', ');
+    const who = (list: { by: string; confirmation: string }[]) => list.map((x) => `${x.by} ${confirmationStyle(style, x.confirmation)(`(${x.confirmation})`)}`).join(', ');
     const parts = [`proposed by ${who(m.proposedBy) || none}`, ...(m.endorsedBy.length ? [`endorsed by ${who(m.endorsedBy)}`] : []), ...(m.rejectedBy.length ? [`rejected by ${who(m.rejectedBy)}`] : [])];
-    lines.push(`  ${m.mediator}: ${parts.join('; ')}`);
+    lines.push(`  ${m.mediator} ${confirmationStyle(style, m.confirmation)(`(${m.confirmation})`)}: ${parts.join('; ')}`);
   }
   if (v.positions.length) lines.push('positions');
   for (const p of v.positions) lines.push(`  ${p.party} ${p.speaker}: “${p.quote}” ${confirmationStyle(style, p.confirmation)(`(${p.confirmation})`)}`);
   if (v.documents.length) lines.push('documents');
-  for (const d of v.documents) lines.push(`  ${d.title} (${d.by}${d.round !== undefined ? `, round ${d.round}` : ''})`);
+  for (const d of v.documents) {
+    lines.push(`  ${d.title} (${d.by}${d.round !== undefined ? `, round ${d.round}` : ''}) ${confirmationStyle(style, d.confirmation)(`(${d.confirmation})`)}`);
+  }
   if (v.claims.length) lines.push('claims');
   for (const c of v.claims) lines.push(`  ${c.status.padEnd(10)} ${confirmationStyle(style, c.confirmation)(c.confirmation.padEnd(11))} ${source(c.source)}  ${style.dim(c.eventId)}`);
   return lines;

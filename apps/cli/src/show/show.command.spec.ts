@@ -1,0 +1,33 @@
+import { replay, toView, type ExchangeView, type NegotiationView } from '@newsledger/domain';
+import { afterwardStory, articleStory, BIG_SWAP, DECEMBER_2024_SWAP, ISTANBUL } from '../../../../test/fixtures/article.story';
+import { eventsOf, recordStory } from '../../../../test/fixtures/story.fixture';
+import { formatView } from './show.command';
+
+const recorded = recordStory([...articleStory, ...afterwardStory]);
+const viewOf = (subject: string) => toView(replay(subject, eventsOf(subject, recorded)));
+
+describe('show', () => {
+  it('prints the corroboration of each stage with its sources, and who denied it', () => {
+    const text = formatView(viewOf(BIG_SWAP) as ExchangeView);
+    expect(text).toContain('corroboration (who said so, whatever the desks flagged)');
+    expect(text).toContain(
+      '  underway   all-parties   Ukrainian military sources (military), Russian Ministry of Defence (official RU), Coordination Headquarters for the Treatment of POWs (government UA)',
+    );
+    expect(text).toContain('  underway (phase 1) confirmed   Russian Ministry of Defence, official RU  after-ru-mod-phase-1');
+  });
+
+  it('prints a dispute with every value and says the figure shown is the lowest', () => {
+    const text = formatView(viewOf(DECEMBER_2024_SWAP) as ExchangeView);
+    expect(text).toContain('RU 150, UA 150 (disputed: the lowest figure shown)');
+    expect(text).toContain(
+      '  released.RU: shown 150; 150 by Russian Ministry of Defence (official RU) vs 189 by Office of the President of Ukraine (official UA)',
+    );
+  });
+
+  it('prints the confirmation of each round, mediator and endorsement', () => {
+    const text = formatView({ ...(viewOf(ISTANBUL) as NegotiationView), exchanges: [] } as never);
+    expect(text).toContain('   2  announced (reported) Istanbul'.replace(' Istanbul', '').trimEnd());
+    expect(text).toContain('  Vatican (reported): proposed by Donald Trump (reported); endorsed by Giorgia Meloni (reported); rejected by Sergei Lavrov (reported)');
+    expect(text).toContain('  Memorandum (RU, round 2) (reported)');
+  });
+});
