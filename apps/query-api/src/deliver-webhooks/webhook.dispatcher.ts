@@ -6,7 +6,7 @@ import { PollLoop } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
 import { FeedsMetrics } from '../feeds.metrics';
 import { afterFailure } from './retry.backoff';
-import { postWebhook } from './webhook.sender';
+import { AttemptResult, postWebhook } from './webhook.sender';
 import { SIGNATURE_HEADER, signWebhook } from './webhook.signature';
 
 interface Claimed {
@@ -94,7 +94,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  private track(p: Promise<void>): void {
+  /**
+   * Keeps a delivery in flight until it ends. Nobody awaits it, so whatever it throws is caught
+   * here: an unhandled rejection would end the process, and every delivery of every subscriber with it.
+   */
+  private track(delivery: Promise<void>): void {
+    const p = delivery.catch((e: unknown) => this.logger.error({ err: e }, 'a webhook delivery failed unexpectedly; its lease expires and it is retried'));
     this.inFlight.add(p);
     void p.finally(() => {
       this.inFlight.delete(p);
@@ -177,31 +182,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async deliver(d: Claimed): Promise<void> {
     const started = Date.now();
-    const change: StatusChangeMessage = {
-      id: d.id,
-      subject: d.subject,
-      field: d.field,
-      from: d.from_value,
-      to: d.to_value,
-      causedBy: d.caused_by,
-      recordedAt: d.recorded_at.toISOString(),
-      ...(d.retraction_of ? { retractionOf: d.retraction_of } : {}),
-    };
-    const body = statusChangeJson(change);
     const attempt = d.attempts + 1;
-    const result = await postWebhook(
-      new URL(d.url),
-      body,
-      {
-        'content-type': 'application/json',
-        'user-agent': 'newsledger-webhooks/1',
-        [SIGNATURE_HEADER]: signWebhook(d.secret, body, Math.floor(Date.now() / 1000)),
-        'newsledger-change-id': d.id,
-        'newsledger-delivery': `${d.subscription_id}/${d.seq}`,
-        'newsledger-attempt': String(attempt),
-      },
-      { timeoutMs: this.config.webhooks.timeoutMs, allowPrivate: this.config.webhooks.allowPrivateTargets },
-    );
+    let result: AttemptResult;
+    try {
+      result = await this.send(d, attempt);
+    } catch (e) {
+      // A delivery that cannot even be made (a stored URL or change that no longer reads) fails as
+      // an attempt does: retried with backoff, then the subscription is disabled with this reason.
+      result = { ok: false, error: `could not be sent: ${String(e)}` };
+    }
     try {
       if (result.ok) {
         this.metrics.webhookAttempt('delivered');
@@ -236,5 +225,33 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       // The lease expires and another round retries it: at-least-once.
       this.logger.warn(`could not record delivery ${d.subscription_id}/${d.seq}: ${String(e)}`);
     }
+  }
+
+  /** Signs and POSTs one change to its subscription. */
+  private send(d: Claimed, attempt: number): Promise<AttemptResult> {
+    const change: StatusChangeMessage = {
+      id: d.id,
+      subject: d.subject,
+      field: d.field,
+      from: d.from_value,
+      to: d.to_value,
+      causedBy: d.caused_by,
+      recordedAt: d.recorded_at.toISOString(),
+      ...(d.retraction_of ? { retractionOf: d.retraction_of } : {}),
+    };
+    const body = statusChangeJson(change);
+    return postWebhook(
+      new URL(d.url),
+      body,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'newsledger-webhooks/1',
+        [SIGNATURE_HEADER]: signWebhook(d.secret, body, Math.floor(Date.now() / 1000)),
+        'newsledger-change-id': d.id,
+        'newsledger-delivery': `${d.subscription_id}/${d.seq}`,
+        'newsledger-attempt': String(attempt),
+      },
+      { timeoutMs: this.config.webhooks.timeoutMs, allowPrivate: this.config.webhooks.allowPrivateTargets },
+    );
   }
 }
