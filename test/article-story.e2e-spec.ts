@@ -3,12 +3,23 @@ import { client, eventually, freshId, startApi, startContext } from '@newsledger
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
-import { APRIL_SWAP, articleStory, articleStoryExpectations, BIG_SWAP, ISTANBUL, JANUARY_SWAP, JULY_2024_SWAP } from './fixtures/article.story';
+import {
+  afterwardExpectations,
+  afterwardStory,
+  APRIL_SWAP,
+  articleStory,
+  articleStoryExpectations,
+  BIG_SWAP,
+  DECEMBER_2024_SWAP,
+  ISTANBUL,
+  JANUARY_SWAP,
+  JULY_2024_SWAP,
+} from './fixtures/article.story';
 import { rebase, runNames } from './fixtures/story.fixture';
 
 describe('the article, told over HTTP (real Kafka and PostgreSQL)', () => {
   const suffix = freshId('run').slice(4);
-  const names = runNames(articleStory, suffix);
+  const names = runNames([...articleStory, ...afterwardStory], suffix);
   const story = rebase(articleStory, names);
   const expected = rebase(articleStoryExpectations, names);
   const subject = (s: string) => names.get(s)!;
@@ -121,5 +132,68 @@ describe('the article, told over HTTP (real Kafka and PostgreSQL)', () => {
     expect(before.status).toBe(404);
     const bad = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}?asOf=yesterday`);
     expect(bad.status).toBe(400);
+  });
+
+  describe('what happened next: both sides confirm phase 1, Trump\'s claim is retracted, and the 150-vs-189 dispute of 30 December 2024', () => {
+    const next = rebase(afterwardStory, names);
+    const expectedNext = rebase(afterwardExpectations, names);
+    let beforeNext: string;
+
+    beforeAll(async () => {
+      beforeNext = new Date().toISOString();
+      for (const report of next) {
+        const r = await post('POST', '/v1/reports', report);
+        expect([r.status, r.body]).toEqual([202, expect.objectContaining({ eventId: report.id, duplicate: false })]);
+      }
+      for (const s of Object.keys(afterwardExpectations.exchanges)) {
+        await projected('exchanges', subject(s), afterwardExpectations.exchanges[s].eventCount!);
+      }
+    });
+
+    it.each(Object.keys(afterwardExpectations.exchanges))('shows the exchange %s with its corroboration and disputes', async (s) => {
+      const r = await read('GET', `/v1/exchanges/${idOf(s)}`);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject(expectedNext.exchanges[subject(s)]);
+    });
+
+    it('shows the dispute and the conservative figure, never released RU 189 silently', async () => {
+      const r = await read('GET', `/v1/exchanges/${idOf(DECEMBER_2024_SWAP)}`);
+      expect(r.body.released).toEqual({ RU: 150, UA: 150 });
+      expect(r.body.disputes).toEqual([
+        expect.objectContaining({ fact: 'released.RU', shown: 150, values: [expect.objectContaining({ value: 150 }), expect.objectContaining({ value: 189 })] }),
+      ]);
+    });
+
+    it('lists exchanges by dispute and by the corroboration level of their reported status', async () => {
+      const mine = async (query: string) => {
+        const r = await read('GET', `/v1/exchanges?${query}&limit=500&updatedSince=${encodeURIComponent(startedAt)}`);
+        expect(r.status).toBe(200);
+        return r.body.items.map((v: { subject: string }) => v.subject).filter((x: string) => x.endsWith(suffix)).sort();
+      };
+      expect(await mine('disputed=true')).toEqual([subject(DECEMBER_2024_SWAP)]);
+      expect(await mine('disputed=false')).toEqual([subject(APRIL_SWAP), subject(JANUARY_SWAP), subject(JULY_2024_SWAP), subject(BIG_SWAP)].sort());
+      expect(await mine('level=all-parties')).toEqual([subject(BIG_SWAP), subject(DECEMBER_2024_SWAP)].sort());
+      // The article's voice alone: one source for each older swap.
+      expect(await mine('level=single-source,multi-source')).toEqual([subject(APRIL_SWAP), subject(JANUARY_SWAP), subject(JULY_2024_SWAP)].sort());
+      const bad = await read('GET', '/v1/exchanges?level=confirmed');
+      expect(bad.body).toMatchObject({ error: 'invalid_query', details: [{ path: 'level' }] });
+    });
+
+    it('answers what we knew before: Trump\'s claim alone said completed, one source', async () => {
+      const r = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}?asOf=${encodeURIComponent(beforeNext)}`);
+      expect(r.body).toMatchObject({
+        status: 'underway',
+        reportedStatus: 'completed',
+        eventCount: 4,
+        corroboration: { completed: { level: 'single-source', sources: [{ name: 'Truth Social', kind: 'social' }] }, underway: { level: 'multi-source' } },
+      });
+    });
+
+    it('takes the figures from the reports that occurred by validAt', async () => {
+      const r = await read('GET', `/v1/exchanges/${idOf(DECEMBER_2024_SWAP)}?validAt=2024-12-29`);
+      expect(r.status).toBe(404);
+      const at = await read('GET', `/v1/exchanges/${idOf(DECEMBER_2024_SWAP)}?validAt=2024-12-30`);
+      expect(at.body).toMatchObject({ released: { RU: 150, UA: 150 }, disputes: [{ fact: 'released.RU', shown: 150 }] });
+    });
   });
 });
