@@ -1,4 +1,6 @@
 import { INestApplication } from '@nestjs/common';
+import { ViewsRebuild } from '@newsledger/audit';
+import { loadConfig } from '@newsledger/config';
 import { createKafka, subjectPartition } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
 import { eventually, freshId, ownStack, startApi, testConfig } from '@newsledger/testing';
@@ -86,6 +88,17 @@ describe('nothing a client sends stops a partition (real Kafka and PostgreSQL)',
       expect(letter.reason).toMatch(/^database_refused: .*poison_note.*\(SQLSTATE 23514\)$/);
       expect(JSON.parse(letter.original.value!).id).toBe(poison.id);
       recordFigures('poisonIsolation', { messages: 400, poison: 1, deadLettered: 1, projected: 399, projectedInMs });
+
+      // A rebuild meets the same refusal (its tables are made LIKE the live ones, constraints
+      // included): it passes the message over as the live projector did, and ends equal to it.
+      const rebuild = await ViewsRebuild.begin(db, kafka, {
+        topic: topics.events, liveGroup: loadConfig().kafka.projectorGroupId, requestedBy: 'poison-int-spec',
+        switchLag: 1000, switchTimeoutMs: 10_000, lockTimeoutMs: 2000, abortOnDifference: true,
+      });
+      const report = await rebuild.run();
+      expect(report.messagesApplied).toBe(400);
+      expect(report.differences).toMatchObject({ views: 0, events: 0, links: 0 });
+      expect(await viewOf(subject)).toMatchObject({ status: 'completed', event_count: 399 });
     } finally {
       await db.query(`ALTER TABLE events DROP CONSTRAINT IF EXISTS poison_note`);
     }

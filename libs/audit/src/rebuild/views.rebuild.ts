@@ -1,7 +1,7 @@
 import { asSummary } from '@newsledger/domain';
 import { LogBatch, LogMessage, LogReader, fetchEndOffsets } from '@newsledger/event-log';
-import { ProjectionStore, SubjectStateStore } from '@newsledger/persistence';
-import { projectMessages, storeLookups } from '@newsledger/projection';
+import { isDeterministicFailure, ProjectionStore, SubjectStateStore } from '@newsledger/persistence';
+import { isolatePoison, projectMessages, storeLookups } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -314,38 +314,66 @@ export class ViewsRebuild {
     await this.rebuilds.progress(this.id, this.phase, applied, target);
   }
 
-  /** Applies a batch to the new generation, never past the live checkpoint; returns how many messages it took. */
+  /**
+   * Applies a batch to the new generation, never past the live checkpoint; returns how many messages
+   * it took. A batch the database refuses for what it holds is applied by halves, as the live
+   * projector does, and the message(s) responsible are passed over (the live projector
+   * dead-lettered them when it met them), so the new generation holds what the live one holds.
+   */
   private async applyToNext(batch: LogBatch): Promise<number> {
     if (this.switched || this.cancelled) return 0;
     const bound = (await this.bounds()).get(batch.partition) ?? 0n;
+    const within = batch.messages.filter((message) => BigInt(message.offset) < bound);
+    if (within.length === 0) return 0;
     try {
-      return await this.db.transaction(async (m) => {
-        const next = await this.projection.lockCheckpoint(m, this.shadowGroup, batch.topic, batch.partition);
-        // The switch sets this before it commits, and holds these rows until then.
-        if (this.switched) throw new Switched();
-        let taken = 0;
-        const fresh: LogMessage[] = [];
-        for (const message of batch.messages) {
-          if (BigInt(message.offset) >= bound) break;
-          taken += 1;
-          if (BigInt(message.offset) >= next) fresh.push(message);
-        }
-        if (fresh.length === 0) return taken;
-
-        const out = await projectMessages(fresh, storeLookups(m, this.projection, this.states), { partitions: this.partitions.length });
-        await this.projection.writeBatch(m, {
-          ...out,
-          // The new generation has no feed: its status changes are those the live one already published.
-          changes: undefined,
-          checkpoints: { group: this.shadowGroup, topic: batch.topic, next: new Map([[batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n]]) },
+      try {
+        await this.applyWithin(batch, within);
+      } catch (e) {
+        if (!isDeterministicFailure(e)) throw e;
+        await isolatePoison(within, {
+          apply: (messages) => this.applyWithin(batch, messages),
+          isPoison: isDeterministicFailure,
+          setAside: (message) => this.passOver(batch, message),
         });
-        this.messages += fresh.length;
-        return taken;
-      });
+      }
+      return within.length;
     } catch (e) {
       if (e instanceof Switched) return 0;
       throw e;
     }
+  }
+
+  /** Applies the messages not applied yet, in one transaction with the new generation's checkpoint. */
+  private async applyWithin(batch: LogBatch, messages: readonly LogMessage[]): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const next = await this.projection.lockCheckpoint(m, this.shadowGroup, batch.topic, batch.partition);
+      // The switch sets this before it commits, and holds these rows until then.
+      if (this.switched) throw new Switched();
+      const fresh = messages.filter((message) => BigInt(message.offset) >= next);
+      if (fresh.length === 0) return;
+      const out = await projectMessages(fresh, storeLookups(m, this.projection, this.states), { partitions: this.partitions.length });
+      await this.projection.writeBatch(m, {
+        ...out,
+        // The new generation has no feed: its status changes are those the live one already published.
+        changes: undefined,
+        checkpoints: { group: this.shadowGroup, topic: batch.topic, next: new Map([[batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n]]) },
+      });
+      this.messages += fresh.length;
+    });
+  }
+
+  /** Moves the new generation's checkpoint past a message the database refuses even alone. */
+  private async passOver(batch: LogBatch, message: LogMessage): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const next = await this.projection.lockCheckpoint(m, this.shadowGroup, batch.topic, batch.partition);
+      if (this.switched) throw new Switched();
+      if (BigInt(message.offset) < next) return;
+      await this.projection.writeBatch(m, {
+        retracted: [], views: [], unlinks: [], links: [],
+        checkpoints: { group: this.shadowGroup, topic: batch.topic, next: new Map([[batch.partition, BigInt(message.offset) + 1n]]) },
+      });
+      this.messages += 1;
+    });
   }
 
   /** One switch attempt; undefined when it timed out and the build should go on. */
