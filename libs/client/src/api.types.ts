@@ -84,6 +84,10 @@ export interface ListOptions {
   reportedStatus?: ExchangeStatus;
   /** Only subjects naming this ISO 3166 alpha-2 party, e.g. `UA`, or any of several comma-separated (`UA,RU`). */
   party?: string;
+  /** `true`: only exchanges with a disputed figure; `false`: only views without one (contract §7.3). */
+  disputed?: boolean;
+  /** Only exchanges whose `reportedStatus` stage has this corroboration level, or any of several comma-separated (`one-party,all-parties`). */
+  level?: string;
   /** Only subjects with an event recorded at or after this instant. */
   updatedSince?: string | Date;
   /** Page size, 1 to 500. @defaultValue `50` (the server's) */

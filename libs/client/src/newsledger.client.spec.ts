@@ -68,6 +68,15 @@ describe('NewsledgerClient: base URLs', () => {
   });
 });
 
+describe('NewsledgerClient: lists', () => {
+  it('sends the dispute and corroboration filters', async () => {
+    const { fetch, sent } = scripted(new Response(JSON.stringify({ items: [], nextCursor: null }), { status: 200, headers: { 'content-type': 'application/json' } }));
+    await new NewsledgerClient({ queryUrl: 'http://127.0.0.1:3001', fetch }).list('exchange', { disputed: false, level: 'one-party,all-parties' });
+    const url = new URL(sent[0].url);
+    expect([url.searchParams.get('disputed'), url.searchParams.get('level')]).toEqual(['false', 'one-party,all-parties']);
+  });
+});
+
 describe('NewsledgerClient: recording', () => {
   it('gives a report without an id one, and sends the same id on every retry', async () => {
     const { fetch, sent } = scripted(refused(), json(503, { error: 'log_unavailable', message: 'Kafka is down' }, { 'retry-after': '0' }), (s) =>
