@@ -12,7 +12,9 @@ function ev(n: number, type: string, data: object, confirmation = 'confirmed'): 
 function rowOf(state: SubjectState): StoredViewRow {
   const view = toView(state);
   return {
-    subject, kind: 'exchange', status: view.status, reported_status: view.kind === 'exchange' ? view.reportedStatus : null, parties: [...view.parties],
+    subject, kind: 'exchange', status: view.status, reported_status: view.kind === 'exchange' ? view.reportedStatus : null,
+    level: view.kind === 'exchange' && view.reportedStatus ? (view.corroboration[view.reportedStatus]?.level ?? null) : null,
+    disputed: view.kind === 'exchange' && view.disputes.length > 0, parties: [...view.parties],
     event_count: view.eventCount, last_recorded_at: new Date(view.lastRecordedAt!), summary: JSON.parse(JSON.stringify(summarize(state))), state: null,
   };
 }
@@ -54,6 +56,14 @@ describe('compareWithLog', () => {
       { subject: 'exchange/verify-a', field: 'events[a-1].retractedBy', stored: 'a-9', replayed: null },
       { subject: 'negotiation/verify-talks', field: 'exchanges[a-0]', stored: null, replayed: subject },
     ].sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0)));
+  });
+
+  it('names a stale corroboration level or dispute flag in a row', () => {
+    const tampered = { ...rowOf(state), level: 'all-parties', disputed: true };
+    expect(compareWithLog({ ...stored, views: [tampered] }, log)).toEqual([
+      { subject, field: 'row.disputed', stored: true, replayed: false },
+      { subject, field: 'row.level', stored: 'all-parties', replayed: 'single-source' },
+    ]);
   });
 
   it('reads a row written before summaries by summarising its full state', () => {

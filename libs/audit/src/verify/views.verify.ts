@@ -11,6 +11,8 @@ export interface StoredViewRow {
   kind: string;
   status: string | null;
   reported_status: string | null;
+  level: string | null;
+  disputed: boolean;
   parties: string[];
   event_count: number;
   last_recorded_at: Date;
@@ -111,7 +113,7 @@ async function readStored(db: DataSource, group: string, topic: string): Promise
       [group, topic],
     );
     const views: StoredViewRow[] = await runner.query(
-      `SELECT subject, kind, status, reported_status, parties, event_count, last_recorded_at, summary, state FROM views`,
+      `SELECT subject, kind, status, reported_status, level, disputed, parties, event_count, last_recorded_at, summary, state FROM views`,
     );
     const events: StoredProjection['events'] = await runner.query(`SELECT event_id, subject, partition, "offset", retracted_by FROM events`);
     const links: StoredProjection['links'] = await runner.query(`SELECT event_id, negotiation, exchange FROM negotiation_exchanges`);
@@ -131,6 +133,8 @@ function rowOf(summary: SubjectSummary) {
     kind: c.kind,
     status: c.status,
     reported_status: c.reportedStatus,
+    level: c.level,
+    disputed: c.disputed,
     parties: c.parties,
     event_count: c.eventCount,
     last_recorded_at: c.lastRecordedAt === null ? null : new Date(c.lastRecordedAt).toISOString(),
@@ -199,6 +203,8 @@ export function compareWithLog(
       kind: row.kind,
       status: row.status,
       reported_status: row.reported_status,
+      level: row.level,
+      disputed: row.disputed,
       parties: row.parties,
       event_count: row.event_count,
       last_recorded_at: row.last_recorded_at.toISOString(),
