@@ -135,6 +135,30 @@ describe('the request gate: keys and limits before the body (real Kafka and Post
     }
   });
 
+  it('answers an unknown key id as a wrong secret for a real one: in the same time, and the same way on the next try', async () => {
+    const admin = client(query.url);
+    const ids = await Promise.all(Array.from({ length: 5 }, async () => (await admin('POST', '/v1/admin/keys', { name: freshId('timed'), scopes: ['read'] })).body.id as string));
+    const guess = (id: string) => client(query.url, `nlk_${id}_${'z'.repeat(43)}`);
+    /** The answers to two tries in a row with a key id, and how long the first took. */
+    const tries = async (id: string) => {
+      const started = performance.now();
+      const first = await guess(id)('GET', '/v1/exchanges?limit=1');
+      const ms = performance.now() - started;
+      const second = await guess(id)('GET', '/v1/exchanges?limit=1');
+      return { ms, answers: [`${first.status} ${first.body.error}`, `${second.status} ${second.body.error}`] };
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const known = [];
+    const unknown = [];
+    for (const id of ids) {
+      known.push(await tries(id));
+      unknown.push(await tries(randomBytes(8).toString('hex')));
+    }
+    for (const t of [...known, ...unknown]) expect(t.answers).toEqual(['401 invalid_key', '429 rate_limited']);
+    const ratio = median(unknown.map((t) => t.ms)) / median(known.map((t) => t.ms));
+    expect({ ratio, inRange: ratio > 0.5 && ratio < 2 }).toEqual({ ratio, inRange: true });
+  });
+
   it('answers a request over the rate limit with 429 before its body is sent', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, { RATE_LIMIT_REQUESTS: '2', RATE_LIMIT_WINDOW_MS: '60000' });
