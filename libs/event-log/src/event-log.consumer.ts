@@ -48,7 +48,7 @@ export class EventLogConsumer {
       void hooks
         .admit(assigned)
         .catch(() => false)
-        .then((admitted) => (admitted ? this.release() : undefined));
+        .then((admitted) => (admitted ? this.release() : this.hold()));
     });
     await c.connect();
     await c.subscribe({ topic: this.topic, fromBeginning: true });

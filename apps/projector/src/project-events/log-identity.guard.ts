@@ -30,6 +30,8 @@ export class LogIdentityGuard implements OnApplicationShutdown {
   private running: Promise<LogRefusal | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private consumer: { hold(): void; release(): Promise<void> } | undefined;
+  /** Whether the consumer hands batches over; false from every group join until a check passes. */
+  private admitted = false;
   private stopped = false;
 
   constructor(
@@ -44,9 +46,16 @@ export class LogIdentityGuard implements OnApplicationShutdown {
   /** The consumer's `admit`: checks the log in full; while it is refused, rechecks until it is not. */
   async admit(consumer: { hold(): void; release(): Promise<void> }): Promise<boolean> {
     this.consumer = consumer;
-    const refusal = await this.check(true);
-    this.schedule();
-    return refusal === undefined;
+    this.admitted = false;
+    try {
+      this.admitted = (await this.check(true)) === undefined;
+    } catch (e) {
+      // Held, and checked again soon: a log that cannot be checked is not applied.
+      this.logger.warn({ error: String(e) }, 'could not check the log; holding until it can be');
+    } finally {
+      this.schedule();
+    }
+    return this.admitted;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -59,16 +68,21 @@ export class LogIdentityGuard implements OnApplicationShutdown {
   private schedule(): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.recheck(), this.refusal ? RECHECK_REFUSED_MS : RECHECK_OK_MS);
+    this.timer = setTimeout(() => void this.recheck(), this.admitted ? RECHECK_OK_MS : RECHECK_REFUSED_MS);
     this.timer.unref();
   }
 
   private async recheck(): Promise<void> {
-    const wasRefused = this.refusal !== undefined;
     try {
-      const refusal = await this.check(wasRefused);
-      if (!wasRefused && refusal) this.consumer?.hold();
-      if (wasRefused && !refusal) await this.consumer?.release();
+      const full = !this.admitted;
+      const refusal = await this.check(full);
+      if (this.admitted && refusal) {
+        this.admitted = false;
+        this.consumer?.hold();
+      } else if (!this.admitted && !refusal && full) {
+        this.admitted = true;
+        await this.consumer?.release();
+      }
     } catch (e) {
       this.logger.warn({ error: String(e) }, 'could not check the log; the last verdict stands');
     } finally {
