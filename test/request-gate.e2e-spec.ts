@@ -232,6 +232,20 @@ describe('the request gate: keys and limits before the body (real Kafka and Post
     expect((await client(ownProcess.url, desk)('POST', '/v1/reports', reportOf(1000), JSON_TYPE)).status).toBe(202);
   });
 
+  it('answers 20 of 20 keyless sends of a 2 MB body with the 401 JSON, not a broken connection', async () => {
+    const body = reportOf(2_000_000);
+    const answers: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      try {
+        const res = await fetch(`${ownProcess.url}/v1/reports/batch`, { method: 'POST', headers: JSON_TYPE, body });
+        answers.push(`${res.status} ${((await res.json()) as { error: string }).error}`);
+      } catch (e) {
+        answers.push(`failed: ${String((e as Error & { cause?: Error }).cause ?? e)}`);
+      }
+    }
+    expect(answers).toEqual(Array(20).fill('401 missing_key'));
+  });
+
   it('answers 20 of 20 sends of a 2 MB report with the 413 JSON with curl, with and without Expect: 100-continue, and chunked', async () => {
     const file = join(dir, 'big.json');
     await writeFile(file, reportOf(2_000_000));
