@@ -24,6 +24,7 @@ export class EventLogConsumer {
   // Set synchronously on a join: batches fetched before `admit` answers must not be applied.
   private held = false;
   private hooks: ConsumerHooks | undefined;
+  private appliedListener: ((batch: LogBatch) => void) | undefined;
 
   constructor(
     kafka: Kafka,
@@ -61,12 +62,19 @@ export class EventLogConsumer {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         // Unresolved, so fetched again once released (and sought to the stored offsets then).
         if (this.held) return void pause();
-        await hooks.onBatch(toLogBatch(batch), heartbeat);
+        const logBatch = toLogBatch(batch);
+        await hooks.onBatch(logBatch, heartbeat);
         resolveOffset(batch.lastOffset());
+        this.appliedListener?.(logBatch);
         // A hint only: the checkpoint that counts was committed with the views.
         await commitOffsetsIfNecessary().catch(() => undefined);
       },
     });
+  }
+
+  /** Told of every batch `onBatch` has applied (one listener). */
+  onApplied(listener: (batch: LogBatch) => void): void {
+    this.appliedListener = listener;
   }
 
   /** Stops handing batches to `onBatch`, from the next batch on, until {@link release}. */

@@ -1,10 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { eventIdMark, judgeLog, KAFKA, LogAnchor, LogRefusal, readLogFacts, readMarks } from '@newsledger/event-log';
+import { judgeLog, KAFKA, LogAnchor, LogBatch, LogRefusal, messageMark, readLogFacts, readMarks } from '@newsledger/event-log';
 import { LogIdentityStore, ProjectionStore } from '@newsledger/persistence';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+
+/** What the guard needs of the consumer it keeps. */
+interface Consumer {
+  hold(): void;
+  release(): Promise<void>;
+  onApplied(listener: (batch: LogBatch) => void): void;
+}
 
 /** While refused, the log is checked this often, so adopting it or pointing back is noticed soon. */
 const RECHECK_REFUSED_MS = 3_000;
@@ -13,8 +20,9 @@ const RECHECK_OK_MS = 30_000;
 
 /**
  * Keeps the projector on the log its views came from. On every group join (the consumer's
- * `admit`) and then periodically it compares the stored identity (cluster id, an applied message
- * per partition) and the checkpoints with what the brokers hold now; on a mismatch the consumer is
+ * `admit`) and then periodically it compares the stored identity (cluster id, a message per
+ * partition that was applied from this log, anchored by the first batch applied there) and the
+ * checkpoints with what the brokers hold now; on a mismatch the consumer is
  * held, so nothing is applied and no checkpoint moves, and the refusal is written where every
  * process's `/health` reads it. It lets go by itself once the log matches again (the apps pointed
  * back, or `rebuild --adopt-log` recorded this log).
@@ -29,7 +37,10 @@ export class LogIdentityGuard implements OnApplicationShutdown {
   private refusal: LogRefusal | undefined;
   private running: Promise<LogRefusal | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private consumer: { hold(): void; release(): Promise<void> } | undefined;
+  private consumer: Consumer | undefined;
+  /** Partitions with an anchor stored (as of the last check, plus those anchored since). */
+  private anchored = new Set<string>();
+  private anchoring: Promise<void> = Promise.resolve();
   /** Whether the consumer hands batches over; false from every group join until a check passes. */
   private admitted = false;
   private stopped = false;
@@ -44,7 +55,8 @@ export class LogIdentityGuard implements OnApplicationShutdown {
   }
 
   /** The consumer's `admit`: checks the log in full; while it is refused, rechecks until it is not. */
-  async admit(consumer: { hold(): void; release(): Promise<void> }): Promise<boolean> {
+  async admit(consumer: Consumer): Promise<boolean> {
+    if (this.consumer !== consumer) consumer.onApplied((batch) => this.noteApplied(batch));
     this.consumer = consumer;
     this.admitted = false;
     try {
@@ -62,7 +74,23 @@ export class LogIdentityGuard implements OnApplicationShutdown {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
+    await this.anchoring;
     await this.identities.stopped(this.db.manager, this.group, this.topic).catch(() => undefined);
+  }
+
+  /** A partition's first batch applied from a log that passed the check anchors the views to that log. */
+  private noteApplied(batch: LogBatch): void {
+    const partition = String(batch.partition);
+    if (!this.admitted || this.anchored.has(partition)) return;
+    this.anchored.add(partition);
+    const first = batch.messages[0];
+    const anchor = { offset: first.offset, mark: messageMark(first.value) };
+    this.anchoring = this.anchoring
+      .then(() => this.identities.anchor(this.db.manager, this.group, this.topic, batch.partition, anchor))
+      .catch((e: unknown) => {
+        this.anchored.delete(partition);
+        this.logger.warn({ partition, error: String(e) }, 'could not record the log anchor; the next batch tries again');
+      });
   }
 
   private schedule(): void {
@@ -118,7 +146,8 @@ export class LogIdentityGuard implements OnApplicationShutdown {
     let refusal = judgeLog({ stored: identity, facts, checkpoints });
     let anchors: Record<string, LogAnchor> = { ...(stored?.anchors ?? {}) };
     if (!refusal && full) {
-      anchors = await this.anchors(anchors, facts.partitions, checkpoints);
+      // An anchor below the low watermark was removed after it was applied: the next batch sets another.
+      anchors = Object.fromEntries(Object.entries(anchors).filter(([p, a]) => BigInt(a.offset) >= (facts.partitions.get(Number(p))?.low ?? 0n)));
       const marks = await readMarks(this.kafka, this.topic, new Map(Object.entries(anchors).map(([p, a]) => [Number(p), BigInt(a.offset)])), {
         groupPrefix: `${this.group}.log-identity`,
       });
@@ -126,31 +155,7 @@ export class LogIdentityGuard implements OnApplicationShutdown {
     }
     if (refusal) await this.identities.refuse(this.db.manager, this.group, this.topic, refusal);
     else await this.identities.accept(this.db.manager, this.group, this.topic, facts.clusterId, anchors);
+    this.anchored = new Set(Object.keys(anchors));
     return refusal;
-  }
-
-  /**
-   * The stored anchors still readable in the log, and for each applied partition without one, an
-   * indexed event of it (the log must then hold that very event at its offset).
-   */
-  private async anchors(
-    stored: Record<string, LogAnchor>,
-    partitions: ReadonlyMap<number, { low: bigint; high: bigint }>,
-    checkpoints: ReadonlyMap<number, bigint>,
-  ): Promise<Record<string, LogAnchor>> {
-    const kept: Record<string, LogAnchor> = {};
-    const missing = new Map<number, bigint>();
-    for (const [partition, next] of checkpoints) {
-      if (next === 0n) continue;
-      const low = partitions.get(partition)?.low ?? 0n;
-      const anchor = stored[String(partition)];
-      // An anchor below the low watermark was removed after it was applied: take a newer one.
-      if (anchor && BigInt(anchor.offset) >= low) kept[String(partition)] = anchor;
-      else missing.set(partition, low);
-    }
-    for (const [partition, event] of await this.identities.appliedAt(this.db.manager, missing)) {
-      kept[String(partition)] = { offset: event.offset, mark: eventIdMark(event.eventId) };
-    }
-    return kept;
   }
 }

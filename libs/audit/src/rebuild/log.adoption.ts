@@ -1,4 +1,4 @@
-import { readLogFacts } from '@newsledger/event-log';
+import { eventIdMark, readLogFacts } from '@newsledger/event-log';
 import { LogIdentityStore } from '@newsledger/persistence';
 import { Kafka } from 'kafkajs';
 import { DataSource, QueryRunner } from 'typeorm';
@@ -58,8 +58,11 @@ export async function completeAdoption(
     [o.group, o.topic, [...o.ends.keys()], [...o.ends.values()].map(String)],
   );
   const store = new LogIdentityStore();
-  // Anchors are taken by the projector's next check, from the events this rebuild indexed.
-  await store.accept(runner.manager, o.group, o.topic, o.clusterId, {});
+  // The event index was just rebuilt from this log alone: its events anchor the views to it.
+  const anchors = Object.fromEntries(
+    [...(await store.indexedAnchors(runner.manager))].map(([p, e]) => [String(p), { offset: e.offset, mark: eventIdMark(e.eventId) }]),
+  );
+  await store.accept(runner.manager, o.group, o.topic, o.clusterId, anchors);
   const claimsVoided = await store.voidForeignClaims(runner.manager, o.ends, o.startedAt);
   return {
     clusterId: o.clusterId,

@@ -53,20 +53,24 @@ export class LogIdentityStore {
     await q.query(`UPDATE log_identities SET stopped_at = now() WHERE consumer_group = $1 AND topic = $2`, [group, topic]);
   }
 
+  /** Records a partition's anchor unless it has one. */
+  async anchor(q: Queryable, group: string, topic: string, partition: number, anchor: { offset: string; mark: string }): Promise<void> {
+    await q.query(
+      `UPDATE log_identities SET anchors = jsonb_set(anchors, ARRAY[$3::text], $4::jsonb)
+       WHERE consumer_group = $1 AND topic = $2 AND NOT anchors ? $3::text`,
+      [group, topic, String(partition), JSON.stringify(anchor)],
+    );
+  }
+
   /**
-   * An indexed event of each partition at or past `from` (absent where there is none), to anchor
-   * the views to the log. Any applied message will do, so the scan stops at the first.
+   * The last indexed event of each partition: anchors for a log whose every view was just derived
+   * from it (`rebuild --adopt-log`), when the index holds that log's events only.
    */
-  async appliedAt(q: Queryable, from: ReadonlyMap<number, bigint>): Promise<Map<number, { offset: string; eventId: string }>> {
-    const found = new Map<number, { offset: string; eventId: string }>();
-    for (const [partition, offset] of from) {
-      const rows: { event_id: string; offset: string }[] = await q.query(
-        `SELECT event_id, "offset" FROM events WHERE partition = $1 AND "offset" >= $2 LIMIT 1`,
-        [partition, offset.toString()],
-      );
-      if (rows[0]) found.set(partition, { offset: String(rows[0].offset), eventId: rows[0].event_id });
-    }
-    return found;
+  async indexedAnchors(q: Queryable): Promise<Map<number, { offset: string; eventId: string }>> {
+    const rows: { partition: number; offset: string; event_id: string }[] = await q.query(
+      `SELECT DISTINCT ON (partition) partition, "offset", event_id FROM events ORDER BY partition, "offset" DESC`,
+    );
+    return new Map(rows.map((r) => [r.partition, { offset: String(r.offset), eventId: r.event_id }]));
   }
 
   /**
