@@ -11,6 +11,7 @@ import { StalledPartitionsHealth } from './project-events/stalled-partitions.hea
 import { ProjectorMetrics } from './projector.metrics';
 import { StatusChangesRelay } from './relay-status-changes/status-changes.relay';
 import { SnapshotsTaker } from './take-snapshots/snapshots.taker';
+import { ViewsUpgrader } from './upgrade-views/views.upgrader';
 
 /**
  * The projector process: Kafka in, views out; the relay of the status-change outbox; and the
@@ -33,6 +34,7 @@ import { SnapshotsTaker } from './take-snapshots/snapshots.taker';
     EventsProjector,
     StatusChangesRelay,
     SnapshotsTaker,
+    ViewsUpgrader,
     ProjectorMetrics,
     StalledPartitionsHealth,
     LogIdentityGuard,
