@@ -267,19 +267,23 @@ describe('the request gate: keys and limits before the body (real Kafka and Post
     }
   });
 
-  it('answers 415 to text/plain or no content type where JSON is expected', async () => {
+  it('answers 415 to text/plain or no content type where JSON is expected, and to NDJSON where only the batch takes it', async () => {
     const text = reportOf(500);
-    for (const path of ['/v1/reports', '/v1/reports/batch']) {
+    for (const path of ['/v1/reports', '/v1/reports/batch', '/v1/admin/keys']) {
       for (const [what, headers, body] of [
         ['text/plain', { 'content-type': 'text/plain' }, text],
         ['no content type', {}, Buffer.from(text)],
+        ...(path !== '/v1/reports/batch' ? [['NDJSON', { 'content-type': 'application/x-ndjson' }, text] as const] : []),
       ] as const) {
-        const res = await fetch(`${ingest.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${desk}`, ...headers }, body });
+        const base = path.startsWith('/v1/admin') ? query.url : ingest.url;
+        const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${base === query.url ? testConfig.adminKey : desk}`, ...headers }, body });
         const json = (await res.json()) as { error: string; message: string };
         expect({ path, what, status: res.status, error: json.error }).toEqual({ path, what, status: 415, error: 'unsupported_media_type' });
         expect(json.message).toContain('application/json');
       }
     }
+    const ndjson = await fetch(`${ingest.url}/v1/reports/batch`, { method: 'POST', headers: { authorization: `Bearer ${desk}`, 'content-type': 'application/x-ndjson' }, body: `${text}\n` });
+    expect([ndjson.status, ((await ndjson.json()) as { accepted: number }).accepted]).toEqual([200, 1]);
   });
 
   it('keeps the admin key, public routes and the docs working through the gate', async () => {

@@ -18,31 +18,48 @@ function joinPath(prefix: string, path: string): string {
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [String(v ?? '')]);
 
+/** A controller method served as a route: `"<METHOD> <path>"` as Fastify names it (`*` for every method). */
+export interface ControllerRoute {
+  route: string;
+  handler: () => void;
+  controller: () => void;
+}
+
+/** Every route the app's controllers declare, with the method and class behind it (for their metadata). */
+export function controllerRoutes(modules: ModulesContainer): ControllerRoute[] {
+  const scanner = new MetadataScanner();
+  const routes: ControllerRoute[] = [];
+  for (const wrapper of [...modules.values()].flatMap((m) => [...m.controllers.values()])) {
+    const instance = wrapper.instance as Record<string, unknown> | undefined;
+    const controller = wrapper.metatype as (() => void) | undefined;
+    if (!instance || !controller) continue;
+    const prefixes = asList(Reflect.getMetadata(PATH_METADATA, controller));
+    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      const handler = instance[name] as () => void;
+      const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+      if (paths === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number] ?? 'GET';
+      for (const prefix of prefixes) {
+        for (const path of asList(paths)) routes.push({ route: `${method === 'ALL' ? '*' : method} ${joinPath(prefix, path)}`, handler, controller });
+      }
+    }
+  }
+  return routes;
+}
+
 /**
  * Reads every controller's routes with the scope or `@Public()` each declares, so a request can be
  * judged in Fastify's `onRequest` stage, before its body is read. The scope guard reads the same
  * metadata, so both always agree.
  */
 export function routeAccessTable(modules: ModulesContainer): RouteAccessTable {
-  const scanner = new MetadataScanner();
   const reflector = new Reflector();
   const table = new Map<string, RouteAccess>();
-  for (const wrapper of [...modules.values()].flatMap((m) => [...m.controllers.values()])) {
-    const instance = wrapper.instance as Record<string, unknown> | undefined;
-    const type = wrapper.metatype as (() => void) | undefined;
-    if (!instance || !type) continue;
-    const prefixes = asList(Reflect.getMetadata(PATH_METADATA, type));
-    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-      const handler = instance[name] as () => void;
-      const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-      if (paths === undefined) continue;
-      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number] ?? 'GET';
-      const targets = [handler, type];
-      const access: RouteAccess = reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)
-        ? { public: true }
-        : { public: false, scope: reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, targets) };
-      for (const prefix of prefixes) for (const path of asList(paths)) table.set(`${method === 'ALL' ? '*' : method} ${joinPath(prefix, path)}`, access);
-    }
+  for (const { route, handler, controller } of controllerRoutes(modules)) {
+    const targets = [handler, controller];
+    table.set(route, reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)
+      ? { public: true }
+      : { public: false, scope: reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, targets) });
   }
   return table;
 }

@@ -3,12 +3,14 @@ import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { ApiKeyService, routeAccessTable } from '@newsledger/auth';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { errorCodes } from 'fastify';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { parse as secureJsonParse } from 'secure-json-parse';
 import { API_DOCS, ApiDocsInfo, setupApiDocs } from './api-docs';
 import { routeBodyLimit } from './body-size.decorator';
+import { ndjsonRoutes } from './content-type.decorator';
 import { InvalidJsonError } from './error-body';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { RateLimiter } from './rate-limit.module';
@@ -77,7 +79,10 @@ export async function startHttpApp(
       done(new InvalidJsonError(`the body is not valid JSON: ${(e as Error).message}`), undefined);
     }
   });
-  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer' }, (_req, body, done) => {
+  // Read once the routes are known (below): only those marked AcceptsNdjson take NDJSON.
+  let ndjson: ReadonlySet<string> = new Set();
+  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'buffer' }, (req, body, done) => {
+    if (!ndjson.has(`${req.method} ${req.routeOptions.url}`)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), undefined);
     if (nestsDeeperThan(body as Buffer, MAX_JSON_DEPTH, true)) return done(new InvalidJsonError(`a line of ${TOO_DEEP}`), undefined);
     done(null, body.toString('utf8'));
   });
@@ -86,6 +91,7 @@ export async function startHttpApp(
   // Routes and the request logger's middleware are in place after init: the gate's hooks come
   // after the logger's, so refused requests are logged too.
   await app.init();
+  ndjson = ndjsonRoutes(app.get(ModulesContainer));
   const access = routeAccessTable(app.get(ModulesContainer));
   for (const route of access.keys()) {
     const [method, url] = route.split(' ');

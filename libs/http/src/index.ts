@@ -10,3 +10,4 @@ export * from './http-error.filter';
 export * from './body-size.decorator';
 export * from './request-gate';
 export * from './json-depth';
+export * from './content-type.decorator';

@@ -1,8 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
-import { ApiErrorResponse } from '@newsledger/http';
+import { AcceptsNdjson, ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { REPORT_REF } from '../record-report/record-report.request.dto';
 import { RecordBatchCommand, RecordBatchResult } from './record-batch.command';
@@ -25,7 +25,7 @@ export class RecordBatchController {
     summary: 'Record many reports',
     description: `A JSON array of reports, or NDJSON (\`application/x-ndjson\`, one report per line), at most ${MAX_BATCH_LINES} lines. Each line stands or falls alone and is answered by its line number.`,
   })
-  @ApiConsumes('application/json', 'application/x-ndjson')
+  @AcceptsNdjson()
   @ApiBody({ schema: { type: 'array', maxItems: MAX_BATCH_LINES, items: REPORT_REF } })
   @ApiResponse({ status: 200, description: 'Every line was appended, found a duplicate or was rejected', schema: RECORD_BATCH_RESPONSE_REF })
   @ApiResponse({ status: 503, description: 'Some lines could not be appended (`failed`); the same body, retry those lines', schema: RECORD_BATCH_RESPONSE_REF })
