@@ -28,7 +28,7 @@ export class LogIdentityHealth {
       // PostgreSQL is down: its own check names it.
       return { log: { status: 'up', checked: false } };
     }
-    if (!row?.refusal) return { log: { status: 'up', clusterId: row?.clusterId ?? null } };
+    if (!row?.refusal) return { log: { status: 'up' } };
     const { reason, message, action, details } = row.refusal;
     return {
       log: {
