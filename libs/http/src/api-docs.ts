@@ -66,7 +66,7 @@ const SECURED_ERRORS: Record<string, string> = {
   '403': 'The key lacks the scope (`forbidden`; details name the required and granted scopes)',
 };
 const COMMON_ERRORS: Record<string, string> = {
-  '429': 'Too many requests for this key, or a wrong secret for its key id a moment ago (`rate_limited`); wait for the seconds in `Retry-After`',
+  '429': 'Too many requests for this key, or a wrong secret sent for its key id (known or not) a moment ago (`rate_limited`); wait for the seconds in `Retry-After`',
   '500': 'Unexpected failure (`internal`); quote the `errorId` when reporting it',
   '503': 'PostgreSQL is unreachable (`database_unavailable`); retry after the seconds in `Retry-After`',
 };
