@@ -200,6 +200,7 @@ describe('views belong to one log (two real brokers, one database)', () => {
       expect(r.body.message).toContain('rebuild --adopt-log');
       expect(r.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ dependency: 'log', status: 'down', reason: 'other_cluster' })]));
     }
+    expect((await client(projector.url)('GET', '/metrics')).body).toMatch(/^newsledger_projector_log_refused 1$/m);
     // Long enough for several fetches of B's partitions and rechecks of the log.
     await sleep(5000);
     expect((await viewOf(query.url, idB)).status).toBe(404);
@@ -217,6 +218,7 @@ describe('views belong to one log (two real brokers, one database)', () => {
     await eventually('both /health 200 back on A', async () =>
       (await health(projector.url)).status === 200 && (await health(query.url)).status === 200 ? true : undefined,
     );
+    expect((await client(projector.url)('GET', '/metrics')).body).toMatch(/^newsledger_projector_log_refused 0$/m);
 
     // 4. Adopting B's log: every view from B, the projector goes on from B's end, A's claims voided.
     await close(projector);

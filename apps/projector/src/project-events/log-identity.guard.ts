@@ -2,8 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { judgeLog, KAFKA, LogAnchor, LogBatch, LogRefusal, messageMark, readLogFacts, readMarks } from '@newsledger/event-log';
+import { MetricsRegistry } from '@newsledger/http';
 import { LogIdentityStore, ProjectionStore } from '@newsledger/persistence';
 import { Kafka } from 'kafkajs';
+import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 
 /** What the guard needs of the consumer it keeps. */
@@ -44,14 +46,22 @@ export class LogIdentityGuard implements OnApplicationShutdown {
   /** Whether the consumer hands batches over; false from every group join until a check passes. */
   private admitted = false;
   private stopped = false;
+  private readonly refusedGauge: Gauge;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(CONFIG) config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
+    registry: MetricsRegistry,
   ) {
     this.group = config.kafka.projectorGroupId;
     this.topic = config.kafka.topics.events;
+    // The lag gauge reads 0 when a checkpoint is past the end of another log: this one says so.
+    this.refusedGauge = new Gauge({
+      name: 'newsledger_projector_log_refused',
+      help: '1 while the projector refuses the log it is given (another cluster, a replaced topic, a checkpoint past the end, events removed before they were applied); /health names the reason',
+      registers: [registry],
+    });
   }
 
   /** The consumer's `admit`: checks the log in full; while it is refused, rechecks until it is not. */
@@ -130,6 +140,7 @@ export class LogIdentityGuard implements OnApplicationShutdown {
         this.logger.log('the log matches the views again; projecting');
       }
       this.refusal = refusal;
+      this.refusedGauge.set(refusal ? 1 : 0);
       return refusal;
     } finally {
       this.running = undefined;
