@@ -337,8 +337,16 @@ export function negotiationStatusBasis(state: NegotiationState) {
   let statusReport: NegotiationClaim | undefined;
   for (let i = state.claims.length - 1; i >= 0 && !statusReport; i--) if (countsAsReported(state.claims[i].confirmation)) statusReport = state.claims[i];
   const firstHeld = state.rounds.find((round) => round.state === 'held');
-  const status: NegotiationStatus = statusReport ? STATUS_OF_REPORT[statusReport.status] : firstHeld ? 'active' : 'scheduled';
-  return { status, statusReport, firstHeld };
+  return { status: negotiationStatusFrom(statusReport?.status, firstHeld !== undefined), statusReport, firstHeld };
+}
+
+/**
+ * The negotiation status rule: what the latest live non-denied status report says (`resumed` is
+ * `active` again); before any, `active` once a round is held, else `scheduled`.
+ */
+export function negotiationStatusFrom(latestReport: NegotiationStatusReport | undefined, held: boolean): NegotiationStatus {
+  if (latestReport) return STATUS_OF_REPORT[latestReport];
+  return held ? 'active' : 'scheduled';
 }
 
 /** Per round, each field from the latest live report setting it; held reports win over announcements. */

@@ -1,3 +1,4 @@
+import { countsAsReported } from './confirmation';
 import { DomainError } from './domain.error';
 import {
   evolveExchange,
@@ -142,7 +143,7 @@ export function statusChanges(before: StatusView, after: StatusView): StatusChan
  * count for nothing; when the event is later retracted the projector drops its link.
  */
 export function negotiationLinkOf(event: RecordedEvent): { negotiation: string; exchange: string } | null {
-  if (event.type !== 'exchange.agreed' || event.confirmation === 'denied' || !event.data.negotiation) return null;
+  if (event.type !== 'exchange.agreed' || !countsAsReported(event.confirmation) || !event.data.negotiation) return null;
   return { negotiation: event.data.negotiation, exchange: event.subject };
 }
 

@@ -18,6 +18,7 @@ import {
   evolveNegotiation,
   initialNegotiationState,
   negotiationStatusBasis,
+  negotiationStatusFrom,
   partyMentions,
   type NegotiationState,
   type NegotiationStatus,
@@ -85,12 +86,6 @@ export interface SummaryColumns {
   lastRecordedAt: string | null;
 }
 
-const NEGOTIATION_STATUS_OF: Record<NegotiationStatusReport, NegotiationStatus> = {
-  stalled: 'stalled',
-  collapsed: 'collapsed',
-  concluded: 'concluded',
-  resumed: 'active',
-};
 
 /** The summary of a subject before its first event. */
 export function initialSummary(subject: string): SubjectSummary {
@@ -219,8 +214,7 @@ export function asSummary(stored: SubjectSummary | SubjectState): SubjectSummary
 }
 
 function negotiationStatus(summary: NegotiationSummary): NegotiationStatus {
-  if (summary.statusReport) return NEGOTIATION_STATUS_OF[summary.statusReport.status];
-  return summary.held ? 'active' : 'scheduled';
+  return negotiationStatusFrom(summary.statusReport?.status, summary.held);
 }
 
 /** `parties` (sorted, distinct) with `added`; the same array when they add nothing, as most reports do. */
