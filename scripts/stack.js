@@ -12,13 +12,29 @@ const root = path.resolve(__dirname, '..');
 const APPS = ['projector', 'ingest-api', 'query-api'];
 const COLOURS = { projector: 35, 'ingest-api': 36, 'query-api': 33, stack: 32 };
 const tty = process.stdout.isTTY;
-const tag = (name) => (tty ? `\x1b[${COLOURS[name]}m[${name}]\x1b[0m` : `[${name}]`);
+// The apps write one readable line per record at a terminal, JSON otherwise (or as LOG_FORMAT says).
+const pretty = process.env.LOG_FORMAT ? process.env.LOG_FORMAT === 'pretty' : process.env.LOG_PRETTY ? process.env.LOG_PRETTY === 'true' : Boolean(tty);
+const colour = Boolean(tty) && !process.env.NO_COLOR;
+const paint = (code, text) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+const tag = (name) => paint(COLOURS[name], name);
+const pad2 = (n) => String(n).padStart(2, '0');
+const localTime = (d = new Date()) => `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+/** A line of the stack's own, or one an app wrote outside its logger (a crash), in the apps' format. */
+function line(app, msg, level = 'info') {
+  if (!pretty) return JSON.stringify({ level: level === 'error' ? 50 : 30, time: Date.now(), app, msg });
+  return `${paint(2, localTime())} ${paint(level === 'error' ? 31 : 32, level.toUpperCase().padEnd(5))} ${tag(app)} ${msg}`;
+}
+// A record the app's logger wrote: readable ones start with the time (maybe coloured), JSON ones with "{".
+const RECORD = /^\d\d:\d\d:\d\d\.\d{3} |^\{"level"/;
+const plain = (text) => text.replace(/\x1b\[[\d;]*m/g, '');
+/** The app's name coloured in a readable record, so the apps stand apart as they did with prefixes. */
+const colourApp = (app, text) => (colour ? text.replace(` ${app} `, ` ${tag(app)} `) : text);
 // The projector's heap is capped so it collects early instead of growing with the backlog it
 // catches up on; its young generation is larger than the default, so a batch's short-lived
 // objects die there instead of being promoted and collected by full GCs (the same flags are in
 // docker/docker-compose.yml and the bench's launcher).
 const NODE_ARGS = { projector: ['--max-old-space-size=384', '--max-semi-space-size=32'] };
-const say = (msg) => console.log(`${tag('stack')} ${msg}`);
+const say = (msg) => console.log(line('stack', msg));
 
 function adminKey() {
   if (process.env.NEWSLEDGER_ADMIN_KEY) return process.env.NEWSLEDGER_ADMIN_KEY;
@@ -36,7 +52,14 @@ async function main() {
   say('building…');
   execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, NEWSLEDGER_ADMIN_KEY: adminKey(), LOG_PRETTY: process.env.LOG_PRETTY || String(Boolean(tty)) };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NEWSLEDGER_ADMIN_KEY: adminKey(),
+    LOG_FORMAT: pretty ? 'pretty' : 'json',
+    // The apps write to a pipe: colour only when this script's own output is a terminal.
+    ...(colour ? {} : { NO_COLOR: '1' }),
+  };
   const children = new Map();
   let stopping = false;
 
@@ -63,7 +86,7 @@ async function main() {
     });
     children.set(app, child);
     for (const stream of [child.stdout, child.stderr]) {
-      readline.createInterface({ input: stream }).on('line', (line) => console.log(`${tag(app)} ${line}`));
+      readline.createInterface({ input: stream }).on('line', (text) => console.log(RECORD.test(plain(text)) ? colourApp(app, text) : line(app, text, stream === child.stderr ? 'error' : 'info')));
     }
     child.on('exit', (code, signal) => {
       if (stopping) return;
@@ -76,6 +99,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(`${tag('stack')} ${e.stack || e}`);
+  console.error(line('stack', e.stack || String(e), 'error'));
   process.exit(1);
 });

@@ -8,6 +8,15 @@ import { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 
+/**
+ * The label of a dead letter's reason: the snake_case code (at least two words) before its first ':' (`id_conflict: id
+ * "x" was…` → `id_conflict`), else `invalid`, so the free text never becomes a label value.
+ */
+export function deadLetterReasonCode(reason: string): string {
+  const code = reason.split(':', 1)[0];
+  return reason.includes(':') && /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(code) && code.length <= 40 ? code : 'invalid';
+}
+
 /** What became of a message the projector applied. */
 export type ProjectedResult = 'projected' | 'duplicate' | 'dead_lettered';
 
@@ -20,6 +29,7 @@ export class ProjectorMetrics {
   private readonly batchSeconds: Histogram;
   private readonly messages: Counter<'result'>;
   private readonly retries: Counter<'partition'>;
+  private readonly deadLetters: Counter<'reason'>;
 
   constructor(
     registry: MetricsRegistry,
@@ -68,6 +78,17 @@ export class ProjectorMetrics {
       labelNames: ['partition'],
       registers: [registry],
     });
+    this.deadLetters = new Counter({
+      name: 'newsledger_projector_dead_letters_total',
+      help: 'Messages sent to the dead-letter topic, by the code their reason starts with (invalid_report, wrong_partition, id_conflict, already_retracted, database_refused; invalid for any other)',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+  }
+
+  /** Counts dead letters by their reason's code (see {@link deadLetterReasonCode}). */
+  deadLettered(reasons: readonly string[]): void {
+    for (const reason of reasons) this.deadLetters.inc({ reason: deadLetterReasonCode(reason) });
   }
 
   /** Counts a failed attempt at a partition's batch, which is retried. */

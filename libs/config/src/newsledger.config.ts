@@ -41,6 +41,8 @@ const schema = z.object({
   NEWSLEDGER_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: z.enum(['true', 'false']).optional(),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  NO_COLOR: z.string().optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   MAX_BATCH_BODY_BYTES: z.coerce.number().int().min(1024).default(16_777_216),
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(20_000),
@@ -180,7 +182,16 @@ export interface NewsledgerConfig {
   };
   /** A key with every scope, so scripts and tests can start from nothing. */
   readonly adminKey: string | undefined;
-  readonly log: { readonly level: string; readonly pretty: boolean };
+  readonly log: {
+    readonly level: string;
+    /**
+     * One readable line per record instead of JSON: `LOG_FORMAT=pretty|json`, else `LOG_PRETTY`.
+     * @defaultValue readable at a terminal, JSON otherwise
+     */
+    readonly pretty: boolean;
+    /** Readable lines are coloured unless `NO_COLOR` is set (https://no-color.org). */
+    readonly colour: boolean;
+  };
 }
 
 /** Raised when the environment cannot be turned into a configuration; lists every bad variable. */
@@ -250,6 +261,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       key: e.NEWSLEDGER_KEY ?? e.NEWSLEDGER_ADMIN_KEY,
     },
     adminKey: e.NEWSLEDGER_ADMIN_KEY,
-    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY === undefined ? process.stdout.isTTY === true : e.LOG_PRETTY === 'true' },
+    log: {
+      level: e.LOG_LEVEL,
+      pretty: e.LOG_FORMAT !== undefined ? e.LOG_FORMAT === 'pretty' : e.LOG_PRETTY === undefined ? process.stdout.isTTY === true : e.LOG_PRETTY === 'true',
+      colour: e.NO_COLOR === undefined,
+    },
   });
 }

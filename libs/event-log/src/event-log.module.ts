@@ -10,10 +10,12 @@ export const KAFKA = Symbol('KAFKA');
 export function nestKafkaLog(): KafkaLogSink {
   const logger = new Logger('kafkajs');
   return (level, message, extra) => {
-    const line = `${message} ${JSON.stringify(extra)}`;
-    if (level === 'error') logger.error(line);
-    else if (level === 'warn') logger.warn(line);
-    else logger.debug(line);
+    // kafkajs' own timestamp and logger name repeat what every record already has.
+    const { timestamp: _timestamp, logger: _logger, error, ...fields } = extra;
+    const line = typeof error === 'string' ? `${message}: ${error}` : message;
+    if (level === 'error') logger.error(fields, line);
+    else if (level === 'warn') logger.warn(fields, line);
+    else logger.debug(fields, line);
   };
 }
 

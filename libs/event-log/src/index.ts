@@ -1,5 +1,6 @@
 export * from './cloud-event.mapper';
 export * from './kafka.factory';
+export * from './kafka-log.level';
 export * from './topics';
 export * from './event-log.producer';
 export * from './event-log.consumer';

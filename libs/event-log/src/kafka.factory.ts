@@ -1,4 +1,5 @@
 import { Kafka, logLevel, LogEntry, RetryOptions } from 'kafkajs';
+import { kafkaLogLevel } from './kafka-log.level';
 
 /** Where kafkajs' own log lines go; the apps pass their pino logger. */
 export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
@@ -21,7 +22,7 @@ export function createKafka(opts: { brokers: readonly string[]; clientId: string
       if (!sink) return;
       const { message, ...extra } = log;
       const name = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : level === logLevel.INFO ? 'info' : 'debug';
-      sink(name, String(message), extra);
+      sink(kafkaLogLevel(name, String(message), extra), String(message), extra);
     },
   });
 }

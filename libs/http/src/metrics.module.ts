@@ -1,8 +1,10 @@
 import { Controller, Get, Global, Module, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@newsledger/auth';
 import { FastifyReply } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { HttpMetrics } from './http.metrics';
 
 /**
  * The app's own Prometheus registry. Not prom-client's global one: several apps in one process
@@ -27,7 +29,7 @@ export class MetricsController {
   }
 }
 
-/** `/metrics` (scope `metrics`) and the registry each app's own metrics register in. */
+/** `/metrics` (scope `metrics`), the registry each app's own metrics register in, and the HTTP request durations. */
 @Global()
 @Module({
   providers: [
@@ -39,6 +41,7 @@ export class MetricsController {
         return registry;
       },
     },
+    { provide: HttpMetrics, inject: [MetricsRegistry, HttpAdapterHost], useFactory: (r: MetricsRegistry, host: HttpAdapterHost) => new HttpMetrics(r, host) },
   ],
   controllers: [MetricsController],
   exports: [MetricsRegistry],

@@ -140,6 +140,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     });
     if (!done) return;
     this.metrics.batch(1, 0, { projected: 0, duplicate: 0, dead_lettered: 1 });
+    this.metrics.deadLettered([reason]);
     this.logger.warn({ partition: message.partition, offset: message.offset, reason }, 'dead-lettered');
   }
 
@@ -187,6 +188,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
         duplicate: outcome.duplicates,
         dead_lettered: outcome.rejected.length,
       });
+      this.metrics.deadLettered(outcome.rejected.map((r) => r.reason));
       this.logger.debug(
         {
           partitions: batches.map((b) => b.partition), events: outcome.events.length, views: outcome.views.length,

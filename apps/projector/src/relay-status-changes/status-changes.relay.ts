@@ -2,11 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { EventLogProducer, KAFKA } from '@newsledger/event-log';
+import { MetricsRegistry } from '@newsledger/http';
 import { PollLoop, prepared, STATUS_CHANGES_CHANNEL } from '@newsledger/persistence';
 import { Kafka } from 'kafkajs';
 import { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { OutboxRow, relayMessages } from './outbox-rows';
+import { readRelayBacklog, registerRelayMetrics } from './relay.metrics';
 
 /** Advisory-lock class of relay leadership; the second key hashes the schema and topic. */
 const RELAY_LOCK = 7_340_114;
@@ -31,8 +33,10 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    registry: MetricsRegistry,
   ) {
     this.topic = config.kafka.topics.statusChanges;
+    registerRelayMetrics(registry, this.topic, () => readRelayBacklog(dataSource, this.topic));
   }
 
   onApplicationBootstrap(): void {
