@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDeadLettersCommand } from './dead-letters/dead-letters.command';
 import { registerExportCommand } from './export/export.command';
 import { registerHistoryCommand } from './history/history.command';
 import { registerIngestCommand } from './ingest/ingest.command';
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerRebuildCommand(program);
   registerVerifyCommand(program);
   registerReplayCommand(program);
+  registerDeadLettersCommand(program);
 }

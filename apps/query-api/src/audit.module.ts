@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
+import { BrowseDeadLettersController } from './browse-dead-letters/browse-dead-letters.controller';
 import { ExportEventsController } from './export-events/export-events.controller';
 import { RebuildViewsController } from './rebuild-views/rebuild-views.controller';
 import { RebuildViewsRunner } from './rebuild-views/rebuild-views.runner';
 import { VerifyViewsController } from './verify-views/verify-views.controller';
 
 /**
- * The audit routes of the query API (scope `audit`): NDJSON export, rebuild without downtime and
- * verify. Config, Kafka and PostgreSQL come from the global modules.
+ * The audit routes of the query API (scope `audit`): NDJSON export, rebuild without downtime,
+ * verify and the dead letters. Config, Kafka and PostgreSQL come from the global modules.
  */
 @Module({
-  controllers: [ExportEventsController, RebuildViewsController, VerifyViewsController],
+  controllers: [ExportEventsController, RebuildViewsController, VerifyViewsController, BrowseDeadLettersController],
   providers: [RebuildViewsRunner],
 })
 export class AuditModule {}

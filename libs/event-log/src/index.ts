@@ -8,6 +8,7 @@ export type { LogBatch, LogMessage } from './log-batch';
 export * from './event-log.module';
 export * from './status-change.message';
 export * from './dead-letter.message';
+export * from './dead-letter.reader';
 export * from './asyncapi.document';
 export * from './topic-tail.consumer';
 export * from './log.reader';
