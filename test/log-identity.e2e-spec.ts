@@ -201,6 +201,10 @@ describe('views belong to one log (two real brokers, one database)', () => {
       expect(r.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ dependency: 'log', status: 'down', reason: 'other_cluster' })]));
     }
     expect((await client(projector.url)('GET', '/metrics')).body).toMatch(/^newsledger_projector_log_refused 1$/m);
+    // A plain rebuild would wait forever for checkpoints past this log's end: it says what to do instead.
+    const plain = await newsledger(b.brokers, registerRebuildCommand, 'rebuild');
+    expect(plain.exitCode).toBe(1);
+    expect(plain.stderr).toContain('the projector refuses this log (other_cluster');
     // Long enough for several fetches of B's partitions and rechecks of the log.
     await sleep(5000);
     expect((await viewOf(query.url, idB)).status).toBe(404);

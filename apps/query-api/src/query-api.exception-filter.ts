@@ -11,6 +11,7 @@ const AUDIT_STATUS: Record<AuditErrorCode, number> = {
   verify_running: 409,
   rebuild_differs: 409,
   log_in_use: 409,
+  log_refused: 409,
 };
 
 /** Maps every failure of the query API to the contract's JSON error, once. */

@@ -12,6 +12,8 @@ export interface AuditErrorDetails {
   rebuild_differs: { differences: number };
   /** `rebuild --adopt-log` while a projector of the group is projecting another Kafka cluster. */
   log_in_use: { clusterId: string; checkedAt: string };
+  /** A rebuild up to the live checkpoints while the projector refuses the log: they are not this log's. */
+  log_refused: { reason: string };
 }
 
 /** One of the stable codes in {@link AuditErrorDetails}. */

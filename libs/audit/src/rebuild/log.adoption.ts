@@ -38,6 +38,20 @@ export async function beginAdoption(db: DataSource, kafka: Kafka, group: string,
   return { clusterId, startedAt };
 }
 
+/**
+ * A rebuild bounded by the live checkpoints needs them to belong to the log: while the projector
+ * refuses it, they may lie past its end, and the rebuild would wait for them forever.
+ * @throws AuditError `log_refused`
+ */
+export async function assertLogAccepted(db: DataSource, group: string, topic: string): Promise<void> {
+  const refusal = (await new LogIdentityStore().load(db.manager, group, topic))?.refusal;
+  if (refusal) {
+    throw new AuditError('log_refused', `the projector refuses this log (${refusal.reason}: ${refusal.message}); ${refusal.action}`, {
+      reason: refusal.reason,
+    });
+  }
+}
+
 /** Each partition's end offset now: the adopted generation goes exactly this far. */
 export async function adoptionTarget(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
   return new Map([...(await readLogFacts(kafka, topic)).partitions].map(([p, { high }]) => [p, high]));

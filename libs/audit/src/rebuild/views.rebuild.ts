@@ -9,7 +9,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { AuditError } from '../audit.error';
 import { Difference } from '../verify/difference';
 import { compareWithLog, StoredViewRow } from '../verify/views.verify';
-import { adoptionTarget, beginAdoption, completeAdoption, LogAdoption } from './log.adoption';
+import { adoptionTarget, assertLogAccepted, beginAdoption, completeAdoption, LogAdoption } from './log.adoption';
 import { RebuildPhase, RebuildsStore } from './rebuilds.store';
 
 /**
@@ -211,6 +211,8 @@ export class ViewsRebuild {
     if (this.opts.adoptLog) {
       const begun = await beginAdoption(this.db, this.kafka, this.opts.liveGroup, this.opts.topic);
       this.adoption = { ...begun, ends: await adoptionTarget(this.kafka, this.opts.topic) };
+    } else {
+      await assertLogAccepted(this.db, this.opts.liveGroup, this.opts.topic);
     }
     this.partitions = [...(await fetchEndOffsets(this.kafka, this.opts.topic)).keys()].sort((a, b) => a - b);
     await this.dropNextGeneration();
