@@ -205,6 +205,9 @@ describe('views belong to one log (two real brokers, one database)', () => {
     const plain = await newsledger(b.brokers, registerRebuildCommand, 'rebuild');
     expect(plain.exitCode).toBe(1);
     expect(plain.stderr).toContain('the projector refuses this log (other_cluster');
+    const verifying = await newsledger(b.brokers, registerVerifyCommand, 'verify');
+    expect(verifying.exitCode).toBe(1);
+    expect(verifying.stderr).toContain('the projector refuses this log (other_cluster');
     // Long enough for several fetches of B's partitions and rechecks of the log.
     await sleep(5000);
     expect((await viewOf(query.url, idB)).status).toBe(404);

@@ -3,6 +3,7 @@ import { fetchEndOffsets } from '@newsledger/event-log';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { replayLog, ReplayedLog } from '../log-replay/log.replay';
+import { assertLogAccepted } from '../rebuild/log.adoption';
 import { Difference, diffValues } from './difference';
 
 /** A stored view row as `verify` reads it. */
@@ -54,6 +55,7 @@ export interface VerifyReport {
  */
 export async function verifyViews(db: DataSource, kafka: Kafka, opts: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
+  await assertLogAccepted(db, opts.group, opts.topic);
   const stored = await readStored(db, opts.group, opts.topic);
   // Partitions without a checkpoint have not been projected at all: replay nothing of them.
   const until = new Map([...(await fetchEndOffsets(kafka, opts.topic)).keys()].map((p) => [p, stored.checkpoints.get(p) ?? '0']));
