@@ -131,9 +131,11 @@ export class LogIdentityGuard implements OnApplicationShutdown {
   /** One check at a time: a join during a periodic check waits for it, then checks again. */
   private async check(full: boolean): Promise<LogRefusal | undefined> {
     while (this.running) await this.running.catch(() => undefined);
+    const started = Date.now();
     this.running = this.runCheck(full);
     try {
       const refusal = await this.running;
+      this.logger.debug({ full, ms: Date.now() - started, refused: refusal?.reason ?? null }, 'log checked');
       if (refusal && this.refusal?.message !== refusal.message) {
         this.logger.error({ reason: refusal.reason, details: refusal.details }, `projecting nothing: ${refusal.message}; ${refusal.action}`);
       } else if (!refusal && this.refusal) {
