@@ -189,6 +189,28 @@ describe('the article, told over HTTP (real Kafka and PostgreSQL)', () => {
       });
     });
 
+    it('explains each fact with a sentence naming its sources and the reports behind it, now and as of before', async () => {
+      const r = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}/explain`);
+      expect(r.status).toBe(200);
+      const reported = r.body.facts.find((f: { field: string }) => f.field === 'reportedStatus');
+      expect(reported).toMatchObject({ value: 'underway', level: 'all-parties', sentence: expect.stringContaining('official statements from RU and UA') });
+      expect(reported.evidence.map((e: { eventId: string; role: string }) => [e.eventId, e.role])).toContainEqual([subject('article-swap-trump-complete'), 'retracted']);
+      const before = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}/explain?asOf=${encodeURIComponent(beforeNext)}`);
+      expect(before.body.facts.find((f: { field: string }) => f.field === 'reportedStatus')).toMatchObject({
+        value: 'completed',
+        level: 'single-source',
+        sentence: 'Completed: reported by Truth Social (claimed); no official statement from either party.',
+        evidence: [expect.objectContaining({ eventId: subject('article-swap-trump-complete'), type: 'exchange.completed', role: 'supports' })],
+      });
+      const december = await read('GET', `/v1/exchanges/${idOf(DECEMBER_2024_SWAP)}/explain`);
+      expect(december.body.facts.map((f: { field: string; value: unknown }) => [f.field, f.value])).toEqual([
+        ['status', 'completed'], ['reportedStatus', 'completed'], ['released.RU', 150], ['released.UA', 150], ['disputes.released.RU', 150],
+      ]);
+      const talks = await read('GET', `/v1/negotiations/${idOf(ISTANBUL)}/explain`);
+      expect(talks.body).toMatchObject({ subject: subject(ISTANBUL), facts: [{ field: 'status', value: 'active' }] });
+      expect((await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}/explain?asOf=2000-01-01T00:00:00Z`)).status).toBe(404);
+    });
+
     it('takes the figures from the reports that occurred by validAt', async () => {
       const r = await read('GET', `/v1/exchanges/${idOf(DECEMBER_2024_SWAP)}?validAt=2024-12-29`);
       expect(r.status).toBe(404);

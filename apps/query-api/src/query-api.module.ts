@@ -10,6 +10,7 @@ import { AuditModule } from './audit.module';
 import { FeedsModule } from './feeds.module';
 import { GetHistoryHandler } from './get-history/get-history.handler';
 import { GetViewHandler } from './get-view/get-view.handler';
+import { ExplainViewHandler } from './explain-view/explain-view.handler';
 import { ListViewsHandler } from './list-views/list-views.handler';
 import { ManageKeysController } from './manage-keys/manage-keys.controller';
 import { QueryApiExceptionFilter } from './query-api.exception-filter';
@@ -41,6 +42,7 @@ import { SubjectsController } from './subjects.controller';
   providers: [
     ListViewsHandler,
     GetViewHandler,
+    ExplainViewHandler,
     GetHistoryHandler,
     // 503 while the projector refuses its log: these views are then not the log's.
     LogIdentityHealth,

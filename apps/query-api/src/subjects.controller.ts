@@ -5,6 +5,8 @@ import { RequireScope } from '@newsledger/auth';
 import { CORROBORATION_LEVELS, PointInTime, SubjectKind } from '@newsledger/domain';
 import { ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
+import { ExplainViewQuery } from './explain-view/explain-view.query';
+import { EXPLANATION_RESPONSE_REF } from './explain-view/explain-view.response.dto';
 import { GetHistoryQuery } from './get-history/get-history.query';
 import { HISTORY_RESPONSE_REF } from './get-history/get-history.response.dto';
 import { GetViewQuery } from './get-view/get-view.query';
@@ -71,6 +73,9 @@ function PointInTimeQueries(): MethodDecorator {
   };
 }
 
+const EXPLAIN_DESCRIPTION =
+  'Contract §7.4: `status`, `reportedStatus`, each `released.<P>` and each dispute (negotiations: `status`), each with its value, level, a plain-English sentence naming the sources, and the reports behind it with their role (`supports`, `denies`, `disputes`, `superseded`, `retracted`); `asOf`/`validAt` as for the view.';
+
 const VIEW_DESCRIPTION =
   'The view now, or with `asOf` and/or `validAt` as it stood then; replayed from the latest usable snapshot, which headers `X-Replay-From-Snapshot` and `X-Replay-Events-Read` name.';
 
@@ -127,6 +132,28 @@ export class SubjectsController {
       reply.header('x-replay-events-read', String(replay.eventsRead));
     }
     return view;
+  }
+
+  @Get('exchanges/:id/explain')
+  @ApiOperation({ summary: 'Why an exchange reads as it does', description: EXPLAIN_DESCRIPTION })
+  @ID_PARAM
+  @PointInTimeQueries()
+  @ApiOkResponse({ description: 'The facts, each with a sentence naming its sources and the reports behind it', schema: EXPLANATION_RESPONSE_REF })
+  @BAD_QUERY
+  @NOT_FOUND
+  explainExchange(@Param('id') id: string, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
+    return this.queries.execute(new ExplainViewQuery('exchange', subjectFromParam('exchange', id), pointInTime(asOf, validAt)));
+  }
+
+  @Get('negotiations/:id/explain')
+  @ApiOperation({ summary: 'Why a negotiation reads as it does', description: EXPLAIN_DESCRIPTION })
+  @ID_PARAM
+  @PointInTimeQueries()
+  @ApiOkResponse({ description: 'The facts, each with a sentence naming its sources and the reports behind it', schema: EXPLANATION_RESPONSE_REF })
+  @BAD_QUERY
+  @NOT_FOUND
+  explainNegotiation(@Param('id') id: string, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
+    return this.queries.execute(new ExplainViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt)));
   }
 
   @Get('exchanges/:id/history')

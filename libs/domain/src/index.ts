@@ -76,6 +76,7 @@ export {
 } from './corroboration';
 export { resolveFigures, type Dispute, type FigureReport } from './figures';
 export { isCurrentState, STATE_VERSION } from './state.version';
+export { EVIDENCE_ROLES, explainView, type Evidence, type EvidenceRole, type ExplainedFact, type Explanation } from './explain';
 export {
   EXCHANGE_STATUSES,
   type StatusFold,

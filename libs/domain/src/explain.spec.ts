@@ -1,0 +1,72 @@
+import { afterwardStory, articleStory, BIG_SWAP, DECEMBER_2024_SWAP, ISTANBUL } from '../../../test/fixtures/article.story';
+import { eventsOf, recordStory } from '../../../test/fixtures/story.fixture';
+import { explainView } from './explain';
+import type { ReportInput } from './report.schema';
+import type { ExchangeView } from './exchange.projection';
+import { replay, toView } from './subject.projection';
+
+const article = recordStory(articleStory);
+const whole = recordStory([...articleStory, ...afterwardStory]);
+const explained = (subject: string, events = whole) => explainView(toView(replay(subject, eventsOf(subject, events))) as ExchangeView, eventsOf(subject, events));
+const fact = (subject: string, field: string, events = whole) => explained(subject, events).facts.find((f) => f.field === field)!;
+
+describe('explanations (contract §7.4), on the seed story', () => {
+  it("says the swap is under way on the military's word alone, with no official statement, before the sides spoke", () => {
+    const status = fact(BIG_SWAP, 'status', article);
+    expect(status).toMatchObject({ value: 'underway', level: 'multi-source' });
+    expect(status.sentence).toBe('Underway: confirmed by Ukrainian military sources; no official statement from either party.');
+    expect(status.evidence.map((e) => [e.eventId, e.role])).toEqual([['article-swap-military-underway', 'supports']]);
+  });
+
+  it("names Trump's claim as the only source of 'completed', with the desk's confirmation", () => {
+    const reported = fact(BIG_SWAP, 'reportedStatus', article);
+    expect(reported).toMatchObject({ value: 'completed', level: 'single-source' });
+    expect(reported.sentence).toBe('Completed: reported by Truth Social (claimed); no official statement from either party.');
+  });
+
+  it('names both sides once they confirm the first phase, and the retracted claim with its reason', () => {
+    const reported = fact(BIG_SWAP, 'reportedStatus');
+    expect(reported).toMatchObject({ value: 'underway', level: 'all-parties' });
+    expect(reported.sentence).toBe(
+      'Underway: reported by Ukrainian military sources (confirmed), Russian Ministry of Defence (RU) (confirmed) and Coordination Headquarters for the Treatment of POWs (UA) (confirmed); official statements from RU and UA. Retracted: Truth Social (Only the first 390-for-390 phase had taken place; neither side said the swap was complete.).',
+    );
+    expect(reported.evidence.map((e) => [e.eventId, e.role])).toEqual([
+      ['article-swap-trump-complete', 'retracted'],
+      ['article-swap-military-underway', 'supports'],
+      ['after-ru-mod-phase-1', 'supports'],
+      ['after-ua-hq-phase-1', 'supports'],
+    ]);
+  });
+
+  it('explains a disputed figure: the value used, who gave which, and the roles', () => {
+    const ru = fact(DECEMBER_2024_SWAP, 'released.RU');
+    expect(ru).toMatchObject({ value: 150 });
+    expect(ru.sentence).toBe('RU released 150: confirmed by Russian Ministry of Defence (RU). Sources disagree (released.RU); the lowest figure is used.');
+    expect(ru.evidence.map((e) => [e.eventId, e.role])).toEqual([
+      ['after-december-ru-mod-150', 'supports'],
+      ['after-december-zelensky-189', 'disputes'],
+    ]);
+    const dispute = fact(DECEMBER_2024_SWAP, 'disputes.released.RU');
+    expect(dispute.sentence).toBe(
+      'released.RU is disputed: 150 by Russian Ministry of Defence (RU); 189 by Office of the President of Ukraine (UA). The lowest, 150, is shown.',
+    );
+  });
+
+  it('marks an earlier figure from the same source as superseded', () => {
+    const events = recordStory([
+      afterwardStory[3]!,
+      { ...afterwardStory[3]!, id: 'ru-mod-corrects', data: { releasedBy: { RU: 152, UA: 150 } } } as ReportInput,
+    ]);
+    const ru = fact(DECEMBER_2024_SWAP, 'released.RU', events);
+    expect(ru.evidence.map((e) => [e.eventId, e.role])).toEqual([
+      ['after-december-ru-mod-150', 'superseded'],
+      ['ru-mod-corrects', 'supports'],
+    ]);
+  });
+
+  it('explains a negotiation status by the report it rests on', () => {
+    const status = explainView(toView(replay(ISTANBUL, eventsOf(ISTANBUL, whole))) as never, eventsOf(ISTANBUL, whole)).facts[0]!;
+    expect(status).toMatchObject({ field: 'status', value: 'active', sentence: 'Active: a round was held, as Wire report, 23 May 2025 reported (confirmed).' });
+    expect(status.evidence).toEqual([expect.objectContaining({ eventId: 'article-istanbul-round-1-held', type: 'negotiation.round.held', role: 'supports' })]);
+  });
+});
