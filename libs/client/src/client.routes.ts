@@ -21,6 +21,8 @@ export const CLIENT_ROUTES = {
   getNegotiation: { api: 'query', method: 'GET', path: '/v1/negotiations/{id}' },
   getExchangeHistory: { api: 'query', method: 'GET', path: '/v1/exchanges/{id}/history' },
   getNegotiationHistory: { api: 'query', method: 'GET', path: '/v1/negotiations/{id}/history' },
+  explainExchange: { api: 'query', method: 'GET', path: '/v1/exchanges/{id}/explain' },
+  explainNegotiation: { api: 'query', method: 'GET', path: '/v1/negotiations/{id}/explain' },
   followStatusChanges: { api: 'query', method: 'GET', path: '/v1/feed/status-changes' },
 } as const satisfies Record<string, ClientRoute>;
 

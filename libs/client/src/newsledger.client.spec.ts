@@ -77,6 +77,16 @@ describe('NewsledgerClient: lists', () => {
   });
 });
 
+describe('NewsledgerClient: explanations', () => {
+  it('asks for the explanation of a subject, with its point in time', async () => {
+    const body = { subject: 'exchange/ua-ru-1', facts: [] };
+    const { fetch, sent } = scripted(new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } }));
+    const answer = await new NewsledgerClient({ queryUrl: 'http://127.0.0.1:3001', fetch }).explain('exchange/ua-ru-1', { asOf: '2025-05-23T10:00:00Z' });
+    expect(answer).toEqual(body);
+    expect(sent[0].url).toBe('http://127.0.0.1:3001/v1/exchanges/ua-ru-1/explain?asOf=2025-05-23T10%3A00%3A00Z');
+  });
+});
+
 describe('NewsledgerClient: recording', () => {
   it('gives a report without an id one, and sends the same id on every retry', async () => {
     const { fetch, sent } = scripted(refused(), json(503, { error: 'log_unavailable', message: 'Kafka is down' }, { 'retry-after': '0' }), (s) =>

@@ -1,4 +1,4 @@
-import type { ExchangeView, NegotiationView, ReportInput, SubjectKind } from '@newsledger/domain';
+import type { ExchangeView, Explanation, NegotiationView, ReportInput, SubjectKind } from '@newsledger/domain';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
@@ -80,8 +80,8 @@ interface Request extends CallOptions {
 }
 
 const KIND_ROUTES = {
-  exchange: { list: 'listExchanges', view: 'getExchange', history: 'getExchangeHistory' },
-  negotiation: { list: 'listNegotiations', view: 'getNegotiation', history: 'getNegotiationHistory' },
+  exchange: { list: 'listExchanges', view: 'getExchange', history: 'getExchangeHistory', explain: 'explainExchange' },
+  negotiation: { list: 'listNegotiations', view: 'getNegotiation', history: 'getNegotiationHistory', explain: 'explainNegotiation' },
 } as const satisfies Record<SubjectKind, Record<string, ClientRouteName>>;
 
 function subjectParts(subject: string): { kind: SubjectKind; id: string } {
@@ -224,6 +224,20 @@ export class NewsledgerClient {
     if (options.validAt !== undefined) query.set('validAt', options.validAt);
     const answer = await this.send(KIND_ROUTES[kind].view, { signal: options.signal, params: { id }, query });
     return answer.body as ViewOf<S>;
+  }
+
+  /**
+   * Why a view reads as it does (`GET /v1/{exchanges|negotiations}/:id/explain`, contract §7.4):
+   * each fact with a sentence naming its sources and the reports behind it, now or then.
+   * @throws NewsledgerError `not_found` when nothing about the subject is on record (by then)
+   */
+  async explain(subject: Subject, options: ViewOptions & CallOptions = {}): Promise<Explanation> {
+    const { kind, id } = subjectParts(subject);
+    const query = new URLSearchParams();
+    if (options.asOf !== undefined) query.set('asOf', instant(options.asOf));
+    if (options.validAt !== undefined) query.set('validAt', options.validAt);
+    const answer = await this.send(KIND_ROUTES[kind].explain, { signal: options.signal, params: { id }, query });
+    return answer.body as Explanation;
   }
 
   /**
