@@ -295,7 +295,8 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
         { path: 'data.eventId', message: 'names a retraction' },
       ]);
     }
-    if (found.retractedBy) {
+    // Retracted by this very report: a resend, which the claim answers as a duplicate (or id_conflict).
+    if (found.retractedBy && found.retractedBy !== report.id) {
       throw new ReportRejectedError('already_retracted', `event "${target}" was already retracted by "${found.retractedBy}"; nothing to do (its history keeps that retraction)`, [
         { path: 'data.eventId', message: 'names an event already retracted' },
       ]);
