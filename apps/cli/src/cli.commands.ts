@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCompletionCommand } from './completion/completion.command';
 import { registerDeadLettersCommand } from './dead-letters/dead-letters.command';
 import { registerExportCommand } from './export/export.command';
 import { registerHistoryCommand } from './history/history.command';
@@ -25,4 +26,17 @@ export function registerCommands(program: Command): void {
   registerVerifyCommand(program);
   registerReplayCommand(program);
   registerDeadLettersCommand(program);
+  registerCompletionCommand(program);
+}
+
+/**
+ * A usage error prints commander's one line ("error: unknown option '--bogus'") and a hint naming
+ * the command's help, not the whole help, which would bury the line that matters.
+ */
+export function hintAfterUsageErrors(program: Command): void {
+  const walk = (cmd: Command, path: string[]) => {
+    cmd.showHelpAfterError(path.length ? `(see "newsledger help ${path.join(' ')}" for its options and examples)` : '(see "newsledger --help" for the commands)');
+    for (const sub of cmd.commands) walk(sub, [...path, sub.name()]);
+  };
+  walk(program, []);
 }

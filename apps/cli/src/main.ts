@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { registerCommands } from './cli.commands';
+import { hintAfterUsageErrors, registerCommands } from './cli.commands';
 import { EXIT_NOT_DONE, failureOf, outputFailureOf } from './cli.failure';
 
 const HELP_AFTER = `
@@ -25,6 +25,7 @@ Examples:
   $ npx newsledger show exchange/ua-ru-2025-05-1000 --as-of 2025-05-23T10:00:00Z
   $ npx newsledger history exchange/ua-ru-2025-05-1000
   $ npx newsledger tail --kind exchange
+  $ source <(npx newsledger completion bash)
 Run "npx newsledger help <command>" for a command's options and examples.`;
 
 /** `npx newsledger <command>`: scripts for ingestors, auditors and operators. */
@@ -36,12 +37,12 @@ async function main(): Promise<void> {
   });
   const program = new Command('newsledger')
     .description('newsledger: record news reports on Kafka, read and follow the views, audit them')
-    .showHelpAfterError()
     .configureOutput({ outputError: (s, write) => write(s) })
     .addHelpText('after', HELP_AFTER)
     // Commander exits 1 on a usage error; 1 here means "done, with problems found".
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT_NOT_DONE));
   registerCommands(program);
+  hintAfterUsageErrors(program);
   await program.parseAsync(process.argv);
 }
 

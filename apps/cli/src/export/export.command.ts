@@ -23,6 +23,10 @@ function exportInto(scope: ExportScope, write: (content: OutputContent) => Promi
         }
       })(),
     );
+    // As show and history answer: a subject with nothing recorded is most likely a mistyped id.
+    if (scope.subject !== undefined && count === 0) {
+      throw new CommandFailed(`nothing has been recorded about ${scope.subject}; check the id (newsledger show lists what is known of it)`, 2);
+    }
     return count;
   });
 }
@@ -36,6 +40,19 @@ export function registerExportCommand(program: Command): void {
     .option('--from <instant>', 'recorded at or after this instant, e.g. 2025-05-01T00:00:00Z')
     .option('--to <instant>', 'recorded before this instant')
     .option('-o, --out <file>', 'write to this file instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Each line is an event as recorded (eventId, recordedAt, ingestor, position, retracted… besides the
+report); "newsledger ingest" takes such a file back as it is, recording each line's report under its
+eventId (a second time, every line is a duplicate).
+Exit codes: 0 written (a window may hold no events); 2 usage error, the database unreachable, or
+nothing recorded about the subject.
+
+Examples:
+  $ npx newsledger export --subject exchange/ua-ru-2025-05-1000 -o swap.ndjson
+  $ npx newsledger export --from 2025-05-01T00:00:00Z --to 2025-06-01T00:00:00Z | gzip > may.ndjson.gz`,
+    )
     .action(async (o: ExportOptions) => {
       let scope;
       try {

@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 import { ApiOptions, clientFor, withApiOptions } from '../api.connections';
 import { CommandFailed } from '../audit.connections';
 import { styleFor } from '../terminal.style';
-import { count, emptySummary, formatSummary, IngestSummary } from './ingest.summary';
+import { count, emptySummary, formatSummary, IngestSummary, plural } from './ingest.summary';
+import { reportOfLine } from './exported-event';
 import { readNdjson } from './ndjson.reader';
 
 interface IngestOptions extends ApiOptions {
@@ -59,7 +60,7 @@ async function ingest(file: string, o: IngestOptions, client: NewsledgerClient, 
       if ('error' in l) count(summary, l.line, { line: l.line, status: 'rejected', error: 'invalid_json', message: l.error });
       else {
         if (chunk.length === 0) first = l.line;
-        chunk.push({ line: l.line, report: l.value });
+        chunk.push({ line: l.line, report: reportOfLine(l.value) });
       }
       if (chunk.length >= o.chunkSize) await flush();
       progress(l.bytesRead);
@@ -87,7 +88,8 @@ export function registerIngestCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Each line is a report as POST /v1/reports takes it. Give every line an "id": the client adds
+Each line is a report as POST /v1/reports takes it, or an event as "newsledger export" writes
+it (recorded again under its eventId, so an export ingested twice finds only duplicates). Give every line an "id": the client adds
 one to a line without, so its retries are safe, but running the same file again would then record
 those lines twice; with ids, a second run only finds duplicates.
 
@@ -115,7 +117,7 @@ Examples:
       if (summary.stopped) {
         throw new CommandFailed(`sending stopped at line ${summary.stopped.fromLine}: ${summary.stopped.error}`, 2);
       }
-      if (summary.failed > 0) throw new CommandFailed(`${summary.failed} reports not recorded; run again`, 2);
-      if (summary.rejected > 0) throw new CommandFailed(`${summary.rejected} lines rejected`, 1);
+      if (summary.failed > 0) throw new CommandFailed(`${plural(summary.failed, 'report')} not recorded; run again`, 2);
+      if (summary.rejected > 0) throw new CommandFailed(`${plural(summary.rejected, 'line')} rejected`, 1);
     });
 }

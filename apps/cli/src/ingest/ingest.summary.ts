@@ -40,7 +40,8 @@ export function count(summary: IngestSummary, line: number, r: BatchLineResult):
   }
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 line`, `2 lines`. */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The summary for a person: totals, then each line not recorded with its reason. */
 export function formatSummary(s: IngestSummary, style: Style): string {

@@ -38,6 +38,15 @@ async function withStore<T>(fn: (store: ApiKeyStore) => Promise<T>): Promise<T> 
   }
 }
 
+/** The keys as a table with a header row; an empty list says so. */
+export function formatKeys(all: readonly { id: string; name: string; scopes: readonly string[]; subjectKinds?: readonly string[] | null; revokedAt: string | null }[]): string {
+  if (all.length === 0) return 'no keys yet: newsledger keys create --name <name> --scopes <scopes>\n';
+  const rows = all.map((k) => [k.id, k.name, k.scopes.join(','), (k.subjectKinds ?? ['all']).join(','), k.revokedAt ? `revoked ${k.revokedAt}` : 'active']);
+  const header = ['ID', 'NAME', 'SCOPES', 'KINDS', 'STATUS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+}
+
 /** `newsledger keys create|list|revoke`: API keys, straight in the database. */
 export function registerKeysCommand(program: Command): void {
   const keys = program.command('keys').description('create, list and revoke API keys');
@@ -60,10 +69,7 @@ export function registerKeysCommand(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const all = await withStore((s) => s.list());
       if (o.json) return void process.stdout.write(`${JSON.stringify(all)}\n`);
-      for (const k of all) {
-        const kinds = (k.subjectKinds ?? ['all kinds']).join(',');
-        process.stdout.write(`${k.id}  ${k.name.padEnd(24)} ${k.scopes.join(',').padEnd(24)} ${kinds.padEnd(20)} ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\n`);
-      }
+      process.stdout.write(formatKeys(all));
     });
   keys
     .command('revoke <id>')

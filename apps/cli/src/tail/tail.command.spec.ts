@@ -1,4 +1,4 @@
-import { formatChange } from './tail.command';
+import { connectedMessage, formatChange } from './tail.command';
 
 describe('tail output', () => {
   const change = { id: 'e:status', subject: 'exchange/a', field: 'status', from: null, to: 'agreed', causedBy: 'e', recordedAt: '2025-05-16T10:00:00.000Z' };
@@ -10,5 +10,13 @@ describe('tail output', () => {
 
   it('names the retraction behind a change', () => {
     expect(formatChange('13', { ...change, causedBy: 'r', retractionOf: 'e' }, false)).toContain('(retraction r of e)');
+  });
+});
+
+describe('tail says when it listens', () => {
+  it('names the API, where the feed starts and what stops it', () => {
+    expect(connectedMessage('http://127.0.0.1:3001', undefined, true, undefined)).toBe('newsledger tail: connected to http://127.0.0.1:3001; changes from now on (Ctrl-C stops)\n');
+    expect(connectedMessage('http://q', '0', true, 2)).toBe('newsledger tail: connected to http://q; every change from the start (stops after 2 s without a change)\n');
+    expect(connectedMessage('http://q', '41', false, undefined)).toBe('newsledger tail: connected again to http://q; changes after 41 (Ctrl-C stops)\n');
   });
 });
