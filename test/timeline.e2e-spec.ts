@@ -201,10 +201,12 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('.facts dt', { hasText: 'Expected days' }).locator('xpath=following-sibling::dd[1]'), /^3 unconfirmed Unconfirmed reports/, 'the expected days');
 
     const claims = page.locator('table.claims tbody tr');
-    expect(await claims.count()).toBe(3);
+    // The first phase released is a report of the swap under way (contract §7.2), listed with the others.
+    expect(await claims.count()).toBe(4);
     const cells = async (row: number) => (await claims.nth(row).locator('td').allTextContents()).join(' | ');
     expect(await cells(1)).toMatch(/^completed \| claimed \| Truth Social \(Donald Trump\) · social \| 2025-05-23 \| \d{4}-/);
     expect(await cells(2)).toMatch(/^underway \| confirmed \| Ukrainian military sources · military \| 2025-05-23 \| /);
+    expect(await cells(3)).toMatch(/^underway \| confirmed \| Coordination Headquarters for the Treatment of Prisoners of War · government \| 2025-05-23 \| /);
 
     const events = page.locator('#timeline > li');
     expect(await events.count()).toBe(story.filter((r) => r.subject === swap).length + added.length);
