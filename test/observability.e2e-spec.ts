@@ -25,6 +25,7 @@ describe('observability: request ids, request log lines and HTTP metrics (real K
   let deskKey: string;
   const deskName = freshId('kyiv-desk');
   const records: Record<string, unknown>[] = [];
+  const rawLines: string[] = [];
   let restore: () => void;
 
   beforeAll(async () => {
@@ -35,6 +36,7 @@ describe('observability: request ids, request log lines and HTTP metrics (real K
         if (line.startsWith('{')) {
           try {
             records.push(JSON.parse(line) as Record<string, unknown>);
+            rawLines.push(line);
             continue;
           } catch {
             // not a record: pass it on
@@ -86,6 +88,9 @@ describe('observability: request ids, request log lines and HTTP metrics (real K
       level: 30, msg: 'request', method: 'GET', path: `/v1/exchanges/${id}?asOf=2025-05-23T10:00:00Z`, status: 404, ms: expect.any(Number), key: deskName, error: 'not_found',
     }));
     expect(line.headers).toBeUndefined();
+    // Each field once: a repeated key is invalid for many JSON readers.
+    const raw = rawLines.find((l) => l.includes(`"${String(reqId)}"`)) ?? '';
+    expect(raw.match(/"reqId":/g)).toHaveLength(1);
     expect(line.req).toBeUndefined();
 
     const posted = await client(ingest.url, deskKey)('POST', '/v1/reports', { type: 'exchange.teleported' });

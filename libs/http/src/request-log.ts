@@ -63,14 +63,16 @@ export class RequestLog implements OnModuleInit {
   }
 
   private logRequest(request: FastifyRequest, reply: FastifyReply): void {
+    // The request's own logger (when the hook runs in its context) already carries its id.
     const logger = this.pino.logger;
+    const bound = logger.bindings() as { reqId?: unknown };
     const status = reply.statusCode;
     const path = request.url.split('?')[0];
     const level = status >= 500 ? 'error' : QUIET_PATHS.has(path) ? 'debug' : 'info';
     if (!logger.isLevelEnabled(level)) return;
     logger[level](
       {
-        reqId: request.id,
+        ...(bound.reqId === undefined ? { reqId: request.id } : {}),
         method: request.method,
         path: request.url,
         status,
