@@ -38,6 +38,11 @@ describe('explanations (contract §7.4), on the seed story', () => {
     ]);
   });
 
+  it('lists a retracted report only under the field it counted for: a claim is not evidence of the confirmed status', () => {
+    expect(fact(BIG_SWAP, 'status').evidence.map((e) => e.role)).not.toContain('retracted');
+    expect(fact(BIG_SWAP, 'status').sentence).not.toContain('Retracted');
+  });
+
   it('explains a disputed figure: the value used, who gave which, and the roles', () => {
     const ru = fact(DECEMBER_2024_SWAP, 'released.RU');
     expect(ru).toMatchObject({ value: 150 });

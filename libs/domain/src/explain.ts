@@ -74,8 +74,10 @@ function statusFact(
   byId: ReadonlyMap<string, RecordedEvent>,
   counts: (c: Confirmation) => boolean,
   verb: string,
-  retracted: Evidence[],
+  retractedReports: Evidence[],
 ): ExplainedFact {
+  // A retracted report is evidence of the field it would have counted for.
+  const retracted = retractedReports.filter((r) => counts(r.confirmation));
   const corroboration = stage ? view.corroboration[stage] : undefined;
   const supporting = stage ? view.claims.filter((c) => counts(c.confirmation) && ladderRoleOf(c).supports.includes(stage)) : [];
   const denying = stage ? view.claims.filter((c) => ladderRoleOf(c).denies === stage) : [];
