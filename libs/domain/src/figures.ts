@@ -92,7 +92,7 @@ export function resolveFigures(reports: readonly FigureReport[]): ResolvedFigure
   const shown = (fact: string) => Math.min(...[...candidates.get(fact)!.values()].map((c) => c.value));
 
   const disputes: Dispute[] = [];
-  for (const fact of [...candidates.keys()].sort(byFact)) {
+  for (const fact of [...candidates.keys()].sort(compareFacts)) {
     const byValue = new Map<number, Candidate[]>();
     for (const c of [...candidates.get(fact)!.values()].sort((a, b) => a.order - b.order)) {
       byValue.set(c.value, [...(byValue.get(c.value) ?? []), c]);
@@ -129,8 +129,8 @@ export function resolveFigures(reports: readonly FigureReport[]): ResolvedFigure
   return { released, phases, disputes, evidence };
 }
 
-/** `phase.<n>.<P>` by phase number then party, before `released.<P>` by party. */
-function byFact(a: string, b: string): number {
+/** Orders facts: `phase.<n>.<P>` by phase number then party, before `released.<P>` by party. */
+export function compareFacts(a: string, b: string): number {
   const [ka, na, pa] = parts(a);
   const [kb, nb, pb] = parts(b);
   return ka - kb || na - nb || (pa < pb ? -1 : pa > pb ? 1 : 0);

@@ -76,6 +76,20 @@ export {
 } from './corroboration';
 export { resolveFigures, type Dispute, type FigureReport } from './figures';
 export { isCurrentState, STATE_VERSION } from './state.version';
+export {
+  CHANGE_FIELDS,
+  disputedValues,
+  explainedChanges,
+  type ChangeCause,
+  type ChangeField,
+  type ChangeStep,
+  type CorroborationChange,
+  type DisputeChange,
+  type ExplainedChange,
+  type ReportGist,
+  type RetractedGist,
+  type StatusFieldChange,
+} from './explained-change';
 export { EVIDENCE_ROLES, explainView, type Evidence, type EvidenceRole, type ExplainedFact, type Explanation } from './explain';
 export {
   EXCHANGE_STATUSES,
