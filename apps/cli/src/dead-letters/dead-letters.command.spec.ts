@@ -19,13 +19,16 @@ describe('newsledger dead-letters', () => {
     );
   });
 
-  it('lists the first issues and says how many more there are', () => {
+  it('lists the first issues, each on one line, and says how many more there are', () => {
     const issues = Array.from({ length: 5 }, (_, i) => ({ path: `data.f${i}`, message: 'is required' }));
     const text = formatDeadLetters({ letters: [{ ...letter, issues, previewTruncated: true }], nextBefore: null, total: 1 }, 'dlq');
     expect(text).toContain('1 dead letter on dlq, newest first');
     expect(text).toContain('          data.f2: is required\n          … 2 more issues (--json lists them)\n');
     expect(text).toContain('{"id": "a"}…  (11 bytes)');
     expect(text).not.toContain('older:');
+    const long = formatDeadLetters({ letters: [{ ...letter, issues: [...issues.slice(0, 3), { path: 'type', message: 'x'.repeat(300) }].reverse() }], nextBefore: null, total: 1 }, 'dlq');
+    expect(long).toContain(`          type: ${'x'.repeat(153)}…\n`);
+    expect(long).toContain('… 1 more issue (--json lists them)');
   });
 
   it('says when there are none', () => {

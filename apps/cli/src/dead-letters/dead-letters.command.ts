@@ -15,6 +15,9 @@ function positionArg(value: string): string {
   return value;
 }
 
+/** An issue on one line of a terminal; --json has the whole text. */
+const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 /** A preview on one line: line breaks and tabs would break the listing. */
 const oneLine = (text: string) => text.replace(/[\r\n\t]+/g, ' ');
 
@@ -28,8 +31,9 @@ export function formatDeadLetters(page: DeadLetterPage, topic: string, style: St
     lines.push(style.bold(`${'POSITION'.padEnd(width)}  ${'ARRIVED'.padEnd(24)}  ${'ORIGINAL'.padEnd(origin)}  REASON`));
     for (const l of page.letters) {
       lines.push(`${l.position.padEnd(width)}  ${l.arrivedAt.padEnd(24)}  ${(l.originalPosition ?? '-').padEnd(origin)}  ${style.red(l.reason)}`);
-      for (const i of l.issues.slice(0, 3)) lines.push(style.dim(`${' '.repeat(width)}  ${i.path ? `${i.path}: ` : ''}${i.message}`));
-      if (l.issues.length > 3) lines.push(style.dim(`${' '.repeat(width)}  … ${l.issues.length - 3} more issues (--json lists them)`));
+      for (const i of l.issues.slice(0, 3)) lines.push(style.dim(`${' '.repeat(width)}  ${clip(`${i.path ? `${i.path}: ` : ''}${i.message}`)}`));
+      const more = l.issues.length - 3;
+      if (more > 0) lines.push(style.dim(`${' '.repeat(width)}  … ${more} more issue${more === 1 ? '' : 's'} (--json lists them)`));
       lines.push(style.dim(`${' '.repeat(width)}  ${previewOf(l)}`));
     }
   }
