@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { createKafka, ensureTopics } from '@newsledger/event-log';
+import { createKafka, ensureTopics, subjectPartition } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
 import { client, eventually, freshId, ownStack, startApi, testConfig } from '@newsledger/testing';
 import { Admin, Kafka, Producer } from 'kafkajs';
@@ -129,5 +129,39 @@ describe('views belong to one topic (deleted records, a topic made again under i
     await send(subject, [`${subject.slice(9)}-new-9`]);
     await eventually('the next event applied', async () => ((await checkpoint(partition)) === '10' ? true : undefined));
     expect((await indexed()).length).toBe(10);
+  });
+
+  it('refuses a topic made again under a running projector and refilled past its checkpoints, instead of skipping its first events', async () => {
+    const subject = `exchange/${freshId('live')}`;
+    if (!projector) await start();
+    const partition = await send(subject, ['live-a-0', 'live-a-1', 'live-a-2']);
+    await eventually('three events applied', async () => ((await indexed()).includes('live-a-2') ? true : undefined));
+    const stored = (await db.query(`SELECT partition, next_offset FROM projector_offsets WHERE consumer_group = $1 AND topic = $2`, [group, topics.events])) as {
+      partition: number;
+      next_offset: string;
+    }[];
+    expect(stored.map((r) => r.partition)).toContain(partition);
+    // Replaced and refilled at once, while the projector runs, every partition past its checkpoint:
+    // the consumer goes on at its stored offsets in the new log, the watermarks look right, and
+    // only the anchors show that the offsets below are other events.
+    await remakeTopic();
+    const refill: string[] = [];
+    for (const { partition: p, next_offset: next } of stored) {
+      let other = '';
+      do other = `exchange/${freshId('refill')}`;
+      while (subjectPartition(other, 6) !== p);
+      const ids = Array.from({ length: Number(next) + 3 }, (_, i) => `${other.slice(9)}-${i}`);
+      await send(other, ids);
+      refill.push(...ids);
+    }
+    const refused = await eventually('/health 503 log_replaced', async () => {
+      const h = await health();
+      return h.status === 503 && h.body.details?.some((d: { reason?: string }) => d.reason === 'log_replaced') ? h : undefined;
+    }, 40_000);
+    expect(refused.body.message).toContain('the topic was replaced');
+    // Adopting derives the views from the new log, the events the consumer went past included.
+    const adopted = await runCli(registerRebuildCommand, ['rebuild', '--adopt-log']);
+    expect(adopted).toMatchObject({ exitCode: 0, stderr: '' });
+    expect((await indexed()).sort()).toEqual([...refill].sort());
   });
 });

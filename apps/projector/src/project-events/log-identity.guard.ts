@@ -17,8 +17,13 @@ interface Consumer {
 
 /** While refused, the log is checked this often, so adopting it or pointing back is noticed soon. */
 const RECHECK_REFUSED_MS = 3_000;
-/** While projecting, the cheap part (cluster id, watermarks) is checked this often. */
-const RECHECK_OK_MS = 30_000;
+/**
+ * While projecting, the whole check (anchors included) runs this often: a topic deleted and made
+ * again under a running projector, and refilled past its checkpoints, shows only in its anchors,
+ * and its events would otherwise be skipped without a word. Refused, `rebuild --adopt-log`
+ * derives the views from the new log, the skipped events included.
+ */
+const RECHECK_OK_MS = 15_000;
 
 /**
  * Keeps the projector on the log its views came from. On every group join (the consumer's
@@ -112,12 +117,11 @@ export class LogIdentityGuard implements OnApplicationShutdown {
 
   private async recheck(): Promise<void> {
     try {
-      const full = !this.admitted;
-      const refusal = await this.check(full);
+      const refusal = await this.check(true);
       if (this.admitted && refusal) {
         this.admitted = false;
         this.consumer?.hold();
-      } else if (!this.admitted && !refusal && full) {
+      } else if (!this.admitted && !refusal) {
         this.admitted = true;
         await this.consumer?.release();
       }
