@@ -26,17 +26,14 @@ export async function readRelayBacklog(db: DataSource, topic: string): Promise<R
  */
 export function registerRelayMetrics(registry: Registry, topic: string, read: () => Promise<RelayBacklog>): void {
   const logger = new Logger('metrics');
+  const readLogged = (): Promise<RelayBacklog | undefined> =>
+    read().catch((e: unknown) => {
+      logger.warn(`relay lag unavailable: ${(e as Error).message}`);
+      return undefined;
+    });
+  // A scrape collects the two gauges in registration order: the first starts the one query, the
+  // second takes its answer, so both describe the same moment.
   let pending: Promise<RelayBacklog | undefined> | undefined;
-  // Both gauges are collected in one scrape: one query answers both.
-  const backlog = (): Promise<RelayBacklog | undefined> => {
-    pending ??= read()
-      .catch((e: unknown) => {
-        logger.warn(`relay lag unavailable: ${(e as Error).message}`);
-        return undefined;
-      })
-      .finally(() => setImmediate(() => (pending = undefined)));
-    return pending;
-  };
   new Gauge({
     name: 'newsledger_relay_lag',
     help: 'Status changes in the outbox not yet sent to the status-changes topic (read at scrape time)',
@@ -44,7 +41,8 @@ export function registerRelayMetrics(registry: Registry, topic: string, read: ()
     registers: [registry],
     async collect() {
       this.reset();
-      const b = await backlog();
+      pending = readLogged();
+      const b = await pending;
       if (b) this.set({ topic }, b.changes);
     },
   });
@@ -55,7 +53,8 @@ export function registerRelayMetrics(registry: Registry, topic: string, read: ()
     registers: [registry],
     async collect() {
       this.reset();
-      const b = await backlog();
+      const b = await (pending ?? readLogged());
+      pending = undefined;
       if (b) this.set({ topic }, b.oldestSeconds);
     },
   });
