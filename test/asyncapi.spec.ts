@@ -66,11 +66,16 @@ describe('docs/asyncapi.yaml', () => {
   it('describes status changes as the relay encodes them: payload, key and headers', () => {
     const { payload, headers } = messages.statusChange;
     expect(payload).toEqual(statusChangeJsonSchema());
-    const encoded = encodeStatusChange(
-      { id: 'r:status', subject: 'exchange/ua-ru-1', field: 'status', from: 'underway', to: 'agreed', causedBy: 'r', recordedAt: '2025-05-23T00:00:00.000Z', retractionOf: 'u' },
-      { seq: 7, prevSeq: 5 },
-    );
-    expectShape(JSON.parse(encoded.value), payload);
+    const cause = { eventId: 'r', type: 'report.retracted' as const, confirmation: 'confirmed' as const, source: { name: 'Reuters', kind: 'agency' as const } };
+    const common = { subject: 'exchange/ua-ru-1', causedBy: 'r', recordedAt: '2025-05-23T00:00:00.000Z', retractionOf: 'u', cause, reason: 'Because.' };
+    const encoded = encodeStatusChange({ id: 'r:status', field: 'status', from: 'underway', to: 'agreed', level: 'one-party', ...common }, { seq: 7, prevSeq: 5 });
+    // One schema per kind of change, told apart by `field`.
+    const kind = (field: string) => (payload.anyOf as Record<string, any>[]).find((s) => (s.properties.field.enum ?? [s.properties.field.const]).includes(field))!;
+    expectShape(JSON.parse(encoded.value), kind('status'));
+    const ladder = encodeStatusChange({ id: 'r:corroboration', field: 'corroboration', stage: 'agreed', from: 'all-parties', to: 'one-party', level: 'one-party', ...common }, { seq: 8, prevSeq: 7 });
+    expectShape(JSON.parse(ladder.value), kind('corroboration'));
+    const dispute = encodeStatusChange({ id: 'r:dispute:released.RU', field: 'dispute', fact: 'released.RU', from: [150, 189], to: null, level: null, ...common }, { seq: 9, prevSeq: 8 });
+    expectShape(JSON.parse(dispute.value), kind('dispute'));
     expectShape(encoded.headers!, headers!);
     expect(headers!.required).toEqual(Object.values(STATUS_CHANGE_HEADERS));
     expect(encoded.key).toMatch(new RegExp((committed.components.messages.statusChange.bindings.kafka.key as { pattern: string }).pattern));

@@ -124,8 +124,14 @@ describe('status-change feed over SSE (real Kafka and PostgreSQL)', () => {
       { id: `${run}-3:reportedStatus`, subject: exchange, field: 'reportedStatus', from: 'agreed', to: 'completed', causedBy: `${run}-3` },
     ];
     await received(live, 2, 'the two reportedStatus changes');
-    expect(live.events.map((e) => e.change)).toEqual(expected.map((c) => ({ ...c, recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) })));
-    expect(Object.keys(live.events[0].change)).toEqual(['id', 'subject', 'field', 'from', 'to', 'causedBy', 'recordedAt']);
+    expect(live.events.map((e) => e.change)).toEqual(expected.map((c) => ({
+      ...c,
+      recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      cause: { eventId: c.causedBy, type: c.to === 'agreed' ? 'exchange.agreed' : 'exchange.completed', confirmation: c.to === 'agreed' ? 'confirmed' : 'claimed', source: { name: 'wire', kind: 'agency' } },
+      level: 'single-source',
+      reason: expect.stringMatching(/^Reported status (set to agreed|moved from agreed to completed): wire reported that the exchange was (agreed|completed) \((confirmed|claimed)\)\.$/),
+    })));
+    expect(Object.keys(live.events[0].change)).toEqual(['id', 'subject', 'field', 'from', 'to', 'causedBy', 'recordedAt', 'cause', 'level', 'reason']);
     live.close();
 
     const negotiations = await openFeed(query.url, key, `lastEventId=0&subject=${exchange},${negotiation}&kind=negotiation`);

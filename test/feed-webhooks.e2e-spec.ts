@@ -111,7 +111,8 @@ describe('status-change webhooks (real Kafka and PostgreSQL)', () => {
     for (const r of hooks.received) {
       expect(verifyWebhookSignature(secret, r.body, String(r.headers['newsledger-signature']), now, 600)).toBe(true);
       expect(r.headers['newsledger-change-id']).toBe(r.change.id);
-      expect(Object.keys(JSON.parse(r.body))).toEqual(['id', 'subject', 'field', 'from', 'to', 'causedBy', 'recordedAt']);
+      expect(Object.keys(JSON.parse(r.body))).toEqual(['id', 'subject', 'field', 'from', 'to', 'causedBy', 'recordedAt', 'cause', 'level', 'reason']);
+      expect(JSON.parse(r.body).reason).toMatch(/^(Status|Reported status) (set to|moved from) .*: wire reported that the exchange was (under way|suspended) \(confirmed\)\.$/);
     }
     // Per subject and field, each change starts where the one before ended: nothing skipped or
     // reordered (an at-least-once repeat would sit right after its first copy).

@@ -3,7 +3,11 @@ import { SseParser } from '@newsledger/client';
 /** A change as the feed sends it, with the SSE id it came with. */
 export interface FeedEvent {
   position: string;
-  change: { id: string; subject: string; field: string; from: string | null; to: string | null; causedBy: string; recordedAt: string; retractionOf?: string };
+  change: {
+    id: string; subject: string; field: string; from: string | null; to: string | null; causedBy: string; recordedAt: string; retractionOf?: string;
+    /** Contract §7.4; a dispute's `from`/`to` are lists of numbers. */
+    cause?: { eventId: string; type: string; confirmation: string; source: { name: string; kind: string } }; level?: string | null; reason?: string; stage?: string; fact?: string;
+  };
 }
 
 /** An open SSE stream of the status-change feed, recording what it receives. */

@@ -1,11 +1,15 @@
 import type {
+  ChangeField,
   Confirmation,
+  CorroborationChange,
+  DisputeChange,
+  ExplainedChange,
   EventType,
   ExchangeStatus,
   ExchangeView,
   NegotiationView,
   Source,
-  StatusChange,
+  StatusFieldChange,
   SubjectKind,
   ValidationIssue,
 } from '@newsledger/domain';
@@ -128,16 +132,21 @@ export interface History {
 }
 
 /**
- * A status change as the feed sends it: the contract's shape, plus `retractionOf` when a
- * retraction caused it. `id` is `<causedBy>:<field>`, so a change delivered twice is recognisable.
+ * A change as the feed sends it: `status`/`reportedStatus` (the contract's shape), `corroboration`
+ * and `dispute` (§7.4), with `retractionOf` when a retraction caused it, and `cause`, `level` and
+ * `reason` (absent only on changes recorded before v1.1). `id` is deterministic, so a change
+ * delivered twice is recognisable.
  */
-export type FeedChange = StatusChange & {
-  id: string;
-  subject: string;
-  causedBy: string;
-  recordedAt: string;
-  retractionOf?: string;
-};
+export type FeedChange = Delivered<StatusFieldChange> | Delivered<CorroborationChange> | Delivered<DisputeChange>;
+
+/** A domain change as delivered: the feed's own fields added, the §7.4 ones optional for older changes. */
+type Delivered<C extends ExplainedChange> = Omit<C, 'cause' | 'level' | 'reason'> &
+  Partial<Pick<C, 'cause' | 'level' | 'reason'>> & {
+    subject: string;
+    causedBy: string;
+    recordedAt: string;
+    retractionOf?: string;
+  };
 
 /** One message of the feed: the change and its position (the SSE id, what resuming starts after). */
 export interface FeedMessage {
@@ -152,7 +161,7 @@ export interface FollowOptions {
   /** Only these kinds. */
   kind?: SubjectKind | readonly SubjectKind[];
   /** Only these fields. */
-  field?: 'status' | 'reportedStatus' | ReadonlyArray<'status' | 'reportedStatus'>;
+  field?: ChangeField | readonly ChangeField[];
   /**
    * Start after this position (a `FeedMessage.position`); `'0'` replays every change.
    * @defaultValue none: changes from the moment the stream opens

@@ -152,7 +152,7 @@ describe('explained changes', () => {
         to: [150, 189],
         cause: expect.objectContaining({ eventId: events[2]!.id }),
         level: null,
-        reason: 'released.RU became disputed (150 vs 189; the lowest, 150, is shown): Volodymyr Zelensky (UA) reported that the exchange was completed (RU 189) (confirmed).',
+        reason: 'released.RU became disputed (150 vs 189; the lowest, 150, is shown): Volodymyr Zelensky (UA) reported that the exchange was completed with RU 189 released (confirmed).',
       },
     ]);
     expect(disputes[3]).toEqual([expect.objectContaining({ fact: 'released.RU', from: [150, 189], to: [150, 190] })]);

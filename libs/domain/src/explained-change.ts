@@ -181,7 +181,8 @@ function becauseOf(cause: ReportGist, retracted: RetractedGist | undefined): str
   const what = retracted.report
     ? `the report by ${who(retracted.report.source)} that ${clause(retracted.report)} (${retracted.report.confirmation})`
     : `an earlier report (${retracted.eventId})`;
-  return `${what} was retracted by ${who(cause.source)}: ${retracted.reason}`;
+  // The sentence ends with its own full stop.
+  return `${what} was retracted by ${who(cause.source)}: ${retracted.reason.trim().replace(/[.!?]+$/, '')}`;
 }
 
 function said(report: ReportGist): string {
@@ -223,9 +224,9 @@ function clause(report: ReportGist): string {
   }
 }
 
-/** " (RU 150, UA 189)" for a report's figures; empty without them. */
+/** " with RU 150, UA 150 released" for a report's figures; empty without them. */
 function releasedPhrase(releasedBy: unknown): string {
   if (typeof releasedBy !== 'object' || releasedBy === null) return '';
   const entries = Object.entries(releasedBy as Record<string, number>).sort(([a], [b]) => (a < b ? -1 : 1));
-  return entries.length ? ` (${entries.map(([party, n]) => `${party} ${n}`).join(', ')})` : '';
+  return entries.length ? ` with ${entries.map(([party, n]) => `${party} ${n}`).join(', ')} released` : '';
 }

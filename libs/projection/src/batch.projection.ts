@@ -1,6 +1,10 @@
 import {
   asSummary,
+  ChangeCause,
+  Confirmation,
   evolve,
+  ExplainedChange,
+  explainedChanges,
   evolveSummary,
   initialState,
   initialSummary,
@@ -10,7 +14,8 @@ import {
   RecordedEvent,
   reportContentKey,
   ReportContent,
-  statusChanges,
+  RetractedGist,
+  Source,
   StatusView,
   SubjectState,
   SubjectSummary,
@@ -118,9 +123,11 @@ export function projectBatch<M>(
       continue;
     }
     let retractionOf: string | null = null;
+    let retractedReport: ReportContent | undefined;
     if (e.type === 'report.retracted') {
       retractionOf = String((e.data as { eventId: string }).eventId);
       const target = known.get(retractionOf);
+      retractedReport = target?.content;
       if (!target || target.subject !== e.subject || target.type === 'report.retracted') {
         out.rejected.push({
           message: d.message,
@@ -165,17 +172,19 @@ export function projectBatch<M>(
     const statusBefore: StatusView = statuses.get(e.subject) ?? summaryStatus(before);
     const statusAfter = summaryStatus(after);
     statuses.set(e.subject, statusAfter);
-    for (const c of statusChanges(statusBefore, statusAfter)) {
+    const retracted = retractionOf === null ? undefined : retractedGist(retractionOf, e, retractedReport, full);
+    for (const c of explainedChanges({ before, after, statusBefore, statusAfter, cause: causeOf(e), retracted })) {
       out.changes.push({
-        id: `${e.id}:${c.field}`,
+        id: c.id,
         subject: e.subject,
         kind: after.kind,
         field: c.field,
-        from: c.from,
-        to: c.to,
+        from: c.field === 'dispute' ? null : c.from,
+        to: c.field === 'dispute' ? null : c.to,
         causedBy: e.id,
         retractionOf,
         recordedAt: e.recordedAt,
+        payload: changePayload(c),
       });
     }
     const link = negotiationLinkOf(e);
@@ -196,6 +205,33 @@ export function projectBatch<M>(
     });
   }
   return out;
+}
+
+/** The event a change names as its cause. */
+function causeOf(e: RecordedEvent): ChangeCause & { data: unknown } {
+  return { eventId: e.id, type: e.type, confirmation: e.confirmation, source: e.source, data: e.data };
+}
+
+/**
+ * The retracted report a change names: its indexed content (the projector and rebuild load it),
+ * else its claim in the full state before the retraction (in-memory replays carry no content).
+ */
+function retractedGist(target: string, retraction: RecordedEvent, content: ReportContent | undefined, full: SubjectState | undefined): RetractedGist {
+  const reason = String((retraction.data as { reason: string }).reason);
+  if (content) {
+    return { eventId: target, reason, report: { type: content.type, source: content.source as Source, confirmation: content.confirmation as Confirmation, data: content.data } };
+  }
+  const claim = (full?.claims as ReadonlyArray<{ eventId: string; source: Source; confirmation: Confirmation; status: string; phase?: number }> | undefined)?.find((c) => c.eventId === target);
+  if (!claim) return { eventId: target, reason, report: null };
+  const type = full!.kind === 'negotiation' ? 'negotiation.status.reported' : claim.phase !== undefined ? 'exchange.phase.completed' : `exchange.${claim.status}`;
+  const data = full!.kind === 'negotiation' ? { status: claim.status } : { phase: claim.phase };
+  return { eventId: target, reason, report: { type, source: claim.source, confirmation: claim.confirmation, data } };
+}
+
+/** What an outbox row keeps besides its columns: everything the message adds (contract §7.4). */
+function changePayload(c: ExplainedChange): StatusChangeRow['payload'] {
+  const { id: _id, field: _field, ...rest } = c;
+  return rest;
 }
 
 /** The event index row of an event. */

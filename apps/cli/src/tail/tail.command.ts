@@ -41,10 +41,16 @@ export function connectedMessage(url: string, lastEventId: string | undefined, f
 }
 
 /** One line per change: readable by default, or the change as JSON with its position. */
-export function formatChange(position: string | undefined, c: Omit<FeedChange, 'from' | 'to' | 'field'> & { field: string; from: string | null; to: string | null }, json: boolean): string {
+export function formatChange(
+  position: string | undefined,
+  c: Omit<FeedChange, 'from' | 'to' | 'field'> & { field: string; from: string | readonly number[] | null; to: string | readonly number[] | null },
+  json: boolean,
+): string {
   if (json) return JSON.stringify({ position, ...c });
   const cause = c.retractionOf ? `retraction ${c.causedBy} of ${c.retractionOf}` : c.causedBy;
-  return `${position ?? '-'}  ${c.recordedAt}  ${c.subject}  ${c.field}: ${c.from ?? '∅'} → ${c.to ?? '∅'}  (${cause})`;
+  // A dispute's values are a list.
+  const shown = (v: string | readonly number[] | null) => (v === null ? '∅' : typeof v === 'string' ? v : v.join(' vs '));
+  return `${position ?? '-'}  ${c.recordedAt}  ${c.subject}  ${c.field}: ${shown(c.from)} → ${shown(c.to)}  (${cause})`;
 }
 
 /**

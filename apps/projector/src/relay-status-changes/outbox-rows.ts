@@ -1,30 +1,11 @@
-import { encodeStatusChange, OutgoingMessage, StatusChangeMessage } from '@newsledger/event-log';
+import { encodeStatusChange, OutgoingMessage, StatusChangeColumns, StatusChangeMessage, statusChangeOfColumns } from '@newsledger/event-log';
 
 /** A row of `status_changes` as the relay selects it. */
-export interface OutboxRow {
-  id: string;
-  seq: string;
-  subject: string;
-  field: string;
-  from_value: string | null;
-  to_value: string | null;
-  caused_by: string;
-  retraction_of: string | null;
-  recorded_at: Date;
-}
+export type OutboxRow = StatusChangeColumns & { seq: string };
 
 /** The contract's change from an outbox row. */
 export function toStatusChange(r: OutboxRow): StatusChangeMessage {
-  return {
-    id: r.id,
-    subject: r.subject,
-    field: r.field as StatusChangeMessage['field'],
-    from: r.from_value,
-    to: r.to_value,
-    causedBy: r.caused_by,
-    recordedAt: r.recorded_at.toISOString(),
-    ...(r.retraction_of ? { retractionOf: r.retraction_of } : {}),
-  };
+  return statusChangeOfColumns(r);
 }
 
 /**

@@ -104,7 +104,7 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
     // The rows, each with the seq of the row before the first (published or not), in one round trip.
     const { rows } = await db.query<OutboxRow & { prev: string }>(prepared(
       `WITH batch AS (
-         SELECT id, seq, subject, field, from_value, to_value, caused_by, retraction_of, recorded_at
+         SELECT id, seq, subject, field, from_value, to_value, caused_by, retraction_of, recorded_at, payload
          FROM status_changes WHERE topic = $1 AND published_at IS NULL ORDER BY seq LIMIT $2)
        SELECT b.*, (SELECT coalesce(max(s.seq), 0) FROM status_changes s
                     WHERE s.topic = $1 AND s.seq < (SELECT min(seq) FROM batch)) AS prev

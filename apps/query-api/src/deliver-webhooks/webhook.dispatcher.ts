@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { statusChangeJson, StatusChangeMessage } from '@newsledger/event-log';
+import { StatusChangeColumns, statusChangeJson, statusChangeOfColumns } from '@newsledger/event-log';
 import { PollLoop } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
 import { FeedsMetrics } from '../feeds.metrics';
@@ -9,21 +9,13 @@ import { afterFailure } from './retry.backoff';
 import { AttemptResult, postWebhook } from './webhook.sender';
 import { SIGNATURE_HEADER, signWebhook } from './webhook.signature';
 
-interface Claimed {
+interface Claimed extends StatusChangeColumns {
   subscription_id: string;
   seq: string;
   attempts: number;
   elapsed_ms: number;
   url: string;
   secret: string;
-  id: string;
-  subject: string;
-  field: StatusChangeMessage['field'];
-  from_value: string | null;
-  to_value: string | null;
-  caused_by: string;
-  retraction_of: string | null;
-  recorded_at: Date;
 }
 
 const ENQUEUE_WINDOW = 1000;
@@ -172,7 +164,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
          RETURNING d.subscription_id, d.seq, d.attempts, d.first_attempt_at
        )
        SELECT c.subscription_id, c.seq, c.attempts, extract(epoch FROM now() - c.first_attempt_at) * 1000 AS elapsed_ms,
-              s.url, s.secret, x.id, x.subject, x.field, x.from_value, x.to_value, x.caused_by, x.retraction_of, x.recorded_at
+              s.url, s.secret, x.id, x.subject, x.field, x.from_value, x.to_value, x.caused_by, x.retraction_of, x.recorded_at, x.payload
        FROM claimed c
        JOIN webhook_subscriptions s ON s.id = c.subscription_id
        JOIN status_changes x ON x.seq = c.seq`,
@@ -229,16 +221,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /** Signs and POSTs one change to its subscription. */
   private send(d: Claimed, attempt: number): Promise<AttemptResult> {
-    const change: StatusChangeMessage = {
-      id: d.id,
-      subject: d.subject,
-      field: d.field,
-      from: d.from_value,
-      to: d.to_value,
-      causedBy: d.caused_by,
-      recordedAt: d.recorded_at.toISOString(),
-      ...(d.retraction_of ? { retractionOf: d.retraction_of } : {}),
-    };
+    const change = statusChangeOfColumns(d);
     const body = statusChangeJson(change);
     return postWebhook(
       new URL(d.url),

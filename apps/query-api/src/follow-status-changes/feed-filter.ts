@@ -1,7 +1,8 @@
-import { SUBJECT_KINDS, SUBJECT_PATTERN, SubjectKind, ValidationIssue } from '@newsledger/domain';
+import { CHANGE_FIELDS, ChangeField, SUBJECT_KINDS, SUBJECT_PATTERN, SubjectKind, ValidationIssue } from '@newsledger/domain';
 
-export const FEED_FIELDS = ['status', 'reportedStatus'] as const;
-export type FeedField = (typeof FEED_FIELDS)[number];
+/** The kinds of change a follower may pick (`field`): the domain's. */
+export const FEED_FIELDS = CHANGE_FIELDS;
+export type FeedField = ChangeField;
 
 /** Which changes a follower wants; an absent list means "any". Shared by SSE and webhooks. */
 export interface FeedFilter {

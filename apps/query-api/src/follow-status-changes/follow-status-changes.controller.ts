@@ -19,13 +19,13 @@ export class FollowStatusChangesController {
   @ApiOperation({
     summary: 'Follow status changes (Server-Sent Events)',
     description:
-      'Each message is `id: <position>` and `data: {"id","subject","field","from","to","causedBy","recordedAt","retractionOf"?}` (the same change as on the status-changes topic, see docs/asyncapi.yaml); `: keep-alive` comments in between. Reconnect with `Last-Event-ID` to get exactly what was missed; `0` replays everything.',
+      'Each message is `id: <position>` and `data: {"id","subject","field","from","to","causedBy","recordedAt","retractionOf"?,"cause","level","reason"}` (the same change as on the status-changes topic, see docs/asyncapi.yaml: `field` `corroboration` adds `stage`, `dispute` adds `fact` and lists values); `: keep-alive` comments in between. Reconnect with `Last-Event-ID` to get exactly what was missed; `0` replays everything.',
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this position' })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'As Last-Event-ID, for clients that cannot set headers' })
   @ApiQuery({ name: 'subject', required: false, description: 'Comma-separated or repeated' })
   @ApiQuery({ name: 'kind', required: false, description: '`exchange`, `negotiation`; comma-separated or repeated' })
-  @ApiQuery({ name: 'field', required: false, description: '`status`, `reportedStatus`; comma-separated or repeated' })
+  @ApiQuery({ name: 'field', required: false, description: '`status`, `reportedStatus`, `corroboration`, `dispute`; comma-separated or repeated' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'The stream', schema: { type: 'string' } })
   @ApiErrorResponse(400, 'A bad filter or Last-Event-ID (`invalid_query`)')

@@ -1,36 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { statusChangeJson, StatusChangeMessage } from '@newsledger/event-log';
+import { StatusChangeColumns, statusChangeJson, StatusChangeMessage, statusChangeOfColumns } from '@newsledger/event-log';
 import { DataSource } from 'typeorm';
 import { FeedFilter, filterSql } from './feed-filter';
 import { FeedChange } from './status-changes-published.event';
 import { sseFrame } from './sse.format';
 
-interface ChangeRow {
-  seq: string;
-  id: string;
-  subject: string;
-  kind: string;
-  field: StatusChangeMessage['field'];
-  from_value: string | null;
-  to_value: string | null;
-  caused_by: string;
-  retraction_of: string | null;
-  recorded_at: Date;
-}
+type ChangeRow = StatusChangeColumns & { seq: string; kind: string };
 
 /** The contract's change from a `status_changes` row. */
 export function changeOfRow(r: ChangeRow): StatusChangeMessage {
-  return {
-    id: r.id,
-    subject: r.subject,
-    field: r.field,
-    from: r.from_value,
-    to: r.to_value,
-    causedBy: r.caused_by,
-    recordedAt: r.recorded_at.toISOString(),
-    ...(r.retraction_of ? { retractionOf: r.retraction_of } : {}),
-  };
+  return statusChangeOfColumns(r);
 }
 
 /** Builds the sendable form of a change once, for every connection. */
@@ -57,7 +37,7 @@ export class StatusChangesStore {
   /** Up to `limit` changes after `after` (and at most `upTo`) that pass `filter`, in feed order. */
   async page(topic: string, after: number, upTo: number | undefined, filter: FeedFilter, limit: number): Promise<FeedChange[]> {
     const params: unknown[] = [topic, after];
-    let sql = `SELECT seq, id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at
+    let sql = `SELECT seq, id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, payload
                FROM status_changes WHERE topic = $1 AND seq > $2`;
     if (upTo !== undefined) {
       params.push(upTo);

@@ -10,7 +10,7 @@ export const CREATE_SUBSCRIPTION_REQUEST = z.strictObject({
     .strictObject({ subject: z.unknown(), kind: z.unknown(), field: z.unknown() })
     .partial()
     .optional()
-    .meta({ description: 'As the SSE feed: each a value or a list; subject, kind (exchange|negotiation), field (status|reportedStatus)' }),
+    .meta({ description: 'As the SSE feed: each a value or a list; subject, kind (exchange|negotiation), field (status|reportedStatus|corroboration|dispute)' }),
 });
 
 /** `POST /v1/subscriptions` once read. */

@@ -18,5 +18,7 @@ export class StatusChangeEntity {
   @Column({ name: 'caused_by', type: 'text' }) causedBy!: string;
   @Column({ name: 'retraction_of', type: 'text', nullable: true }) retractionOf!: string | null;
   @Column({ name: 'recorded_at', type: 'timestamptz' }) recordedAt!: Date;
+  /** The message's `cause`, `level`, `reason` and kind-specific fields; null on rows recorded before they existed. */
+  @Column({ type: 'jsonb', nullable: true }) payload!: Record<string, unknown> | null;
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
 }

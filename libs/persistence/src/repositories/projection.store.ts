@@ -47,6 +47,11 @@ export interface StatusChangeRow {
   causedBy: string;
   retractionOf: string | null;
   recordedAt: string;
+  /**
+   * What the message adds to these columns (contract §7.4): `cause`, `level`, `reason`, and for
+   * the corroboration and dispute kinds `stage`/`fact` with `from`/`to` (a dispute's are lists).
+   */
+  payload: Record<string, unknown>;
 }
 
 /** An indexed event as the batch step compares a message with it: what it says and whether it was retracted. */
@@ -291,8 +296,10 @@ export class ProjectionStore {
     // and the relay notified on commit, in the insert itself.
     await preparedQuery(m,
       `WITH first AS MATERIALIZED (SELECT pg_advisory_xact_lock($11), pg_notify($12, $10))
-       INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, topic)
-       SELECT u.*, $10 FROM first, UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) AS u
+       INSERT INTO status_changes (id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, payload, topic)
+       SELECT u.id, u.subject, u.kind, u.field, u.from_value, u.to_value, u.caused_by, u.retraction_of, u.recorded_at, u.payload::jsonb, $10
+       FROM first, UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $13::text[])
+              AS u(id, subject, kind, field, from_value, to_value, caused_by, retraction_of, recorded_at, payload)
        ON CONFLICT (id) DO NOTHING`,
       [
         rows.map((r) => r.id),
@@ -307,6 +314,7 @@ export class ProjectionStore {
         topic,
         OUTBOX_ORDER_LOCK,
         STATUS_CHANGES_CHANNEL,
+        rows.map((r) => JSON.stringify(r.payload)),
       ],
     );
   }
