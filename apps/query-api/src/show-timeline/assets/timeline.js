@@ -745,7 +745,9 @@
   function onChange(change) {
     if (!change || typeof change.subject !== 'string' || !COLLECTION[kindOf(change.subject)]) return;
     const label = change.field === 'reportedStatus' ? 'reported status' : kindOf(change.subject) === 'negotiation' ? 'status' : 'confirmed status';
-    announce(`${idOf(change.subject)}: ${label} now ${change.to ?? 'none'}${change.from ? ` (was ${change.from})` : ''}.`);
+    // A corroboration or dispute change's from/to are levels or figures, never a status: its reason says what moved.
+    if (change.field === 'corroboration' || change.field === 'dispute') announce(`${idOf(change.subject)}: ${change.reason ?? `${change.field} changed`}`);
+    else announce(`${idOf(change.subject)}: ${label} now ${change.to ?? 'none'}${change.from ? ` (was ${change.from})` : ''}.`);
     state.pending.add(`${change.subject}\n${change.field}`);
     // Coalesces a burst (one report often moves both fields) into one read per subject.
     clearTimeout(state.pendingTimer);
