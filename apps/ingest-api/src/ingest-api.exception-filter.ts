@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { LogUnavailableError } from '@newsledger/event-log';
 import { bodyLimitOf, describeCommonError, ErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
+import { LogRefusedError } from './event-log/log-refusal.gate';
 import { BatchBodyError } from './record-batch/batch-body.parser';
 import { ReportRejectedError } from './record-report/record-report.error';
 
@@ -22,6 +23,7 @@ export class IngestApiExceptionFilter implements ExceptionFilter {
       return { status, body: { error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
     }
     if (e instanceof BatchBodyError) return { status: 400, body: { error: e.code, message: e.message } };
+    if (e instanceof LogRefusedError) return { status: 503, headers: { 'retry-after': '30' }, body: { error: e.code, message: e.message } };
     if (e instanceof LogUnavailableError) {
       return { status: 503, headers: { 'retry-after': '5' }, body: { error: e.code, message: `${e.message}; retry later with the same id (it is recorded once, whatever became of this attempt)` } };
     }

@@ -4,9 +4,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@newsledger/auth';
 import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
-import { ApiDocsModule, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
+import { ApiDocsModule, HEALTH_CHECKS, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
 import { PersistenceModule } from '@newsledger/persistence';
 import { EventsProducer } from './event-log/events-producer.provider';
+import { LogRefusalGate } from './event-log/log-refusal.gate';
 import { ReportClaimsRepository } from './event-log/report-claims.repository';
 import { IngestApiExceptionFilter } from './ingest-api.exception-filter';
 import { IngestMetrics } from './ingest.metrics';
@@ -40,6 +41,8 @@ import { RecordReportHandler } from './record-report/record-report.handler';
     RecordReportHandler,
     RecordBatchHandler,
     IngestMetrics,
+    LogRefusalGate,
+    { provide: HEALTH_CHECKS, useFactory: (log: LogRefusalGate) => [log], inject: [LogRefusalGate] },
     { provide: APP_FILTER, useClass: IngestApiExceptionFilter },
   ],
 })

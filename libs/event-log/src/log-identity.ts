@@ -116,6 +116,17 @@ export function judgeLog(input: {
   return undefined;
 }
 
+/** The id of the Kafka cluster the client reaches. */
+export async function readClusterId(kafka: Kafka): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.describeCluster()).clusterId;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** The cluster id and every partition's watermarks. */
 export async function readLogFacts(kafka: Kafka, topic: string): Promise<LogFacts> {
   const admin = kafka.admin();

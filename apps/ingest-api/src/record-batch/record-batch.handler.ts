@@ -3,6 +3,7 @@ import { Settled } from '@newsledger/batching';
 import { LogUnavailableError } from '@newsledger/event-log';
 import { IngestMetrics } from '../ingest.metrics';
 import { RecordReportResult } from '../record-report/record-report.command';
+import { LogRefusedError } from '../event-log/log-refusal.gate';
 import { ReportRejectedError } from '../record-report/record-report.error';
 import { RecordReportHandler } from '../record-report/record-report.handler';
 import { BatchLineResult, RecordBatchCommand, RecordBatchResult } from './record-batch.command';
@@ -50,5 +51,6 @@ function lineResult(line: number, outcome: Settled<RecordReportResult>): BatchLi
   if (e instanceof LogUnavailableError) {
     return { line, status: 'failed', error: e.code, message: `${e.message}; retry this line (with its id, so a retry cannot double it)` };
   }
+  if (e instanceof LogRefusedError) return { line, status: 'failed', error: e.code, message: e.message };
   throw e;
 }

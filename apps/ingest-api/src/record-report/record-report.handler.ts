@@ -7,6 +7,7 @@ import { LogPosition, LogUnavailableError, toCloudEvent } from '@newsledger/even
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventsProducer } from '../event-log/events-producer.provider';
+import { LogRefusalGate } from '../event-log/log-refusal.gate';
 import { ReportClaimsRepository } from '../event-log/report-claims.repository';
 import { IngestMetrics, ReportResult } from '../ingest.metrics';
 import { RecordReportCommand, RecordReportResult } from './record-report.command';
@@ -48,6 +49,7 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     private readonly producer: EventsProducer,
     private readonly claims: ReportClaimsRepository,
     private readonly metrics: IngestMetrics,
+    private readonly logGate: LogRefusalGate,
   ) {}
 
   async execute(command: RecordReportCommand): Promise<RecordReportResult> {
@@ -64,6 +66,7 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
 
   private async record({ body, principal }: RecordReportCommand): Promise<RecordReportResult> {
     const prepared = this.prepare(body, principal);
+    await this.logGate.assertOpen();
     if (prepared.report.type === 'report.retracted') await this.checkRetraction(prepared.report);
     return this.claimAndAppend(prepared, principal.name);
   }
@@ -82,9 +85,13 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
     const outcomes = new Array<Settled<RecordReportResult>>(bodies.length);
     const fail = (i: number, error: unknown) => (outcomes[i] = { ok: false, error });
     const ready: Line[] = [];
+    // Refused, every valid line fails alike (the batch answers 503, nothing appended); invalid lines still say why.
+    const closed = await this.logGate.assertOpen().then(() => undefined, (e: unknown) => e);
     bodies.forEach((body, i) => {
       try {
-        ready.push({ i, prepared: this.prepare(body, principal) });
+        const prepared = this.prepare(body, principal);
+        if (closed) fail(i, closed);
+        else ready.push({ i, prepared });
       } catch (e) {
         fail(i, e);
       }
