@@ -164,6 +164,20 @@ describe('explained changes', () => {
     ]);
   });
 
+  it("give a negotiation's status change no level, and name the round that was held", () => {
+    const talks = 'negotiation/ua-ru-explained-talks';
+    const held = recorder(talks)('negotiation.round.held', { round: 1, venue: 'Istanbul' }, { source: reuters });
+    const before = summarize(initialState(talks));
+    const after = summarize(evolve(initialState(talks), held));
+    const cause = { eventId: held.id, type: held.type, confirmation: held.confirmation, source: held.source, data: held.data };
+    expect(explainedChanges({ before, after, statusBefore: summaryStatus(before), statusAfter: summaryStatus(after), cause })).toEqual([
+      expect.objectContaining({
+        id: `${held.id}:status`, field: 'status', from: 'scheduled', to: 'active', level: null,
+        reason: 'Status moved from scheduled to active: Reuters reported that round 1 was held (confirmed).',
+      }),
+    ]);
+  });
+
   it('leave the status fields exactly as statusChanges gives them, for a follower of field=status', () => {
     const events = [
       record('exchange.proposed', { parties: ['UA', 'RU'] }, { source: reuters, confirmation: 'reported' }),

@@ -94,7 +94,9 @@ export interface ChangeStep {
  */
 export function explainedChanges(step: ChangeStep): ExplainedChange[] {
   const { before, after, cause } = step;
-  const because = becauseOf(cause, step.retracted);
+  // Worded only for an event that changed something: most change nothing the feed carries.
+  let worded: string | undefined;
+  const because = () => (worded ??= becauseOf(cause, step.retracted));
   const common = (id: string, level: CorroborationLevel | null, reason: string) => ({
     id: `${cause.eventId}:${id}`,
     cause: { eventId: cause.eventId, type: cause.type, confirmation: cause.confirmation, source: cause.source },
@@ -102,7 +104,7 @@ export function explainedChanges(step: ChangeStep): ExplainedChange[] {
     reason,
   });
   const out: ExplainedChange[] = statusChanges(step.statusBefore, step.statusAfter).map((c) => ({
-    ...common(c.field, c.to === null ? null : stageLevel(after, c.to), `${statusPhrase(c.field, c.from, c.to)}: ${because}.`),
+    ...common(c.field, c.to === null ? null : stageLevel(after, c.to), `${statusPhrase(c.field, c.from, c.to)}: ${because()}.`),
     field: c.field,
     from: c.from,
     to: c.to,
@@ -117,7 +119,7 @@ export function explainedChanges(step: ChangeStep): ExplainedChange[] {
     if (from !== to) {
       const moved = rank(to) > rank(from) ? 'rose' : 'fell';
       out.push({
-        ...common('corroboration', to, `Corroboration of ${stage} ${moved} from ${from ?? 'none'} to ${to ?? 'none'}: ${because}.`),
+        ...common('corroboration', to, `Corroboration of ${stage} ${moved} from ${from ?? 'none'} to ${to ?? 'none'}: ${because()}.`),
         field: 'corroboration',
         stage,
         from,
@@ -133,7 +135,7 @@ export function explainedChanges(step: ChangeStep): ExplainedChange[] {
       const from = was[fact] ?? null;
       const to = now[fact] ?? null;
       if (from !== null && to !== null && from.join() === to.join()) continue;
-      out.push({ ...common(`dispute:${fact}`, null, `${disputePhrase(fact, from, to)}: ${because}.`), field: 'dispute', fact, from, to });
+      out.push({ ...common(`dispute:${fact}`, null, `${disputePhrase(fact, from, to)}: ${because()}.`), field: 'dispute', fact, from, to });
     }
   }
   return out;
