@@ -9,6 +9,12 @@ describe('reportContentKey', () => {
     expect(reportContentKey(reordered)).toBe(reportContentKey(base));
   });
 
+  it('reads parties and mediators as sets, other lists in order', () => {
+    const agreed = report('exchange.agreed', { data: { parties: ['UA', 'RU'], mediators: ['AE', 'Vatican'] } }) as never;
+    expect(reportContentKey({ ...(agreed as object), data: { parties: ['RU', 'UA'], mediators: ['Vatican', 'AE'] } } as never)).toBe(reportContentKey(agreed));
+    expect(reportContentKey({ ...(agreed as object), data: { parties: ['RU', 'UA', 'TR'], mediators: ['AE', 'Vatican'] } } as never)).not.toBe(reportContentKey(agreed));
+  });
+
   it('does not depend on the id, and treats an absent note or occurredAt like null', () => {
     const { note: _n, occurredAt: _o, ...bare } = base as Record<string, unknown>;
     expect(reportContentKey({ ...bare, id: 'other', note: null, occurredAt: null } as never)).toBe(reportContentKey(bare as never));

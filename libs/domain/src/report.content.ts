@@ -13,13 +13,27 @@ export interface ReportContent {
 
 /**
  * A report's content as one string, the same however its sender ordered the keys of its objects
- * (`{"RU":150,"UA":150}` is `{"UA":150,"RU":150}`) and whether an absent field is missing or null.
+ * (`{"RU":150,"UA":150}` is `{"UA":150,"RU":150}`), in which order it listed the parties or the
+ * mediators, and whether an absent field is missing or null.
  * Two reports with the same id are one report sent twice when their keys are equal, and an id
  * conflict otherwise: the rule of the ingest API's 409 and of the projector's `id_conflict` alike.
  */
 export function reportContentKey(report: ReportContent | Report): string {
   const { type, subject, occurredAt, source, confirmation, data, note } = report as ReportContent;
-  return canonicalJson({ type, subject, occurredAt: occurredAt ?? null, source, confirmation, data, note: note ?? null });
+  return canonicalJson({ type, subject, occurredAt: occurredAt ?? null, source, confirmation, data: asSets(data), note: note ?? null });
+}
+
+/** Lists the views read as sets (the parties, the mediators): `["RU","UA"]` says what `["UA","RU"]` says. */
+const SET_FIELDS = ['parties', 'mediators'] as const;
+
+function asSets(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const field of SET_FIELDS) {
+    const list = out[field];
+    if (Array.isArray(list)) out[field] = [...list].sort();
+  }
+  return out;
 }
 
 /** JSON with every object's keys in code-unit order, at every depth; `undefined` members are left out, as JSON.stringify does. */
