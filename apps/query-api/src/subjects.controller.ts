@@ -52,6 +52,10 @@ function ListQueries(kind: SubjectKind): MethodDecorator {
         name: 'level', required: false, style: 'form', explode: true, schema: many({ type: 'string', enum: [...CORROBORATION_LEVELS] }),
         description: 'One or more corroboration levels, comma-separated or repeated: exchanges whose `reportedStatus` stage has any of them (contract §7.2)',
       }),
+      ApiQuery({
+        name: 'q', required: false, schema: { type: 'string', maxLength: 200 },
+        description: 'Text, case-insensitive: subjects whose id, title, parties, source names, mediators or venues contain it (contract §7.6)',
+      }),
       ApiQuery({ name: 'updatedSince', required: false, schema: { type: 'string', format: 'date-time' }, description: `Views with an event recorded at or after this instant: ${INSTANT_FORMAT}` }),
       ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }),
       ApiQuery({ name: 'cursor', required: false, description: '`nextCursor` of the previous page' }),

@@ -92,6 +92,8 @@ export interface ListOptions {
   disputed?: boolean;
   /** Only exchanges whose `reportedStatus` stage has this corroboration level, or any of several comma-separated (`one-party,all-parties`). */
   level?: string;
+  /** Only subjects whose id, title, parties, source names, mediators or venues contain this text, in any case (contract §7.6). */
+  q?: string;
   /** Only subjects with an event recorded at or after this instant. */
   updatedSince?: string | Date;
   /** Page size, 1 to 500. @defaultValue `50` (the server's) */

@@ -75,6 +75,12 @@ describe('NewsledgerClient: lists', () => {
     const url = new URL(sent[0].url);
     expect([url.searchParams.get('disputed'), url.searchParams.get('level')]).toEqual(['false', 'one-party,all-parties']);
   });
+
+  it('sends q, the text searched in ids, titles, parties and names (contract §7.6)', async () => {
+    const { fetch, sent } = scripted(new Response(JSON.stringify({ items: [], nextCursor: null }), { status: 200, headers: { 'content-type': 'application/json' } }));
+    await new NewsledgerClient({ queryUrl: 'http://127.0.0.1:3001', fetch }).list('negotiation', { q: 'Vatican talks' });
+    expect(new URL(sent[0].url).searchParams.get('q')).toBe('Vatican talks');
+  });
 });
 
 describe('NewsledgerClient: explanations', () => {

@@ -192,7 +192,7 @@ export class NewsledgerClient {
   list(kind: 'negotiation', options?: ListOptions & CallOptions): Promise<Page<NegotiationView>>;
   async list(kind: SubjectKind, options: ListOptions & CallOptions = {}): Promise<Page<ExchangeView | NegotiationView>> {
     const query = new URLSearchParams();
-    for (const name of ['status', 'reportedStatus', 'party', 'level', 'cursor'] as const) if (options[name] !== undefined) query.set(name, options[name]);
+    for (const name of ['status', 'reportedStatus', 'party', 'level', 'q', 'cursor'] as const) if (options[name] !== undefined) query.set(name, options[name]);
     if (options.disputed !== undefined) query.set('disputed', String(options.disputed));
     if (options.updatedSince !== undefined) query.set('updatedSince', instant(options.updatedSince));
     if (options.limit !== undefined) query.set('limit', String(options.limit));

@@ -15,6 +15,7 @@ import {
 import { countsAsConfirmed, countsAsReported } from './confirmation';
 import { corroborationOf, type Corroboration } from './corroboration';
 import { HALTS, MOVES_ON, STATUS_RANK as RANK, type ExchangeStatus } from './exchange.lifecycle';
+import { headlineContributionOf, headlineOf, namedBy, type HeadlineContribution, type NamedContribution } from './headline';
 import { resolveFigures, type Dispute, type FigureReport, type ReleasedBy } from './figures';
 import type { Confirmation, RecordedEvent } from './report.schema';
 import { STATE_VERSION } from './state.version';
@@ -69,6 +70,10 @@ export interface ExchangeState {
   expectedDays: Array<Fact<number>>;
   /** Live non-denied `exchange.agreed` naming a negotiation. */
   negotiation: Array<{ eventId: string; value: string }>;
+  /** Live non-denied `exchange.described`: the latest gives `title` and `summary`. */
+  headlines: HeadlineContribution[];
+  /** What each live report adds to what a list's `q` searches (see `namedBy`). */
+  named: NamedContribution[];
   retracted: Retracted;
   /** Ids of every retraction seen, so a retraction of a retraction can be recognised and ignored. */
   retractions: string[];
@@ -100,6 +105,10 @@ export interface ExchangeView {
   subject: string;
   id: string;
   kind: 'exchange';
+  /** The headline of the latest live non-denied `exchange.described`; null before any (contract §7.6). */
+  title: string | null;
+  /** That description's `summary`, null when it gives none. */
+  summary: string | null;
   status: ExchangeStatus | null;
   reportedStatus: ExchangeStatus | null;
   /** ISO codes named by live non-denied reports, sorted. */
@@ -124,6 +133,8 @@ export interface ExchangeView {
     negotiation: string | null;
     /** Per party code, the live reports that name it, in log order. */
     parties: Record<string, string[]>;
+    /** The description `title` and `summary` come from. */
+    title: string | null;
   };
   retracted: Retracted;
   eventCount: number;
@@ -147,6 +158,8 @@ export function initialExchangeState(subject: string, id: string): ExchangeState
     mediators: [],
     expectedDays: [],
     negotiation: [],
+    headlines: [],
+    named: [],
     retracted: {},
     retractions: [],
     eventCount: 0,
@@ -162,6 +175,12 @@ type ContentEvent = Exclude<RecordedEvent, { type: 'report.retracted' }>;
  * since a denial says the thing did not happen. Phases and totals count only when confirmed.
  */
 export function evolveExchange(state: ExchangeState, event: ContentEvent): ExchangeState {
+  const next = applyExchange(state, event);
+  const named = namedBy(event);
+  return named ? { ...next, named: [...next.named, named] } : next;
+}
+
+function applyExchange(state: ExchangeState, event: ContentEvent): ExchangeState {
   const counts = countsAsReported(event.confirmation);
   switch (event.type) {
     case 'exchange.proposed':
@@ -208,6 +227,10 @@ export function evolveExchange(state: ExchangeState, event: ContentEvent): Excha
       return withClaim(state, event, 'suspended');
     case 'exchange.cancelled':
       return withClaim(state, event, 'cancelled');
+    case 'exchange.described': {
+      const headline = headlineContributionOf(event);
+      return headline ? { ...state, headlines: [...state.headlines, headline] } : state;
+    }
     case 'negotiation.round.announced':
     case 'negotiation.round.held':
     case 'negotiation.mediation.proposed':
@@ -217,6 +240,7 @@ export function evolveExchange(state: ExchangeState, event: ContentEvent): Excha
     case 'negotiation.document.announced':
     case 'negotiation.ceasefire.reported':
     case 'negotiation.status.reported':
+    case 'negotiation.described':
       throw new DomainError('event_kind_mismatch', `${event.type} cannot apply to ${state.subject}`, {
         subject: state.subject,
         type: event.type,
@@ -240,6 +264,8 @@ export function withoutExchangeEvent(state: ExchangeState, eventId: string): Exc
     mediators: without(state.mediators, eventId),
     expectedDays: without(state.expectedDays, eventId),
     negotiation: without(state.negotiation, eventId),
+    headlines: without(state.headlines, eventId),
+    named: without(state.named, eventId),
   };
 }
 
@@ -258,10 +284,13 @@ export function toExchangeView(state: ExchangeState): ExchangeView {
   const terms = last(state.terms.filter((t) => t.stage === 'agreed')) ?? last(state.terms);
   const parties = partiesOf(state);
   const mediators = last(state.mediators);
+  const headline = headlineOf(state.headlines);
   return {
     subject: state.subject,
     id: state.id,
     kind: 'exchange',
+    title: headline.title,
+    summary: headline.summary,
     status: status?.status ?? null,
     reportedStatus: reportedStatus?.status ?? null,
     parties,
@@ -283,6 +312,7 @@ export function toExchangeView(state: ExchangeState): ExchangeView {
       released: released.evidence,
       negotiation: last(state.negotiation)?.eventId ?? null,
       parties: eventIdsByValue(state.parties.map((p) => ({ eventId: p.eventId, values: p.parties }))),
+      title: headline.eventId,
     },
     retracted: state.retracted,
     eventCount: state.eventCount,

@@ -22,6 +22,8 @@ export {
   REPORT_ID_PATTERN,
   SOURCE_KINDS,
   STORABLE,
+  SUMMARY_MAX_LENGTH,
+  TITLE_MAX_LENGTH,
   isEventType,
   subjectKindsOf,
   type CeasefireStatus,
@@ -38,6 +40,7 @@ export {
   type Source,
   type SourceKind,
 } from './report.schema';
+export { searchForm, searchTextOf } from './headline';
 export { canonicalJson, reportContentKey, type ReportContent } from './report.content';
 export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
 export { compiledReportCheck, validateParsedReport } from './report.fast-validation';

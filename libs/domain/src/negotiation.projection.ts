@@ -11,6 +11,7 @@ import {
   type ClaimBase,
   type Retracted,
 } from './projection.util';
+import { headlineContributionOf, headlineOf, namedBy, type HeadlineContribution, type NamedContribution } from './headline';
 import { STATE_VERSION } from './state.version';
 import type { CeasefireStatus, Confirmation, NegotiationStatusReport, RecordedEvent, Source } from './report.schema';
 
@@ -99,6 +100,10 @@ export interface NegotiationState {
   ceasefire: CeasefireEntry[];
   /** Every live status report, denied ones included (they are listed, not counted). */
   claims: NegotiationClaim[];
+  /** Live non-denied `negotiation.described`: the latest gives `title` and `summary`. */
+  headlines: HeadlineContribution[];
+  /** What each live report adds to what a list's `q` searches (see `namedBy`). */
+  named: NamedContribution[];
   retracted: Retracted;
   /** Ids of every retraction seen, so a retraction of a retraction can be recognised and ignored. */
   retractions: string[];
@@ -154,6 +159,10 @@ export interface NegotiationView {
   subject: string;
   id: string;
   kind: 'negotiation';
+  /** The headline of the latest live non-denied `negotiation.described`; null before any (contract §7.6). */
+  title: string | null;
+  /** That description's `summary`, null when it gives none. */
+  summary: string | null;
   status: NegotiationStatus;
   rounds: RoundView[];
   mediation: MediationView[];
@@ -168,7 +177,7 @@ export interface NegotiationView {
    * documents, each in log order). Rounds,
    * mediation, positions, documents, ceasefire and claims carry their own event ids.
    */
-  evidence: { status: string | null; parties: Record<string, string[]> };
+  evidence: { status: string | null; parties: Record<string, string[]>; title: string | null };
   retracted: Retracted;
   eventCount: number;
   lastRecordedAt: string | null;
@@ -187,6 +196,8 @@ export function initialNegotiationState(subject: string, id: string): Negotiatio
     documents: [],
     ceasefire: [],
     claims: [],
+    headlines: [],
+    named: [],
     retracted: {},
     retractions: [],
     eventCount: 0,
@@ -201,6 +212,12 @@ type ContentEvent = Exclude<RecordedEvent, { type: 'report.retracted' }>;
  * nothing; a denied status report is still listed in `claims` so the denial is visible.
  */
 export function evolveNegotiation(state: NegotiationState, event: ContentEvent): NegotiationState {
+  const next = applyNegotiation(state, event);
+  const named = namedBy(event);
+  return named ? { ...next, named: [...next.named, named] } : next;
+}
+
+function applyNegotiation(state: NegotiationState, event: ContentEvent): NegotiationState {
   const counts = countsAsReported(event.confirmation);
   const { confirmation, occurredAt } = event;
   switch (event.type) {
@@ -253,6 +270,10 @@ export function evolveNegotiation(state: NegotiationState, event: ContentEvent):
     }
     case 'negotiation.status.reported':
       return { ...state, claims: [...state.claims, { ...claimBaseOf(event), status: event.data.status }] };
+    case 'negotiation.described': {
+      const headline = headlineContributionOf(event);
+      return headline ? { ...state, headlines: [...state.headlines, headline] } : state;
+    }
     case 'exchange.proposed':
     case 'exchange.agreed':
     case 'exchange.underway':
@@ -261,6 +282,7 @@ export function evolveNegotiation(state: NegotiationState, event: ContentEvent):
     case 'exchange.suspended':
     case 'exchange.cancelled':
     case 'exchange.details.reported':
+    case 'exchange.described':
       throw new DomainError('event_kind_mismatch', `${event.type} cannot apply to ${state.subject}`, {
         subject: state.subject,
         type: event.type,
@@ -281,6 +303,8 @@ export function withoutNegotiationEvent(state: NegotiationState, eventId: string
     documents: without(state.documents, eventId),
     ceasefire: without(state.ceasefire, eventId),
     claims: without(state.claims, eventId),
+    headlines: without(state.headlines, eventId),
+    named: without(state.named, eventId),
   };
 }
 
@@ -296,10 +320,13 @@ export function toNegotiationView(state: NegotiationState): NegotiationView {
   const { status, statusReport, firstHeld } = negotiationStatusBasis(state);
   const named = partyMentions(state);
   const parties = named.flatMap((n) => n.values);
+  const headline = headlineOf(state.headlines);
   return {
     subject: state.subject,
     id: state.id,
     kind: 'negotiation',
+    title: headline.title,
+    summary: headline.summary,
     status,
     rounds: roundsOf(state.rounds),
     mediation: mediationOf(state.mediation),
@@ -308,7 +335,7 @@ export function toNegotiationView(state: NegotiationState): NegotiationView {
     ceasefire: last(state.ceasefire),
     parties: sortedUnique(parties),
     claims: state.claims,
-    evidence: { status: statusReport?.eventId ?? firstHeld?.eventId ?? null, parties: eventIdsByValue(named) },
+    evidence: { status: statusReport?.eventId ?? firstHeld?.eventId ?? null, parties: eventIdsByValue(named), title: headline.eventId },
     retracted: state.retracted,
     eventCount: state.eventCount,
     lastRecordedAt: state.lastRecordedAt,

@@ -14,7 +14,7 @@ export const SOURCE_KINDS = ['official', 'military', 'government', 'agency', 'me
 /** One of {@link SOURCE_KINDS}. */
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-/** Every v1 event type, in contract order. Never rename or reuse one: a new shape gets a new type. */
+/** Every event type, in contract order (v1, then §7.6's descriptions after their kind's). Never rename or reuse one: a new shape gets a new type. */
 export const EVENT_TYPES = [
   'exchange.proposed',
   'exchange.agreed',
@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   'exchange.suspended',
   'exchange.cancelled',
   'exchange.details.reported',
+  'exchange.described',
   'negotiation.round.announced',
   'negotiation.round.held',
   'negotiation.mediation.proposed',
@@ -33,6 +34,7 @@ export const EVENT_TYPES = [
   'negotiation.document.announced',
   'negotiation.ceasefire.reported',
   'negotiation.status.reported',
+  'negotiation.described',
   'report.retracted',
 ] as const;
 /** One of {@link EVENT_TYPES}. */
@@ -53,6 +55,11 @@ export const REPORT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** Longest `note` a report may carry. */
 export const NOTE_MAX_LENGTH = 2000;
+
+/** Longest `title` of a description (contract §7.6). */
+export const TITLE_MAX_LENGTH = 200;
+/** Longest `summary` of a description (contract §7.6). */
+export const SUMMARY_MAX_LENGTH = 2000;
 
 /** The subject kinds a type may be about: its prefix, or either for `report.retracted`. */
 export function subjectKindsOf(type: EventType): readonly SubjectKind[] {
@@ -208,6 +215,14 @@ const expectedDays = z.int(expecting('a whole number of days, 1 or more')).min(1
 const round = z.int(expecting('a round number, 1 or more')).min(1).max(1000);
 const person = (what: string) => text(200, what);
 
+/** The `data` of `exchange.described` and `negotiation.described`: the story's headline (contract §7.6). */
+const headline = {
+  title: text(TITLE_MAX_LENGTH, 'the story\'s headline, such as "Ukraine and Russia swap 1,000 prisoners each"').meta({
+    description: 'The headline the view shows while this is the latest live description that is not denied',
+  }),
+  summary: text(SUMMARY_MAX_LENGTH, 'a short summary of the story').optional(),
+};
+
 /**
  * The codes `releasedBy` names that `parties` does not list (a stray code is almost always a
  * typo): the one rule of a report JSON Schema cannot say.
@@ -233,7 +248,7 @@ function releasedByWithinParties(value: { parties: string[]; releasedBy?: Record
 const dataObject = <S extends z.core.$ZodLooseShape>(type: EventType, shape: S) =>
   z.strictObject(shape, expecting(`an object with the fields of ${type}: ${Object.keys(shape).join(', ')}`));
 
-/** The `data` schema of every v1 event type. */
+/** The `data` schema of every event type. */
 export const EVENT_DATA_SCHEMAS = {
   'exchange.proposed': dataObject('exchange.proposed', {
     parties: partyList(2),
@@ -272,6 +287,7 @@ export const EVENT_DATA_SCHEMAS = {
       error: 'must report at least one of location, mediators, expectedDays',
     })
     .meta({ anyOf: [{ required: ['location'] }, { required: ['mediators'] }, { required: ['expectedDays'] }] }),
+  'exchange.described': dataObject('exchange.described', headline),
   'negotiation.round.announced': dataObject('negotiation.round.announced', {
     round,
     venue: text(200, 'a place, such as "Istanbul"').optional(),
@@ -317,6 +333,7 @@ export const EVENT_DATA_SCHEMAS = {
   'negotiation.status.reported': dataObject('negotiation.status.reported', {
     status: z.enum(NEGOTIATION_STATUS_REPORTS, expecting(`one of ${NEGOTIATION_STATUS_REPORTS.join(', ')}`)),
   }),
+  'negotiation.described': dataObject('negotiation.described', headline),
   'report.retracted': dataObject('report.retracted', {
     eventId: reportId.meta({ description: 'The id of an earlier event of the same subject' }),
     reason: text(2000, 'why the report is withdrawn'),

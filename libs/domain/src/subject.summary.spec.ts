@@ -22,7 +22,7 @@ const SOURCES: Source[] = [
 
 function exchangeReport(record: ReturnType<typeof recorder>, type: number, n: number, confirmation: Confirmation, source: Source): RecordedEvent {
   const opts = { confirmation, source };
-  switch (type % 10) {
+  switch (type % 11) {
     case 0:
       return record('exchange.proposed', { parties: ['UA', 'RU'] }, opts);
     case 1:
@@ -41,17 +41,20 @@ function exchangeReport(record: ReturnType<typeof recorder>, type: number, n: nu
       return record('exchange.details.reported', { expectedDays: n }, opts);
     case 8:
       return record('exchange.details.reported', { mediators: n % 2 ? ['AE'] : ['Vatican'] }, opts);
+    case 9:
+      return record('exchange.described', n % 2 ? { title: `Swap ${n}` } : { title: `Swap ${n}`, summary: 'More.' }, opts);
     default:
       return record('exchange.underway', {}, opts);
   }
 }
 
-function negotiationReport(record: ReturnType<typeof recorder>, type: number, n: number, confirmation: Confirmation): RecordedEvent {
-  switch (type % 7) {
+function negotiationReport(record: ReturnType<typeof recorder>, type: number, n: number, confirmation: Confirmation, source: Source): RecordedEvent {
+  const opts = { confirmation, source };
+  switch (type % 8) {
     case 0:
       return record('negotiation.round.announced', { round: 1 + (n % 3) }, { confirmation });
     case 1:
-      return record('negotiation.round.held', { round: 1 + (n % 3), parties: n % 2 ? ['UA', 'RU'] : ['US'] }, { confirmation });
+      return record('negotiation.round.held', { round: 1 + (n % 3), parties: n % 2 ? ['UA', 'RU'] : ['US'], venue: n % 2 ? 'Istanbul' : 'Riyadh' }, opts);
     case 2:
       return record('negotiation.status.reported', { status: (['stalled', 'resumed', 'collapsed', 'concluded'] as const)[n % 4] }, { confirmation });
     case 3:
@@ -59,7 +62,9 @@ function negotiationReport(record: ReturnType<typeof recorder>, type: number, n:
     case 4:
       return record('negotiation.document.announced', { title: 'Memorandum', by: n % 2 ? 'RU' : 'VA' }, { confirmation });
     case 5:
-      return record('negotiation.mediation.proposed', { mediator: 'TR', by: 'UA' }, { confirmation });
+      return record('negotiation.mediation.proposed', { mediator: n % 2 ? 'TR' : 'Vatican', by: 'UA' }, opts);
+    case 6:
+      return record('negotiation.described', { title: `Talks ${n}` }, opts);
     default:
       return record('negotiation.ceasefire.reported', { status: 'proposed' }, { confirmation });
   }
@@ -73,11 +78,23 @@ const reports = fc.array(
 function storyOf(subject: string, steps: { type: number; n: number; confirmation: Confirmation; source: Source }[]): RecordedEvent[] {
   const record = recorder(subject);
   return steps.map((s) =>
-    subject.startsWith('exchange/') ? exchangeReport(record, s.type, s.n, s.confirmation, s.source) : negotiationReport(record, s.type, s.n, s.confirmation),
+    subject.startsWith('exchange/') ? exchangeReport(record, s.type, s.n, s.confirmation, s.source) : negotiationReport(record, s.type, s.n, s.confirmation, s.source),
   );
 }
 
-function columnsOfView(state: SubjectState) {
+/**
+ * What `q` searches, from the events themselves (none retracted here): every source's name and
+ * `via`, and the mediators and venues of the reports that are not denied.
+ */
+function searchNamesOf(events: readonly RecordedEvent[]): string[] {
+  return events.flatMap((e) => {
+    const data = e.data as { mediators?: string[]; mediator?: string; venue?: string };
+    const given = e.confirmation === 'denied' ? [] : [...(data.mediators ?? []), data.mediator ?? [], data.venue ?? []].flat();
+    return [e.source.name, e.source.via ?? [], ...given].flat().map((name) => name.toLowerCase());
+  });
+}
+
+function columnsOfView(state: SubjectState, events: readonly RecordedEvent[]) {
   const view = toView(state);
   return {
     kind: view.kind,
@@ -86,6 +103,9 @@ function columnsOfView(state: SubjectState) {
     level: view.kind === 'exchange' && view.reportedStatus ? (view.corroboration[view.reportedStatus]?.level ?? null) : null,
     disputed: view.kind === 'exchange' && view.disputes.length > 0,
     parties: view.parties,
+    search: [view.id, ...(view.title === null ? [] : [view.title]), ...view.parties, ...[...new Set(searchNamesOf(events))].sort()]
+      .map((line) => line.toLowerCase())
+      .join('\n'),
     eventCount: view.eventCount,
     lastRecordedAt: view.lastRecordedAt,
   };
@@ -99,12 +119,14 @@ describe('subject summary', () => {
         fc.property(reports, (steps) => {
           let full = replay(subject, []);
           let summary = initialSummary(subject);
+          const seen: RecordedEvent[] = [];
           for (const event of storyOf(subject, steps)) {
+            seen.push(event);
             full = evolve(full, event);
             summary = evolveSummary(summary, event);
             expect(summary).toEqual(summarize(full));
             expect(summaryStatus(summary)).toEqual(toStatusView(full));
-            expect(summaryColumns(summary)).toEqual(columnsOfView(full));
+            expect(summaryColumns(summary)).toEqual(columnsOfView(full, seen));
           }
         }),
       );

@@ -12,6 +12,7 @@ import {
   type ExchangeStatus,
   type StatusFold,
 } from './exchange.projection';
+import { headlineOf, searchTextOf, withNames } from './headline';
 import { isDisputed, withFigures, type FigureTable } from './figures';
 import { isCurrentState, STATE_VERSION } from './state.version';
 import {
@@ -45,6 +46,9 @@ export interface ExchangeSummary {
   mediators: string[];
   /** Each figure's value per independence key, for `disputed`: grows with sources, not with reports. */
   figures: FigureTable;
+  /** The view's `title`; `names`: what else a list's `q` searches (sources, mediators, venues), distinct. */
+  title: string | null;
+  names: string[];
   eventCount: number;
   lastRecordedAt: string | null;
 }
@@ -60,6 +64,9 @@ export interface NegotiationSummary {
   /** Whether a live report says a round was held. */
   held: boolean;
   parties: string[];
+  /** As in {@link ExchangeSummary}. */
+  title: string | null;
+  names: string[];
   eventCount: number;
   lastRecordedAt: string | null;
 }
@@ -82,6 +89,8 @@ export interface SummaryColumns {
   /** Whether a figure is disputed (exchanges; false otherwise). */
   disputed: boolean;
   parties: string[];
+  /** What a list's `q` matches (contract §7.6): see `searchTextOf`. */
+  search: string;
   eventCount: number;
   lastRecordedAt: string | null;
 }
@@ -90,7 +99,7 @@ export interface SummaryColumns {
 /** The summary of a subject before its first event. */
 export function initialSummary(subject: string): SubjectSummary {
   const { kind } = parseSubject(subject);
-  const base = { subject, version: STATE_VERSION, parties: [], eventCount: 0, lastRecordedAt: null };
+  const base = { subject, version: STATE_VERSION, parties: [], title: null, names: [], eventCount: 0, lastRecordedAt: null };
   return kind === 'exchange'
     ? { kind, ...base, confirmed: EMPTY_STATUS_FOLD, reported: EMPTY_STATUS_FOLD, ladder: {}, mediators: [], figures: {} }
     : { kind, ...base, statusReport: null, held: false };
@@ -101,7 +110,14 @@ export function initialSummary(subject: string): SubjectSummary {
  * way back after a retraction, which only the full state can undo.
  */
 export function summarize(state: SubjectState): SubjectSummary {
-  const common = { subject: state.subject, version: STATE_VERSION, eventCount: state.eventCount, lastRecordedAt: state.lastRecordedAt };
+  const common = {
+    subject: state.subject,
+    version: STATE_VERSION,
+    title: headlineOf(state.headlines).title,
+    names: withNames([], state.named),
+    eventCount: state.eventCount,
+    lastRecordedAt: state.lastRecordedAt,
+  };
   if (state.kind === 'exchange') {
     const { confirmed, reported } = exchangeFoldsOf(state.claims);
     return {
@@ -144,6 +160,10 @@ export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): Su
   const eventCount = summary.eventCount + 1;
   const lastRecordedAt = later(summary.lastRecordedAt, event.recordedAt);
   const { id } = parseSubject(summary.subject);
+  const described = (own: SubjectState) => ({
+    title: headlineOf(own.headlines).title ?? summary.title,
+    names: withNames(summary.names, own.named),
+  });
   if (summary.kind === 'exchange') {
     const own: ExchangeState = evolveExchange(initialExchangeState(summary.subject, id), event);
     const folds = exchangeFoldsOf(own.claims, summary);
@@ -151,7 +171,7 @@ export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): Su
     const ladder = ladderBasesOf(own.claims, summary.ladder);
     const mediators = last(own.mediators)?.value ?? summary.mediators;
     const figures = figureReportsOf(own).reduce(withFigures, summary.figures);
-    return { ...summary, ...folds, parties, ladder, mediators, figures, eventCount, lastRecordedAt };
+    return { ...summary, ...folds, parties, ladder, mediators, figures, ...described(own), eventCount, lastRecordedAt };
   }
   const own: NegotiationState = evolveNegotiation(initialNegotiationState(summary.subject, id), event);
   const claim = own.claims.find((c) => countsAsReported(c.confirmation));
@@ -161,6 +181,7 @@ export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): Su
     statusReport: claim ? { status: claim.status, eventId: claim.eventId } : summary.statusReport,
     held: summary.held || own.rounds.some((r) => r.state === 'held'),
     parties: withParties(summary.parties, added),
+    ...described(own),
     eventCount,
     lastRecordedAt,
   };
@@ -192,6 +213,7 @@ export function summaryColumns(summary: SubjectSummary): SummaryColumns {
       : null,
     disputed: exchange ? isDisputed(exchange.summary.figures) : false,
     parties: [...summary.parties],
+    search: searchTextOf(parseSubject(summary.subject).id, summary.title, summary.parties, summary.names),
     eventCount: summary.eventCount,
     lastRecordedAt: summary.lastRecordedAt,
   };

@@ -22,6 +22,7 @@ import { ClaimsFillfactor1764000007000 } from './migrations/1764000007000-claims
 import { Corroboration1764000010000 } from './migrations/1764000010000-corroboration';
 import { LogIdentity1764000011000 } from './migrations/1764000011000-log-identity';
 import { ExplainedChanges1764000012000 } from './migrations/1764000012000-explained-changes';
+import { Headlines1764000013000 } from './migrations/1764000013000-headlines';
 
 export const ENTITIES = [
   EventEntity,
@@ -36,7 +37,7 @@ export const ENTITIES = [
   SnapshotEntity,
   RebuildEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000, SnapshotJson1764000006000, ClaimsFillfactor1764000007000, Corroboration1764000010000, LogIdentity1764000011000, ExplainedChanges1764000012000];
+export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000, SnapshotJson1764000006000, ClaimsFillfactor1764000007000, Corroboration1764000010000, LogIdentity1764000011000, ExplainedChanges1764000012000, Headlines1764000013000];
 
 /**
  * TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations.

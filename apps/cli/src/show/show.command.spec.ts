@@ -24,6 +24,18 @@ describe('show', () => {
     );
   });
 
+  it('prints the headline and its summary under the subject, and nothing for a story without one', () => {
+    const exchange = { ...(viewOf(BIG_SWAP) as ExchangeView), title: 'Ukraine and Russia swap 1,000 each', summary: 'The largest swap of the war.' };
+    expect(formatView(exchange).split('\n').slice(0, 3)).toEqual([
+      expect.stringContaining(exchange.subject),
+      'Ukraine and Russia swap 1,000 each',
+      'The largest swap of the war.',
+    ]);
+    const negotiation = { ...(viewOf(ISTANBUL) as NegotiationView), exchanges: [], title: 'Istanbul talks', summary: null };
+    expect(formatView(negotiation as never).split('\n').slice(1, 3)).toEqual(['Istanbul talks', expect.stringMatching(/^status/)]);
+    expect(formatView(viewOf(DECEMBER_2024_SWAP) as ExchangeView).split('\n')[1]).toMatch(/^status/);
+  });
+
   it('prints the confirmation of each round, mediator and endorsement', () => {
     const text = formatView({ ...(viewOf(ISTANBUL) as NegotiationView), exchanges: [] } as never);
     expect(text).toContain('   2  announced (reported) Istanbul'.replace(' Istanbul', '').trimEnd());

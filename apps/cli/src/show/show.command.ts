@@ -100,6 +100,9 @@ export function formatView(v: ViewResponse, style: Style = NO_STYLE): string {
   const retracted = Object.entries(v.retracted);
   const lines = [
     `${style.bold(v.subject)}${when ? `  (${when})` : ''}`,
+    // The headline first, as a reader would look for it; the summary under it (contract §7.6).
+    ...(v.title !== null ? [v.title] : []),
+    ...(v.summary !== null ? [style.dim(v.summary)] : []),
     ...(v.kind === 'exchange' ? exchangeLines(v, style) : negotiationLines(v as NegotiationViewResponse, style)),
     ...(retracted.length ? ['retracted', ...retracted.map(([id, r]) => `  ${id} by ${r.by}: ${r.reason}`)] : []),
     style.dim(`${v.eventCount} events, last recorded ${v.lastRecordedAt ?? none}`),

@@ -1,5 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { verifyViews } from '@newsledger/audit';
+import { STATE_VERSION } from '@newsledger/domain';
 import { createKafka } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
 import { eventually, freshId, ownStack, startContext, testConfig } from '@newsledger/testing';
@@ -51,6 +52,7 @@ describe('an existing database on the new rules (real Kafka and PostgreSQL)', ()
       topic: topics.events,
       messages: [
         report(swap, 'exchange.agreed', { name: 'Reuters', kind: 'agency' }, 'confirmed', { parties: ['UA', 'RU'], releasedBy: { UA: 1000, RU: 1000 } }),
+        report(swap, 'exchange.described', { name: 'Reuters', kind: 'agency' }, 'confirmed', { title: 'A Swap of 1,000 Each' }),
         report(swap, 'exchange.completed', { name: 'Truth Social', kind: 'social' }, 'claimed', {}),
         report(swap, 'exchange.phase.completed', ruMod, 'confirmed', { phase: 1, releasedBy: { UA: 390, RU: 390 } }),
         report(swap, 'exchange.phase.completed', uaHq, 'confirmed', { phase: 1, releasedBy: { UA: 390, RU: 390 } }),
@@ -58,7 +60,7 @@ describe('an existing database on the new rules (real Kafka and PostgreSQL)', ()
         report(december, 'exchange.completed', zelensky, 'confirmed', { releasedBy: { RU: 189 } }),
       ],
     });
-    const projected = async () => db.query(`SELECT subject FROM views WHERE subject = ANY($1::text[]) AND event_count IN (2, 4)`, [mine]);
+    const projected = async () => db.query(`SELECT subject FROM views WHERE subject = ANY($1::text[]) AND event_count IN (2, 5)`, [mine]);
     await eventually('both views', async () => ((await projected()).length === 2 ? true : undefined));
     await eventually('the snapshots', async () =>
       (await db.query(`SELECT 1 FROM snapshots WHERE subject = ANY($1::text[])`, [mine])).length === 3 ? true : undefined,
@@ -66,11 +68,11 @@ describe('an existing database on the new rules (real Kafka and PostgreSQL)', ()
     await projector!.close();
     projector = undefined;
 
-    // What the previous release stored: summaries without a version, ladder or figures, a phase not
-    // counted as under way, no level or dispute; snapshots of version 1, which a read must never
+    // What the previous releases stored: summaries without a version, ladder, figures, title or
+    // search names, a phase not counted as under way, no level, dispute or search text; snapshots of version 1, which a read must never
     // start from (this one has lost its claims).
     await db.query(
-      `UPDATE views SET summary = summary - 'version' - 'ladder' - 'mediators' - 'figures', level = NULL, disputed = false,
+      `UPDATE views SET summary = summary - 'version' - 'ladder' - 'mediators' - 'figures' - 'title' - 'names', level = NULL, disputed = false, search = '',
               status = CASE WHEN subject = $2 THEN 'agreed' ELSE status END, reported_status = CASE WHEN subject = $2 THEN 'completed' ELSE reported_status END
        WHERE subject = ANY($1::text[])`,
       [mine, swap],
@@ -80,18 +82,25 @@ describe('an existing database on the new rules (real Kafka and PostgreSQL)', ()
 
     projector = await startContext(ProjectorModule);
     await eventually('the rows derived again', async () => {
-      const stale = await db.query(`SELECT 1 FROM views WHERE subject = ANY($1::text[]) AND summary->>'version' IS DISTINCT FROM '2'`, [mine]);
+      const stale = await db.query(`SELECT 1 FROM views WHERE subject = ANY($1::text[]) AND summary->>'version' IS DISTINCT FROM $2`, [mine, String(STATE_VERSION)]);
       return stale.length === 0 ? true : undefined;
     });
-    const rows = await db.query(`SELECT subject, status, reported_status, level, disputed FROM views WHERE subject = ANY($1::text[]) ORDER BY subject`, [mine]);
+    const rows = await db.query(`SELECT subject, status, reported_status, level, disputed, search FROM views WHERE subject = ANY($1::text[]) ORDER BY subject`, [mine]);
+    const searched = (subject: string, ...lines: string[]) => [subject.split('/')[1], ...lines].join('\n');
     expect(rows).toEqual(
       [
-        { subject: swap, status: 'underway', reported_status: 'completed', level: 'single-source', disputed: false },
-        { subject: december, status: 'completed', reported_status: 'completed', level: 'all-parties', disputed: true },
+        {
+          subject: swap, status: 'underway', reported_status: 'completed', level: 'single-source', disputed: false,
+          search: searched(swap, 'a swap of 1,000 each', 'ru', 'ua', 'coordination headquarters for the treatment of pows', 'reuters', 'russian ministry of defence', 'truth social'),
+        },
+        {
+          subject: december, status: 'completed', reported_status: 'completed', level: 'all-parties', disputed: true,
+          search: searched(december, 'ru', 'ua', 'office of the president of ukraine', 'russian ministry of defence'),
+        },
       ].sort((a, b) => (a.subject < b.subject ? -1 : 1)),
     );
     await eventually('the snapshots taken again under the current rules', async () => {
-      const old = await db.query(`SELECT 1 FROM snapshots WHERE subject = ANY($1::text[]) AND state_version <> 2`, [mine]);
+      const old = await db.query(`SELECT 1 FROM snapshots WHERE subject = ANY($1::text[]) AND state_version <> $2`, [mine, STATE_VERSION]);
       return old.length === 0 ? true : undefined;
     });
 

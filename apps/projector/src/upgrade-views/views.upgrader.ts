@@ -61,12 +61,12 @@ export class ViewsUpgrader implements OnApplicationBootstrap, OnApplicationShutd
     const rows = [...loaded.values()].map(({ state }) => {
       const summary = summarize(state);
       const c = summaryColumns(summary);
-      return { subject: state.subject, status: c.status, reported_status: c.reportedStatus, level: c.level, disputed: c.disputed, parties: c.parties, summary };
+      return { subject: state.subject, status: c.status, reported_status: c.reportedStatus, level: c.level, disputed: c.disputed, parties: c.parties, search: c.search, summary };
     });
     await m.query(
       `UPDATE views v SET status = u.status, reported_status = u.reported_status, level = u.level, disputed = u.disputed,
-              parties = ARRAY(SELECT jsonb_array_elements_text(u.parties)), summary = u.summary, state = NULL
-       FROM jsonb_to_recordset($1::jsonb) AS u(subject text, status text, reported_status text, level text, disputed boolean, parties jsonb, summary jsonb)
+              parties = ARRAY(SELECT jsonb_array_elements_text(u.parties)), search = u.search, summary = u.summary, state = NULL
+       FROM jsonb_to_recordset($1::jsonb) AS u(subject text, status text, reported_status text, level text, disputed boolean, parties jsonb, search text, summary jsonb)
        WHERE v.subject = u.subject`,
       [JSON.stringify(rows)],
     );

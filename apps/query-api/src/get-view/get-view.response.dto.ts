@@ -46,6 +46,8 @@ const CLAIM = z
 const COMMON = {
   subject: z.string(),
   id: z.string(),
+  title: z.string().nullable().meta({ description: 'Contract §7.6: the headline of the latest live description that is not denied; null before any' }),
+  summary: z.string().nullable().meta({ description: 'That description\'s summary; null when it gives none' }),
   parties: z.array(z.string()).meta({ description: 'ISO codes named by live non-denied reports, sorted' }),
   claims: z.array(CLAIM),
   evidence: z.looseObject({}).meta({ description: 'The event ids each derived fact rests on' }),

@@ -26,6 +26,9 @@ export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ListViews
     if (filters.party) add('parties && ?::text[]', filters.party);
     if (filters.disputed !== undefined) add('disputed = ?', filters.disputed);
     if (filters.level) add('level = ANY(?::text[])', filters.level);
+    // Both sides in the domain's searchForm (lower case), so LIKE is the case-insensitive match
+    // and a trigram index on the column serves it; the query's own wildcards are taken literally.
+    if (filters.q) add(`search LIKE ? ESCAPE '\\'`, `%${filters.q.replace(/[\\%_]/g, '\\$&')}%`);
     if (filters.updatedSince) add('last_recorded_at >= ?', filters.updatedSince);
     if (cursor) {
       params.push(cursor.at, cursor.subject);

@@ -18,6 +18,8 @@ export interface ListViewsFilters {
   disputed?: boolean;
   /** corroboration levels of the `reportedStatus` stage (contract §7.2) */
   level?: string[];
+  /** text the view's id, title, parties, source names, mediators or venues contain, in `searchForm` (contract §7.6) */
+  q?: string;
   /** a UTC ISO instant */
   updatedSince?: string;
 }

@@ -94,6 +94,15 @@ describe('list request', () => {
     for (const d of e.details) expect(e.message).toContain(`${d.path} ${d.message}`);
   });
 
+  it('reads q trimmed, in the searched text\'s lower case; blank is no filter; too long or unstorable is refused', () => {
+    expect(parseListViewsRequest('exchange', { q: '  Vatican Talks ' }).filters).toEqual({ q: 'vatican talks' });
+    expect(parseListViewsRequest('negotiation', { q: '   ' }).filters).toEqual({});
+    expect(parseListViewsRequest('negotiation', { q: 'x'.repeat(200) }).filters).toEqual({ q: 'x'.repeat(200) });
+    expect(refusal('exchange', { q: 'x'.repeat(201) }).details).toEqual([{ path: 'q', message: 'must be at most 200 characters' }]);
+    expect(refusal('exchange', { q: 'a\u0000' }).details).toEqual([{ path: 'q', message: expect.stringContaining('NUL') }]);
+    expect(refusal('exchange', { q: ['a', 'b'] }).details).toEqual([{ path: 'q', message: 'must be given once' }]);
+  });
+
   it('reads disputed as true or false and level as a list of corroboration levels', () => {
     expect(parseListViewsRequest('exchange', { disputed: 'true', level: 'one-party,all-parties' }).filters).toEqual({ disputed: true, level: ['one-party', 'all-parties'] });
     expect(parseListViewsRequest('exchange', { disputed: 'false', level: ['single-source', 'single-source'] }).filters).toEqual({ disputed: false, level: ['single-source'] });

@@ -1,4 +1,4 @@
-import { CORROBORATION_LEVELS, EXCHANGE_STATUSES, isInstant, NEGOTIATION_STATUSES, SubjectKind } from '@newsledger/domain';
+import { CORROBORATION_LEVELS, EXCHANGE_STATUSES, isInstant, isStorableText, NEGOTIATION_STATUSES, searchForm, SubjectKind } from '@newsledger/domain';
 import { z } from 'zod';
 import { QueryError } from '../query-api.error';
 import { INSTANT_FORMAT } from '../query-params';
@@ -9,6 +9,8 @@ import { ListViewsFilters } from './list-views.query';
 export const LIST_STATUSES: Record<SubjectKind, readonly [string, ...string[]]> = { exchange: EXCHANGE_STATUSES, negotiation: NEGOTIATION_STATUSES };
 
 const MAX_VALUES = 100;
+/** Longest `q`: a title is at most 200 characters, so a longer text matches nothing. */
+const MAX_Q_LENGTH = 200;
 const DEFAULT_LIMIT = 50;
 
 /** `?x=a,b`, `?x=a&x=b` or both → `["a","b"]`; blanks are dropped, and nothing left means no filter. */
@@ -50,6 +52,14 @@ function listViewsRequest(kind: SubjectKind) {
       z.enum(CORROBORATION_LEVELS, {
         error: (issue) => `"${String(issue.input)}" is not a corroboration level; use one or more of ${CORROBORATION_LEVELS.join(', ')}`,
       }),
+    ),
+    q: single.pipe(
+      z
+        .string()
+        .transform((v) => v.trim())
+        .refine((v) => v.length <= MAX_Q_LENGTH, { error: `must be at most ${MAX_Q_LENGTH} characters` })
+        .refine(isStorableText, { error: 'must be text without NUL or lone surrogates' })
+        .optional(),
     ),
     updatedSince: single.pipe(
       z
@@ -97,7 +107,8 @@ export interface ListViewsRequest {
  * Reads the query of `GET /v1/exchanges|negotiations`. `status`, `reportedStatus`, `party` and
  * `level` take one or more values, comma-separated or repeated; the others one value each.
  * `disputed` and `level` (the corroboration level of the `reportedStatus` stage) only ever match
- * exchanges: a negotiation has no disputes and no level.
+ * exchanges: a negotiation has no disputes and no level. `q` (trimmed, blank is no filter) is kept in the
+ * searched text's case-insensitive form.
  * @throws QueryError `invalid_query` naming every bad parameter.
  */
 export function parseListViewsRequest(kind: SubjectKind, query: unknown): ListViewsRequest {
@@ -106,13 +117,14 @@ export function parseListViewsRequest(kind: SubjectKind, query: unknown): ListVi
     const details = parsed.error.issues.map((i) => ({ path: String(i.path[0] ?? ''), message: i.message }));
     throw new QueryError('invalid_query', details.map((d) => `${d.path} ${d.message}`).join('; '), details);
   }
-  const { status, reportedStatus, party, disputed, level, updatedSince, limit, cursor } = parsed.data;
+  const { status, reportedStatus, party, disputed, level, q, updatedSince, limit, cursor } = parsed.data;
   const filters: ListViewsFilters = {};
   if (status) filters.status = status;
   if (reportedStatus) filters.reportedStatus = reportedStatus;
   if (party) filters.party = party;
   if (disputed !== undefined) filters.disputed = disputed;
   if (level) filters.level = level;
+  if (q) filters.q = searchForm(q);
   if (updatedSince) filters.updatedSince = updatedSince;
   return { filters, limit: limit ?? DEFAULT_LIMIT, ...(cursor ? { cursor } : {}) };
 }

@@ -475,8 +475,8 @@ export class ViewsRebuild {
     const viewRows: { subject: string }[] = await runner.query(
       `SELECT coalesce(a.subject, b.subject) AS subject FROM ${live} a FULL JOIN ${next} b ON a.subject = b.subject
        WHERE a.subject IS NULL OR b.subject IS NULL
-          OR (a.kind, a.status, a.reported_status, a.level, a.disputed, a.parties, a.event_count, a.last_recorded_at)
-             IS DISTINCT FROM (b.kind, b.status, b.reported_status, b.level, b.disputed, b.parties, b.event_count, b.last_recorded_at)
+          OR (a.kind, a.status, a.reported_status, a.level, a.disputed, a.parties, a.search, a.event_count, a.last_recorded_at)
+             IS DISTINCT FROM (b.kind, b.status, b.reported_status, b.level, b.disputed, b.parties, b.search, b.event_count, b.last_recorded_at)
           -- a live row written before summaries holds a full state; its columns are compared above
           OR (a.summary IS NOT NULL AND a.summary IS DISTINCT FROM b.summary)
        ORDER BY 1`,
@@ -503,7 +503,7 @@ export class ViewsRebuild {
     const samples: Difference[] = [];
     if (sampled.length > 0) {
       const select = (t: string) =>
-        runner.query(`SELECT subject, kind, status, reported_status, level, disputed, parties, event_count, last_recorded_at, summary, state FROM ${t} WHERE subject = ANY($1::text[])`, [
+        runner.query(`SELECT subject, kind, status, reported_status, level, disputed, parties, search, event_count, last_recorded_at, summary, state FROM ${t} WHERE subject = ANY($1::text[])`, [
           sampled,
         ]) as Promise<StoredViewRow[]>;
       const oldRows = await select(live);

@@ -14,7 +14,7 @@ function rowOf(state: SubjectState): StoredViewRow {
   return {
     subject, kind: 'exchange', status: view.status, reported_status: view.kind === 'exchange' ? view.reportedStatus : null,
     level: view.kind === 'exchange' && view.reportedStatus ? (view.corroboration[view.reportedStatus]?.level ?? null) : null,
-    disputed: view.kind === 'exchange' && view.disputes.length > 0, parties: [...view.parties],
+    disputed: view.kind === 'exchange' && view.disputes.length > 0, parties: [...view.parties], search: `verify-a\n${view.parties.join('\n').toLowerCase()}\nwire`,
     event_count: view.eventCount, last_recorded_at: new Date(view.lastRecordedAt!), summary: JSON.parse(JSON.stringify(summarize(state))), state: null,
   };
 }
@@ -35,6 +35,13 @@ describe('compareWithLog', () => {
 
   it('finds nothing when what is stored is what the log gives', () => {
     expect(compareWithLog(stored, log)).toEqual([]);
+  });
+
+  it('names a search text that is not what the log gives (a row a list\'s q would miss)', () => {
+    const stale = { ...rowOf(state), search: 'verify-a' };
+    expect(compareWithLog({ ...stored, views: [stale] }, log)).toEqual([
+      { subject, field: 'row.search', stored: 'verify-a', replayed: 'verify-a\nru\nua\nwire' },
+    ]);
   });
 
   it('names every stored value that differs: row columns, summary, the index and the links', () => {

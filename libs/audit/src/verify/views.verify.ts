@@ -15,6 +15,7 @@ export interface StoredViewRow {
   level: string | null;
   disputed: boolean;
   parties: string[];
+  search: string;
   event_count: number;
   last_recorded_at: Date;
   /** The summary (null in a row written before summaries, which holds `state` instead). */
@@ -115,7 +116,7 @@ async function readStored(db: DataSource, group: string, topic: string): Promise
       [group, topic],
     );
     const views: StoredViewRow[] = await runner.query(
-      `SELECT subject, kind, status, reported_status, level, disputed, parties, event_count, last_recorded_at, summary, state FROM views`,
+      `SELECT subject, kind, status, reported_status, level, disputed, parties, search, event_count, last_recorded_at, summary, state FROM views`,
     );
     const events: StoredProjection['events'] = await runner.query(`SELECT event_id, subject, partition, "offset", retracted_by FROM events`);
     const links: StoredProjection['links'] = await runner.query(`SELECT event_id, negotiation, exchange FROM negotiation_exchanges`);
@@ -138,6 +139,7 @@ function rowOf(summary: SubjectSummary) {
     level: c.level,
     disputed: c.disputed,
     parties: c.parties,
+    search: c.search,
     event_count: c.eventCount,
     last_recorded_at: c.lastRecordedAt === null ? null : new Date(c.lastRecordedAt).toISOString(),
   };
@@ -208,6 +210,7 @@ export function compareWithLog(
       level: row.level,
       disputed: row.disputed,
       parties: row.parties,
+      search: row.search,
       event_count: row.event_count,
       last_recorded_at: row.last_recorded_at.toISOString(),
     };

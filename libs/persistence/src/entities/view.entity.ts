@@ -18,6 +18,8 @@ export class ViewEntity {
   /** Whether a figure of the view is disputed (exchanges). */
   @Column({ type: 'boolean', default: false }) disputed!: boolean;
   @Column({ type: 'text', array: true }) parties!: string[];
+  /** What a list's `q` matches (contract §7.6): id, title, parties, source names, mediators, venues, lower case. */
+  @Column({ type: 'text', default: '' }) search!: string;
   @Column({ name: 'event_count', type: 'int' }) eventCount!: number;
   @Column({ name: 'last_recorded_at', type: 'timestamptz' }) lastRecordedAt!: Date;
   @Column({ type: 'jsonb', nullable: true }) summary!: unknown;

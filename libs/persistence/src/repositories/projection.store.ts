@@ -31,6 +31,8 @@ export interface ViewRow {
   level: string | null;
   disputed: boolean;
   parties: string[];
+  /** What a list's `q` matches: the domain's `searchTextOf`. */
+  search: string;
   eventCount: number;
   lastRecordedAt: string;
   /** The domain's `SubjectSummary`. */
@@ -257,16 +259,16 @@ export class ProjectionStore {
     if (w.views.length > 0) {
       const json = rowsJson(w.views, (r) => ({
         subject: r.subject, kind: r.kind, status: r.status, reported_status: r.reportedStatus, level: r.level, disputed: r.disputed,
-        parties: r.parties, event_count: r.eventCount, last_recorded_at: r.lastRecordedAt, summary: r.summary,
+        parties: r.parties, search: r.search, event_count: r.eventCount, last_recorded_at: r.lastRecordedAt, summary: r.summary,
       }));
       ctes.push(`upserted AS (
-        INSERT INTO ${views} (subject, kind, status, reported_status, level, disputed, parties, event_count, last_recorded_at, summary)
+        INSERT INTO ${views} (subject, kind, status, reported_status, level, disputed, parties, search, event_count, last_recorded_at, summary)
         SELECT u.subject, u.kind, u.status, u.reported_status, u.level, u.disputed,
-               ARRAY(SELECT jsonb_array_elements_text(u.parties)), u.event_count, u.last_recorded_at, u.summary
+               ARRAY(SELECT jsonb_array_elements_text(u.parties)), u.search, u.event_count, u.last_recorded_at, u.summary
         FROM jsonb_to_recordset(${$(json)}::jsonb)
-             AS u(subject text, kind text, status text, reported_status text, level text, disputed boolean, parties jsonb, event_count int, last_recorded_at timestamptz, summary jsonb)
+             AS u(subject text, kind text, status text, reported_status text, level text, disputed boolean, parties jsonb, search text, event_count int, last_recorded_at timestamptz, summary jsonb)
         ON CONFLICT (subject) DO UPDATE SET
-          status = EXCLUDED.status, reported_status = EXCLUDED.reported_status, level = EXCLUDED.level, disputed = EXCLUDED.disputed, parties = EXCLUDED.parties,
+          status = EXCLUDED.status, reported_status = EXCLUDED.reported_status, level = EXCLUDED.level, disputed = EXCLUDED.disputed, parties = EXCLUDED.parties, search = EXCLUDED.search,
           event_count = EXCLUDED.event_count, last_recorded_at = EXCLUDED.last_recorded_at, summary = EXCLUDED.summary, state = NULL)`);
     }
     // Never the same event_id: a link made and retracted in one batch is dropped before it gets here.
