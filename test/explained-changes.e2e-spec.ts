@@ -1,4 +1,5 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { createKafka, decodeStatusChange } from '@newsledger/event-log';
 import { client, eventually, FeedEvent, freshId, openFeed, startApi, startContext, testConfig } from '@newsledger/testing';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
@@ -102,6 +103,22 @@ describe('explained changes on the SSE feed and webhooks, agreeing with as-of, t
     await eventually('every change delivered to the webhook', async () => (new Set(received.map((c) => c.id)).size >= expectedIds.length ? true : undefined), 60_000);
     const delivered = new Map(received.map((c) => [c.id, c]));
     for (const c of changes) expect(delivered.get(c.id)).toEqual(c);
+
+    // The topic carries the same messages.
+    const consumer = createKafka({ brokers: testConfig.kafka.brokers, clientId: `${run}-reader` }).consumer({ groupId: `${run}-reader`, maxWaitTimeInMs: 500 });
+    const onTopic = new Map<string, unknown>();
+    await consumer.connect();
+    await consumer.subscribe({ topic: testConfig.kafka.topics.statusChanges, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (String(message.key) !== subject) return;
+        const d = decodeStatusChange(message.value, Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
+        if (d.ok) onTopic.set(d.change.id, d.change);
+      },
+    });
+    await eventually('every change on the topic', async () => (onTopic.size >= expectedIds.length ? true : undefined), 60_000);
+    await consumer.disconnect();
+    for (const c of changes) expect(onTopic.get(c.id)).toEqual(c);
 
     // Each status change's level is the level the view gave its stage as of that report.
     for (const c of changes.filter((x) => (x.field === 'status' || x.field === 'reportedStatus') && x.to !== null)) {
