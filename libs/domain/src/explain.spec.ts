@@ -1,7 +1,9 @@
 import { afterwardStory, articleStory, BIG_SWAP, DECEMBER_2024_SWAP, ISTANBUL } from '../../../test/fixtures/article.story';
 import { eventsOf, recordStory } from '../../../test/fixtures/story.fixture';
 import { explainView } from './explain';
-import type { ReportInput } from './report.schema';
+import { recorder } from './event.fixture';
+import type { NegotiationView } from './negotiation.projection';
+import type { RecordedEvent, ReportInput } from './report.schema';
 import type { ExchangeView } from './exchange.projection';
 import { replay, toView } from './subject.projection';
 
@@ -71,7 +73,56 @@ describe('explanations (contract §7.4), on the seed story', () => {
 
   it('explains a negotiation status by the report it rests on', () => {
     const status = explainView(toView(replay(ISTANBUL, eventsOf(ISTANBUL, whole))) as never, eventsOf(ISTANBUL, whole)).facts[0]!;
-    expect(status).toMatchObject({ field: 'status', value: 'active', sentence: 'Active: a round was held, as Wire report, 23 May 2025 reported (confirmed).' });
+    expect(status).toMatchObject({ field: 'status', value: 'active', sentence: 'Active: round 1 held, as Wire report, 23 May 2025 (confirmed) reported; no status reported since.' });
     expect(status.evidence).toEqual([expect.objectContaining({ eventId: 'article-istanbul-round-1-held', type: 'negotiation.round.held', role: 'supports' })]);
+  });
+
+  describe('a negotiation status (contract §7.4)', () => {
+    const subject = 'negotiation/explain-test';
+    const kremlin = { name: 'Kremlin', kind: 'government', party: 'RU' } as const;
+    const reuters = { name: 'Reuters', kind: 'agency' } as const;
+    const explain = (events: RecordedEvent[]) => explainView(toView(replay(subject, events)) as NegotiationView, events).facts;
+
+    it('names the source of the latest status report, the earlier one it supersedes and who denied it', () => {
+      const r = recorder(subject);
+      const held = r('negotiation.round.held', { round: 1, venue: 'Istanbul' }, { source: reuters });
+      const stalled = r('negotiation.status.reported', { status: 'stalled' }, { source: reuters, confirmation: 'reported' });
+      const collapsed = r('negotiation.status.reported', { status: 'collapsed' }, { source: { name: 'AP', kind: 'agency' } });
+      const denial = r('negotiation.status.reported', { status: 'collapsed' }, { source: kremlin, confirmation: 'denied' });
+      const [status] = explain([held, stalled, collapsed, denial]);
+      expect(status).toMatchObject({ field: 'status', value: 'collapsed' });
+      expect(status!.sentence).toBe('Collapsed: reported by AP (confirmed); denied by Kremlin (RU). Earlier: stalled by Reuters (reported).');
+      expect(status!.evidence.map((e) => [e.eventId, e.role])).toEqual([
+        [stalled.id, 'superseded'],
+        [collapsed.id, 'supports'],
+        [denial.id, 'denies'],
+      ]);
+    });
+
+    it('names a retracted status report with the retraction\'s reason, and every held round behind "active"', () => {
+      const r = recorder(subject);
+      const first = r('negotiation.round.held', { round: 1 }, { source: reuters });
+      const second = r('negotiation.round.held', { round: 2 }, { source: kremlin, confirmation: 'claimed' });
+      const concluded = r('negotiation.status.reported', { status: 'concluded' }, { source: { name: 'Truth Social', kind: 'social' }, confirmation: 'claimed' });
+      const retraction = r('report.retracted', { eventId: concluded.id, reason: 'no deal was signed' });
+      const [status] = explain([first, second, concluded, retraction]);
+      expect(status).toMatchObject({ value: 'active' });
+      expect(status!.sentence).toBe(
+        'Active: rounds 1, 2 held, as Reuters (confirmed) and Kremlin (RU) (claimed) reported; no status reported since. Retracted: Truth Social (no deal was signed).',
+      );
+      expect(status!.evidence.map((e) => [e.eventId, e.role])).toEqual([
+        [first.id, 'supports'],
+        [second.id, 'supports'],
+        [concluded.id, 'retracted'],
+      ]);
+    });
+
+    it('says a negotiation is scheduled by whoever announced a round, and that none was held', () => {
+      const r = recorder(subject);
+      const announced = r('negotiation.round.announced', { round: 1, venue: 'Vatican' }, { source: reuters });
+      const [status] = explain([announced]);
+      expect(status).toMatchObject({ value: 'scheduled', sentence: 'Scheduled: no round reported held; announced by Reuters (confirmed).' });
+      expect(status!.evidence.map((e) => [e.eventId, e.role])).toEqual([[announced.id, 'supports']]);
+    });
   });
 });

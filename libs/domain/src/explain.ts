@@ -48,7 +48,7 @@ const STATUS_TYPES: ReadonlySet<string> = new Set([
  */
 export function explainView(view: ExchangeView | NegotiationView, events: readonly RecordedEvent[]): Explanation {
   const byId = new Map(events.map((e) => [e.id, e]));
-  const facts = view.kind === 'exchange' ? exchangeFacts(view, events, byId) : negotiationFacts(view, byId);
+  const facts = view.kind === 'exchange' ? exchangeFacts(view, events, byId) : negotiationFacts(view, events, byId);
   return { subject: view.subject, facts };
 }
 
@@ -127,21 +127,52 @@ function releasedFact(party: string, value: number, view: ExchangeView, events: 
   };
 }
 
-function negotiationFacts(view: NegotiationView, byId: ReadonlyMap<string, RecordedEvent>): ExplainedFact[] {
+/**
+ * A negotiation's `status` (contract §7.4): from the latest live non-denied status report, whose
+ * earlier ones are `superseded` and denied ones of the same status `denies`; else from the live
+ * held-round reports (`active`), else the announcements (`scheduled`). Retracted status and round
+ * reports are evidence with role `retracted`, named in the sentence with the retraction's reason.
+ */
+function negotiationFacts(view: NegotiationView, events: readonly RecordedEvent[], byId: ReadonlyMap<string, RecordedEvent>): ExplainedFact[] {
   const basis = view.evidence.status ? byId.get(view.evidence.status) : undefined;
-  const reason = !basis
-    ? 'no round has been reported held'
-    : basis.type === 'negotiation.round.held'
-      ? `a round was held, as ${sourceName(basis.source)} reported (${basis.confirmation})`
-      : `as ${sourceName(basis.source)} reported (${basis.confirmation})`;
-  return [
-    {
-      field: 'status',
-      value: view.status,
-      sentence: `${capitalised(view.status)}: ${reason}.`,
-      evidence: basis ? [evidenceOf(basis, 'supports')!] : [],
-    },
-  ];
+  const live = (e: RecordedEvent) => !view.retracted[e.id];
+  const statusReports = events.filter((e): e is RecordedEvent & { type: 'negotiation.status.reported' } => e.type === 'negotiation.status.reported' && live(e));
+  const rounds = events.filter((e) => (e.type === 'negotiation.round.held' || e.type === 'negotiation.round.announced') && live(e) && countsAsReported(e.confirmation));
+  const held = rounds.filter((e) => e.type === 'negotiation.round.held');
+  const retracted = retractedOf(view, events, (e) => e.type === 'negotiation.status.reported' || e.type === 'negotiation.round.held');
+  const withdrawn = retracted.length
+    ? ` Retracted: ${retracted.map((r) => `${sourceName(r.source)} (${view.retracted[r.eventId]?.reason ?? 'no reason given'})`).join('; ')}.`
+    : '';
+  let sentence: string;
+  let evidence: Evidence[];
+  if (basis?.type === 'negotiation.status.reported') {
+    const said = basis.data.status;
+    const earlier = statusReports.filter((e) => e.id !== basis.id && countsAsReported(e.confirmation));
+    const denying = statusReports.filter((e) => !countsAsReported(e.confirmation) && e.data.status === said);
+    const denied = denying.length ? `; denied by ${names(denying.map((e) => e.source))}` : '';
+    const resumed = said === 'resumed' ? ' (talks resumed)' : '';
+    sentence = `${capitalised(view.status)}${resumed}: reported by ${sourcesOf([basis])}${denied}.${earlier.length ? ` Earlier: ${earlier.map((e) => `${e.data.status} by ${sourcesOf([e])}`).join('; ')}.` : ''}${withdrawn}`;
+    evidence = [
+      ...earlier.map((e) => evidenceOf(e, 'superseded')),
+      evidenceOf(basis, 'supports'),
+      ...denying.map((e) => evidenceOf(e, 'denies')),
+      ...retracted,
+    ].filter(isEvidence);
+  } else if (held.length > 0) {
+    const numbers = [...new Set(held.map((e) => (e.data as { round: number }).round))].sort((a, b) => a - b);
+    sentence = `Active: round${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')} held, as ${sourcesOf(held)} reported; no status reported since.${withdrawn}`;
+    evidence = [...held.map((e) => evidenceOf(e, 'supports')), ...retracted].filter(isEvidence);
+  } else {
+    const announced = rounds.filter((e) => e.type === 'negotiation.round.announced');
+    sentence = `Scheduled: no round reported held${announced.length ? `; announced by ${sourcesOf(announced)}` : ''}.${withdrawn}`;
+    evidence = [...announced.map((e) => evidenceOf(e, 'supports')), ...retracted].filter(isEvidence);
+  }
+  return [{ field: 'status', value: view.status, sentence, evidence: sortByLog(evidence, byId) }];
+}
+
+/** The sources of some reports, each once, with the desk's confirmation. */
+function sourcesOf(reports: readonly RecordedEvent[]): string {
+  return sourcesSaying(reports.map((e) => ({ source: e.source, confirmation: e.confirmation })), true);
 }
 
 /** The retracted events among `events` that `keep` selects, as evidence. */
@@ -178,7 +209,7 @@ function names(sources: readonly Pick<Source, 'name' | 'party'>[]): string {
 }
 
 /** The sources of some claims, each once, with the desk's confirmation when it varies. */
-function sourcesSaying(claims: readonly ExchangeClaim[], withConfirmation: boolean): string {
+function sourcesSaying(claims: readonly Pick<ExchangeClaim, 'source' | 'confirmation'>[], withConfirmation: boolean): string {
   const seen = new Map<string, string>();
   for (const c of claims) {
     const name = sourceName(c.source);
