@@ -229,6 +229,25 @@ describe('ingest API (real Kafka and PostgreSQL)', () => {
     expect(second.body).toMatchObject({ error: 'already_retracted', details: [{ path: 'data.eventId' }] });
   });
 
+  it('takes one of several retractions of an event sent side by side, or in one batch, and answers the others 409 already_retracted', async () => {
+    const subject = `exchange/${freshId('retract-race')}`;
+    const retract = (eventId: string, reason: string) => ({ type: 'report.retracted', subject, source: { name: 'Reuters', kind: 'agency' }, confirmation: 'confirmed', data: { eventId, reason } });
+    const targets = [freshId('t'), freshId('t')];
+    for (const id of targets) expect((await post('POST', '/v1/reports', report(subject, { id }))).status).toBe(202);
+    await eventually('both targets indexed', async () => ((await read('GET', `/v1/exchanges/${subject.split('/')[1]}`)).body?.eventCount === 2 ? true : undefined));
+    // Neither retraction is projected before the others are checked: only the lock tells them apart.
+    const sideBySide = await Promise.all([1, 2, 3, 4].map((n) => post('POST', '/v1/reports', retract(targets[0], `reason ${n}`))));
+    expect(sideBySide.map((r) => r.status).sort()).toEqual([202, 409, 409, 409]);
+    for (const r of sideBySide.filter((x) => x.status === 409)) expect(r.body.error).toBe('already_retracted');
+    const batch = await post('POST', '/v1/reports/batch', [retract(targets[1], 'first'), retract(targets[1], 'second')]);
+    expect(batch.body.results.map((x: { status: string; error?: string }) => [x.status, x.error])).toEqual([['accepted', undefined], ['rejected', 'already_retracted']]);
+    const view = await eventually('both retractions projected', async () => {
+      const v = await read('GET', `/v1/exchanges/${subject.split('/')[1]}/history`);
+      return v.body?.events?.filter((e: { type: string }) => e.type === 'report.retracted').length === 2 ? v.body : undefined;
+    });
+    expect(view.events.filter((e: { retracted: boolean }) => e.retracted)).toHaveLength(2);
+  });
+
   const overSingleLimit = {
     error: 'payload_too_large',
     message: `the body is larger than the ${testConfig.http.maxBodyBytes} bytes this endpoint accepts; send less, or split a batch into several requests`,

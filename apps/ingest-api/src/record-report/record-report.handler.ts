@@ -102,8 +102,16 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
       if (outcomes[r.i]) return false;
       const inDoubt = this.inDoubtError(r.prepared.report.id);
       if (inDoubt) fail(r.i, inDoubt);
-      return !outcomes[r.i];
+      return !outcomes[r.i] && r.prepared.report.type !== 'report.retracted';
     });
+    // Retractions (rare) go one by one the single report's way, each taking its target's lock.
+    for (const r of retractions) {
+      if (outcomes[r.i]) continue;
+      outcomes[r.i] = await this.claimAndAppend(r.prepared, principal.name).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+    }
 
     const claims = await this.claims.claimAll(claimable.map(({ prepared: { report, digest } }) => ({ eventId: report.id, subject: report.subject, digest })));
     const won: Line[] = [];
@@ -209,7 +217,7 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
       const inDoubt = this.inDoubtError(report.id);
       if (inDoubt) throw inDoubt;
       const claim = await this.claims.claim(report.id, report.subject, digest);
-      if (claim.kind === 'claimed') return this.append(report, ingestor);
+      if (claim.kind === 'claimed') return report.type === 'report.retracted' ? this.appendRetraction(report, ingestor) : this.append(report, ingestor);
       if (claim.kind === 'recorded') return this.recordedAnswer(prepared, claim);
       if (Date.now() > deadline) {
         throw new ReportRejectedError('id_conflict', `report id "${report.id}" is being recorded by another request; retry shortly`);
@@ -227,6 +235,39 @@ export class RecordReportHandler implements ICommandHandler<RecordReportCommand,
       throw new ReportRejectedError('id_conflict', `report id "${report.id}" was already used for a different report; send a new id`);
     }
     return { eventId: report.id, subject: report.subject, partition: recorded.position.partition, offset: recorded.position.offset, duplicate: true };
+  }
+
+  /**
+   * Appends a retraction holding its target's lock: a claim under `retraction-of/<target>` (a `/`
+   * no report id has) whose digest is the retraction's id. Two retractions of one event sent side
+   * by side, which the event index (read before either is projected) cannot tell apart, are
+   * settled here: one appends, the other gets 409 `already_retracted` instead of a 202 the
+   * projector would then dead-letter.
+   */
+  private async appendRetraction(report: Extract<Report, { type: 'report.retracted' }>, ingestor: string): Promise<RecordReportResult> {
+    const target = report.data.eventId;
+    const lock = `retraction-of/${target}`;
+    const held = await this.claims.claim(lock, report.subject, report.id).catch(async (e: unknown) => {
+      await this.claims.release(report.id).catch(() => undefined);
+      throw e;
+    });
+    if (held.kind !== 'claimed' && !(held.kind === 'recorded' && held.digest === report.id)) {
+      await this.claims.release(report.id).catch(() => undefined);
+      throw new ReportRejectedError('already_retracted', `event "${target}" is already retracted, or being retracted, by another report; nothing to do`, [
+        { path: 'data.eventId', message: 'names an event already retracted' },
+      ]);
+    }
+    try {
+      const recorded = await this.append(report, ingestor);
+      void this.claims.recorded(lock, { partition: recorded.partition, offset: recorded.offset }).catch((e: unknown) =>
+        this.warnUnmarked(lock, { partition: recorded.partition, offset: recorded.offset }, e),
+      );
+      return recorded;
+    } catch (e) {
+      // In doubt, the retraction may be on the log: its lock stays, as its own claim does.
+      if (!this.inDoubt.has(report.id)) await this.claims.release(lock).catch(() => undefined);
+      throw e;
+    }
   }
 
   private async append(report: Report, ingestor: string): Promise<RecordReportResult> {
