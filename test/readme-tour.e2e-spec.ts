@@ -58,7 +58,7 @@ describe('the README tour (real Kafka and PostgreSQL)', () => {
   it('reads the tour\'s reports in the order the checks below rely on', () => {
     expect(posts.map((p) => p.type)).toEqual([
       'negotiation.round.held', 'exchange.agreed', 'exchange.completed',
-      'exchange.underway', 'exchange.details.reported', 'exchange.described',
+      'exchange.underway', 'exchange.details.reported', 'exchange.described', 'negotiation.described',
       'exchange.phase.completed', 'exchange.phase.completed', 'report.retracted',
       'exchange.completed', 'exchange.completed',
     ]);
@@ -82,7 +82,7 @@ describe('the README tour (real Kafka and PostgreSQL)', () => {
   });
 
   it('carries the headline on the view and the list, which q finds in any case', async () => {
-    await send(5, 6);
+    await send(5, 7);
     const view = await projected(swap, 5);
     expect(view).toMatchObject({
       title: 'Ukraine and Russia agree to swap 1,000 prisoners each',
@@ -102,8 +102,26 @@ describe('the README tour (real Kafka and PostgreSQL)', () => {
     expect(levels(view.corroboration)).toEqual({ proposed: 'multi-source', agreed: 'multi-source', underway: 'multi-source', completed: 'single-source' });
   });
 
+  it('finds the negotiation by the venue of its round and explains its status by the report of that round', async () => {
+    const negotiation = `ua-ru-istanbul-2025-${sfx}`;
+    const view = await eventually('the negotiation described', async () => {
+      const r = await read('GET', `/v1/negotiations/${negotiation}`);
+      return r.body.eventCount === 2 ? r.body : undefined;
+    });
+    expect(view).toMatchObject({ title: 'Ukraine–Russia talks in Istanbul', summary: null, status: 'active' });
+    const found = await read('GET', '/v1/negotiations?q=istanbul&limit=500');
+    expect(found.body.items.find((v: { id: string }) => v.id === negotiation)).toMatchObject({ title: 'Ukraine–Russia talks in Istanbul', status: 'active' });
+    const explained = await read('GET', `/v1/negotiations/${negotiation}/explain`);
+    expect(explained.body.facts[0]).toMatchObject({
+      field: 'status',
+      value: 'active',
+      sentence: 'Active: round 1 held, as Reuters (confirmed) reported; no status reported since.',
+      evidence: [{ type: 'negotiation.round.held', role: 'supports', source: { name: 'Reuters' } }],
+    });
+  });
+
   it('climbs the ladder once both sides confirm phase 1, and explains why reportedStatus moved back', async () => {
-    await send(6, 9);
+    await send(7, 10);
     const view = await projected(swap, 8);
     expect(view).toMatchObject({ status: 'underway', reportedStatus: 'underway', released: { RU: 390, UA: 390 } });
     expect(levels(view.corroboration)).toEqual({
@@ -120,7 +138,7 @@ describe('the README tour (real Kafka and PostgreSQL)', () => {
   });
 
   it('shows the 30 December 2024 dispute with the lowest figure, and lists it as disputed', async () => {
-    await send(9, 11);
+    await send(10, 12);
     const view = await projected(december, 2);
     expect(view.released).toEqual({ RU: 150, UA: 150 });
     expect(view.disputes.map((d: { fact: string; shown: number; values: { value: number; sources: { name: string }[] }[] }) => ({
