@@ -22,8 +22,13 @@ export class Headlines1764000013000 implements MigrationInterface {
     if (available.length === 0) return;
     await q.query(`SAVEPOINT trgm`);
     try {
-      await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
-      await q.query(`CREATE INDEX views_search ON views USING gin (search gin_trgm_ops)`);
+      // An extension belongs to the database, not to the schema migrated (tests migrate one schema
+      // each): made in public, and its operator class named with the schema it is in, wherever that is.
+      await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public`);
+      const [{ schema }]: { schema: string }[] = await q.query(
+        `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`,
+      );
+      await q.query(`CREATE INDEX views_search ON views USING gin (search "${schema.replace(/"/g, '""')}".gin_trgm_ops)`);
       await q.query(`RELEASE SAVEPOINT trgm`);
     } catch {
       await q.query(`ROLLBACK TO SAVEPOINT trgm`);
