@@ -272,7 +272,8 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('#detail-badges'), /^Confirmed completed$/, 'the detail badges to turn');
     await textMatches(page.locator('#progress-text'), /^2,000 of 2,000 released \(100%\)$/, 'the bar to fill');
     await textMatches(page.locator('#asof-out'), /^All 8 reports, now/, 'the new report in the timeline');
-    await textMatches(page.locator('#announcer'), /confirmed status now completed \(was underway\)/, 'the announcement for screen readers');
+    // The completion's changes read out together: the status, then the completed stage's corroboration, by its reason.
+    await textMatches(page.locator('#announcer'), /confirmed status now completed \(was underway\)\. Corroboration of completed rose from single-source to multi-source: Coordination Headquarters for the Treatment of Prisoners of War reported that the exchange was completed/, 'the announcement for screen readers');
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sameDocument)).toBe(true);
     // Nothing already on screen moved when the change came in.
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).shifts)).toBeLessThan(0.01);

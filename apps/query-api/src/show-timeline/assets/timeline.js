@@ -742,12 +742,19 @@
     return { ready, stop: () => abort.abort() };
   }
 
+  let announced = { causedBy: null, subject: null, text: '' };
+
   function onChange(change) {
     if (!change || typeof change.subject !== 'string' || !COLLECTION[kindOf(change.subject)]) return;
     const label = change.field === 'reportedStatus' ? 'reported status' : kindOf(change.subject) === 'negotiation' ? 'status' : 'confirmed status';
     // A corroboration or dispute change's from/to are levels or figures, never a status: its reason says what moved.
-    if (change.field === 'corroboration' || change.field === 'dispute') announce(`${idOf(change.subject)}: ${change.reason ?? `${change.field} changed`}`);
-    else announce(`${idOf(change.subject)}: ${label} now ${change.to ?? 'none'}${change.from ? ` (was ${change.from})` : ''}.`);
+    const text = change.field === 'corroboration' || change.field === 'dispute'
+      ? change.reason ?? `${change.field} changed.`
+      : `${label} now ${change.to ?? 'none'}${change.from ? ` (was ${change.from})` : ''}.`;
+    // One report's changes are read out together, the status first, rather than the last replacing the rest.
+    const same = announced.causedBy === change.causedBy && announced.subject === change.subject;
+    announced = { causedBy: change.causedBy, subject: change.subject, text: same ? `${announced.text} ${text}` : `${idOf(change.subject)}: ${text}` };
+    announce(announced.text);
     state.pending.add(`${change.subject}\n${change.field}`);
     // Coalesces a burst (one report often moves both fields) into one read per subject.
     clearTimeout(state.pendingTimer);
