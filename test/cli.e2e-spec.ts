@@ -119,6 +119,22 @@ describe('newsledger ingest, show and history (compiled CLI, real stack)', () =>
     expect(r.stdout).toContain('    occurred 2025-05-16');
   });
 
+  it('shows the headline and its summary under the subject once a description is recorded, and not as the swap stood before', async () => {
+    const before = (JSON.parse((await run(['history', swap, '--json'])).stdout) as { events: { recordedAt: string }[] }).events[2]!.recordedAt;
+    const file = path.join(dir, 'described.ndjson');
+    const described = { id: `${id}-described`, type: 'exchange.described', subject: swap, source: wire, confirmation: 'confirmed', data: { title: 'A swap of 1,000 each', summary: 'Agreed in Istanbul.' } };
+    await writeFile(file, `${JSON.stringify(described)}\n`);
+    expect((await run(['ingest', file])).code).toBe(0);
+    await eventually('the description projected', async () => {
+      const r = await run(['show', swap, '--json']);
+      return r.code === 0 && JSON.parse(r.stdout).title === 'A swap of 1,000 each' ? true : undefined;
+    });
+    const text = (await run(['show', swap])).stdout.split('\n');
+    expect(text.slice(1, 4)).toEqual(['A swap of 1,000 each', 'Agreed in Istanbul.', expect.stringMatching(/^status\s+underway/)]);
+    const then = (await run(['show', swap, '--as-of', before])).stdout.split('\n');
+    expect(then[1]).toMatch(/^status\s+underway/);
+  });
+
   it('exits 2, saying why, when it cannot do what was asked', async () => {
     const unknown = await run(['show', `exchange/${freshId('none')}`]);
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('not_found: nothing has been recorded about')]);
