@@ -8,6 +8,11 @@ describe('tail output', () => {
     expect(JSON.parse(formatChange('12', change, true))).toEqual({ position: '12', ...change });
   });
 
+  it("prints a dispute's values as a list", () => {
+    const dispute = { ...change, id: 'e:dispute:released.RU', field: 'dispute', fact: 'released.RU', from: null, to: [150, 189] };
+    expect(formatChange('14', dispute, false)).toBe('14  2025-05-16T10:00:00.000Z  exchange/a  dispute: ∅ → 150 vs 189  (e)');
+  });
+
   it('names the retraction behind a change', () => {
     expect(formatChange('13', { ...change, causedBy: 'r', retractionOf: 'e' }, false)).toContain('(retraction r of e)');
   });

@@ -1,5 +1,5 @@
 import type { FeedChange } from '@newsledger/client';
-import type { SubjectKind } from '@newsledger/domain';
+import { CHANGE_FIELDS, type SubjectKind } from '@newsledger/domain';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@newsledger/config';
 import { ApiOptions, clientFor, subjectArg, withApiOptions } from '../api.connections';
@@ -63,7 +63,7 @@ export function registerTailCommand(program: Command): void {
     .description('print status changes as they happen (the SSE feed); reconnects without missing any')
     .option('-s, --subject <subject>', 'only this subject, e.g. exchange/ua-ru-2025-05-1000 (repeatable)', collectSubjects)
     .option('-k, --kind <kind>', 'only exchange or negotiation (repeatable)', collectOneOf(['exchange', 'negotiation'] as const))
-    .option('-f, --field <field>', 'only status or reportedStatus (repeatable)', collectOneOf(['status', 'reportedStatus'] as const))
+    .option('-f, --field <field>', `only ${CHANGE_FIELDS.join(', ')} (repeatable)`, collectOneOf(CHANGE_FIELDS))
     .option('--from <id>', 'start after this id (as printed first on each line); 0 replays every change', positionArg)
     .option('--json', 'one JSON object per line: {"position", ...the change}')
     .option('--until-idle <seconds>', 'stop (exit 0) once no change has arrived for this long, e.g. after replaying with --from 0', secondsArg);
