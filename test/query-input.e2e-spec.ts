@@ -77,6 +77,7 @@ describe('bad input to the query API: a 4xx JSON error, nothing changed (real Ka
 
     it('answers 400, never 500, to NUL characters, bad parties and forged cursors', async () => {
       for (const q of [`status=${NUL}`, `reportedStatus=${NUL}`, `party=${NUL}`, `party=U${NUL}`, 'party=Ukraine', `updatedSince=${NUL}`, `cursor=${NUL}`,
+        `q=${NUL}`, `q=${'x'.repeat(201)}`, 'q=a&q=b',
         `cursor=${base64url(['x', 'y'])}`, `cursor=${base64url(['2025-02-30T00:00:00.000Z', 'exchange/a-b'])}`,
         `cursor=${base64url(['2025-05-23T10:00:00.000Z', 'exchange/a\u0000'])}`, `cursor=${base64url([1, 2])}`]) {
         for (const collection of ['exchanges', 'negotiations']) {

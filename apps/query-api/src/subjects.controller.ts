@@ -78,7 +78,7 @@ function PointInTimeQueries(): MethodDecorator {
 }
 
 const EXPLAIN_DESCRIPTION =
-  'Contract §7.4: `status`, `reportedStatus`, each `released.<P>` and each dispute (negotiations: `status`), each with its value, level, a plain-English sentence naming the sources, and the reports behind it with their role (`supports`, `denies`, `disputes`, `superseded`, `retracted`); `asOf`/`validAt` as for the view.';
+  'Contract §7.4: `status`, `reportedStatus`, each `released.<P>` and each dispute (negotiations: `status`, from the status report it rests on with those it superseded and their denials, or from the held rounds), each with its value, level, a plain-English sentence naming the sources, and the reports behind it with their role (`supports`, `denies`, `disputes`, `superseded`, `retracted`); `asOf`/`validAt` as for the view.';
 
 const VIEW_DESCRIPTION =
   'The view now, or with `asOf` and/or `validAt` as it stood then; replayed from the latest usable snapshot, which headers `X-Replay-From-Snapshot` and `X-Replay-Events-Read` name.';
