@@ -129,12 +129,14 @@ export function explainedChanges(step: ChangeStep): ExplainedChange[] {
   }
 
   if (before.figures !== after.figures) {
-    const was = disputedValues(before.figures);
-    const now = disputedValues(after.figures);
-    for (const fact of [...new Set([...Object.keys(was), ...Object.keys(now)])].sort(compareFacts)) {
-      const from = was[fact] ?? null;
-      const to = now[fact] ?? null;
-      if (from !== null && to !== null && from.join() === to.join()) continue;
+    // A report replaces only the facts it carries (see withFigures): the others are the same objects, so not compared.
+    const touched: string[] = [];
+    for (const fact in after.figures) if (before.figures[fact] !== after.figures[fact]) touched.push(fact);
+    for (const fact in before.figures) if (!(fact in after.figures)) touched.push(fact);
+    for (const fact of touched.sort(compareFacts)) {
+      const from = valuesOf(before.figures[fact]);
+      const to = valuesOf(after.figures[fact]);
+      if (from === to || (from !== null && to !== null && from.join() === to.join())) continue;
       out.push({ ...common(`dispute:${fact}`, null, `${disputePhrase(fact, from, to)}: ${because()}.`), field: 'dispute', fact, from, to });
     }
   }
@@ -144,11 +146,18 @@ export function explainedChanges(step: ChangeStep): ExplainedChange[] {
 /** Each disputed fact's distinct values, ascending. */
 export function disputedValues(table: FigureTable): Record<string, number[]> {
   const out: Record<string, number[]> = {};
-  for (const [fact, byKey] of Object.entries(table)) {
-    const values = [...new Set(Object.values(byKey))].sort((a, b) => a - b);
-    if (values.length > 1) out[fact] = values;
+  for (const fact of Object.keys(table)) {
+    const values = valuesOf(table[fact]);
+    if (values) out[fact] = values;
   }
   return out;
+}
+
+/** A fact's distinct values, ascending, when there are two or more (a dispute); else null. */
+function valuesOf(byKey: Readonly<Record<string, number>> | undefined): number[] | null {
+  if (!byKey) return null;
+  const values = [...new Set(Object.values(byKey))];
+  return values.length > 1 ? values.sort((a, b) => a - b) : null;
 }
 
 function stageLevel(summary: SubjectSummary, stage: string): CorroborationLevel | null {
