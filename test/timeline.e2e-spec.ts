@@ -7,7 +7,7 @@ import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
-import { articleStory, BIG_SWAP, ISTANBUL } from './fixtures/article.story';
+import { afterwardStory, articleStory, BIG_SWAP, DECEMBER_2024_SWAP, ISTANBUL } from './fixtures/article.story';
 import { rebase, runNames } from './fixtures/story.fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -61,10 +61,27 @@ const completion: ReportInput = {
   data: { releasedBy: { UA: 1000, RU: 1000 } },
 };
 
+/**
+ * A story to find: the swap of 30 December 2024, whose figure the two sides gave differently
+ * (a dispute), under a headline.
+ */
+const december: ReportInput[] = [
+  ...afterwardStory.filter((r) => r.subject === DECEMBER_2024_SWAP),
+  {
+    id: 'timeline-december-headline',
+    type: 'exchange.described',
+    subject: DECEMBER_2024_SWAP,
+    occurredAt: '2024-12-30',
+    source: { name: 'Reuters', kind: 'agency' },
+    confirmation: 'confirmed',
+    data: { title: "Ukraine and Russia swap prisoners on New Year's Eve", summary: 'Both sides gave the number of Ukrainians released differently.' },
+  },
+];
+
 /** What the tests read from the page's globals (the tests' TypeScript has no DOM library). */
 interface PageGlobals {
   sessionStorage: { getItem(key: string): string | null };
-  document: { activeElement: { className: string } | null; documentElement: { scrollWidth: number } };
+  document: { activeElement: { className: string; id: string } | null; documentElement: { scrollWidth: number } };
   scrollTo(x: number, y: number): void;
   getComputedStyle(element: unknown): { textDecorationLine: string };
   PerformanceObserver: new (callback: (list: { getEntries(): Array<{ value: number; hadRecentInput: boolean }> }) => void) => { observe(options: { type: string }): void };
@@ -83,8 +100,9 @@ async function textMatches(locator: Locator, expected: RegExp, what: string): Pr
 
 describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQL)', () => {
   const suffix = freshId('run').slice(4);
-  const names = runNames([...articleStory, ...extras, completion], suffix);
-  const [story, added, completed] = [rebase(articleStory, names), rebase(extras, names), rebase(completion, names)];
+  const names = runNames([...articleStory, ...extras, completion, ...december], suffix);
+  const [story, added, completed, decemberStory] = [rebase(articleStory, names), rebase(extras, names), rebase(completion, names), rebase(december, names)];
+  const decemberSwap = names.get(DECEMBER_2024_SWAP)!;
   const swap = names.get(BIG_SWAP)!;
   const istanbul = names.get(ISTANBUL)!;
   const id = (name: string) => names.get(name)!;
@@ -124,6 +142,8 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
       await projected(swap, swapReports + added.indexOf(report) + 1);
     }
     await projected(istanbul, story.filter((r) => r.subject === istanbul).length);
+    for (const report of decemberStory) expect((await post(report)).status).toBe(202);
+    await projected(decemberSwap, decemberStory.length);
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -182,10 +202,10 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
   });
 
   it('opens a story from the keyboard: badges, released vs agreed, phases, claims, and a timeline with the retraction struck through', async () => {
-    // Tab from the key form lands on the first story in the list.
+    // Tab from the key form lands on the search box, then the filters and the stories.
     await page.focus('#forget');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.className)).toBe('subject-link');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe('find-q');
     await item(swap).locator('a').focus();
     await page.keyboard.press('Enter');
     await textMatches(page.locator('#detail-title'), new RegExp(`^${swap.split('/')[1]}$`), 'the swap to open');
@@ -292,16 +312,87 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('.facts a', { hasText: swap.split('/')[1] }), new RegExp(swap.split('/')[1]), 'the link to the swap');
     expect(await page.locator('#timeline > li').count()).toBe(story.filter((r) => r.subject === istanbul).length);
     await shot('04-negotiation.png');
+  });
 
-    // One column on a phone: the lists first, and a story opened from them is scrolled to.
-    await page.setViewportSize({ width: 420, height: 900 });
+  it('finds a story by part of its headline, filters the lists, and goes back to them', async () => {
+    const listed = (kind: 'exchanges' | 'negotiations') => page.locator(`#${kind} li.subject`);
+    // Part of the headline, in another case: only the December swap, under its headline with its id beneath.
+    await page.fill('#find-q', "NEW YEAR'S");
+    await textMatches(page.locator('#find-out'), /^1 story matches\.$/, 'the search to answer');
+    expect(await listed('exchanges').count()).toBe(1);
+    await textMatches(item(decemberSwap).locator('.subject-name'), /^Ukraine and Russia swap prisoners on New Year's Eve$/, 'the headline on the card');
+    await textMatches(item(decemberSwap).locator('.subject-id'), new RegExp(`^${decemberSwap.split('/')[1]}$`), 'the id under it');
+    await textMatches(page.locator('#negotiations'), /^No negotiations match\.$/, 'no negotiation matches');
+    await shot('05-search.png');
+
+    // Disputed only: the December swap (150 vs 189) is listed, the big swap (no dispute) is not.
+    await page.fill('#find-q', '');
+    await page.check('#find-disputed');
+    await textMatches(page.locator('#find-out'), /stor(y matches|ies match)\.$/, 'the disputed filter to answer');
+    await eventually('the disputed swap alone', async () => ((await item(decemberSwap).count()) === 1 && (await item(swap).count()) === 0 ? true : undefined), 5000);
+    await shot('06-filter-disputed.png');
+
+    // A negotiation status: the talks, and no exchange at all (the status is not an exchange's).
+    await page.uncheck('#find-disputed');
+    await page.selectOption('#find-status', 'negotiation:active');
+    await eventually('only active negotiations', async () => ((await item(istanbul).count()) === 1 && (await listed('exchanges').count()) === 0 ? true : undefined), 5000);
+    await textMatches(page.locator('#exchanges'), /^No exchanges match\.$/, 'no exchange matches');
+    // A party and a level narrow the exchanges; cleared, the lists are whole again.
+    await page.selectOption('#find-status', '');
+    await page.fill('#find-party', 'ua');
+    await page.selectOption('#find-level', 'all-parties');
+    // December's completion rests on both sides' officials (all parties); the big swap's on one desk's sources.
+    await eventually('the all-parties exchanges of UA', async () => ((await item(decemberSwap).count()) === 1 && (await item(swap).count()) === 0 ? true : undefined), 5000);
+    await page.fill('#find-party', '');
+    await page.selectOption('#find-level', '');
+    await eventually('the lists whole again', async () => ((await item(decemberSwap).count()) === 1 && (await item(swap).count()) === 1 ? true : undefined), 5000);
+    await eventually('no count without a filter', async () => ((await page.locator('#find-out').textContent()) === '' ? true : undefined), 5000);
+
+    // Opened, the story carries its headline and summary; the back control returns to the list, focus on the story left.
+    await item(decemberSwap).locator('a').click();
+    await textMatches(page.locator('#detail-title'), /^Ukraine and Russia swap prisoners on New Year's Eve$/, 'the headline as the story title');
+    await textMatches(page.locator('#detail-id'), new RegExp(`^${decemberSwap.split('/')[1]}$`), 'the id under the title');
+    await textMatches(page.locator('.detail-summary'), /^Both sides gave the number/, 'the summary');
+    await page.click('#back');
+    await textMatches(page.locator('#detail-title'), /^Choose a story$/, 'the story closed');
+    expect(await page.locator('#back').isVisible()).toBe(false);
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.className)).toBe('subject-link');
+  });
+
+  it('on a 375 px phone, the story takes the list\'s place, the back control returns to it, and nothing runs off the edge', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
     await page.evaluate(() => (globalThis as unknown as PageGlobals).scrollTo(0, 0));
-    await shot('05-narrow-lists.png', false);
+    expect(await page.locator('#find-q').isVisible()).toBe(true);
+    expect(await page.locator('#detail').isVisible()).toBe(false);
+    const fits = async (what: string) => {
+      const width = await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth);
+      if (width <= 375) return;
+      // Names the widest elements past the edge, so a failure says what to fix.
+      const over = await page.locator('body *').evaluateAll((nodes) =>
+        (nodes as unknown as Array<{ tagName: string; id: string; className: string; closest(s: string): unknown; getBoundingClientRect(): { right: number } }>)
+          // what a table's own scroller holds may be wider: it scrolls, with its cue
+          .filter((n) => n.getBoundingClientRect().right > 375.5 && !n.closest('.table-wrap > *'))
+          .slice(-5)
+          .map((n) => `${n.tagName.toLowerCase()}${n.id ? `#${n.id}` : ''}${n.className ? `.${String(n.className).split(' ').join('.')}` : ''} (right ${Math.round(n.getBoundingClientRect().right)})`));
+      throw new Error(`${what} run ${width - 375} px off the edge of a 375 px screen: ${over.join(', ')}`);
+    };
+    await fits('the lists');
+    await shot('07-narrow-lists.png', false);
     await item(swap).locator('a').click();
     await textMatches(page.locator('#detail-title'), new RegExp(`^${swap.split('/')[1]}$`), 'the swap on a narrow screen');
-    await eventually('the story to be scrolled to', async () => ((await page.locator('#detail').boundingBox())!.y < 100 ? true : undefined), 5000);
-    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
-    await shot('06-narrow-story.png', false);
+    // The list no longer stands between the reader and the story.
+    expect(await page.locator('#lists').isVisible()).toBe(false);
+    await eventually('the story right under the masthead', async () => {
+      const [head, story] = [(await page.locator('.masthead').boundingBox())!, (await page.locator('#detail').boundingBox())!];
+      return story.y - (head.y + head.height) < 40 ? true : undefined;
+    }, 5000);
+    await fits('the story');
+    await shot('08-narrow-story.png', false);
+    await shot('09-narrow-story-full.png');
+    await page.click('#back');
+    expect(await page.locator('#lists').isVisible()).toBe(true);
+    await textMatches(page.locator('#detail-title'), /^Choose a story$/, 'back to the lists');
     expect(problems).toEqual([]);
   });
 });

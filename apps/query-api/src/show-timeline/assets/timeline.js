@@ -55,6 +55,17 @@
     timelineSection: $('timeline-section'),
     timeline: $('timeline'),
     announcer: $('announcer'),
+    layout: document.querySelector('.layout'),
+    lists_: $('lists'),
+    find: $('find'),
+    findQ: $('find-q'),
+    findStatus: $('find-status'),
+    findParty: $('find-party'),
+    findLevel: $('find-level'),
+    findDisputed: $('find-disputed'),
+    findOut: $('find-out'),
+    back: $('back'),
+    detailId: $('detail-id'),
   };
 
   const state = {
@@ -73,6 +84,10 @@
     pending: new Set(),
     pendingTimer: 0,
     sliderTimer: 0,
+    findTimer: 0,
+    /** the list query both lists were last read with (filters), without limit and cursor */
+    filters: { negotiation: '', exchange: '' },
+    listRequest: 0,
   };
 
   // ---- small helpers -------------------------------------------------------------------------
@@ -220,18 +235,23 @@
 
   function listItem(view) {
     const link = h('a', { class: 'subject-link', href: `#${view.subject}` });
-    const name = h('span', { class: 'subject-name' }, idOf(view.subject));
+    const name = h('span', { class: 'subject-name' });
+    const sid = h('span', { class: 'subject-id' });
     const meta = h('span', { class: 'subject-meta' });
     const badges = h('span', { class: 'badges' });
     const bar = view.kind === 'exchange' ? h('progress', { class: 'mini-progress', 'aria-hidden': 'true', max: 1, value: 0 }) : null;
-    link.append(name, meta, badges);
+    link.append(name, sid, meta, badges);
     if (bar) link.append(bar);
     const li = h('li', { class: 'subject', dataset: { subject: view.subject } }, link);
-    return { li, link, meta, badges, bar };
+    return { li, link, name, sid, meta, badges, bar };
   }
 
   /** Updates an entry in place, so the list does not move under the reader or lose focus. */
   function fillItem(item, view, changedField) {
+    // The headline when there is one, the id beneath it; the id alone before any headline.
+    item.name.textContent = view.title || idOf(view.subject);
+    item.sid.textContent = view.title ? idOf(view.subject) : '';
+    item.sid.hidden = !view.title;
     const bits = [];
     if (view.parties && view.parties.length) bits.push(view.parties.join(' · '));
     const progress = view.kind === 'exchange' ? progressOf(view) : null;
@@ -267,10 +287,40 @@
     markSelected();
   }
 
-  async function loadList(kind, more) {
+  /**
+   * The list query of the search box and filters for one kind, or null when a status filter names
+   * the other kind's statuses (that list is then empty, not unfiltered).
+   */
+  function filterQuery(kind) {
+    const params = new URLSearchParams();
+    const q = el.findQ.value.trim();
+    if (q) params.set('q', q);
+    const status = el.findStatus.value;
+    if (status) {
+      const [statusKind, value] = status.split(':');
+      if (statusKind !== kind) return null;
+      params.set('status', value);
+    }
+    const party = el.findParty.value.trim().toUpperCase();
+    if (/^[A-Z]{2}$/.test(party)) params.set('party', party);
+    if (el.findLevel.value) params.set('level', el.findLevel.value);
+    if (el.findDisputed.checked) params.set('disputed', 'true');
+    return params.toString();
+  }
+
+  const filtering = () => Object.values(state.filters).some((f) => f !== '');
+
+  async function loadList(kind, more, request = state.listRequest) {
     const cursor = more ? state.cursors[kind] : null;
-    const page = await api(`/v1/${COLLECTION[kind]}?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const filters = more ? state.filters[kind] : filterQuery(kind);
+    let page;
+    if (filters === null) page = { items: [], nextCursor: null };
+    else page = await api(`/v1/${COLLECTION[kind]}?limit=${PAGE_SIZE}${filters ? `&${filters}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    // A newer search was started while this one was on its way: its answer is the one to show.
+    if (request !== state.listRequest) return;
+    state.filters[kind] = filters;
     if (!more) {
+      el.lists[kind].querySelector('.empty')?.remove();
       for (const [subject, item] of state.items) {
         if (kindOf(subject) === kind) {
           item.li.remove();
@@ -281,7 +331,8 @@
     for (const view of page.items) upsert(view);
     state.cursors[kind] = page.nextCursor;
     el.more[kind].hidden = !page.nextCursor;
-    if (!more && page.items.length === 0) el.lists[kind].append(h('li', { class: 'empty' }, `No ${COLLECTION[kind]} recorded yet.`));
+    if (!more && page.items.length === 0)
+      el.lists[kind].append(h('li', { class: 'empty' }, filters === '' ? `No ${COLLECTION[kind]} recorded yet.` : `No ${COLLECTION[kind]} match.`));
     else el.lists[kind].querySelector('.empty')?.remove();
   }
 
@@ -574,7 +625,9 @@
   function renderDetail(subject) {
     const view = state.view;
     el.detailKind.textContent = kindOf(subject) === 'exchange' ? 'Exchange' : 'Negotiation';
-    el.detailTitle.textContent = idOf(subject);
+    el.detailTitle.textContent = (view && view.title) || idOf(subject);
+    el.detailId.textContent = view && view.title ? idOf(subject) : '';
+    el.detailId.hidden = !(view && view.title);
     el.detailBadges.replaceChildren(...(view ? badgesFor(view) : []));
     if (!view) {
       el.detailBody.replaceChildren(
@@ -589,7 +642,8 @@
         Object.keys(view.retracted || {}).length ? `; ${Object.keys(view.retracted).length} retracted` : '',
         '.',
       );
-      el.detailBody.replaceChildren(summary, ...(view.kind === 'exchange' ? exchangeBody(view) : negotiationBody(view)));
+      const headline = view.summary ? h('p', { class: 'detail-summary' }, view.summary) : null;
+      el.detailBody.replaceChildren(...(headline ? [headline] : []), summary, ...(view.kind === 'exchange' ? exchangeBody(view) : negotiationBody(view)));
     }
     renderAsOf();
     renderTimeline();
@@ -613,6 +667,8 @@
     state.instants = [];
     el.detailKind.textContent = '';
     el.detailTitle.textContent = 'Choose a story';
+    el.detailId.textContent = '';
+    el.detailId.hidden = true;
     el.detailBadges.replaceChildren();
     el.detailBody.replaceChildren(h('p', { class: 'placeholder' }, state.key ? 'Pick a negotiation or an exchange.' : 'Connect with a key, then pick a negotiation or an exchange.'));
     el.asof.hidden = true;
@@ -645,6 +701,9 @@
     state.selected = subject;
     state.asOf = asOf;
     markSelected();
+    // On one column the open story takes the lists' place; the back control returns to them.
+    el.layout.classList.toggle('has-story', Boolean(subject));
+    el.back.hidden = !subject;
     if (!subject) return clearDetail();
     if (changedSubject) {
       state.view = null;
@@ -773,7 +832,8 @@
     for (const [subject, field] of bySubject) {
       try {
         const view = await api(viewPath(subject));
-        upsert(view, { prepend: true, changedField: field });
+        // Under a search or filter, a story is added only by reading the list again (it may not match).
+        if (!filtering() || state.items.has(subject)) upsert(view, { prepend: !filtering(), changedField: field });
         if (subject === state.selected) {
           if (!state.asOf) await loadDetail();
           else await refreshHistoryOnly();
@@ -898,6 +958,45 @@
   });
 
   window.addEventListener('hashchange', () => void route());
+
+  el.back.addEventListener('click', () => {
+    const from = state.selected;
+    if (location.hash) history.pushState(null, '', location.pathname + location.search);
+    route();
+    // Back where the reader left: the story they came from, else the search box.
+    const item = from && state.items.get(from);
+    (item ? item.link : el.findQ).focus();
+  });
+
+  async function applyFilters() {
+    if (!state.key) return;
+    const request = ++state.listRequest;
+    el.findOut.textContent = 'Searching…';
+    try {
+      await Promise.all([loadList('negotiation', false, request), loadList('exchange', false, request)]);
+      if (request !== state.listRequest) return;
+      const n = state.items.size;
+      const more = Object.values(state.cursors).some(Boolean) ? ' (more below)' : '';
+      el.findOut.textContent = filtering() ? `${n} ${n === 1 ? 'story matches' : 'stories match'}${more}.` : '';
+      showNotice('');
+    } catch (e) {
+      if (request !== state.listRequest) return;
+      el.findOut.textContent = '';
+      if (!(e instanceof ApiError && (e.status === 401 || e.status === 403))) showNotice(`Could not search: ${e.message}`);
+    }
+  }
+
+  el.find.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearTimeout(state.findTimer);
+    void applyFilters();
+  });
+  // Typing searches once the hand pauses; a filter changed applies at once.
+  el.find.addEventListener('input', (ev) => {
+    clearTimeout(state.findTimer);
+    const typed = ev.target === el.findQ || ev.target === el.findParty;
+    state.findTimer = setTimeout(() => void applyFilters(), typed ? 300 : 0);
+  });
 
   el.forget.disabled = !state.key;
   if (state.key) void connect();
