@@ -174,6 +174,10 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     const js = await fetch(`${query.url}/assets/timeline.js`);
     expect([js.status, js.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
     expect((await fetch(`${query.url}/assets/timeline.js`, { headers: { 'if-none-match': js.headers.get('etag')! } })).status).toBe(304);
+    // The page is an ES module that imports its wording, under the same policy.
+    expect(html).toContain('<script type="module" src="/assets/timeline.js"></script>');
+    const wording = await fetch(`${query.url}/assets/wording.js`);
+    expect([wording.status, wording.headers.get('content-type'), wording.headers.get('content-security-policy')]).toEqual([200, 'text/javascript; charset=utf-8', csp]);
     expect((await fetch(`${query.url}/assets/..%2Fassets%2Ftimeline.page.ts`)).status).toBe(404);
     // The data stays behind the key: the page's own calls without one are refused.
     expect((await fetch(`${query.url}/v1/exchanges`)).status).toBe(401);
@@ -192,12 +196,12 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem('newsledger.key'))).toBe(readerKey);
     expect(await page.locator('#notice').textContent()).toBe('');
 
-    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed underway$/, 'the confirmed status of the swap');
-    await textMatches(item(swap).locator('[data-field="reportedStatus"]'), /^Only reported completed$/, 'the reported status of the swap');
+    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed Under way, confirmed by three sources \(Truth Social, Ukrainian military sources and Coordination Headquarters for the Treatment of Prisoners of War\)$/, 'the confirmed status of the swap');
+    await textMatches(item(swap).locator('[data-field="reportedStatus"]'), /^Only reported Completed, claimed by one named source \(Truth Social\)$/, 'the reported status of the swap');
     await textMatches(item(swap).locator('.subject-meta'), /780 of 2,000 released/, 'the swap progress in the list');
-    await textMatches(item(istanbul).locator('[data-field="status"]'), /^Status active$/, 'the status of the talks');
+    await textMatches(item(istanbul).locator('[data-field="status"]'), /^Status Active$/, 'the status of the talks');
     const april = item(id('exchange/ua-ru-2025-04-uae-492'));
-    await textMatches(april.locator('[data-field="status"]'), /^Confirmed completed$/, 'the April swap');
+    await textMatches(april.locator('[data-field="status"]'), /^Confirmed Completed, confirmed by /, 'the April swap');
     expect(await april.locator('[data-field="reportedStatus"]').count()).toBe(0);
   });
 
@@ -211,8 +215,19 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('#detail-title'), new RegExp(`^${swap.split('/')[1]}$`), 'the swap to open');
     expect(await item(swap).locator('a').getAttribute('aria-current')).toBe('true');
 
-    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed underway$/, 'the detail badge');
-    await textMatches(page.locator('#detail-badges [data-field="reportedStatus"]'), /^Only reported completed$/, 'the reported badge');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, confirmed by three sources \(/, 'the detail badge');
+    await textMatches(page.locator('#detail-badges [data-field="reportedStatus"]'), /^Only reported Completed, claimed by one named source \(Truth Social\)$/, 'the reported badge');
+    // Why does the reported badge say so? The explanation names the source and lists the report behind it.
+    const whyReported = page.locator('#detail-badges button[data-why="reportedStatus"]');
+    await whyReported.click();
+    expect(await whyReported.getAttribute('aria-expanded')).toBe('true');
+    await textMatches(page.locator('#why-title'), /^Why “Only reported Completed, claimed by one named source \(Truth Social\)”\?$/, 'the why panel title');
+    await textMatches(page.locator('#why-panel .why-sentence'), /^Completed: .*Truth Social/, 'the explanation sentence');
+    await textMatches(page.locator('#why-panel .why-evidence li[data-role="supports"]'), /^SUPPORTS Completed claimed Truth Social \(Donald Trump\) · social · occurred 2025-05-23 · recorded \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC$/, 'the report behind it');
+    await shot('01a-why-panel.png');
+    await page.click('#why-panel .why-close');
+    expect(await page.locator('#why-panel').isVisible()).toBe(false);
+    expect(await whyReported.getAttribute('aria-expanded')).toBe('false');
     await textMatches(page.locator('#progress-text'), /^780 of 2,000 released \(39%\)$/, 'the progress text');
     expect([await page.getAttribute('progress#progress', 'value'), await page.getAttribute('progress#progress', 'max')]).toEqual(['780', '2000']);
     await textMatches(page.locator('.per-party li').first(), /^RU releases 390 of 1,000$/, 'the progress per party');
@@ -245,8 +260,8 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     const trump = entry(id('article-swap-trump-complete'));
     await trump.locator('button[data-asof]').click();
     await textMatches(page.locator('#asof-out'), /^2 of 7 reports, as of /, 'the as-of position');
-    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed agreed$/, 'the confirmed status before the military spoke');
-    await textMatches(page.locator('#detail-badges [data-field="reportedStatus"]'), /^Only reported completed$/, 'Trump\'s claim standing alone');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Agreed, confirmed by two sources \(Wire report, 23 May 2025 and Truth Social\)$/, 'the confirmed status before the military spoke');
+    await textMatches(page.locator('#detail-badges [data-field="reportedStatus"]'), /^Only reported Completed, claimed by one named source \(Truth Social\)$/, 'Trump\'s claim standing alone');
     await textMatches(page.locator('#progress-text'), /^0 of 2,000 released \(0%\)$/, 'nothing released then');
     expect(await page.locator('table.claims tbody tr').count()).toBe(2);
     expect(decodeURIComponent(new URL(page.url()).hash)).toMatch(new RegExp(`^#${swap}@\\d{4}-`));
@@ -260,10 +275,10 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await page.focus('#asof-range');
     await page.keyboard.press('Home');
     await textMatches(page.locator('#asof-out'), /^1 of 7 reports, as of /, 'the first report');
-    await textMatches(page.locator('#detail-badges'), /^Confirmed agreed$/, 'only the agreement');
+    await textMatches(page.locator('#detail-badges'), /^Confirmed Agreed, confirmed by one named source \(Wire report, 23 May 2025\) Why\?$/, 'only the agreement');
     await page.keyboard.press('End');
     await textMatches(page.locator('#asof-out'), /^All 7 reports, now/, 'back to now');
-    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed underway$/, 'the present');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, confirmed by three sources \(/, 'the present');
 
     // A typed moment (UTC): just after the military confirmation was recorded.
     const history = await client(query.url, readerKey)('GET', `/v1/exchanges/${swap.split('/')[1]}/history`);
@@ -271,7 +286,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await page.fill('#asof-at', (military.recordedAt as string).slice(0, 23));
     await page.click('#asof button[type="submit"]');
     await textMatches(page.locator('#asof-out'), /^3 of 7 reports, as of /, 'the typed moment');
-    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed underway$/, 'underway by then');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, confirmed by /, 'underway by then');
     await page.click('#asof-now');
     await textMatches(page.locator('#asof-out'), /^All 7 reports, now/, 'back to now again');
   });
@@ -287,9 +302,9 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     });
     expect((await post(completed)).status).toBe(202);
 
-    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed completed$/, 'the list badge to turn');
+    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed Completed, confirmed by two sources \(Truth Social and Coordination Headquarters for the Treatment of Prisoners of War\)$/, 'the list badge to turn');
     expect(await item(swap).locator('[data-field="reportedStatus"]').count()).toBe(0);
-    await textMatches(page.locator('#detail-badges'), /^Confirmed completed$/, 'the detail badges to turn');
+    await textMatches(page.locator('#detail-badges'), /^Confirmed Completed, confirmed by two sources \(Truth Social and Coordination Headquarters for the Treatment of Prisoners of War\) Why\?$/, 'the detail badges to turn');
     await textMatches(page.locator('#progress-text'), /^2,000 of 2,000 released \(100%\)$/, 'the bar to fill');
     await textMatches(page.locator('#asof-out'), /^All 8 reports, now/, 'the new report in the timeline');
     // The completion's changes read out together: the status, then the completed stage's corroboration, by its reason.
@@ -304,11 +319,11 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await page.locator('.facts a', { hasText: istanbul.split('/')[1] }).focus();
     await page.keyboard.press('Enter');
     await textMatches(page.locator('#detail-title'), new RegExp(`^${istanbul.split('/')[1]}$`), 'the talks to open');
-    await textMatches(page.locator('#detail-badges'), /^Status active$/, 'the status');
-    await textMatches(page.locator('.rounds li').nth(0), /^Round 1 — held · Istanbul · 2025-05-16 · low-level delegations/, 'round 1');
-    await textMatches(page.locator('.rounds li').nth(1), /^Round 2 — announced\s*Agenda: Moscow to present a memorandum/, 'round 2');
+    await textMatches(page.locator('#detail-badges'), /^Status Active Why\?$/, 'the status');
+    await textMatches(page.locator('.rounds li').nth(0), /^Round 1 — held · Istanbul · 2025-05-16 · low-level delegations confirmed/, 'round 1');
+    await textMatches(page.locator('.rounds li').nth(1), /^Round 2 — announced reported\s*Agenda: Moscow to present a memorandum/, 'round 2');
     await textMatches(page.locator('.positions li').first(), /does not have legitimacy.*Sergei Lavrov \(RU\) on peace agreement confirmed/, 'Lavrov\'s position');
-    await textMatches(page.locator('.facts').filter({ hasText: 'Vatican' }), /Proposed by Donald Trump; endorsed by Giorgia Meloni \(IT\); rejected by Sergei Lavrov \(RU\)/, 'the mediation');
+    await textMatches(page.locator('.facts').filter({ hasText: 'Vatican' }), /Proposed by Donald Trump reported; endorsed by Giorgia Meloni \(IT\) reported; rejected by Sergei Lavrov \(RU\) reported/, 'the mediation');
     await textMatches(page.locator('.facts a', { hasText: swap.split('/')[1] }), new RegExp(swap.split('/')[1]), 'the link to the swap');
     expect(await page.locator('#timeline > li').count()).toBe(story.filter((r) => r.subject === istanbul).length);
     await shot('04-negotiation.png');
@@ -353,6 +368,10 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('#detail-title'), /^Ukraine and Russia swap prisoners on New Year's Eve$/, 'the headline as the story title');
     await textMatches(page.locator('#detail-id'), new RegExp(`^${decemberSwap.split('/')[1]}$`), 'the id under the title');
     await textMatches(page.locator('.detail-summary'), /^Both sides gave the number/, 'the summary');
+    // The dispute in words, from its values and sources, and the figure shown.
+    await textMatches(page.locator('.disputes li[data-fact="released.RU"]'), /^Released by Russia: Ukraine said 189; Russia said 150, shown: 150$/, 'the disputes panel');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Completed, confirmed by both parties$/, 'both sides confirming the completion');
+    await shot('05a-disputes.png');
     await page.click('#back');
     await textMatches(page.locator('#detail-title'), /^Choose a story$/, 'the story closed');
     expect(await page.locator('#back').isVisible()).toBe(false);

@@ -17,7 +17,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** The files served under `/assets/`; nothing else in the folder is reachable. */
-export const ASSET_NAMES = ['timeline.js', 'timeline.css', 'favicon.svg'] as const;
+export const ASSET_NAMES = ['timeline.js', 'wording.js', 'timeline.css', 'favicon.svg'] as const;
 
 /** Where the page's files are: beside this module, in the sources and in `dist` (the build copies them). */
 export const ASSETS_DIR = path.join(__dirname, 'assets');

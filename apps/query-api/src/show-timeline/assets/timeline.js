@@ -1,7 +1,8 @@
 // The live timeline page: lists, one story's view and history, live status changes, as-of.
 // Plain script, no build step. Everything a report says is put on the page as text (never as
-// markup), so a report cannot inject anything into the page.
-'use strict';
+// markup), so a report cannot inject anything into the page. An ES module (strict by itself):
+// its words for how sure we are come from ./wording.js, which jest tests.
+import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
 
 (() => {
   const KEY_STORE = 'newsledger.key';
@@ -27,6 +28,8 @@
     'negotiation.ceasefire.reported': 'Ceasefire reported',
     'negotiation.status.reported': 'Status reported',
     'report.retracted': 'Retraction',
+    'exchange.described': 'Headline',
+    'negotiation.described': 'Headline',
   };
 
   const $ = (id) => document.getElementById(id);
@@ -66,6 +69,7 @@
     findOut: $('find-out'),
     back: $('back'),
     detailId: $('detail-id'),
+    why: $('why-panel'),
   };
 
   const state = {
@@ -203,21 +207,27 @@
    * Confirmed status and only-reported status are separate badges, each saying in words which
    * it is; the reported one appears only when it differs from the confirmed one.
    */
-  function badgesFor(view) {
+  function badgesFor(view, { why = false } = {}) {
+    // In the story, each badge has a "Why?" that reads the explanation of its field.
+    const whyButton = (field) =>
+      why ? h('button', { type: 'button', class: 'why-button link-button', 'aria-expanded': 'false', 'aria-controls': 'why-panel', dataset: { why: field } }, 'Why?') : null;
     if (view.kind === 'negotiation') {
-      return [h('span', { class: `badge badge-status status-${view.status}`, dataset: { field: 'status' } }, h('span', { class: 'badge-label' }, 'Status'), ` ${view.status}`)];
+      return [h('span', { class: `badge badge-status status-${view.status}`, dataset: { field: 'status' } }, h('span', { class: 'badge-label' }, 'Status'), ` ${statusWord(view.status)}`), whyButton('status')].filter(Boolean);
     }
+    const ladder = view.corroboration || {};
     const out = [
       view.status
-        ? h('span', { class: `badge badge-confirmed status-${view.status}`, dataset: { field: 'status' } }, h('span', { class: 'badge-label' }, 'Confirmed'), ` ${view.status}`)
+        ? h('span', { class: `badge badge-confirmed status-${view.status}`, dataset: { field: 'status' } }, h('span', { class: 'badge-label' }, 'Confirmed'), ` ${badgeWords(view.status, 'confirmed', ladder[view.status], view.parties)}`)
         : h('span', { class: 'badge badge-none', dataset: { field: 'status' } }, h('span', { class: 'badge-label' }, 'Confirmed'), ' nothing yet'),
+      view.status ? whyButton('status') : null,
     ];
     if (view.reportedStatus && view.reportedStatus !== view.status) {
       out.push(
-        h('span', { class: `badge badge-reported status-${view.reportedStatus}`, dataset: { field: 'reportedStatus' } }, h('span', { class: 'badge-label' }, 'Only reported'), ` ${view.reportedStatus}`),
+        h('span', { class: `badge badge-reported status-${view.reportedStatus}`, dataset: { field: 'reportedStatus' } }, h('span', { class: 'badge-label' }, 'Only reported'), ` ${badgeWords(view.reportedStatus, 'reported', ladder[view.reportedStatus], view.parties)}`),
+        whyButton('reportedStatus'),
       );
     }
-    return out;
+    return out.filter(Boolean);
   }
 
   /** Released against agreed, in numbers; null when neither is known. */
@@ -422,7 +432,14 @@
         h('dd', {}, view.negotiation ? h('a', { href: `#${view.negotiation}` }, idOf(view.negotiation)) : h('span', { class: 'muted' }, 'none named')),
       ),
     );
-    return [progressPanel, phases, section('Who claimed what', claimsTable(view.claims, 'a status')), facts];
+    const disputes = view.disputes && view.disputes.length
+      ? section(
+          'Disputes',
+          h('p', { class: 'muted' }, 'The sources give different figures; the lowest is shown.'),
+          h('ul', { class: 'disputes' }, view.disputes.map((d) => h('li', { dataset: { fact: d.fact } }, h('strong', {}, `${factWords(d.fact)}: `), disputeWords(d, fmtNumber)))),
+        )
+      : null;
+    return [progressPanel, disputes, phases, section('Who claimed what', claimsTable(view.claims, 'a status')), facts].filter(Boolean);
   }
 
   function negotiationBody(view) {
@@ -439,6 +456,7 @@
                 h('strong', {}, `Round ${r.round}`),
                 ` — ${r.state}`,
                 [r.venue, r.date || r.scheduledFor, r.delegationLevel && `${r.delegationLevel} delegations`].filter(Boolean).map((x) => ` · ${x}`),
+                r.confirmation ? [' ', chip(r.confirmation)] : null,
                 r.agenda ? h('div', { class: 'muted' }, `Agenda: ${r.agenda}`) : null,
                 r.outcome ? h('div', { class: 'muted' }, `Outcome: ${r.outcome}`) : null,
               ),
@@ -458,14 +476,16 @@
           )
         : h('p', { class: 'muted' }, 'No position stated.'),
     );
-    const who = (list) => list.map((x) => `${x.by}${x.party ? ` (${x.party})` : ''}`).join(', ') || '—';
+    // Each proposal, endorsement and rejection with its confirmation (contract §7.5).
+    const who = (list) =>
+      list.length ? list.map((x, i) => [i ? ', ' : '', `${x.by}${x.party ? ` (${x.party})` : ''}`, x.confirmation ? [' ', chip(x.confirmation)] : null]) : '—';
     const mediation = section(
       'Mediation',
       view.mediation.length
         ? h(
             'dl',
             { class: 'facts' },
-            view.mediation.map((m) => [h('dt', {}, m.mediator), h('dd', {}, `Proposed by ${who(m.proposedBy)}; endorsed by ${who(m.endorsedBy)}; rejected by ${who(m.rejectedBy)}`)]),
+            view.mediation.map((m) => [h('dt', {}, m.mediator), h('dd', {}, 'Proposed by ', who(m.proposedBy), '; endorsed by ', who(m.endorsedBy), '; rejected by ', who(m.rejectedBy))]),
           )
         : h('p', { class: 'muted' }, 'No mediation proposed.'),
     );
@@ -628,7 +648,8 @@
     el.detailTitle.textContent = (view && view.title) || idOf(subject);
     el.detailId.textContent = view && view.title ? idOf(subject) : '';
     el.detailId.hidden = !(view && view.title);
-    el.detailBadges.replaceChildren(...(view ? badgesFor(view) : []));
+    el.detailBadges.replaceChildren(...(view ? badgesFor(view, { why: true }) : []));
+    closeWhy();
     if (!view) {
       el.detailBody.replaceChildren(
         h('p', { class: 'placeholder' }, state.asOf ? `Nothing about this story had been recorded by ${fmtInstant(state.asOf)}.` : 'Nothing has been recorded about this story.'),
@@ -675,6 +696,66 @@
     el.timelineSection.hidden = true;
     el.timeline.replaceChildren();
   }
+
+  // ---- why? -----------------------------------------------------------------------------------
+
+  const ROLE_WORDS = { supports: 'supports', denies: 'denies', disputes: 'disputes', superseded: 'superseded', retracted: 'retracted' };
+  let whyRequest = 0;
+
+  function closeWhy() {
+    whyRequest += 1;
+    el.why.hidden = true;
+    el.why.replaceChildren();
+    for (const b of el.detailBadges.querySelectorAll('[data-why]')) b.setAttribute('aria-expanded', 'false');
+  }
+
+  /** Reads GET …/:id/explain (as of the moment shown) and shows the sentence and reports behind one badge. */
+  async function openWhy(button) {
+    const field = button.dataset.why;
+    const subject = state.selected;
+    const request = ++whyRequest;
+    for (const b of el.detailBadges.querySelectorAll('[data-why]')) b.setAttribute('aria-expanded', String(b === button));
+    el.why.hidden = false;
+    el.why.replaceChildren(h('p', { class: 'muted' }, 'Reading the explanation…'));
+    const badge = el.detailBadges.querySelector(`.badge[data-field="${field}"]`);
+    const path = `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}/explain${state.asOf ? `?asOf=${encodeURIComponent(state.asOf)}` : ''}`;
+    try {
+      const explained = await api(path);
+      if (request !== whyRequest) return;
+      const fact = (explained.facts || []).find((f) => f.field === field);
+      el.why.replaceChildren(
+        h('h3', { id: 'why-title' }, `Why “${badge ? badge.textContent.trim() : field}”?`),
+        fact ? h('p', { class: 'why-sentence' }, fact.sentence) : h('p', { class: 'muted' }, 'No report explains this yet.'),
+        fact && fact.evidence && fact.evidence.length
+          ? h(
+              'ul',
+              { class: 'why-evidence' },
+              fact.evidence.map((e) =>
+                h('li', { dataset: { eventId: e.eventId, role: e.role } }, h('span', { class: `role role-${e.role}` }, ROLE_WORDS[e.role] || e.role), ' ', TYPE_LABELS[e.type] || e.type, ' ', chip(e.confirmation), ' ', sourceEl(e.source), e.occurredAt ? ` · occurred ${fmtOccurred(e.occurredAt)}` : '', ' · recorded ', timeEl(e.recordedAt)),
+              ),
+            )
+          : null,
+        h('button', { type: 'button', class: 'secondary why-close' }, 'Close'),
+      );
+    } catch (e) {
+      if (request !== whyRequest) return;
+      el.why.replaceChildren(h('p', { class: 'muted' }, `Could not read the explanation: ${e.message}`));
+    }
+  }
+
+  el.detailBadges.addEventListener('click', (ev) => {
+    const button = ev.target instanceof Element ? ev.target.closest('button[data-why]') : null;
+    if (!button || !state.selected) return;
+    if (button.getAttribute('aria-expanded') === 'true') closeWhy();
+    else void openWhy(button);
+  });
+  el.why.addEventListener('click', (ev) => {
+    if (ev.target instanceof Element && ev.target.closest('.why-close')) {
+      const field = el.detailBadges.querySelector('[aria-expanded="true"]');
+      closeWhy();
+      if (field) field.focus();
+    }
+  });
 
   // ---- routing: #<subject>[@<instant>] -------------------------------------------------------
 
