@@ -289,6 +289,19 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, confirmed by /, 'underway by then');
     await page.click('#asof-now');
     await textMatches(page.locator('#asof-out'), /^All 7 reports, now/, 'back to now again');
+    // Every time in one UTC format, the moment field too.
+    expect(await page.inputValue('#asof-at')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{3})? UTC$/);
+
+    // validAt beside the slider: only what had happened by 22 May 2025, the agreement of the 16th.
+    await page.fill('#valid-at', '2025-05-22');
+    await page.click('#asof button[type="submit"]');
+    await textMatches(page.locator('#asof-out'), /^All 7 reports, now; only what happened by 2025-05-22 \(UTC\)$/, 'the validAt moment');
+    await textMatches(page.locator('#detail-badges'), /^Confirmed Agreed, confirmed by one named source \(Wire report, 23 May 2025\) Why\?$/, 'only the agreement had happened');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#${swap};valid=2025-05-22`);
+    await shot('02a-valid-at.png');
+    await page.click('#asof-now');
+    await textMatches(page.locator('#asof-out'), /^All 7 reports, now; following live changes$/, 'back to now after validAt');
+    expect(await page.inputValue('#valid-at')).toBe('');
   });
 
   it('follows a live change without reloading: a confirmed completion turns the badges and fills the bar', async () => {

@@ -54,6 +54,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     asofRange: $('asof-range'),
     asofOut: $('asof-out'),
     asofAt: $('asof-at'),
+    validAt: $('valid-at'),
     asofNow: $('asof-now'),
     timelineSection: $('timeline-section'),
     timeline: $('timeline'),
@@ -79,6 +80,8 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     cursors: { negotiation: null, exchange: null },
     selected: null,
     asOf: null,
+    /** a date: only reports that occurred by then count (?validAt=) */
+    validAt: null,
     view: null,
     history: [],
     /** sorted distinct recordedAt instants of the selected story: the steps of the as-of slider */
@@ -197,8 +200,29 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     return body;
   }
 
-  const viewPath = (subject, asOf) =>
-    `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`;
+  /** `?asOf=…&validAt=…` of the moment shown, or ''. */
+  function timeQuery(asOf, validAt) {
+    const params = new URLSearchParams();
+    if (asOf) params.set('asOf', asOf);
+    if (validAt) params.set('validAt', validAt);
+    const q = params.toString();
+    return q ? `?${q}` : '';
+  }
+  const viewPath = (subject, asOf, validAt) => `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}${timeQuery(asOf, validAt)}`;
+
+  /**
+   * A typed UTC moment: "2025-05-23 10:00:00 UTC", the ISO form, with or without Z; a date alone
+   * is that day's end, UTC. Null when it is not one.
+   */
+  function parseMoment(text) {
+    let v = String(text || '').trim().replace(/\s*UTC$/i, '');
+    if (/^\d{4}-\d\d-\d\d$/.test(v)) v = `${v}T23:59:59.999Z`;
+    v = v.replace(' ', 'T');
+    if (!/(Z|[+-]\d\d:?\d\d)$/i.test(v)) v = `${v}Z`;
+    const t = Date.parse(v);
+    return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) && !Number.isNaN(t) ? new Date(t).toISOString() : null;
+  }
+  const isDate = (v) => /^\d{4}-\d\d-\d\d$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
   const historyPath = (subject) => `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}/history`;
 
   // ---- badges and progress ------------------------------------------------------------------
@@ -597,14 +621,16 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     const count = state.asOf ? state.instants.filter((t) => Date.parse(t) <= Date.parse(state.asOf)).length : n;
     el.asofRange.value = String(Math.max(1, count));
     const reports = state.history.filter((e) => !state.asOf || Date.parse(e.recordedAt) <= Date.parse(state.asOf)).length;
+    const happened = state.validAt ? `; only what happened by ${state.validAt} (UTC)` : '';
     const text = state.asOf
-      ? `${reports} of ${state.history.length} reports, as of ${fmtInstant(state.asOf)}`
-      : `All ${state.history.length} reports, now; following live changes`;
+      ? `${reports} of ${state.history.length} reports, as of ${fmtInstant(state.asOf)}${happened}`
+      : `All ${state.history.length} reports, now${happened || '; following live changes'}`;
     el.asofOut.textContent = text;
     el.asofRange.setAttribute('aria-valuetext', text);
-    el.asofNow.disabled = !state.asOf;
-    el.detail.dataset.asof = state.asOf ? 'past' : 'now';
-    if (document.activeElement !== el.asofAt) el.asofAt.value = (state.asOf || state.instants[n - 1]).slice(0, 23);
+    el.asofNow.disabled = !state.asOf && !state.validAt;
+    el.detail.dataset.asof = state.asOf || state.validAt ? 'past' : 'now';
+    if (document.activeElement !== el.asofAt) el.asofAt.value = fmtInstant(state.asOf || state.instants[n - 1]);
+    if (document.activeElement !== el.validAt) el.validAt.value = state.validAt || '';
   }
 
   // ---- loading -------------------------------------------------------------------------------
@@ -618,7 +644,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     el.detail.setAttribute('aria-busy', 'true');
     try {
       const [view, history] = await Promise.all([
-        api(viewPath(subject, asOf)).catch((e) => {
+        api(viewPath(subject, asOf, state.validAt)).catch((e) => {
           if (e instanceof ApiError && e.status === 404) return null;
           throw e;
         }),
@@ -632,7 +658,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
       state.history = history.events;
       state.instants = [...new Set(history.events.map((e) => e.recordedAt))].sort((a, b) => Date.parse(a) - Date.parse(b));
       renderDetail(subject);
-      if (view && !asOf) upsert(view);
+      if (view && !asOf && !state.validAt) upsert(view);
       if (opened) showOpened();
     } catch (e) {
       if (request !== state.detailRequest) return;
@@ -718,7 +744,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     el.why.hidden = false;
     el.why.replaceChildren(h('p', { class: 'muted' }, 'Reading the explanation…'));
     const badge = el.detailBadges.querySelector(`.badge[data-field="${field}"]`);
-    const path = `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}/explain${state.asOf ? `?asOf=${encodeURIComponent(state.asOf)}` : ''}`;
+    const path = `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}/explain${timeQuery(state.asOf, state.validAt)}`;
     try {
       const explained = await api(path);
       if (request !== whyRequest) return;
@@ -761,14 +787,16 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
 
   function parseHash() {
     const raw = decodeURIComponent(location.hash.slice(1));
-    const match = /^((?:exchange|negotiation)\/[a-z0-9][a-z0-9-]{1,79})(?:@(.+))?$/.exec(raw);
-    if (!match) return { subject: null, asOf: null };
+    const match = /^((?:exchange|negotiation)\/[a-z0-9][a-z0-9-]{1,79})(?:@([^;]+))?(?:;valid=([^;]+))?$/.exec(raw);
+    if (!match) return { subject: null, asOf: null, validAt: null };
     const asOf = match[2] && !Number.isNaN(Date.parse(match[2])) ? new Date(match[2]).toISOString() : null;
-    return { subject: match[1], asOf };
+    const validAt = match[3] && isDate(match[3]) ? match[3] : null;
+    return { subject: match[1], asOf, validAt };
   }
 
-  function navigate(subject, asOf, replace) {
-    const hash = `#${subject}${asOf ? `@${asOf}` : ''}`;
+  /** `#<subject>[@<instant>][;valid=<date>]`: a shareable address of the story as shown. */
+  function navigate(subject, asOf, replace, validAt = state.validAt) {
+    const hash = `#${subject}${asOf ? `@${asOf}` : ''}${validAt ? `;valid=${validAt}` : ''}`;
     if (replace) {
       history.replaceState(null, '', hash);
       route();
@@ -777,10 +805,11 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
   }
 
   function route() {
-    const { subject, asOf } = parseHash();
+    const { subject, asOf, validAt } = parseHash();
     const changedSubject = subject !== state.selected;
     state.selected = subject;
     state.asOf = asOf;
+    state.validAt = validAt;
     markSelected();
     // On one column the open story takes the lists' place; the back control returns to them.
     el.layout.classList.toggle('has-story', Boolean(subject));
@@ -916,7 +945,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
         // Under a search or filter, a story is added only by reading the list again (it may not match).
         if (!filtering() || state.items.has(subject)) upsert(view, { prepend: !filtering(), changedField: field });
         if (subject === state.selected) {
-          if (!state.asOf) await loadDetail();
+          if (!state.asOf && !state.validAt) await loadDetail();
           else await refreshHistoryOnly();
         }
       } catch {
@@ -1022,14 +1051,19 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
 
   el.asof.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const value = el.asofAt.value;
-    if (!value || !state.selected) return;
-    const t = Date.parse(`${value}Z`);
-    if (Number.isNaN(t)) return;
-    navigate(state.selected, new Date(t).toISOString(), false);
+    if (!state.selected) return;
+    const typed = el.asofAt.value.trim();
+    const valid = el.validAt.value.trim();
+    // The moment typed, unless it is still the latest report's (then "now", following live changes).
+    const latest = state.instants[state.instants.length - 1];
+    const asOf = typed && typed !== fmtInstant(latest) ? parseMoment(typed) : state.asOf;
+    if (typed && typed !== fmtInstant(latest) && !asOf) return showNotice(`"${typed}" is not a UTC moment: write 2025-05-23 10:00:00 UTC, or a date alone for that day's end.`);
+    if (valid && !isDate(valid)) return showNotice(`"${valid}" is not a date: write 2025-05-23.`);
+    showNotice('');
+    navigate(state.selected, asOf, false, valid || null);
   });
 
-  el.asofNow.addEventListener('click', () => state.selected && navigate(state.selected, null, false));
+  el.asofNow.addEventListener('click', () => state.selected && navigate(state.selected, null, false, null));
 
   el.timeline.addEventListener('click', (ev) => {
     const button = ev.target instanceof Element ? ev.target.closest('button[data-asof]') : null;
