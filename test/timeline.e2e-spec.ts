@@ -422,6 +422,22 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await fits('the story');
     await shot('08-narrow-story.png', false);
     await shot('09-narrow-story-full.png');
+    // The claims table scrolls inside its box, a shadow at the right edge saying there is more.
+    await page.locator('.table-wrap').first().screenshot({ path: path.join(ARTIFACTS, '09a-narrow-table.png') });
+    // Its why panel, the December dispute and the talks fit too.
+    await page.click('#detail-badges button[data-why="status"]');
+    await textMatches(page.locator('#why-panel .why-sentence'), /^Completed: /, 'the why panel on a phone');
+    await fits('the why panel');
+    await shot('10-narrow-why.png', false);
+    await page.click('#back');
+    await item(decemberSwap).locator('a').click();
+    await textMatches(page.locator('.disputes li'), /Ukraine said 189; Russia said 150, shown: 150$/, 'the dispute on a phone');
+    await fits('the disputes panel');
+    await page.click('#back');
+    await item(istanbul).locator('a').click();
+    await textMatches(page.locator('.rounds li').first(), /^Round 1/, 'the talks on a phone');
+    await fits('the negotiation');
+    await shot('11-narrow-negotiation.png');
     await page.click('#back');
     expect(await page.locator('#lists').isVisible()).toBe(true);
     await textMatches(page.locator('#detail-title'), /^Choose a story$/, 'back to the lists');
