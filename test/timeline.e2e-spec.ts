@@ -443,4 +443,34 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('#detail-title'), /^Choose a story$/, 'back to the lists');
     expect(problems).toEqual([]);
   });
+
+  it('pages past the first 50 stories a search finds', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // 51 small swaps under one headline word, sent as one batch.
+    const word = `pagingtest${suffix}`;
+    const reports: ReportInput[] = Array.from({ length: 51 }, (_, i) => ({
+      type: 'exchange.described',
+      subject: `exchange/paging-${suffix}-${String(i).padStart(2, '0')}`,
+      occurredAt: '2025-06-01',
+      source: { name: 'Reuters', kind: 'agency' },
+      confirmation: 'confirmed',
+      data: { title: `Swap ${i + 1} of 51 (${word})` },
+    }));
+    const batch = await client(ingest.url)('POST', '/v1/reports/batch', reports);
+    expect([batch.status, batch.body.accepted]).toEqual([200, 51]);
+    await eventually('the 51 swaps listed', async () => {
+      const r = await client(query.url, readerKey)('GET', `/v1/exchanges?q=${word}&limit=500`);
+      return r.body.items.length === 51 ? true : undefined;
+    });
+    await page.fill('#find-q', word);
+    await textMatches(page.locator('#find-out'), /^50 stories match \(more below\)\.$/, 'the first page');
+    expect(await page.locator('#exchanges li.subject').count()).toBe(50);
+    const more = page.locator('[data-more="exchange"]');
+    expect(await more.isVisible()).toBe(true);
+    await more.click();
+    await eventually('the 51st swap', async () => ((await page.locator('#exchanges li.subject').count()) === 51 ? true : undefined), 5000);
+    expect(await more.isVisible()).toBe(false);
+    await shot('12-paging.png', false);
+    expect(problems).toEqual([]);
+  });
 });
