@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { LogReader } from './log.reader';
+import { withAdmin } from './topics';
 
 /**
  * What tells one log from another. kafkajs 2.2.4 speaks Metadata v6, which has no topic ids, so a
@@ -118,26 +119,16 @@ export function judgeLog(input: {
 
 /** The id of the Kafka cluster the client reaches. */
 export async function readClusterId(kafka: Kafka): Promise<string> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.describeCluster()).clusterId;
-  } finally {
-    await admin.disconnect();
-  }
+  return withAdmin(kafka, async (admin) => (await admin.describeCluster()).clusterId);
 }
 
 /** The cluster id and every partition's watermarks. */
 export async function readLogFacts(kafka: Kafka, topic: string): Promise<LogFacts> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return withAdmin(kafka, async (admin) => {
     const { clusterId } = await admin.describeCluster();
     const offsets = await admin.fetchTopicOffsets(topic);
     return { clusterId, partitions: new Map(offsets.map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }])) };
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /**

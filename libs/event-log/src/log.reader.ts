@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka } from 'kafkajs';
 import { LogBatch, logConsumerConfig, toLogBatch } from './log-batch';
+import { withAdmin } from './topics';
 
 /** What a {@link LogReader} asks of its user. */
 export interface LogReaderHooks {
@@ -85,12 +86,5 @@ export class LogReader {
 
 /** Each partition's end offset (the offset the next message will get). */
 export async function fetchEndOffsets(kafka: Kafka, topic: string): Promise<Map<number, string>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, o.high]));
-  } finally {
-    await admin.disconnect();
-  }
+  return withAdmin(kafka, async (admin) => new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o.high])));
 }

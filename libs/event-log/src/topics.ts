@@ -1,4 +1,4 @@
-import { Kafka } from 'kafkajs';
+import { Admin, AdminConfig, Kafka } from 'kafkajs';
 
 /** The three topics and how they are kept. */
 export interface TopicSettings {
@@ -46,22 +46,20 @@ export async function ensureTopics(kafka: Kafka, t: TopicSettings): Promise<stri
  * checks a message's placement reads it once, when it starts.
  */
 export async function fetchPartitionCount(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-    return meta.topics[0].partitions.length;
-  } finally {
-    await admin.disconnect();
-  }
+  return withAdmin(kafka, async (admin) => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions.length);
 }
 
 /** True when the cluster answers a metadata request in time. */
 export async function pingKafka(kafka: Kafka): Promise<void> {
-  const admin = kafka.admin({ retry: { retries: 0 } });
+  await withAdmin(kafka, (admin) => admin.describeCluster(), { retry: { retries: 0 } });
+}
+
+/** Runs `use` with an admin client of its own, connected for it and disconnected after, whatever happens. */
+export async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>, config?: AdminConfig): Promise<T> {
+  const admin = kafka.admin(config);
   await admin.connect();
   try {
-    await admin.describeCluster();
+    return await use(admin);
   } finally {
     await admin.disconnect();
   }
