@@ -196,12 +196,12 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem('newsledger.key'))).toBe(readerKey);
     expect(await page.locator('#notice').textContent()).toBe('');
 
-    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed Under way, confirmed by three sources \(Truth Social, Ukrainian military sources and Coordination Headquarters for the Treatment of Prisoners of War\)$/, 'the confirmed status of the swap');
+    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed Under way, reported by three sources \(Truth Social, Ukrainian military sources and Coordination Headquarters for the Treatment of Prisoners of War\)$/, 'the confirmed status of the swap');
     await textMatches(item(swap).locator('[data-field="reportedStatus"]'), /^Only reported Completed, claimed by one named source \(Truth Social\)$/, 'the reported status of the swap');
     await textMatches(item(swap).locator('.subject-meta'), /780 of 2,000 released/, 'the swap progress in the list');
     await textMatches(item(istanbul).locator('[data-field="status"]'), /^Status Active$/, 'the status of the talks');
     const april = item(id('exchange/ua-ru-2025-04-uae-492'));
-    await textMatches(april.locator('[data-field="status"]'), /^Confirmed Completed, confirmed by /, 'the April swap');
+    await textMatches(april.locator('[data-field="status"]'), /^Confirmed Completed, (confirmed|reported) by /, 'the April swap');
     expect(await april.locator('[data-field="reportedStatus"]').count()).toBe(0);
   });
 
@@ -215,7 +215,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('#detail-title'), new RegExp(`^${swap.split('/')[1]}$`), 'the swap to open');
     expect(await item(swap).locator('a').getAttribute('aria-current')).toBe('true');
 
-    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, confirmed by three sources \(/, 'the detail badge');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, reported by three sources \(/, 'the detail badge');
     await textMatches(page.locator('#detail-badges [data-field="reportedStatus"]'), /^Only reported Completed, claimed by one named source \(Truth Social\)$/, 'the reported badge');
     // Why does the reported badge say so? The explanation names the source and lists the report behind it.
     const whyReported = page.locator('#detail-badges button[data-why="reportedStatus"]');
@@ -260,7 +260,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     const trump = entry(id('article-swap-trump-complete'));
     await trump.locator('button[data-asof]').click();
     await textMatches(page.locator('#asof-out'), /^2 of 7 reports, as of /, 'the as-of position');
-    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Agreed, confirmed by two sources \(Wire report, 23 May 2025 and Truth Social\)$/, 'the confirmed status before the military spoke');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Agreed, reported by two sources \(Wire report, 23 May 2025 and Truth Social\)$/, 'the confirmed status before the military spoke');
     await textMatches(page.locator('#detail-badges [data-field="reportedStatus"]'), /^Only reported Completed, claimed by one named source \(Truth Social\)$/, 'Trump\'s claim standing alone');
     await textMatches(page.locator('#progress-text'), /^0 of 2,000 released \(0%\)$/, 'nothing released then');
     expect(await page.locator('table.claims tbody tr').count()).toBe(2);
@@ -275,10 +275,10 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await page.focus('#asof-range');
     await page.keyboard.press('Home');
     await textMatches(page.locator('#asof-out'), /^1 of 7 reports, as of /, 'the first report');
-    await textMatches(page.locator('#detail-badges'), /^Confirmed Agreed, confirmed by one named source \(Wire report, 23 May 2025\) Why\?$/, 'only the agreement');
+    await textMatches(page.locator('#detail-badges'), /^Confirmed Agreed, reported by one named source \(Wire report, 23 May 2025\) Why\?$/, 'only the agreement');
     await page.keyboard.press('End');
     await textMatches(page.locator('#asof-out'), /^All 7 reports, now/, 'back to now');
-    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, confirmed by three sources \(/, 'the present');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, reported by three sources \(/, 'the present');
 
     // A typed moment (UTC): just after the military confirmation was recorded.
     const history = await client(query.url, readerKey)('GET', `/v1/exchanges/${swap.split('/')[1]}/history`);
@@ -286,7 +286,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await page.fill('#asof-at', (military.recordedAt as string).slice(0, 23));
     await page.click('#asof button[type="submit"]');
     await textMatches(page.locator('#asof-out'), /^3 of 7 reports, as of /, 'the typed moment');
-    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, confirmed by /, 'underway by then');
+    await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, reported by /, 'underway by then');
     await page.click('#asof-now');
     await textMatches(page.locator('#asof-out'), /^All 7 reports, now/, 'back to now again');
     // Every time in one UTC format, the moment field too.
@@ -296,7 +296,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await page.fill('#valid-at', '2025-05-22');
     await page.click('#asof button[type="submit"]');
     await textMatches(page.locator('#asof-out'), /^All 7 reports, now; only what happened by 2025-05-22 \(UTC\)$/, 'the validAt moment');
-    await textMatches(page.locator('#detail-badges'), /^Confirmed Agreed, confirmed by one named source \(Wire report, 23 May 2025\) Why\?$/, 'only the agreement had happened');
+    await textMatches(page.locator('#detail-badges'), /^Confirmed Agreed, reported by one named source \(Wire report, 23 May 2025\) Why\?$/, 'only the agreement had happened');
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#${swap};valid=2025-05-22`);
     await shot('02a-valid-at.png');
     await page.click('#asof-now');
@@ -315,9 +315,9 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     });
     expect((await post(completed)).status).toBe(202);
 
-    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed Completed, confirmed by two sources \(Truth Social and Coordination Headquarters for the Treatment of Prisoners of War\)$/, 'the list badge to turn');
+    await textMatches(item(swap).locator('[data-field="status"]'), /^Confirmed Completed, reported by two sources \(Truth Social and Coordination Headquarters for the Treatment of Prisoners of War\)$/, 'the list badge to turn');
     expect(await item(swap).locator('[data-field="reportedStatus"]').count()).toBe(0);
-    await textMatches(page.locator('#detail-badges'), /^Confirmed Completed, confirmed by two sources \(Truth Social and Coordination Headquarters for the Treatment of Prisoners of War\) Why\?$/, 'the detail badges to turn');
+    await textMatches(page.locator('#detail-badges'), /^Confirmed Completed, reported by two sources \(Truth Social and Coordination Headquarters for the Treatment of Prisoners of War\) Why\?$/, 'the detail badges to turn');
     await textMatches(page.locator('#progress-text'), /^2,000 of 2,000 released \(100%\)$/, 'the bar to fill');
     await textMatches(page.locator('#asof-out'), /^All 8 reports, now/, 'the new report in the timeline');
     // The completion's changes read out together: the status, then the completed stage's corroboration, by its reason.

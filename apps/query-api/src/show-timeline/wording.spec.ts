@@ -37,7 +37,7 @@ describe('the timeline page wording (assets/wording.js)', () => {
     expect(w.badgeWords('underway', 'confirmed', ladder('all-parties', [military, ruMod, uaHq], ['RU', 'UA']), ['UA', 'RU'])).toBe('Under way, confirmed by both parties');
     expect(w.badgeWords('completed', 'reported', ladder('single-source', [trump]), ['UA', 'RU'])).toBe('Completed, claimed by one named source (Donald Trump)');
     expect(w.badgeWords('underway', 'confirmed', ladder('multi-source', [trump, military]), ['UA', 'RU'])).toBe(
-      'Under way, confirmed by two sources (Donald Trump and Ukrainian military sources)',
+      'Under way, reported by two sources (Donald Trump and Ukrainian military sources)',
     );
     expect(w.badgeWords('agreed', 'confirmed', ladder('one-party', [ruMod], ['RU']))).toBe('Agreed, confirmed by one party (RU)');
     expect(w.badgeWords('proposed', 'reported', ladder('unattributed', [{ name: 'unnamed sources', kind: 'unnamed' }]))).toBe('Proposed, claimed by unnamed sources only');

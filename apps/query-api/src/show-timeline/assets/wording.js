@@ -63,12 +63,15 @@ export function levelWords(corroboration, parties) {
 }
 
 /**
- * A status badge in words: "Under way, confirmed by both parties" (the confirmed status),
- * "Completed, claimed by one named source (Donald Trump)" (a status only reported); a denial of the
- * stage is said after it.
+ * A status badge in words: "Under way, confirmed by both parties" (the confirmed status, resting on
+ * official statements), "Under way, reported by two sources (…)" (confirmed by a desk, but the
+ * sources behind the stage include claims: "confirmed by" them would overstate it), "Completed,
+ * claimed by one named source (Donald Trump)" (a status only reported); a denial of the stage is
+ * said after it.
  */
 export function badgeWords(status, how, corroboration, parties) {
-  const verb = how === 'confirmed' ? 'confirmed' : 'claimed';
+  const official = corroboration && (corroboration.level === 'all-parties' || corroboration.level === 'one-party');
+  const verb = how !== 'confirmed' ? 'claimed' : official ? 'confirmed' : 'reported';
   const who = levelWords(corroboration, parties);
   let text = `${statusWord(status)}, ${who ? `${verb} by ${who}` : how === 'confirmed' ? 'confirmed' : 'only reported'}`;
   if (corroboration && corroboration.contested) {
