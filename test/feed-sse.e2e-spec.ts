@@ -99,7 +99,8 @@ describe('status-change feed over SSE (real Kafka and PostgreSQL)', () => {
     expect(all.map((e) => e.position)).toEqual(expected.map((r) => r.seq));
     expect(new Set(all.map((e) => e.change.id)).size).toBe(2 * EVENTS);
     expect(first.events.length).toBeGreaterThanOrEqual(300);
-    expect(third.events.length).toBeGreaterThan(0);
+    // The third connection may find nothing left: the second can take the rest of a catch-up burst
+    // before its close lands. Resuming from its last position is what the equalities above prove.
     // Per subject, each change starts where the previous one ended.
     for (const subject of subjects) {
       for (const field of ['status', 'reportedStatus']) {
