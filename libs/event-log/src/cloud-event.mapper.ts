@@ -10,7 +10,7 @@ import {
   validateParsedReport,
   ValidationIssue,
 } from '@newsledger/domain';
-import { Partitioners } from 'kafkajs';
+import { PartitionMetadata, Partitioners } from 'kafkajs';
 
 /** An event as it travels on `newsledger.events`: CloudEvents 1.0, structured JSON mode. */
 export interface CloudEvent {
@@ -107,8 +107,18 @@ const partitioner = Partitioners.DefaultPartitioner();
  * their order to hold.
  */
 export function subjectPartition(subject: string, partitions: number): number {
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
-  return partitioner({ topic: '', partitionMetadata, message: { key: subject, value: null } });
+  return partitioner({ topic: '', partitionMetadata: metadataOf(partitions), message: { key: subject, value: null } });
+}
+
+/** A topic's partition list as the partitioner reads it, made once per count: it is asked for every message decoded. */
+const metadataByCount = new Map<number, PartitionMetadata[]>();
+function metadataOf(partitions: number): PartitionMetadata[] {
+  let metadata = metadataByCount.get(partitions);
+  if (!metadata) {
+    metadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+    metadataByCount.set(partitions, metadata);
+  }
+  return metadata;
 }
 
 /** Where a message sits: its position, Kafka timestamp and key, and how many partitions its topic has. */

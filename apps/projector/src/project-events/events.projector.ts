@@ -132,10 +132,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       const next = await this.store.lockCheckpoints(m, this.group, topic, [message.partition]);
       if (BigInt(message.offset) < next.get(message.partition)!) return false;
       await this.dlq.appendAll([this.deadLetter(topic, message, reason, [])]);
-      await this.store.writeBatch(m, {
-        retracted: [], views: [], unlinks: [], links: [],
-        checkpoints: { group: this.group, topic, next: new Map([[message.partition, BigInt(message.offset) + 1n]]) },
-      });
+      await this.store.passCheckpoint(m, this.group, topic, message.partition, message.offset);
       return true;
     });
     if (!done) return;

@@ -370,10 +370,7 @@ export class ViewsRebuild {
       const next = await this.projection.lockCheckpoint(m, this.shadowGroup, batch.topic, batch.partition);
       if (this.switched) throw new Switched();
       if (BigInt(message.offset) < next) return;
-      await this.projection.writeBatch(m, {
-        retracted: [], views: [], unlinks: [], links: [],
-        checkpoints: { group: this.shadowGroup, topic: batch.topic, next: new Map([[batch.partition, BigInt(message.offset) + 1n]]) },
-      });
+      await this.projection.passCheckpoint(m, this.shadowGroup, batch.topic, batch.partition, message.offset);
       this.messages += 1;
     });
   }

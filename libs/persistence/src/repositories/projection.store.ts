@@ -236,6 +236,14 @@ export class ProjectionStore {
   }
 
   /**
+   * Moves a partition's checkpoint past a message nothing was written for (one the database
+   * refuses even alone), in the caller's transaction, which holds the checkpoint row locked.
+   */
+  async passCheckpoint(m: EntityManager, group: string, topic: string, partition: number, offset: string): Promise<void> {
+    await this.writeBatch(m, { retracted: [], views: [], unlinks: [], links: [], checkpoints: { group, topic, next: new Map([[partition, BigInt(offset) + 1n]]) } });
+  }
+
+  /**
    * Everything a projected batch writes: one statement (each kind of row a data-modifying CTE,
    * only those the batch has, then the partitions' checkpoints), and the outbox rows after it
    * when there are any: two round trips at most after the batch is reduced, instead of one per
