@@ -26,6 +26,7 @@ export class QueryApiExceptionFilter implements ExceptionFilter {
 
   private describe(e: unknown, bodyLimit: number | undefined): ErrorResponse {
     if (e instanceof QueryError) {
+      if (e.code === 'views_upgrading') return { status: 503, headers: { 'retry-after': '5' }, body: { error: e.code, message: e.message } };
       return { status: e.code === 'not_found' ? 404 : 400, body: { error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
     }
     if (e instanceof AuditError) {

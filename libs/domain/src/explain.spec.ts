@@ -124,5 +124,33 @@ describe('explanations (contract §7.4), on the seed story', () => {
       expect(status).toMatchObject({ value: 'scheduled', sentence: 'Scheduled: no round reported held; announced by Reuters (confirmed).' });
       expect(status!.evidence.map((e) => [e.eventId, e.role])).toEqual([[announced.id, 'supports']]);
     });
+
+    it('explains each round: where its date comes from, and who reported it at what confirmation', () => {
+      const r = recorder(subject);
+      const announced = r('negotiation.round.announced', { round: 1, venue: 'Istanbul', scheduledFor: '2025-05-15' }, { source: kremlin, confirmation: 'claimed' });
+      const held = r('negotiation.round.held', { round: 1, venue: 'Istanbul' }, { source: reuters, occurredAt: '2025-05-16' });
+      const dated = r('negotiation.round.held', { round: 2, date: '2025-06-02' }, { source: reuters, confirmation: 'reported', occurredAt: '2025-06-03' });
+      const next = r('negotiation.round.announced', { round: 3, scheduledFor: '2025-07' }, { source: kremlin, confirmation: 'claimed' });
+      const facts = explain([announced, held, dated, next]);
+      const round = (n: number) => facts.find((f) => f.field === `rounds.${n}`)!;
+      expect(round(1)).toMatchObject({
+        value: 'held',
+        sentence:
+          'Round 1 held in Istanbul, according to Reuters (confirmed). No report gives its date; 2025-05-16 is the date of the report by Reuters. Announced by Kremlin (RU) (claimed).',
+      });
+      expect(round(1).evidence.map((e) => [e.eventId, e.role])).toEqual([[announced.id, 'supports'], [held.id, 'supports']]);
+      expect(round(2).sentence).toBe('Round 2 held on 2025-06-02, according to Reuters (reported).');
+      expect(round(3)).toMatchObject({ value: 'announced', sentence: 'Round 3 announced, scheduled for 2025-07, according to Kremlin (RU) (claimed).' });
+    });
+
+    it("explains a mediator: who proposed, endorsed and rejected it, each with the report's source and confirmation", () => {
+      const facts = explainView(toView(replay(ISTANBUL, eventsOf(ISTANBUL, whole))) as NegotiationView, eventsOf(ISTANBUL, whole)).facts;
+      const vatican = facts.find((f) => f.field === 'mediation.Vatican')!;
+      expect(vatican).toMatchObject({ value: 'reported' });
+      expect(vatican.sentence).toBe(
+        'Vatican: proposed by Donald Trump according to Donald Trump (reported); endorsed by Giorgia Meloni (IT) according to Italian Government (reported); rejected by Sergei Lavrov (RU) according to Russian Foreign Ministry (reported).',
+      );
+      expect(vatican.evidence.map((e) => e.eventId)).toEqual(['article-trump-vatican', 'article-meloni-vatican', 'article-lavrov-vatican']);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { countsAsConfirmed, countsAsReported, independenceKey } from './confirmation';
 import { ladderRoleOf, type CorroborationLevel, type StageCorroboration } from './corroboration';
 import type { ExchangeClaim, ExchangeStatus, ExchangeView } from './exchange.projection';
-import type { NegotiationView } from './negotiation.projection';
+import type { MediationView, NegotiationView, RoundView } from './negotiation.projection';
 import type { Confirmation, EventType, RecordedEvent, Source } from './report.schema';
 
 /** What a report does for a fact (contract §7.4). */
@@ -167,7 +167,56 @@ function negotiationFacts(view: NegotiationView, events: readonly RecordedEvent[
     sentence = `Scheduled: no round reported held${announced.length ? `; announced by ${sourcesOf(announced)}` : ''}.${withdrawn}`;
     evidence = [...announced.map((e) => evidenceOf(e, 'supports')), ...retracted].filter(isEvidence);
   }
-  return [{ field: 'status', value: view.status, sentence, evidence: sortByLog(evidence, byId) }];
+  return [
+    { field: 'status', value: view.status, sentence, evidence: sortByLog(evidence, byId) },
+    ...view.rounds.map((r) => roundFact(r, byId)),
+    ...view.mediation.map((m) => mediationFact(m, byId)),
+  ];
+}
+
+/**
+ * A round (`rounds.<n>`): held or announced, by whom, and where its date comes from — a date the
+ * reports give, or, for a held round whose reports give none, the `occurredAt` of its latest held
+ * report (contract §7.5), which the sentence says so a reader does not take it for a reported date.
+ */
+function roundFact(round: RoundView, byId: ReadonlyMap<string, RecordedEvent>): ExplainedFact {
+  const reports = round.eventIds.map((id) => byId.get(id)).filter((e): e is RecordedEvent => e !== undefined);
+  const held = reports.filter((e) => e.type === 'negotiation.round.held');
+  const basis = round.state === 'held' ? held : reports;
+  const venue = round.venue ? ` in ${round.venue}` : '';
+  let when = '';
+  let dateNote = '';
+  if (round.state === 'held' && round.date) {
+    const dated = held.some((e) => (e.data as { date?: string }).date !== undefined);
+    if (dated) when = ` on ${round.date}`;
+    else dateNote = ` No report gives its date; ${round.date} is the date of the report by ${names(held.slice(-1).map((e) => e.source))}.`;
+  } else if (round.scheduledFor) {
+    when = `, scheduled for ${round.scheduledFor}`;
+  }
+  const announcements = reports.filter((e) => e.type === 'negotiation.round.announced');
+  const announced = round.state === 'held' && announcements.length ? ` Announced by ${sourcesOf(announcements)}.` : '';
+  return {
+    field: `rounds.${round.round}`,
+    value: round.state,
+    sentence: `Round ${round.round} ${round.state}${venue}${when}, according to ${sourcesOf(basis)}.${dateNote}${announced}`,
+    evidence: sortByLog(reports.map((e) => evidenceOf(e, 'supports')).filter(isEvidence), byId),
+  };
+}
+
+/** A proposed mediator (`mediation.<mediator>`): who proposed, endorsed and rejected it, each as reported by whom. */
+function mediationFact(mediation: MediationView, byId: ReadonlyMap<string, RecordedEvent>): ExplainedFact {
+  const said = (verb: string, entries: readonly { by: string; party?: string; eventId: string }[]) =>
+    entries.length === 0
+      ? []
+      : [`${verb} by ${entries.map((x) => `${x.party && x.party !== x.by ? `${x.by} (${x.party})` : x.by} according to ${sourcesOf([byId.get(x.eventId)].filter((e): e is RecordedEvent => e !== undefined))}`).join(', ')}`];
+  const parts = [...said('proposed', mediation.proposedBy), ...said('endorsed', mediation.endorsedBy), ...said('rejected', mediation.rejectedBy)];
+  const ids = [...mediation.proposedBy, ...mediation.endorsedBy, ...mediation.rejectedBy].map((x) => x.eventId);
+  return {
+    field: `mediation.${mediation.mediator}`,
+    value: mediation.confirmation,
+    sentence: `${mediation.mediator}: ${parts.join('; ')}.`,
+    evidence: sortByLog(ids.map((id) => evidenceOf(byId.get(id), 'supports')).filter(isEvidence), byId),
+  };
 }
 
 /** The sources of some reports, each once, with the desk's confirmation. */

@@ -19,4 +19,5 @@ export * from './database-unavailable';
 export * from './poll-loop';
 export * from './prepared-query';
 export * from './repositories/log-identity.store';
+export * from './repositories/view-versions';
 export * from './log-identity.health';

@@ -5,15 +5,20 @@ import { SubjectStateStore } from '@newsledger/persistence';
 import { DataSource } from 'typeorm';
 import { encodeListCursor } from './list-views.cursor';
 import { ListViewsQuery, ListViewsResult } from './list-views.query';
+import { ViewVersionsCheck } from './view-versions.check';
 
 /** Keyset paging over (last_recorded_at desc, subject), so pages stay stable while views change. */
 @QueryHandler(ListViewsQuery)
 export class ListViewsHandler implements IQueryHandler<ListViewsQuery, ListViewsResult> {
   private readonly states = new SubjectStateStore();
+  private readonly versions: ViewVersionsCheck;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.versions = new ViewVersionsCheck(db);
+  }
 
   async execute({ kind, filters, limit, cursor }: ListViewsQuery): Promise<ListViewsResult> {
+    await this.versions.assertAnswerable(filters);
     const where = ['kind = $1'];
     const params: unknown[] = [kind];
     const add = (sql: string, v: unknown) => {
