@@ -1,5 +1,6 @@
 import { Report } from '@newsledger/domain';
-import { fromCloudEvent, toCloudEvent } from './cloud-event.mapper';
+import { Partitioners } from 'kafkajs';
+import { fromCloudEvent, subjectPartition, toCloudEvent } from './cloud-event.mapper';
 
 const report: Report = {
   id: 'r-1',
@@ -54,5 +55,23 @@ describe('CloudEvents mapping', () => {
     const r = fromCloudEvent(value, at);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(reason);
+  });
+});
+
+describe('subjectPartition', () => {
+  const kafkaDefault = Partitioners.DefaultPartitioner();
+  const metadata = (n: number) => Array.from({ length: n }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+
+  it("is Kafka's default partitioner on the subject, asked again and again, for every partition count", () => {
+    const subjects = Array.from({ length: 300 }, (_, i) => `exchange/ua-ru-${i}`);
+    for (const partitions of [1, 3, 6, 12]) {
+      for (let pass = 0; pass < 2; pass++) {
+        for (const subject of subjects) {
+          expect([subject, partitions, subjectPartition(subject, partitions)]).toEqual([
+            subject, partitions, kafkaDefault({ topic: 't', partitionMetadata: metadata(partitions), message: { key: subject, value: null } }),
+          ]);
+        }
+      }
+    }
   });
 });

@@ -107,7 +107,24 @@ const partitioner = Partitioners.DefaultPartitioner();
  * their order to hold.
  */
 export function subjectPartition(subject: string, partitions: number): number {
-  return partitioner({ topic: '', partitionMetadata: metadataOf(partitions), message: { key: subject, value: null } });
+  // Asked for every message decoded, and a subject's messages come in runs: murmur2 once per
+  // subject. Bounded by starting afresh, which costs one recomputation per subject.
+  const memo = partitionMemo(partitions);
+  let partition = memo.get(subject);
+  if (partition === undefined) {
+    partition = partitioner({ topic: '', partitionMetadata: metadataOf(partitions), message: { key: subject, value: null } });
+    if (memo.size >= PARTITION_MEMO_SIZE) memo.clear();
+    memo.set(subject, partition);
+  }
+  return partition;
+}
+
+const PARTITION_MEMO_SIZE = 50_000;
+const memoByCount = new Map<number, Map<string, number>>();
+function partitionMemo(partitions: number): Map<string, number> {
+  let memo = memoByCount.get(partitions);
+  if (!memo) memoByCount.set(partitions, (memo = new Map()));
+  return memo;
 }
 
 /** A topic's partition list as the partitioner reads it, made once per count: it is asked for every message decoded. */
