@@ -5,7 +5,7 @@ import {
   officialPartyOf,
   strongestConfirmation,
 } from './confirmation';
-import { CONFIRMATIONS, SOURCE_KINDS } from './report.schema';
+import { CONFIRMATIONS, SOURCE_KINDS } from './event.catalogue';
 
 describe('what a confirmation counts for', () => {
   it('counts only confirmed reports as confirmed, and everything but a denial as reported', () => {

@@ -14,7 +14,8 @@
  * How well-founded a stage is, whoever the desk is, is a separate question: the corroboration
  * ladder (`corroboration.ts`) answers it from {@link officialPartyOf} and {@link independenceKey}.
  */
-import type { Confirmation, Source } from './report.schema';
+import type { Confirmation } from './event.catalogue';
+import type { Source } from './report.schema';
 
 /** Whether a report with this confirmation counts for a confirmed field: exchange `status`, `released` and its figures. */
 export function countsAsConfirmed(confirmation: Confirmation): boolean {

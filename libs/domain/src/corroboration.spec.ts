@@ -4,7 +4,8 @@ import { CORROBORATION_LEVELS, corroborationOf, ladderBasesOf, levelOf, type Cor
 import { recorder } from './event.fixture';
 import { EXCHANGE_STATUSES } from './exchange.lifecycle';
 import type { ExchangeView } from './exchange.projection';
-import type { Confirmation, RecordedEvent, Source } from './report.schema';
+import type { Confirmation } from './event.catalogue';
+import type { RecordedEvent, Source } from './report.schema';
 import { replay, toView } from './subject.projection';
 
 // The sources of the seed story (the May 2025 swap) and of what came after it.

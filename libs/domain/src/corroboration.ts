@@ -1,7 +1,8 @@
 import { countsAsReported, independenceKey, officialPartyOf } from './confirmation';
 import { EXCHANGE_STATUSES, stagesSupportedBy, type ExchangeStatus } from './exchange.lifecycle';
 import { compact, sortedUnique } from './projection.util';
-import type { Confirmation, Source } from './report.schema';
+import type { Confirmation } from './event.catalogue';
+import type { Source } from './report.schema';
 
 /**
  * How well-founded a stage of an exchange is (contract §7.2), weakest first. The desk's

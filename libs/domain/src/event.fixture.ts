@@ -1,5 +1,6 @@
 // Builders for the domain's own specs; not exported from index.ts.
-import type { Confirmation, EventData, EventType, RecordedEvent, Source } from './report.schema';
+import type { Confirmation, EventType } from './event.catalogue';
+import type { EventData, RecordedEvent, Source } from './report.schema';
 
 /** Options of one recorded event; everything has a sensible default. */
 export interface EventOptions {

@@ -17,7 +17,8 @@ import { corroborationOf, type Corroboration } from './corroboration';
 import { HALTS, MOVES_ON, STATUS_RANK as RANK, type ExchangeStatus } from './exchange.lifecycle';
 import { headlineContributionOf, headlineOf, namedBy, type HeadlineContribution, type NamedContribution } from './headline';
 import { resolveFigures, type Dispute, type FigureReport, type ReleasedBy } from './figures';
-import type { Confirmation, RecordedEvent } from './report.schema';
+import type { Confirmation } from './event.catalogue';
+import type { RecordedEvent } from './report.schema';
 import { STATE_VERSION } from './state.version';
 
 export { EXCHANGE_STATUSES, type ExchangeStatus } from './exchange.lifecycle';

@@ -2,7 +2,8 @@ import { countsAsConfirmed, countsAsReported, independenceKey } from './confirma
 import { ladderRoleOf, type CorroborationLevel, type StageCorroboration } from './corroboration';
 import type { ExchangeClaim, ExchangeStatus, ExchangeView } from './exchange.projection';
 import type { MediationView, NegotiationView, RoundView } from './negotiation.projection';
-import type { Confirmation, EventType, RecordedEvent, Source } from './report.schema';
+import type { Confirmation, EventType } from './event.catalogue';
+import type { RecordedEvent, Source } from './report.schema';
 
 /** What a report does for a fact (contract §7.4). */
 export const EVIDENCE_ROLES = ['supports', 'denies', 'disputes', 'superseded', 'retracted'] as const;

@@ -1,7 +1,8 @@
 import { CORROBORATION_LEVELS, levelOf, type CorroborationLevel } from './corroboration';
 import type { ExchangeStatus } from './exchange.lifecycle';
 import { compareFacts, type FigureTable } from './figures';
-import type { Confirmation, EventType, Source } from './report.schema';
+import type { Confirmation, EventType } from './event.catalogue';
+import type { Source } from './report.schema';
 import { statusChanges, type StatusView } from './subject.projection';
 import type { SubjectSummary } from './subject.summary';
 

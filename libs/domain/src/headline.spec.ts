@@ -1,6 +1,7 @@
 import { recorder } from './event.fixture';
 import { searchForm, searchTextOf } from './headline';
-import { REPORT_SCHEMAS, subjectKindsOf } from './report.schema';
+import { subjectKindsOf } from './event.catalogue';
+import { REPORT_SCHEMAS } from './report.schema';
 import { replay, toView } from './subject.projection';
 import { summarize, summaryColumns } from './subject.summary';
 

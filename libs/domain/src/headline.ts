@@ -1,6 +1,7 @@
 import { countsAsReported } from './confirmation';
 import { compact, last, sortedUnique } from './projection.util';
-import type { Confirmation, RecordedEvent, Source } from './report.schema';
+import type { Confirmation } from './event.catalogue';
+import type { RecordedEvent, Source } from './report.schema';
 
 /** One live non-denied `exchange.described`/`negotiation.described` (contract §7.6). */
 export interface HeadlineContribution {

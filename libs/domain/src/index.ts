@@ -21,16 +21,18 @@ export {
   NOTE_MAX_LENGTH,
   REPORT_ID_PATTERN,
   SOURCE_KINDS,
-  STORABLE,
   SUMMARY_MAX_LENGTH,
   TITLE_MAX_LENGTH,
   isEventType,
   subjectKindsOf,
   type CeasefireStatus,
   type Confirmation,
-  type EventData,
   type EventType,
   type NegotiationStatusReport,
+  type SourceKind,
+} from './event.catalogue';
+export {
+  type EventData,
   type RecordMetadata,
   type RecordedEvent,
   type Report,
@@ -38,7 +40,6 @@ export {
   type ReportInput,
   type ReportOf,
   type Source,
-  type SourceKind,
 } from './report.schema';
 export { searchForm, searchTextOf } from './headline';
 export { canonicalJson, reportContentKey, type ReportContent } from './report.content';
@@ -46,6 +47,7 @@ export { validateReport, type ValidationIssue, type ValidationResult } from './r
 export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 export { eventJsonSchemas } from './report.json-schema';
 export {
+  STORABLE,
   EARLIEST_INSTANT_MS,
   INSTANT_LIMIT_MS,
   INSTANT_RANGE,

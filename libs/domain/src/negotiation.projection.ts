@@ -13,7 +13,8 @@ import {
 } from './projection.util';
 import { headlineContributionOf, headlineOf, namedBy, type HeadlineContribution, type NamedContribution } from './headline';
 import { STATE_VERSION } from './state.version';
-import type { CeasefireStatus, Confirmation, NegotiationStatusReport, RecordedEvent, Source } from './report.schema';
+import type { CeasefireStatus, Confirmation, NegotiationStatusReport } from './event.catalogue';
+import type { RecordedEvent, Source } from './report.schema';
 
 /** Where a negotiation stands. */
 export const NEGOTIATION_STATUSES = ['scheduled', 'active', 'stalled', 'collapsed', 'concluded'] as const;

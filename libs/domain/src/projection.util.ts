@@ -1,5 +1,6 @@
 import { DomainError } from './domain.error';
-import type { Confirmation, RecordedEvent, Source } from './report.schema';
+import type { Confirmation } from './event.catalogue';
+import type { RecordedEvent, Source } from './report.schema';
 
 /** A value a report set, with the report's confirmation so readers can weigh it. */
 export interface Fact<T> {

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { EVENT_TYPES, type EventType } from './report.schema';
+import { EVENT_TYPES, type EventType } from './event.catalogue';
 import { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 import { EXAMPLES, report } from './report.fixture';
 import { validateReport } from './report.validation';

@@ -1,7 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { eventJsonSchemas } from './report.json-schema';
-import { isEventType, SOURCE_SCHEMA, strayReleasedParties, type EventType } from './report.schema';
+import { isEventType, type EventType } from './event.catalogue';
+import { SOURCE_SCHEMA, strayReleasedParties } from './report.schema';
 import { validateReport, type ValidationResult } from './report.validation';
 
 let compiled: Record<EventType, ValidateFunction> | undefined;

@@ -1,5 +1,5 @@
 // Valid reports of every type for the domain's own specs; not exported from index.ts.
-import type { EventType } from './report.schema';
+import type { EventType } from './event.catalogue';
 
 /** A valid subject and data for every type, and the fields its data requires; specs break one thing at a time. */
 export const EXAMPLES: Record<EventType, { subject: string; data: Record<string, unknown>; required: string[] }> = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EVENT_TYPES, REPORT_SCHEMAS, type EventType } from './report.schema';
+import { EVENT_TYPES, type EventType } from './event.catalogue';
+import { REPORT_SCHEMAS } from './report.schema';
 
 /**
  * The JSON Schema (draft 2020-12) of a whole report of each event type, as served at

@@ -1,136 +1,26 @@
 import { z } from 'zod';
-import { STORABLE, INSTANT_RANGE } from './storable';
+import {
+  CEASEFIRE_STATUSES,
+  CONFIRMATIONS,
+  EVENT_TYPES,
+  NEGOTIATION_STATUS_REPORTS,
+  NOTE_MAX_LENGTH,
+  REPORT_ID_PATTERN,
+  SOURCE_KINDS,
+  SUMMARY_MAX_LENGTH,
+  TITLE_MAX_LENGTH,
+  subjectKindsOf,
+  type Confirmation,
+  type EventType,
+} from './event.catalogue';
+import { expecting } from './report.wording';
+import { INSTANT_RANGE, STORABLE } from './storable';
 import { SUBJECT_ID_PATTERN, tryParseSubject, type SubjectKind } from './subject';
 
-export { STORABLE } from './storable';
-
-/** The ingestor's editorial judgement of a report. */
-export const CONFIRMATIONS = ['confirmed', 'reported', 'claimed', 'unconfirmed', 'denied'] as const;
-/** `confirmed` · `reported` · `claimed` · `unconfirmed` · `denied`. */
-export type Confirmation = (typeof CONFIRMATIONS)[number];
-
-/** What kind of source a report comes from. */
-export const SOURCE_KINDS = ['official', 'military', 'government', 'agency', 'media', 'social', 'unnamed'] as const;
-/** One of {@link SOURCE_KINDS}. */
-export type SourceKind = (typeof SOURCE_KINDS)[number];
-
-/** Every event type, in contract order (v1, then §7.6's descriptions after their kind's). Never rename or reuse one: a new shape gets a new type. */
-export const EVENT_TYPES = [
-  'exchange.proposed',
-  'exchange.agreed',
-  'exchange.underway',
-  'exchange.phase.completed',
-  'exchange.completed',
-  'exchange.suspended',
-  'exchange.cancelled',
-  'exchange.details.reported',
-  'exchange.described',
-  'negotiation.round.announced',
-  'negotiation.round.held',
-  'negotiation.mediation.proposed',
-  'negotiation.mediation.endorsed',
-  'negotiation.mediation.rejected',
-  'negotiation.position.stated',
-  'negotiation.document.announced',
-  'negotiation.ceasefire.reported',
-  'negotiation.status.reported',
-  'negotiation.described',
-  'report.retracted',
-] as const;
-/** One of {@link EVENT_TYPES}. */
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** What `negotiation.ceasefire.reported` can say. */
-export const CEASEFIRE_STATUSES = ['none', 'proposed', 'agreed', 'in_force', 'violated', 'collapsed'] as const;
-/** One of {@link CEASEFIRE_STATUSES}. */
-export type CeasefireStatus = (typeof CEASEFIRE_STATUSES)[number];
-
-/** What `negotiation.status.reported` can say. */
-export const NEGOTIATION_STATUS_REPORTS = ['stalled', 'collapsed', 'concluded', 'resumed'] as const;
-/** One of {@link NEGOTIATION_STATUS_REPORTS}. */
-export type NegotiationStatusReport = (typeof NEGOTIATION_STATUS_REPORTS)[number];
-
-/** Report ids and retracted event ids: a UUID or any other 1-100 characters of `A-Z a-z 0-9 . _ : -`. */
-export const REPORT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
-
-/** Longest `note` a report may carry. */
-export const NOTE_MAX_LENGTH = 2000;
-
-/** Longest `title` of a description (contract §7.6). */
-export const TITLE_MAX_LENGTH = 200;
-/** Longest `summary` of a description (contract §7.6). */
-export const SUMMARY_MAX_LENGTH = 2000;
-
-/** The subject kinds a type may be about: its prefix, or either for `report.retracted`. */
-export function subjectKindsOf(type: EventType): readonly SubjectKind[] {
-  if (type.startsWith('exchange.')) return ['exchange'];
-  if (type.startsWith('negotiation.')) return ['negotiation'];
-  return ['negotiation', 'exchange'];
-}
-
-// --- messages -------------------------------------------------------------------------------
-// Zod's defaults ("Invalid input: expected string, received undefined") are written for
-// programmers; these are read by the people typing reports, so each says what to send.
-
-type RawIssue = z.core.$ZodRawIssue;
-
-function plural(n: number | bigint, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** A required field that is absent: a type check (or an enum's value check) on undefined. */
-function isMissing(issue: RawIssue): boolean {
-  return issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value');
-}
-
-/** Messages for size checks, shared by every field. */
-function sizeMessage(issue: RawIssue): string | undefined {
-  if (issue.code === 'too_small') {
-    const min = issue.minimum;
-    if (issue.origin === 'string') return min === 1 ? 'must not be empty' : `must be at least ${plural(min, 'character')} long`;
-    if (issue.origin === 'array') return `must list at least ${plural(min, 'item')}`;
-    return issue.inclusive === false ? `must be greater than ${min}` : `must be ${min} or more`;
-  }
-  if (issue.code === 'too_big') {
-    const max = issue.maximum;
-    if (issue.origin === 'string') {
-      const length = typeof issue.input === 'string' ? ` (this one has ${issue.input.length})` : '';
-      return `must be at most ${plural(max, 'character')} long${length}`;
-    }
-    if (issue.origin === 'array') return `must list at most ${plural(max, 'item')}`;
-    return issue.inclusive === false ? `must be less than ${max}` : `must be ${max} or less`;
-  }
-  return undefined;
-}
-
 /**
- * The fallback for every issue a field has no own words for; pass it to `safeParse`.
- * Returning undefined leaves zod's default.
+ * The shape of every report and of each event type's `data`, in zod: what HTTP and the log
+ * decoder accept, and what `/v1/schemas`, OpenAPI and AsyncAPI publish.
  */
-export function reportErrorMap(issue: RawIssue): string | undefined {
-  if (isMissing(issue)) return 'is required';
-  const size = sizeMessage(issue);
-  if (size) return size;
-  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'invalid_type') return `must be ${issue.expected === 'int' ? 'a whole number' : `of type ${issue.expected}`}`;
-  return undefined;
-}
-
-/**
- * Error parameters for a field: "is required: <what>" when absent, "must be <what>" when wrong.
- * Size issues keep their own precise wording; structural issues (unknown keys) fall through.
- */
-function expecting(what: string) {
-  return {
-    error: (issue: RawIssue): string | undefined => {
-      if (isMissing(issue)) return `is required: ${what}`;
-      const size = sizeMessage(issue);
-      if (size) return size;
-      if (issue.code === 'unrecognized_keys' || issue.code === 'invalid_key' || issue.code === 'custom') return undefined;
-      return `must be ${what}`;
-    },
-  };
-}
 
 // --- field schemas --------------------------------------------------------------------------
 
@@ -441,8 +331,3 @@ export interface RecordMetadata {
  * (Omit is not distributive) — write `Report & Omit<RecordMetadata, K>` instead.
  */
 export type RecordedEvent = Report & RecordMetadata;
-
-/** Whether `type` is one of {@link EVENT_TYPES}. */
-export function isEventType(type: unknown): type is EventType {
-  return typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type);
-}

@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import {
-  ENVELOPE_SCHEMA,
-  EVENT_TYPES,
-  REPORT_SCHEMAS,
-  isEventType,
-  reportErrorMap,
-  type ReportInput,
-} from './report.schema';
+import { EVENT_TYPES, isEventType } from './event.catalogue';
+import { reportErrorMap } from './report.wording';
+import { ENVELOPE_SCHEMA, REPORT_SCHEMAS, type ReportInput } from './report.schema';
 
 /** One thing wrong with a report, worded for the person who sent it. */
 export interface ValidationIssue {

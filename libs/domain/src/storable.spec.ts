@@ -1,7 +1,7 @@
 import { isReportedTime, isInstant, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
 import { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 import { report } from './report.fixture';
-import { EVENT_TYPES } from './report.schema';
+import { EVENT_TYPES } from './event.catalogue';
 import { validateReport } from './report.validation';
 import { isStorableNumber, isStorableText } from './storable';
 

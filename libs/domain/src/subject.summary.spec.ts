@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import { DomainError } from './domain.error';
 import { recorder } from './event.fixture';
-import type { Confirmation, RecordedEvent, Source } from './report.schema';
+import type { Confirmation } from './event.catalogue';
+import type { RecordedEvent, Source } from './report.schema';
 import { evolve, replay, toStatusView, toView, type SubjectState } from './subject.projection';
 import { evolveSummary, initialSummary, summarize, summaryColumns, summaryStatus, asSummary } from './subject.summary';
 

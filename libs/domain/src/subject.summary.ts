@@ -25,7 +25,8 @@ import {
   type NegotiationStatus,
 } from './negotiation.projection';
 import { last, later, sortedUnique } from './projection.util';
-import type { NegotiationStatusReport, RecordedEvent } from './report.schema';
+import type { NegotiationStatusReport } from './event.catalogue';
+import type { RecordedEvent } from './report.schema';
 import { parseSubject } from './subject';
 import { assertSubjectOf, type StatusView, type SubjectState } from './subject.projection';
 

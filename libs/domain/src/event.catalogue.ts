@@ -1,0 +1,77 @@
+import type { SubjectKind } from './subject';
+
+/**
+ * What events exist: their types, the words their reports use, and the limits on their text.
+ * The shapes of their `data` are in `report.schema.ts`; how a report is told what is wrong with
+ * it, in `report.wording.ts`.
+ */
+
+/** Every event type, in contract order (v1, then §7.6's descriptions after their kind's). Never rename or reuse one: a new shape gets a new type. */
+export const EVENT_TYPES = [
+  'exchange.proposed',
+  'exchange.agreed',
+  'exchange.underway',
+  'exchange.phase.completed',
+  'exchange.completed',
+  'exchange.suspended',
+  'exchange.cancelled',
+  'exchange.details.reported',
+  'exchange.described',
+  'negotiation.round.announced',
+  'negotiation.round.held',
+  'negotiation.mediation.proposed',
+  'negotiation.mediation.endorsed',
+  'negotiation.mediation.rejected',
+  'negotiation.position.stated',
+  'negotiation.document.announced',
+  'negotiation.ceasefire.reported',
+  'negotiation.status.reported',
+  'negotiation.described',
+  'report.retracted',
+] as const;
+/** One of {@link EVENT_TYPES}. */
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Whether `type` is one of {@link EVENT_TYPES}. */
+export function isEventType(type: unknown): type is EventType {
+  return typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** The subject kinds a type may be about: its prefix, or either for `report.retracted`. */
+export function subjectKindsOf(type: EventType): readonly SubjectKind[] {
+  if (type.startsWith('exchange.')) return ['exchange'];
+  if (type.startsWith('negotiation.')) return ['negotiation'];
+  return ['negotiation', 'exchange'];
+}
+
+/** The ingestor's editorial judgement of a report. */
+export const CONFIRMATIONS = ['confirmed', 'reported', 'claimed', 'unconfirmed', 'denied'] as const;
+/** `confirmed` · `reported` · `claimed` · `unconfirmed` · `denied`. */
+export type Confirmation = (typeof CONFIRMATIONS)[number];
+
+/** What kind of source a report comes from. */
+export const SOURCE_KINDS = ['official', 'military', 'government', 'agency', 'media', 'social', 'unnamed'] as const;
+/** One of {@link SOURCE_KINDS}. */
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** What `negotiation.ceasefire.reported` can say. */
+export const CEASEFIRE_STATUSES = ['none', 'proposed', 'agreed', 'in_force', 'violated', 'collapsed'] as const;
+/** One of {@link CEASEFIRE_STATUSES}. */
+export type CeasefireStatus = (typeof CEASEFIRE_STATUSES)[number];
+
+/** What `negotiation.status.reported` can say. */
+export const NEGOTIATION_STATUS_REPORTS = ['stalled', 'collapsed', 'concluded', 'resumed'] as const;
+/** One of {@link NEGOTIATION_STATUS_REPORTS}. */
+export type NegotiationStatusReport = (typeof NEGOTIATION_STATUS_REPORTS)[number];
+
+/** Report ids and retracted event ids: a UUID or any other 1-100 characters of `A-Z a-z 0-9 . _ : -`. */
+export const REPORT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Longest `note` a report may carry. */
+export const NOTE_MAX_LENGTH = 2000;
+
+/** Longest `title` of a description (contract §7.6). */
+export const TITLE_MAX_LENGTH = 200;
+/** Longest `summary` of a description (contract §7.6). */
+export const SUMMARY_MAX_LENGTH = 2000;
+
