@@ -1,9 +1,12 @@
 import { ApiKeyStore } from '@newsledger/auth';
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { PeerBenchResult, runPeerBench } from './peer.bench';
 import { BenchStack, percentiles } from './support/bench.stack';
-import { benchMessage, benchReport } from './support/workload';
+import { drive, perSecond, post } from './support/http-client';
 import { runProducerPerfTool } from './support/kafka-perf';
+import { CpuMeter, CpuMicros, CpuPart, listenerPid, toMicros } from './support/proc-cpu';
+import { benchMessage, benchReport } from './support/workload';
 
 export interface IngestBenchOptions {
   /** reports sent one per request */
@@ -20,6 +23,8 @@ export interface IngestBenchOptions {
   kafkaReports: number;
   /** subjects the reports are spread over */
   subjects: number;
+  /** where the compiled bench is (`dist`), for the peer's servers */
+  dist: string;
   log: (line: string) => void;
 }
 
@@ -30,6 +35,8 @@ export interface Throughput {
   projectedPerSecond?: number;
   latencyMs?: { p50: number; p99: number; max: number };
   reports: number;
+  /** CPU a report per process, from the first request until the last report was projected */
+  cpuMicros?: CpuMicros;
 }
 
 export interface IngestBenchResult {
@@ -38,45 +45,29 @@ export interface IngestBenchResult {
   kafkajs: Throughput;
   kafkaPerfTool: Throughput & { recordSize: number };
   recordSize: number;
+  /** Emmett and the bare server on the single-report sequence, same client, same run */
+  peer: PeerBenchResult;
 }
-
-/** One HTTP/1.1 request on a keep-alive agent: status and body. Cheaper per call than fetch. */
-function request(agent: http.Agent, url: URL, key: string, body: string, contentType: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: 'POST', agent,
-      headers: { authorization: `Bearer ${key}`, 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Runs `writers` loops that take the next index until `total`; returns per-call latencies. */
-async function drive(total: number, writers: number, call: (i: number) => Promise<void>): Promise<Float64Array> {
-  const latencies = new Float64Array(total);
-  let next = 0;
-  await Promise.all(Array.from({ length: writers }, async () => {
-    for (let i = next++; i < total; i = next++) {
-      const t = performance.now();
-      await call(i);
-      latencies[i] = performance.now() - t;
-    }
-  }));
-  return latencies;
-}
-
-const perSecond = (n: number, ms: number) => Math.round((n * 1000) / ms);
 
 /**
  * Ingest end to end on a running stack (ingest API + projector): single reports with concurrent
  * writers, the batch endpoint, kafkajs straight to the topic — each counted until acknowledged and
- * until projected — and Kafka's own ProducerPerformance on the same broker as the limit.
+ * until projected, with each process's CPU from /proc — beside the peer (Emmett, and a bare
+ * node:http server) on the same single-report sequence, and Kafka's own ProducerPerformance.
  */
 export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): Promise<IngestBenchResult> {
+  // The peer first, on the same sequence and client; its schema is dropped and flushed before newsledger's timing.
+  const peer = await runPeerBench(stack, o);
+  const [broker] = stack.config.kafka.brokers;
+  const brokerPid = listenerPid(Number(broker.slice(broker.lastIndexOf(':') + 1)));
+  const apps = [`${stack.run}-ingest-api`, `${stack.run}-projector`];
+  const parts: CpuPart[] = [
+    { label: 'client', pids: () => [process.pid] },
+    { label: 'server', pids: () => [stack.pid('ingest-api')].filter((p): p is number => p !== undefined) },
+    { label: 'projector', pids: () => [stack.pid('projector')].filter((p): p is number => p !== undefined) },
+    { label: 'postgres', pids: () => stack.backendPids(apps) },
+    { label: 'broker', pids: () => (brokerPid === undefined ? [] : [brokerPid]) },
+  ];
   const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(o.writers, o.batchWriters) });
   // A desk's ingest key, as ingestors send: every request reads its key's row, which the admin key is spared.
   const { key } = await new ApiKeyStore(stack.db).create('bench-desk', ['ingest']);
@@ -92,13 +83,16 @@ export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): 
     const singleUrl = new URL('/v1/reports', stack.urls.ingest);
     const bodies = Array.from({ length: o.singleReports }, (_, i) => JSON.stringify(benchReport(single, i, o.subjects)));
     o.log(`single: ${o.singleReports} reports, ${o.writers} writers…`);
+    let meter = new CpuMeter(parts);
+    await meter.start();
     let started = performance.now();
     const singleLatency = await drive(o.singleReports, o.writers, async (i) => {
-      const r = await request(agent, singleUrl, key, bodies[i], 'application/json');
+      const r = await post(agent, singleUrl, key, bodies[i], 'application/json');
       if (r.status !== 202) throw new Error(`POST /v1/reports answered ${r.status}: ${r.text.slice(0, 300)}`);
     });
     const singleAcked = perSecond(o.singleReports, performance.now() - started);
     const singleProjected = await untilProjected(o.singleReports, started);
+    const singleCpu = toMicros(await meter.stop(), o.singleReports);
     const sp = percentiles(singleLatency);
 
     // The batch endpoint, NDJSON.
@@ -111,14 +105,17 @@ export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): 
       return { text: lines.join('\n'), count: lines.length };
     });
     o.log(`batch: ${o.batchReports} reports in requests of ${o.batchSize}, ${o.batchWriters} at a time…`);
+    meter = new CpuMeter(parts);
+    await meter.start();
     started = performance.now();
     const batchLatency = await drive(requests, o.batchWriters, async (r) => {
-      const res = await request(agent, batchUrl, key, ndjson[r].text, 'application/x-ndjson');
+      const res = await post(agent, batchUrl, key, ndjson[r].text, 'application/x-ndjson');
       const accepted = res.status === 200 ? (JSON.parse(res.text) as { accepted: number }).accepted : -1;
       if (accepted !== ndjson[r].count) throw new Error(`POST /v1/reports/batch answered ${res.status}: ${res.text.slice(0, 300)}`);
     });
     const batchAcked = perSecond(o.batchReports, performance.now() - started);
     const batchProjected = await untilProjected(o.batchReports, started);
+    const batchCpu = toMicros(await meter.stop(), o.batchReports);
     const bp = percentiles(batchLatency);
 
     // Straight to Kafka: what an ingestor publishing to the topic itself gets.
@@ -129,6 +126,8 @@ export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): 
     const producer = stack.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     o.log(`kafkajs: ${o.kafkaReports} messages of ~${recordSize} bytes…`);
+    meter = new CpuMeter(parts);
+    await meter.start();
     started = performance.now();
     try {
       const chunk = 2000;
@@ -140,6 +139,7 @@ export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): 
     }
     const kafkaAcked = perSecond(o.kafkaReports, performance.now() - started);
     const kafkaProjected = await untilProjected(o.kafkaReports, started);
+    const kafkaCpu = toMicros(await meter.stop(), o.kafkaReports);
 
     o.log(`Kafka ProducerPerformance: ${o.kafkaReports} records of ${recordSize} bytes…`);
     const perf = await runProducerPerfTool({
@@ -151,9 +151,10 @@ export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): 
     });
     return {
       recordSize,
-      single: { reports: o.singleReports, ackedPerSecond: singleAcked, projectedPerSecond: singleProjected, latencyMs: { p50: sp.p50, p99: sp.p99, max: sp.max } },
-      batch: { reports: o.batchReports, ackedPerSecond: batchAcked, projectedPerSecond: batchProjected, latencyMs: { p50: bp.p50, p99: bp.p99, max: bp.max } },
-      kafkajs: { reports: o.kafkaReports, ackedPerSecond: kafkaAcked, projectedPerSecond: kafkaProjected },
+      peer,
+      single: { reports: o.singleReports, ackedPerSecond: singleAcked, projectedPerSecond: singleProjected, latencyMs: { p50: sp.p50, p99: sp.p99, max: sp.max }, cpuMicros: singleCpu },
+      batch: { reports: o.batchReports, ackedPerSecond: batchAcked, projectedPerSecond: batchProjected, latencyMs: { p50: bp.p50, p99: bp.p99, max: bp.max }, cpuMicros: batchCpu },
+      kafkajs: { reports: o.kafkaReports, ackedPerSecond: kafkaAcked, projectedPerSecond: kafkaProjected, cpuMicros: kafkaCpu },
       kafkaPerfTool: { reports: o.kafkaReports, recordSize, ackedPerSecond: perf.recordsPerSecond, latencyMs: { p50: perf.p50Ms, p99: perf.p99Ms, max: perf.maxMs } },
     };
   } finally {

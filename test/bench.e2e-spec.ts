@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { BenchResult } from '../bench/bench';
 
 describe('npm run bench (tiny sizes, so the bench never rots)', () => {
-  it('measures every section beside its limit and prints one table', async () => {
+  it('measures every section beside its limit and the peer, and prints the ratios and CPU tables', async () => {
     const bench = spawn(process.execPath, [
       path.join(__dirname, '..', 'dist', 'bench', 'bench.js'), '--json',
       '--subjects', '20', '--single-reports', '200', '--writers', '4', '--batch-reports', '300', '--batch-size', '50', '--batch-writers', '2',
@@ -20,16 +20,43 @@ describe('npm run bench (tiny sizes, so the bench never rots)', () => {
     const tableText = out.slice(0, out.indexOf('\n{'));
     const result = JSON.parse(out.slice(out.indexOf('\n{') + 1)) as BenchResult;
     // Every measure is a row, beside its limit from the same run.
-    for (const what of ['single POST', 'batch endpoint', 'kafkajs straight', 'projection catch-up', 'peak RSS', 'feed append→SSE', 'as-of', 'full rebuild']) {
+    for (const what of ['single POST', 'ingest API CPU', 'batch endpoint', 'kafkajs straight', 'projection catch-up', 'peak RSS', 'feed append→SSE', 'as-of', 'full rebuild']) {
       expect(tableText).toContain(what);
     }
     expect(tableText).toContain('ProducerPerformance');
     expect(tableText).toContain('raw pg');
+    expect(tableText).toContain('load average');
+    // The targets beside the ratios, and the CPU table with the peer and the bare server.
+    for (const target of ['≥ 2× Emmett', '≥ 10× Emmett', '≤ 4× bare', 'p99 ≤ 50', '≥ 65 % of raw pg', '≤ 512', 'p99 ≤ relayed p99 + 25 ms', 'p95 ≤ live read p95']) {
+      expect(tableText).toContain(target);
+    }
+    const cpuTable = tableText.slice(tableText.indexOf('CPU per report'));
+    for (const path of ['bare node:http', 'Emmett 0.42.0 on PostgreSQL', 'newsledger single POST', 'newsledger batch endpoint', 'kafkajs straight']) {
+      expect(cpuTable).toContain(path);
+    }
 
     const { ingest, projection, feed, audit } = result;
     expect(ingest).toMatchObject({ single: { reports: 200 }, batch: { reports: 300 }, kafkajs: { reports: 300 }, kafkaPerfTool: { reports: 300 } });
     for (const t of [ingest!.single, ingest!.batch, ingest!.kafkajs, ingest!.kafkaPerfTool]) expect(t.ackedPerSecond).toBeGreaterThan(0);
     expect(ingest!.recordSize).toBeGreaterThan(200);
+    // The peer got the same single-report sequence from the same client, and each ratio is of the same run.
+    const { emmett, bare } = ingest!.peer;
+    expect(emmett).toMatchObject({ reports: 200, latencyMs: { p99: expect.any(Number) } });
+    expect(bare).toMatchObject({ reports: 200 });
+    expect(emmett.perSecond).toBeGreaterThan(0);
+    expect(bare.perSecond).toBeGreaterThan(0);
+    const { ratios } = result;
+    expect(ratios!.single).toBe(Number((ingest!.single.projectedPerSecond! / emmett.perSecond).toPrecision(2)));
+    expect(ratios!.batch).toBe(Number((ingest!.batch.projectedPerSecond! / emmett.perSecond).toPrecision(2)));
+    expect(ratios!.kafkajs).toBe(Number((ingest!.kafkajs.projectedPerSecond! / emmett.perSecond).toPrecision(2)));
+    expect(tableText).toContain(`× ${ratios!.single}`);
+    // CPU from /proc for every process of each path (a count of clock ticks, so it may be 0 at this size).
+    expect(bare.cpuMicros).toEqual({ client: expect.any(Number), server: expect.any(Number) });
+    expect(emmett.cpuMicros).toEqual({ client: expect.any(Number), server: expect.any(Number), postgres: expect.any(Number) });
+    for (const t of [ingest!.single, ingest!.batch, ingest!.kafkajs]) {
+      expect(t.cpuMicros).toEqual({ client: expect.any(Number), server: expect.any(Number), projector: expect.any(Number), postgres: expect.any(Number), broker: expect.any(Number) });
+    }
+    expect(ingest!.single.cpuMicros!.server).toBeGreaterThan(0);
     expect(projection).toMatchObject({ events: 2000, subjects: 50, rawPg: { batch: 500 } });
     expect(projection!.projector.eventsPerSecond).toBeGreaterThan(0);
     expect(projection!.rawPg.eventsPerSecond).toBeGreaterThan(0);

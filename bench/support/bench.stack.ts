@@ -30,6 +30,10 @@ export interface BenchStack {
   readonly urls: { ingest: string; query: string };
   /** starts a compiled app; resolves once its /health answers 200 (the projector: once spawned) */
   start(app: BenchApp): Promise<ChildProcess>;
+  /** the process of a started app */
+  pid(app: BenchApp): number | undefined;
+  /** the PostgreSQL backends serving connections of these application names (an app's is `<run>-<app>`) */
+  backendPids(applicationNames: string[]): Promise<number[]>;
   /** events the projector has applied (sum of its checkpoints) */
   projected(): Promise<number>;
   /** waits until the projector has applied `total` events */
@@ -131,6 +135,7 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
   // Opening it migrates the schema once, before apps start side by side.
   const db = await openDataSource(config.database.url, 2, schema);
   const children: ChildProcess[] = [];
+  const pids = new Map<BenchApp, number>();
   let closing = false;
 
   const stack: BenchStack = {
@@ -142,15 +147,27 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
       const heap = app === 'projector' ? ['--max-old-space-size=384', '--max-semi-space-size=32'] : [];
       const logDir = process.env.BENCH_APP_LOGS;
       const stdout = logDir ? fs.openSync(path.join(logDir, `${app}.log`), 'a') : 'ignore';
-      const child = spawn(process.execPath, [...heap, ...nodeArgs, path.join(o.dist, 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', stdout, 'inherit'] });
+      // Its PostgreSQL connections carry the app's name, so the bench can find their backends' CPU.
+      const child = spawn(process.execPath, [...heap, ...nodeArgs, path.join(o.dist, 'apps', app, 'src', 'main.js')], {
+        env: { ...env, PGAPPNAME: `${run}-${app}` },
+        stdio: ['ignore', stdout, 'inherit'],
+      });
       if (typeof stdout === 'number') fs.closeSync(stdout);
       children.push(child);
+      if (child.pid !== undefined) pids.set(app, child.pid);
       child.once('exit', (code, signal) => {
         if (!closing) o.log(`${app} exited early (${signal ?? code})`);
       });
       const url = app === 'ingest-api' ? urls.ingest : app === 'query-api' ? urls.query : undefined;
       if (url) await until(`${app} /health`, async () => ((await fetch(`${url}/health`)).status === 200 ? true : undefined), 60_000);
       return child;
+    },
+    pid(app) {
+      return pids.get(app);
+    },
+    async backendPids(applicationNames) {
+      const rows: { pid: number }[] = await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = ANY($1)`, [applicationNames]);
+      return rows.map((r) => r.pid);
     },
     async projected() {
       const rows: { n: string }[] = await db.query(`SELECT coalesce(sum(next_offset), 0) AS n FROM projector_offsets WHERE consumer_group = $1`, [groupId]);
