@@ -1,12 +1,11 @@
 import * as fc from 'fast-check';
 import { independenceKey } from './confirmation';
 import { CORROBORATION_LEVELS, corroborationOf, ladderBasesOf, levelOf, type CorroborationLevel } from './corroboration';
-import { recorder } from './event.fixture';
+import { exchangeViewOf, recorder, SOURCES } from './event.fixture';
 import { EXCHANGE_STATUSES } from './exchange.lifecycle';
 import type { ExchangeView } from './exchange.projection';
 import type { Confirmation } from './event.catalogue';
 import type { RecordedEvent, Source } from './report.schema';
-import { replay, toView } from './subject.projection';
 
 // The sources of the seed story (the May 2025 swap) and of what came after it.
 const wire: Source = { name: 'Wire report, 23 May 2025', kind: 'media' };
@@ -15,10 +14,8 @@ const trumpOfficial: Source = { name: 'The White House', kind: 'official', speak
 const military: Source = { name: 'Ukrainian military sources', kind: 'military', party: 'UA' };
 const unnamed: Source = { name: 'Unconfirmed reports', kind: 'unnamed' };
 const otherUnnamed: Source = { name: 'People familiar with the matter', kind: 'unnamed' };
-const ruMod: Source = { name: 'Russian Ministry of Defence', kind: 'official', party: 'RU' };
-const uaHq: Source = { name: 'Coordination Headquarters for the Treatment of POWs', kind: 'government', party: 'UA' };
+const { ruMod, uaHq, reutersTass } = SOURCES;
 const uae: Source = { name: 'UAE Ministry of Foreign Affairs', kind: 'official', party: 'AE' };
-const reutersTass: Source = { name: 'Reuters', kind: 'agency', via: 'TASS' };
 const apTass: Source = { name: 'AP', kind: 'agency', via: 'tass ' };
 
 const SUBJECT = 'exchange/ua-ru-2025-05-1000';
@@ -27,11 +24,7 @@ beforeEach(() => {
   record = recorder(SUBJECT);
 });
 
-function viewOf(events: readonly RecordedEvent[]): ExchangeView {
-  const view = toView(replay(SUBJECT, events));
-  if (view.kind !== 'exchange') throw new Error('expected an exchange view');
-  return view;
-}
+const viewOf = (events: readonly RecordedEvent[]): ExchangeView => exchangeViewOf(SUBJECT, events);
 
 /** The seed story's swap as the article tells it: agreed in Istanbul, Trump's claim, the military's confirmation, the unnamed detail. */
 function seedStory(): RecordedEvent[] {

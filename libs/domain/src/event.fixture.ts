@@ -1,6 +1,22 @@
 // Builders for the domain's own specs; not exported from index.ts.
+import type { ExchangeView } from './exchange.projection';
 import type { Confirmation, EventType } from './event.catalogue';
 import type { EventData, RecordedEvent, Source } from './report.schema';
+import { replay, toView } from './subject.projection';
+
+/** Sources the stories of the specs cite (the swaps of May 2025 and of 30 December 2024). */
+export const SOURCES = {
+  ruMod: { name: 'Russian Ministry of Defence', kind: 'official', party: 'RU' },
+  uaHq: { name: 'Coordination Headquarters for the Treatment of POWs', kind: 'government', party: 'UA' },
+  reutersTass: { name: 'Reuters', kind: 'agency', via: 'TASS' },
+} as const satisfies Record<string, Source>;
+
+/** The view of an exchange's events, replayed from nothing. */
+export function exchangeViewOf(subject: string, events: readonly RecordedEvent[]): ExchangeView {
+  const view = toView(replay(subject, events));
+  if (view.kind !== 'exchange') throw new Error('expected an exchange view');
+  return view;
+}
 
 /** Options of one recorded event; everything has a sensible default. */
 export interface EventOptions {

@@ -1,10 +1,9 @@
-import { deepFreeze, recorder } from './event.fixture';
+import { deepFreeze, exchangeViewOf, recorder } from './event.fixture';
 import {
   DomainError,
   evolve,
   initialState,
   negotiationLinkOf,
-  replay,
   statusChanges,
   toView,
   type ExchangeView,
@@ -15,11 +14,7 @@ const SUBJECT = 'exchange/ua-ru-test';
 const trump = { name: 'Truth Social', kind: 'social', speaker: 'Donald Trump' } as const;
 const military = { name: 'Ukrainian military sources', kind: 'military' } as const;
 
-function viewOf(events: readonly RecordedEvent[]): ExchangeView {
-  const view = toView(replay(SUBJECT, events));
-  if (view.kind !== 'exchange') throw new Error('expected an exchange view');
-  return view;
-}
+const viewOf = (events: readonly RecordedEvent[]): ExchangeView => exchangeViewOf(SUBJECT, events);
 
 let record: ReturnType<typeof recorder>;
 beforeEach(() => {

@@ -160,7 +160,7 @@ function negotiationFacts(view: NegotiationView, events: readonly RecordedEvent[
       ...retracted,
     ].filter(isEvidence);
   } else if (held.length > 0) {
-    const numbers = [...new Set(held.map((e) => (e.data as { round: number }).round))].sort((a, b) => a - b);
+    const numbers = [...new Set(held.flatMap((e) => (e.type === 'negotiation.round.held' ? [e.data.round] : [])))].sort((a, b) => a - b);
     sentence = `Active: round${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')} held, as ${sourcesOf(held)} reported; no status reported since.${withdrawn}`;
     evidence = [...held.map((e) => evidenceOf(e, 'supports')), ...retracted].filter(isEvidence);
   } else {

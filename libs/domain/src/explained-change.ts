@@ -1,3 +1,4 @@
+import { countsAsReported } from './confirmation';
 import { CORROBORATION_LEVELS, levelOf, type CorroborationLevel } from './corroboration';
 import type { ExchangeStatus } from './exchange.lifecycle';
 import { compareFacts, type FigureTable } from './figures';
@@ -198,7 +199,7 @@ function becauseOf(cause: ReportGist, retracted: RetractedGist | undefined): str
 }
 
 function said(report: ReportGist): string {
-  return report.confirmation === 'denied' ? `${who(report.source)} denied that ${clause(report)}` : `${who(report.source)} reported that ${clause(report)}`;
+  return !countsAsReported(report.confirmation) ? `${who(report.source)} denied that ${clause(report)}` : `${who(report.source)} reported that ${clause(report)}`;
 }
 
 /** "Russian Ministry of Defence (RU)", "Reuters citing TASS". */

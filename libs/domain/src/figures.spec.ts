@@ -1,13 +1,10 @@
-import { recorder } from './event.fixture';
+import { exchangeViewOf, recorder, SOURCES } from './event.fixture';
 import type { ExchangeView } from './exchange.projection';
 import { isDisputed, withFigures } from './figures';
 import type { RecordedEvent, Source } from './report.schema';
-import { replay, toView } from './subject.projection';
 
-const ruMod: Source = { name: 'Russian Ministry of Defence', kind: 'official', party: 'RU' };
+const { ruMod, uaHq, reutersTass } = SOURCES;
 const zelensky: Source = { name: 'Office of the President of Ukraine', kind: 'official', party: 'UA', speaker: 'Volodymyr Zelensky' };
-const uaHq: Source = { name: 'Coordination Headquarters for the Treatment of POWs', kind: 'government', party: 'UA' };
-const reutersTass: Source = { name: 'Reuters', kind: 'agency', via: 'TASS' };
 const apTass: Source = { name: 'AP', kind: 'agency', via: 'TASS' };
 
 const SUBJECT = 'exchange/ua-ru-2024-12-30';
@@ -16,11 +13,7 @@ beforeEach(() => {
   record = recorder(SUBJECT);
 });
 
-function viewOf(events: readonly RecordedEvent[]): ExchangeView {
-  const view = toView(replay(SUBJECT, events));
-  if (view.kind !== 'exchange') throw new Error('expected an exchange view');
-  return view;
-}
+const viewOf = (events: readonly RecordedEvent[]): ExchangeView => exchangeViewOf(SUBJECT, events);
 
 /** 30 December 2024: Russia's MoD said 150 for 150; Zelensky said 189 Ukrainians came home. */
 function december30(): RecordedEvent[] {

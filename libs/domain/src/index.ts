@@ -70,6 +70,7 @@ export {
 } from './point-in-time';
 export type { ClaimBase, Fact, Retracted } from './projection.util';
 export { countsAsConfirmed, countsAsReported, independenceKey, officialPartyOf, strongestConfirmation } from './confirmation';
+export { retractionRefusal, type RetractionRefusal, type RetractionTarget } from './retraction';
 export {
   CORROBORATION_LEVELS,
   corroborationOf,
@@ -106,14 +107,13 @@ export {
   type ExchangeView,
   type ReleasedBy,
 } from './exchange.projection';
+export { NEGOTIATION_STATUSES, negotiationStatusFrom, type NegotiationStatus } from './negotiation-status';
 export {
-  NEGOTIATION_STATUSES,
   type CeasefireEntry,
   type DocumentEntry,
   type MediationView,
   type NegotiationClaim,
   type NegotiationState,
-  type NegotiationStatus,
   type NegotiationView,
   type PositionEntry,
   type RoundView,

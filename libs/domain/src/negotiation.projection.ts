@@ -12,14 +12,11 @@ import {
   type Retracted,
 } from './projection.util';
 import { headlineContributionOf, headlineOf, namedBy, type HeadlineContribution, type NamedContribution } from './headline';
+import { negotiationStatusFrom, type NegotiationStatus } from './negotiation-status';
 import { STATE_VERSION } from './state.version';
 import type { CeasefireStatus, Confirmation, NegotiationStatusReport } from './event.catalogue';
 import type { RecordedEvent, Source } from './report.schema';
 
-/** Where a negotiation stands. */
-export const NEGOTIATION_STATUSES = ['scheduled', 'active', 'stalled', 'collapsed', 'concluded'] as const;
-/** One of {@link NEGOTIATION_STATUSES}. */
-export type NegotiationStatus = (typeof NEGOTIATION_STATUSES)[number];
 
 /** A live `negotiation.status.reported`, as listed in the view. Denied ones are listed too. */
 export interface NegotiationClaim extends ClaimBase {
@@ -309,13 +306,6 @@ export function withoutNegotiationEvent(state: NegotiationState, eventId: string
   };
 }
 
-const STATUS_OF_REPORT: Record<NegotiationStatusReport, NegotiationStatus> = {
-  stalled: 'stalled',
-  collapsed: 'collapsed',
-  concluded: 'concluded',
-  resumed: 'active',
-};
-
 /** Derives the public view from the live contributions. */
 export function toNegotiationView(state: NegotiationState): NegotiationView {
   const { status, statusReport, firstHeld } = negotiationStatusBasis(state);
@@ -366,15 +356,6 @@ export function negotiationStatusBasis(state: NegotiationState) {
   for (let i = state.claims.length - 1; i >= 0 && !statusReport; i--) if (countsAsReported(state.claims[i].confirmation)) statusReport = state.claims[i];
   const firstHeld = state.rounds.find((round) => round.state === 'held');
   return { status: negotiationStatusFrom(statusReport?.status, firstHeld !== undefined), statusReport, firstHeld };
-}
-
-/**
- * The negotiation status rule: what the latest live non-denied status report says (`resumed` is
- * `active` again); before any, `active` once a round is held, else `scheduled`.
- */
-export function negotiationStatusFrom(latestReport: NegotiationStatusReport | undefined, held: boolean): NegotiationStatus {
-  if (latestReport) return STATUS_OF_REPORT[latestReport];
-  return held ? 'active' : 'scheduled';
 }
 
 /** Per round, each field from the latest live report setting it; held reports win over announcements. */

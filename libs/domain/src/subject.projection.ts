@@ -1,4 +1,5 @@
 import { countsAsReported } from './confirmation';
+import { retractionRefusal } from './retraction';
 import { DomainError } from './domain.error';
 import {
   evolveExchange,
@@ -17,9 +18,9 @@ import {
   toNegotiationView,
   withoutNegotiationEvent,
   type NegotiationState,
-  type NegotiationStatus,
   type NegotiationView,
 } from './negotiation.projection';
+import type { NegotiationStatus } from './negotiation-status';
 import { later } from './projection.util';
 import type { RecordedEvent, ReportOf } from './report.schema';
 import { parseSubject } from './subject';
@@ -155,7 +156,14 @@ function counting<S extends SubjectState>(state: S, event: RecordedEvent): S {
 function retract(state: SubjectState, event: RecordedEvent & ReportOf<'report.retracted'>): SubjectState {
   const target = event.data.eventId;
   const seen = { ...state, retractions: [...state.retractions, event.id] };
-  if (target === event.id || state.retractions.includes(target) || Object.hasOwn(state.retracted, target)) return seen;
+  // The state holds only same-subject events and cannot tell an unknown one: it presumes the target
+  // exists (the projector's check), and knows which ids are retractions and what is withdrawn.
+  const known = {
+    subject: state.subject,
+    type: target === event.id || state.retractions.includes(target) ? 'report.retracted' : 'report',
+    retractedBy: Object.hasOwn(state.retracted, target) ? state.retracted[target].by : null,
+  };
+  if (retractionRefusal(event, known)) return seen;
   const retracted = { ...state.retracted, [target]: { by: event.id, reason: event.data.reason } };
   return seen.kind === 'exchange'
     ? withoutExchangeEvent({ ...seen, retracted }, target)

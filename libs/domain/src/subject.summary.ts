@@ -19,11 +19,10 @@ import {
   evolveNegotiation,
   initialNegotiationState,
   negotiationStatusBasis,
-  negotiationStatusFrom,
   partyMentions,
   type NegotiationState,
-  type NegotiationStatus,
 } from './negotiation.projection';
+import { negotiationStatusFrom, type NegotiationStatus } from './negotiation-status';
 import { last, later, sortedUnique } from './projection.util';
 import type { NegotiationStatusReport } from './event.catalogue';
 import type { RecordedEvent } from './report.schema';

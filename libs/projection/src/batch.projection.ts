@@ -14,6 +14,9 @@ import {
   RecordedEvent,
   reportContentKey,
   ReportContent,
+  ReportOf,
+  retractionRefusal,
+  RetractionRefusal,
   RetractedGist,
   Source,
   StatusView,
@@ -125,24 +128,12 @@ export function projectBatch<M>(
     let retractionOf: string | null = null;
     let retractedReport: ReportContent | undefined;
     if (e.type === 'report.retracted') {
-      retractionOf = String((e.data as { eventId: string }).eventId);
+      retractionOf = e.data.eventId;
       const target = known.get(retractionOf);
       retractedReport = target?.content;
-      if (!target || target.subject !== e.subject || target.type === 'report.retracted') {
-        out.rejected.push({
-          message: d.message,
-          reason: target ? 'a retraction must name a non-retraction event of the same subject' : `retraction of unknown event "${retractionOf}"`,
-          issues: [{ path: 'data.eventId', message: 'must name an earlier event of the same subject' }],
-        });
-        continue;
-      }
-      if (target.retractedBy) {
-        // A second retraction would rewrite the first's place in the history.
-        out.rejected.push({
-          message: d.message,
-          reason: `already_retracted: event "${retractionOf}" was already retracted by "${target.retractedBy}"`,
-          issues: [{ path: 'data.eventId', message: 'names an event already retracted' }],
-        });
+      const refusal = retractionRefusal(e, target);
+      if (refusal || !target) {
+        out.rejected.push({ message: d.message, ...refusedRetraction(retractionOf, refusal) });
         continue;
       }
       known.set(retractionOf, { ...target, retractedBy: e.id });
@@ -172,7 +163,7 @@ export function projectBatch<M>(
     const statusBefore: StatusView = statuses.get(e.subject) ?? summaryStatus(before);
     const statusAfter = summaryStatus(after);
     statuses.set(e.subject, statusAfter);
-    const retracted = retractionOf === null ? undefined : retractedGist(retractionOf, e, retractedReport, full);
+    const retracted = e.type === 'report.retracted' ? retractedGist(e.data.eventId, e, retractedReport, full) : undefined;
     for (const c of explainedChanges({ before, after, statusBefore, statusAfter, cause: causeOf(e), retracted })) {
       out.changes.push({
         id: c.id,
@@ -207,6 +198,21 @@ export function projectBatch<M>(
   return out;
 }
 
+/** A dead-letter reason for a retraction that withdraws nothing. */
+function refusedRetraction(target: string, refusal: RetractionRefusal | null): { reason: string; issues: ValidationIssue[] } {
+  if (refusal?.code === 'already_retracted') {
+    // A second retraction would rewrite the first's place in the history.
+    return {
+      reason: `already_retracted: event "${target}" was already retracted by "${refusal.by}"`,
+      issues: [{ path: 'data.eventId', message: 'names an event already retracted' }],
+    };
+  }
+  return {
+    reason: refusal?.code === 'unknown_event' || !refusal ? `retraction of unknown event "${target}"` : 'a retraction must name a non-retraction event of the same subject',
+    issues: [{ path: 'data.eventId', message: 'must name an earlier event of the same subject' }],
+  };
+}
+
 /** The event a change names as its cause. */
 function causeOf(e: RecordedEvent): ChangeCause & { data: unknown } {
   return { eventId: e.id, type: e.type, confirmation: e.confirmation, source: e.source, data: e.data };
@@ -216,16 +222,20 @@ function causeOf(e: RecordedEvent): ChangeCause & { data: unknown } {
  * The retracted report a change names: its indexed content (the projector and rebuild load it),
  * else its claim in the full state before the retraction (in-memory replays carry no content).
  */
-function retractedGist(target: string, retraction: RecordedEvent, content: ReportContent | undefined, full: SubjectState | undefined): RetractedGist {
-  const reason = String((retraction.data as { reason: string }).reason);
+function retractedGist(target: string, retraction: ReportOf<'report.retracted'>, content: ReportContent | undefined, full: SubjectState | undefined): RetractedGist {
+  const { reason } = retraction.data;
   if (content) {
     return { eventId: target, reason, report: { type: content.type, source: content.source as Source, confirmation: content.confirmation as Confirmation, data: content.data } };
   }
-  const claim = (full?.claims as ReadonlyArray<{ eventId: string; source: Source; confirmation: Confirmation; status: string; phase?: number }> | undefined)?.find((c) => c.eventId === target);
+  if (full?.kind === 'negotiation') {
+    const claim = full.claims.find((c) => c.eventId === target);
+    if (!claim) return { eventId: target, reason, report: null };
+    return { eventId: target, reason, report: { type: 'negotiation.status.reported', source: claim.source, confirmation: claim.confirmation, data: { status: claim.status } } };
+  }
+  const claim = full?.claims.find((c) => c.eventId === target);
   if (!claim) return { eventId: target, reason, report: null };
-  const type = full!.kind === 'negotiation' ? 'negotiation.status.reported' : claim.phase !== undefined ? 'exchange.phase.completed' : `exchange.${claim.status}`;
-  const data = full!.kind === 'negotiation' ? { status: claim.status } : { phase: claim.phase };
-  return { eventId: target, reason, report: { type, source: claim.source, confirmation: claim.confirmation, data } };
+  const type = claim.phase !== undefined ? 'exchange.phase.completed' : `exchange.${claim.status}`;
+  return { eventId: target, reason, report: { type, source: claim.source, confirmation: claim.confirmation, data: { phase: claim.phase } } };
 }
 
 /** What an outbox row keeps besides its columns: everything the message adds (contract §7.4). */
@@ -322,7 +332,7 @@ export async function projectMessages(
     subjects.add(d.event.subject);
     if (d.event.type === 'report.retracted') {
       retractionIds.add(d.event.id);
-      retractionIds.add(String((d.event.data as { eventId: string }).eventId));
+      retractionIds.add(d.event.data.eventId);
       retracting.add(d.event.subject);
     } else if (!seen.has(d.event.id)) {
       reports.set(d.event.id, d.event);
