@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { ConfigModule } from '@newsledger/config';
+import { ConfigModule, loadConfig } from '@newsledger/config';
 import { EVENT_TYPES, eventJsonSchemas } from '@newsledger/domain';
 import { createKafka, EventLogModule, KAFKA } from '@newsledger/event-log';
 import { HealthModule, withoutDialect } from '@newsledger/http';
@@ -117,7 +117,7 @@ describe('API documents: /docs, /docs-json and /v1/schemas (real Kafka and Postg
   });
 
   it('names the dependency that is down in /health, with the contract\'s error body', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ConfigModule, PersistenceModule.forRoot(), EventLogModule, HealthModule] })
+    const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(loadConfig()), PersistenceModule.forRoot(), EventLogModule, HealthModule] })
       .overrideProvider(KAFKA)
       .useValue(createKafka({ brokers: ['127.0.0.1:9'], clientId: 'health-spec' }))
       .compile();

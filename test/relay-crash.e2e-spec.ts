@@ -20,8 +20,12 @@ describe('status-change relay crash (SIGKILL between publishing and marking, rea
   let db: DataSource;
   let child: ChildProcess | undefined;
 
-  function startProjector(extra: Record<string, string> = {}): ChildProcess {
-    child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'apps', 'projector', 'src', 'main.js')], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
+  /** The built projector; `faultAfterSends`: its relay kills the process after that many sends (test/support/relay-fault.preload.js). */
+  function startProjector(faultAfterSends?: number): ChildProcess {
+    const main = path.join(__dirname, '..', 'dist', 'apps', 'projector', 'src', 'main.js');
+    const args = faultAfterSends === undefined ? [main] : ['-r', path.join(__dirname, 'support', 'relay-fault.preload.js'), main];
+    const extra = faultAfterSends === undefined ? {} : { RELAY_FAULT_EXIT_AFTER_SENDS: String(faultAfterSends) };
+    child = spawn(process.execPath, args, { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
     return child;
   }
 
@@ -58,7 +62,7 @@ describe('status-change relay crash (SIGKILL between publishing and marking, rea
     await producer.disconnect();
 
     // The relay kills its own process after its fifth send, before marking that batch.
-    const doomed = startProjector({ RELAY_FAULT_EXIT_AFTER_SENDS: '5' });
+    const doomed = startProjector(5);
     const [, signal] = (await once(doomed, 'exit')) as [number | null, string | null];
     expect(signal).toBe('SIGKILL');
     const atKill = await outbox();

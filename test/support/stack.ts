@@ -1,6 +1,6 @@
 import { INestApplication, INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig, NewsledgerConfig } from '@newsledger/config';
+import { loadConfig, NewsledgerConfig, withConfig } from '@newsledger/config';
 import { startHttpApp } from '@newsledger/http';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,15 +8,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** The configuration of this test run (topics, group and database are set by scripts/test.js). */
 export const testConfig: NewsledgerConfig = loadConfig();
 
-/** Starts an HTTP app in-process on a free port. */
+/** Starts an HTTP app in-process on a free port, configured from the environment as it is now. */
 export async function startApi(module: Type<unknown>): Promise<{ app: INestApplication; url: string }> {
-  const app = await startHttpApp(module, { host: '127.0.0.1', port: 0, bodyLimit: testConfig.http.maxBatchBodyBytes });
+  const app = await startHttpApp(withConfig(module, loadConfig()), { host: '127.0.0.1', port: 0, bodyLimit: testConfig.http.maxBatchBodyBytes });
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
 
-/** Starts a non-HTTP app (the projector) in-process. */
+/** Starts a non-HTTP app (the projector) in-process, configured from the environment as it is now. */
 export async function startContext(module: Type<unknown>): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'], abortOnError: false });
+  const app = await NestFactory.createApplicationContext(withConfig(module, loadConfig()), { logger: ['error', 'warn'], abortOnError: false });
   await app.init();
   return app;
 }

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '@newsledger/config';
+import { loadConfig, withConfig } from '@newsledger/config';
 import { startHttpApp } from '@newsledger/http';
 import { IngestApiModule } from './ingest-api.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await startHttpApp(IngestApiModule, { host: config.http.host, port: config.http.ingestPort, bodyLimit: config.http.maxBatchBodyBytes });
+  await startHttpApp(withConfig(IngestApiModule, config), { host: config.http.host, port: config.http.ingestPort, bodyLimit: config.http.maxBatchBodyBytes });
 }
 
 void main().catch((e) => {

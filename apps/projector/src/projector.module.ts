@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@newsledger/auth';
-import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
 import { HEALTH_CHECKS, HealthModule, HttpErrorFilter, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
 import { LogIdentityHealth, PersistenceModule } from '@newsledger/persistence';
@@ -20,7 +19,6 @@ import { ViewsUpgrader } from './upgrade-views/views.upgrader';
  */
 @Module({
   imports: [
-    ConfigModule,
     LoggingModule,
     PersistenceModule.forRoot(),
     EventLogModule,

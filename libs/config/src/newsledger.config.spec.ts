@@ -39,4 +39,8 @@ describe('loadConfig', () => {
     );
     expect(loadConfig({ NEWSLEDGER_QUERY_URL: 'https://news.example/api/' }).client.queryUrl).toBe('https://news.example/api');
   });
+
+  it('has no test-only switches: the relay fault injection lives in the test harness', () => {
+    expect(loadConfig({ RELAY_FAULT_EXIT_AFTER_SENDS: '5' }).relay).toEqual({ batchSize: 500, pollMs: 1000 });
+  });
 });

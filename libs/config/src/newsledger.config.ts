@@ -52,7 +52,6 @@ const schema = z.object({
   FEED_SWEEP_MS: z.coerce.number().int().min(100).default(2000),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   RELAY_POLL_MS: z.coerce.number().int().min(50).default(1000),
-  RELAY_FAULT_EXIT_AFTER_SENDS: z.coerce.number().int().min(1).optional(),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).default('false'),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(10).default(600_000),
@@ -139,8 +138,6 @@ export interface NewsledgerConfig {
     readonly batchSize: number;
     /** Fallback poll when no notification arrives, and the retry interval for the relay lock. @defaultValue `1000` */
     readonly pollMs: number;
-    /** Fault injection for tests: the process kills itself after this many sends, before marking them. @defaultValue unset */
-    readonly faultExitAfterSends: number | undefined;
   };
   readonly webhooks: {
     /** Allow loopback and private-range target URLs (tests, single-host setups). @defaultValue `false` */
@@ -241,7 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowMs: e.RATE_LIMIT_WINDOW_MS },
     },
     feed: { heartbeatMs: e.FEED_HEARTBEAT_MS, maxBufferedBytes: e.FEED_MAX_BUFFERED_BYTES, sweepMs: e.FEED_SWEEP_MS },
-    relay: { batchSize: e.RELAY_BATCH_SIZE, pollMs: e.RELAY_POLL_MS, faultExitAfterSends: e.RELAY_FAULT_EXIT_AFTER_SENDS },
+    relay: { batchSize: e.RELAY_BATCH_SIZE, pollMs: e.RELAY_POLL_MS },
     webhooks: {
       allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true',
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,

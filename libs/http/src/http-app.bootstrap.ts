@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { ApiKeyService, routeAccessTable } from '@newsledger/auth';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
@@ -32,7 +32,8 @@ const TOO_DEEP = `the body nests arrays and objects deeper than ${MAX_JSON_DEPTH
  * when it imports `ApiDocsModule`, its OpenAPI document at `/docs`; then starts listening.
  */
 export async function startHttpApp(
-  module: Type<unknown>,
+  /** the app's root module, with its configuration provided (`withConfig`) */
+  module: Type<unknown> | DynamicModule,
   opts: { host: string; port: number; bodyLimit: number },
 ): Promise<INestApplication> {
   const adapter = new FastifyAdapter({

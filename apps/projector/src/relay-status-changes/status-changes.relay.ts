@@ -27,7 +27,6 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
   private readonly topic: string;
   private readonly loop = new PollLoop();
   private notified = false;
-  private sends = 0;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -113,12 +112,6 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
     ));
     if (rows.length === 0) return 0;
     await producer.appendAll(relayMessages(rows, Number(rows[0].prev)));
-    this.sends += 1;
-    if (this.config.relay.faultExitAfterSends !== undefined && this.sends >= this.config.relay.faultExitAfterSends) {
-      this.logger.warn(`fault injection: killing the process after ${this.sends} sends, before marking them`);
-      process.kill(process.pid, 'SIGKILL');
-      await new Promise<never>(() => undefined);
-    }
     await db.query(prepared(`UPDATE status_changes SET published_at = now() WHERE topic = $1 AND seq = ANY($2::bigint[])`, [
       this.topic,
       rows.map((r) => r.seq),
