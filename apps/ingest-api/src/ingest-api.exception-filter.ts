@@ -4,7 +4,16 @@ import { bodyLimitOf, describeCommonError, ErrorResponse } from '@newsledger/htt
 import { FastifyReply } from 'fastify';
 import { LogRefusedError } from './event-log/log-refusal.gate';
 import { BatchBodyError } from './record-batch/batch-body.parser';
-import { ReportRejectedError } from './record-report/record-report.error';
+import { ReportRejectedError, ReportRejectionCode } from './recording/report-rejected.error';
+
+/** The HTTP status of each refusal of a report. */
+export const REJECTION_STATUS: Readonly<Record<ReportRejectionCode, number>> = {
+  invalid_report: 400,
+  unknown_event: 400,
+  id_conflict: 409,
+  already_retracted: 409,
+  forbidden_subject_kind: 403,
+};
 
 /** Maps every failure of the ingest API to the contract's JSON error, once. */
 @Catch()
@@ -19,8 +28,9 @@ export class IngestApiExceptionFilter implements ExceptionFilter {
 
   private describe(e: unknown, bodyLimit: number | undefined): ErrorResponse {
     if (e instanceof ReportRejectedError) {
-      const status = e.code === 'id_conflict' || e.code === 'already_retracted' ? 409 : e.code === 'forbidden_subject_kind' ? 403 : 400;
-      return { status, body: { error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
+      // instanceof leaves the code parameter open: the code is one of them all.
+      const code: ReportRejectionCode = e.code;
+      return { status: REJECTION_STATUS[code], body: { error: code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
     }
     if (e instanceof BatchBodyError) return { status: 400, body: { error: e.code, message: e.message } };
     if (e instanceof LogRefusedError) return { status: 503, headers: { 'retry-after': '30' }, body: { error: e.code, message: e.message } };

@@ -2,10 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@newsledger/auth';
-import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
 import { ApiDocsModule, HEALTH_CHECKS, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
-import { PersistenceModule } from '@newsledger/persistence';
+import { LogIdentityHealth, PersistenceModule } from '@newsledger/persistence';
 import { EventsProducer } from './event-log/events-producer.provider';
 import { LogRefusalGate } from './event-log/log-refusal.gate';
 import { ReportClaimsRepository } from './event-log/report-claims.repository';
@@ -15,11 +14,11 @@ import { RecordBatchController } from './record-batch/record-batch.controller';
 import { RecordBatchHandler } from './record-batch/record-batch.handler';
 import { RecordReportController } from './record-report/record-report.controller';
 import { RecordReportHandler } from './record-report/record-report.handler';
+import { ReportRecorder } from './recording/report.recorder';
 
 /** The command side: reports in over HTTP, onto the event log. */
 @Module({
   imports: [
-    ConfigModule,
     LoggingModule,
     PersistenceModule.forRoot(),
     EventLogModule,
@@ -38,9 +37,11 @@ import { RecordReportHandler } from './record-report/record-report.handler';
   providers: [
     EventsProducer,
     ReportClaimsRepository,
+    ReportRecorder,
     RecordReportHandler,
     RecordBatchHandler,
     IngestMetrics,
+    LogIdentityHealth,
     LogRefusalGate,
     { provide: HEALTH_CHECKS, useFactory: (log: LogRefusalGate) => [log], inject: [LogRefusalGate] },
     { provide: APP_FILTER, useClass: IngestApiExceptionFilter },

@@ -2,9 +2,19 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { AuditError, AuditErrorCode } from '@newsledger/audit';
 import { bodyLimitOf, describeCommonError, ErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
-import { QueryError } from './query-api.error';
+import { QueryError, QueryErrorCode } from './query-api.error';
 
-const AUDIT_STATUS: Record<AuditErrorCode, number> = {
+/** The HTTP status of each refused read. */
+export const QUERY_STATUS: Readonly<Record<QueryErrorCode, number>> = {
+  not_found: 404,
+  invalid_query: 400,
+  invalid_subscription: 400,
+  target_not_allowed: 400,
+  views_upgrading: 503,
+};
+
+/** The HTTP status of each audit refusal. */
+export const AUDIT_STATUS: Readonly<Record<AuditErrorCode, number>> = {
   invalid_audit_request: 400,
   rebuild_not_found: 404,
   rebuild_running: 409,
@@ -26,8 +36,10 @@ export class QueryApiExceptionFilter implements ExceptionFilter {
 
   private describe(e: unknown, bodyLimit: number | undefined): ErrorResponse {
     if (e instanceof QueryError) {
-      if (e.code === 'views_upgrading') return { status: 503, headers: { 'retry-after': '5' }, body: { error: e.code, message: e.message } };
-      return { status: e.code === 'not_found' ? 404 : 400, body: { error: e.code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
+      const code: QueryErrorCode = e.code;
+      // The views are being derived again: come back shortly, as the list would be answered from the old rules.
+      if (code === 'views_upgrading') return { status: QUERY_STATUS[code], headers: { 'retry-after': '5' }, body: { error: code, message: e.message } };
+      return { status: QUERY_STATUS[code], body: { error: code, message: e.message, ...(e.details.length ? { details: e.details } : {}) } };
     }
     if (e instanceof AuditError) {
       const code: AuditErrorCode = e.code;

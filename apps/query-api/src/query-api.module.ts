@@ -2,25 +2,26 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from '@newsledger/auth';
-import { ConfigModule } from '@newsledger/config';
 import { EventLogModule } from '@newsledger/event-log';
 import { ApiDocsModule, HEALTH_CHECKS, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
 import { LogIdentityHealth, PersistenceModule } from '@newsledger/persistence';
 import { AuditModule } from './audit.module';
 import { FeedsModule } from './feeds.module';
+import { GetHistoryController } from './get-history/get-history.controller';
 import { GetHistoryHandler } from './get-history/get-history.handler';
+import { GetViewController } from './get-view/get-view.controller';
 import { GetViewHandler } from './get-view/get-view.handler';
+import { ExplainViewController } from './explain-view/explain-view.controller';
 import { ExplainViewHandler } from './explain-view/explain-view.handler';
+import { ListViewsController } from './list-views/list-views.controller';
 import { ListViewsHandler } from './list-views/list-views.handler';
 import { ManageKeysController } from './manage-keys/manage-keys.controller';
 import { QueryApiExceptionFilter } from './query-api.exception-filter';
 import { TimelinePageController } from './show-timeline/timeline-page.controller';
-import { SubjectsController } from './subjects.controller';
 
 /** The read side: views, history and as-of replays straight from PostgreSQL. */
 @Module({
   imports: [
-    ConfigModule,
     LoggingModule,
     PersistenceModule.forRoot(),
     EventLogModule,
@@ -38,7 +39,7 @@ import { SubjectsController } from './subjects.controller';
     FeedsModule,
     AuditModule,
   ],
-  controllers: [SubjectsController, ManageKeysController, TimelinePageController],
+  controllers: [ListViewsController, GetViewController, ExplainViewController, GetHistoryController, ManageKeysController, TimelinePageController],
   providers: [
     ListViewsHandler,
     GetViewHandler,

@@ -1,11 +1,35 @@
-/** Why a request was refused; each API maps these codes to 401/403 in its exception filter. */
-export class AuthError extends Error {
-  constructor(
-    readonly code: 'missing_key' | 'invalid_key' | 'forbidden',
-    message: string,
-    readonly details?: { required?: string[]; granted?: string[] },
-  ) {
+/** Stable codes of a refused request, each with the shape of its `details`. */
+export interface AuthErrorDetails {
+  /** No `Authorization: Bearer <key>`; no details. */
+  missing_key: undefined;
+  /** A key that is malformed, unknown or revoked; no details. */
+  invalid_key: undefined;
+  /** A key without the route's scope: what it needs and what the key has. */
+  forbidden: { required: string[]; granted: string[] };
+}
+
+/** One of the stable codes in {@link AuthErrorDetails}. */
+export type AuthErrorCode = keyof AuthErrorDetails;
+
+/** The details argument: required unless the code has none. */
+type DetailsArg<C extends AuthErrorCode> = AuthErrorDetails[C] extends undefined ? [] : [details: AuthErrorDetails[C]];
+
+/**
+ * Why a request was refused; each API maps these codes to 401/403 in its exception filter.
+ * Switch on `code`; `details` is typed by it.
+ */
+export class AuthError<C extends AuthErrorCode = AuthErrorCode> extends Error {
+  override readonly name = 'AuthError';
+  readonly details: AuthErrorDetails[C];
+
+  constructor(readonly code: C, message: string, ...[details]: DetailsArg<C>) {
     super(message);
+    this.details = details as AuthErrorDetails[C];
+  }
+
+  /** Narrows `details` to the shape of `code`. */
+  is<K extends AuthErrorCode>(code: K): this is AuthError<K> {
+    return (this.code as AuthErrorCode) === code;
   }
 }
 

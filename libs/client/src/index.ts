@@ -6,6 +6,6 @@
 export * from './api.types';
 export { CLIENT_ROUTES, routePath, type ApiName, type ClientRoute, type ClientRouteName } from './client.routes';
 export { NewsledgerClient, type CallOptions, type NewsledgerClientOptions, type RetryInfo } from './newsledger.client';
-export { NewsledgerError, type ClientSideErrorCode, type NewsledgerErrorInit } from './newsledger.error';
+export { API_ERROR_CODES, NewsledgerError, type ApiErrorCode, type ClientSideErrorCode, type NewsledgerErrorCode, type NewsledgerErrorInit } from './newsledger.error';
 export { DEFAULT_RETRY, parseRetryAfter, retryDelay, type RetryOptions } from './retry.policy';
 export { SseParser, type SseEvent } from './sse.parser';

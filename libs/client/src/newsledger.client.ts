@@ -15,7 +15,7 @@ import type {
   ViewOptions,
 } from './api.types';
 import { CLIENT_ROUTES, ClientRouteName, routePath } from './client.routes';
-import { NewsledgerError } from './newsledger.error';
+import { ApiErrorCode, NewsledgerError } from './newsledger.error';
 import { isRetryableStatus, parseRetryAfter, retryDelay, RetryOptions, RetryPolicy, retryPolicy } from './retry.policy';
 import { followFeed } from './status-change.feed';
 
@@ -175,7 +175,7 @@ export class NewsledgerClient {
       pending = sent.filter((i) => results[i]?.status === 'failed');
       if (pending.length === 0 || round >= this.retry.attempts) break;
       const first = results[pending[0]] as { error: string; message: string };
-      const error = new NewsledgerError({ code: first.error, message: `${pending.length} of ${sent.length} reports not appended: ${first.message}`, status: answer.status, retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')) });
+      const error = new NewsledgerError({ code: first.error as ApiErrorCode, message: `${pending.length} of ${sent.length} reports not appended: ${first.message}`, status: answer.status, retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')) });
       await this.pause('recordBatch', round, error, options.signal);
     }
     return {
@@ -342,7 +342,8 @@ export class NewsledgerClient {
     const b = a.body as { error?: unknown; message?: unknown; details?: unknown; errorId?: unknown } | undefined;
     if (b && typeof b === 'object' && typeof b.error === 'string') {
       return new NewsledgerError({
-        code: b.error,
+        // A code this client does not know yet (a newer server) is passed through as sent.
+        code: b.error as ApiErrorCode,
         message: typeof b.message === 'string' ? b.message : `${route.method} ${route.path} answered ${a.status}`,
         status: a.status,
         details: Array.isArray(b.details) ? b.details : undefined,

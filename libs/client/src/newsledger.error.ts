@@ -1,3 +1,18 @@
+/**
+ * The stable codes the ingest and query APIs answer with (the contract's `{"error"}`): each API's
+ * own, the audit routes', and those every API shares (keys, limits, framework, database).
+ */
+export const API_ERROR_CODES = [
+  'invalid_report', 'unknown_event', 'id_conflict', 'already_retracted', 'forbidden_subject_kind', 'invalid_batch', 'log_unavailable', 'log_refused',
+  'not_found', 'invalid_query', 'invalid_subscription', 'target_not_allowed', 'views_upgrading',
+  'invalid_audit_request', 'rebuild_not_found', 'rebuild_running', 'verify_running', 'rebuild_differs', 'log_in_use',
+  'missing_key', 'invalid_key', 'forbidden', 'rate_limited',
+  'invalid_json', 'method_not_allowed', 'payload_too_large', 'unsupported_media_type', 'http_error', 'database_unavailable', 'internal',
+] as const;
+
+/** One of {@link API_ERROR_CODES}. */
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
 /** Codes the client gives failures that carry no error body of the API's own. */
 export type ClientSideErrorCode =
   /** No HTTP answer: connection refused or reset, DNS failure, or the per-attempt timeout. */
@@ -5,9 +20,16 @@ export type ClientSideErrorCode =
   /** An answer that is not the contract's JSON. */
   | 'invalid_response';
 
+/**
+ * What {@link NewsledgerError.code} can be. A server newer than this client may add codes (the
+ * contract is extended, never broken): those are passed through as sent, so a `switch` on the code
+ * keeps a `default`.
+ */
+export type NewsledgerErrorCode = ApiErrorCode | ClientSideErrorCode;
+
 /** What a {@link NewsledgerError} is made from. */
 export interface NewsledgerErrorInit {
-  code: string;
+  code: NewsledgerErrorCode;
   message: string;
   /** HTTP status; null when there was no HTTP answer. */
   status: number | null;
@@ -33,7 +55,7 @@ export interface NewsledgerErrorInit {
  */
 export class NewsledgerError extends Error {
   override readonly name = 'NewsledgerError';
-  readonly code: string;
+  readonly code: NewsledgerErrorCode;
   readonly status: number | null;
   /** For `invalid_report` and `invalid_query`: `{path, message}` issues. */
   readonly details: unknown[] | undefined;

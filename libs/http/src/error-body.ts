@@ -44,6 +44,20 @@ export class RateLimitedError extends Error {
   }
 }
 
+/** The codes every API may answer with besides its own: keys, limits, the framework's refusals, the database, the unexpected. */
+export const COMMON_ERROR_CODES = [
+  'missing_key', 'invalid_key', 'forbidden', 'rate_limited', 'invalid_json', 'not_found', 'method_not_allowed', 'payload_too_large',
+  'unsupported_media_type', 'http_error', 'database_unavailable', 'internal',
+] as const;
+
+/** One of {@link COMMON_ERROR_CODES}. */
+export type CommonErrorCode = (typeof COMMON_ERROR_CODES)[number];
+
+/** The code of a framework refusal by its HTTP status; any other status is `http_error`. */
+const HTTP_EXCEPTION_CODES: Readonly<Record<number, CommonErrorCode>> = {
+  404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited',
+};
+
 /** Fastify's message for a body over the route's limit. */
 const FASTIFY_TOO_LARGE = 'Request body is too large';
 
@@ -84,7 +98,7 @@ export function describeCommonError(
   if (e instanceof InvalidJsonError) return { status: 400, body: { error: e.code, message: e.message } };
   if (e instanceof HttpException) {
     const status = e.getStatus();
-    const code = ({ 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' } as Record<number, string>)[status] ?? 'http_error';
+    const code = HTTP_EXCEPTION_CODES[status] ?? 'http_error';
     const message = httpExceptionMessage(status, e.message, bodyLimit);
     return { status, body: { error: code, message } };
   }

@@ -1,12 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { HealthIndicatorResult } from '@nestjs/terminus';
-import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { KAFKA, readClusterId } from '@newsledger/event-log';
 import { HealthCheckContributor } from '@newsledger/http';
-import { LogIdentityStore } from '@newsledger/persistence';
+import { LogIdentityHealth } from '@newsledger/persistence';
 import { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
 
 /** How long a verdict is reused: one query per interval, not per report. */
 const VERDICT_TTL_MS = 2000;
@@ -29,21 +26,14 @@ export class LogRefusedError extends Error {
  */
 @Injectable()
 export class LogRefusalGate implements HealthCheckContributor {
-  private readonly store = new LogIdentityStore();
-  private readonly group: string;
-  private readonly topic: string;
   private verdict: { at: number; refused?: { reason: string; message: string } } | undefined;
   private reading: Promise<void> | undefined;
   private cluster: { at: number; id: string } | undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly identity: LogIdentityHealth,
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(CONFIG) config: NewsledgerConfig,
-  ) {
-    this.group = config.kafka.projectorGroupId;
-    this.topic = config.kafka.topics.events;
-  }
+  ) {}
 
   /** @throws LogRefusedError while the log is not the views' */
   async assertOpen(): Promise<void> {
@@ -65,14 +55,13 @@ export class LogRefusalGate implements HealthCheckContributor {
   }
 
   private async read(): Promise<void> {
-    let row;
-    try {
-      row = await this.store.load(this.db.manager, this.group, this.topic);
-    } catch {
+    const identity = await this.identity.identity();
+    if (!identity) {
       // PostgreSQL away: the claim that follows says so (503 database_unavailable).
       this.verdict = { at: Date.now() };
       return;
     }
+    const { row } = identity;
     if (row?.refusal) {
       const r = row.refusal;
       this.verdict = { at: Date.now(), refused: { reason: r.reason, message: `the projector refuses the log this API appends to (${r.reason}): ${r.message}; ${r.action}` } };

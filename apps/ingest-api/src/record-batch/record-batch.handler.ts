@@ -4,24 +4,24 @@ import { LogUnavailableError } from '@newsledger/event-log';
 import { IngestMetrics } from '../ingest.metrics';
 import { RecordReportResult } from '../record-report/record-report.command';
 import { LogRefusedError } from '../event-log/log-refusal.gate';
-import { ReportRejectedError } from '../record-report/record-report.error';
-import { RecordReportHandler } from '../record-report/record-report.handler';
+import { ReportRecorder } from '../recording/report.recorder';
+import { ReportRejectedError } from '../recording/report-rejected.error';
 import { BatchLineResult, RecordBatchCommand, RecordBatchResult } from './record-batch.command';
 
 /**
- * Records the lines with the single-report use case's steps, all lines at once (`recordEach`):
+ * Records the lines with the recorder the single report uses, all lines at once (`recordEach`):
  * one group of claims, few Kafka requests, one group of marks. A line the log did not acknowledge
  * is reported as `failed`, so the client retries just those lines.
  */
 @CommandHandler(RecordBatchCommand)
 export class RecordBatchHandler implements ICommandHandler<RecordBatchCommand, RecordBatchResult> {
-  constructor(private readonly single: RecordReportHandler, private readonly metrics: IngestMetrics) {}
+  constructor(private readonly recorder: ReportRecorder, private readonly metrics: IngestMetrics) {}
 
   async execute({ lines, principal }: RecordBatchCommand): Promise<RecordBatchResult> {
     this.metrics.batch(lines.length);
     const parsed = lines.filter((l) => l.parseError === undefined);
     for (let n = lines.length - parsed.length; n > 0; n--) this.metrics.report(undefined, 'rejected');
-    const outcomes = await this.single.recordEach(parsed.map((l) => l.body), principal);
+    const outcomes = await this.recorder.recordEach(parsed.map((l) => l.body), principal);
     let next = 0;
     const results = lines.map(({ line, parseError }): BatchLineResult =>
       parseError === undefined
