@@ -6,6 +6,16 @@ import { DataSource } from 'typeorm';
 import { QueryError } from '../query-api.error';
 import { GetViewQuery, GetViewResult } from './get-view.query';
 
+/**
+ * A negotiation's links now: each exchange with its agreements in log order, as {@link AGREEMENTS_SQL}
+ * lists them at a point in time (an exchange's events share its partition, so the offset orders them).
+ */
+export const LINKS_SQL = `SELECT l.exchange, l.event_id FROM negotiation_exchanges l JOIN events e ON e.event_id = l.event_id
+  WHERE l.negotiation = $1 ORDER BY l.exchange, e.partition, e."offset"`;
+
+/** The agreements naming a negotiation, in log order per exchange; served by the partial index `events_agreed_negotiation`. */
+export const AGREEMENTS_SQL = `SELECT * FROM events WHERE type = 'exchange.agreed' AND data->>'negotiation' = $1 ORDER BY subject, partition, "offset"`;
+
 @QueryHandler(GetViewQuery)
 export class GetViewHandler implements IQueryHandler<GetViewQuery, GetViewResult> {
   private readonly snapshots = new SnapshotStore();
@@ -58,21 +68,15 @@ export class GetViewHandler implements IQueryHandler<GetViewQuery, GetViewResult
     return { view: { ...toView(state) }, replay: { fromSnapshot: start?.eventCount ?? null, eventsRead: rows.length } };
   }
 
-  /** Exchanges agreed under the negotiation, each with the agreements that link it. */
+  /** Exchanges agreed under the negotiation, each with the agreements that link it, in log order. */
   private async links(negotiation: string): Promise<Map<string, string[]>> {
-    const rows: { exchange: string; event_id: string }[] = await this.db.query(
-      `SELECT exchange, event_id FROM negotiation_exchanges WHERE negotiation = $1 ORDER BY exchange, recorded_at, event_id`,
-      [negotiation],
-    );
+    const rows: { exchange: string; event_id: string }[] = await this.db.query(LINKS_SQL, [negotiation]);
     return group(rows);
   }
 
   /** The same at a point in time, from the event index and the domain's own rules. */
   private async linksAt(negotiation: string, at: PointInTime): Promise<Map<string, string[]>> {
-    const agreements: EventIndexRow[] = await this.db.query(
-      `SELECT * FROM events WHERE type = 'exchange.agreed' AND data->>'negotiation' = $1 ORDER BY subject, partition, "offset"`,
-      [negotiation],
-    );
+    const agreements: EventIndexRow[] = await this.db.query(AGREEMENTS_SQL, [negotiation]);
     const retractionIds = agreements.map((a) => a.retracted_by).filter((id): id is string => id !== null);
     const retractions: EventIndexRow[] = retractionIds.length
       ? await this.db.query(`SELECT * FROM events WHERE event_id = ANY($1::text[])`, [retractionIds])
