@@ -1,4 +1,8 @@
 /** Dependency rules of the monorepo (style.md §3), checked by `npm test`. */
+
+/** The test tiers by suffix (style.md): pure, int, e2e, and the slow fault suite. */
+const TEST_FILE = '[.](?:spec|int-spec|e2e-spec|fault-spec)[.]ts$';
+
 module.exports = {
   forbidden: [
     { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
@@ -29,6 +33,48 @@ module.exports = {
       severity: 'error',
       from: { pathNot: '^libs/([^/]+)/' },
       to: { path: '^libs/[^/]+/src/(?!index\\.ts$)' },
+    },
+    // Hygiene rules of dependency-cruiser's recommended preset, fitted to this tree.
+    {
+      name: 'no-orphans',
+      comment: 'a module nothing imports is dead code, unless it is an entry point: a main, a test, a jest setup, the harness preload, a bench',
+      severity: 'error',
+      from: {
+        orphan: true,
+        pathNot: [
+          '(^|/)[.][^/]+[.](?:js|cjs|mjs|ts|cts|mts|json)$',
+          '[.]d[.]ts$',
+          '(^|/)tsconfig[.]json$',
+          '^apps/[^/]+/src/main[.]ts$',
+          TEST_FILE,
+          '^test/support/(global-setup|slow-tests[.]setup)[.]ts$',
+          '^test/faults/support/faults[.]setup[.]ts$',
+          '^test/support/[^/]+[.]preload[.]js$',
+          '^bench/',
+        ],
+      },
+      to: {},
+    },
+    {
+      name: 'not-to-dev-dep',
+      comment: 'production code (apps and libs, not their tests or spec fixtures) runs with the dependencies alone: a devDependency is not installed there',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: [TEST_FILE, '[.]fixture[.]ts$'] },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: ['node_modules/@types/'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'an import that resolves to nothing fails at run time',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'not-to-spec',
+      comment: 'a test is an entry point, never a module: what two tests share lives in a fixture or test/support',
+      severity: 'error',
+      from: {},
+      to: { path: TEST_FILE },
     },
   ],
   options: {

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { KAFKA } from '@newsledger/event-log';
+import { EndOffsetsReader, KAFKA } from '@newsledger/event-log';
 import { MetricsRegistry } from '@newsledger/http';
 import { ProjectionStore } from '@newsledger/persistence';
 import { Kafka } from 'kafkajs';
@@ -22,8 +22,9 @@ export type ProjectedResult = 'projected' | 'duplicate' | 'dead_lettered';
 
 /** The projector's metrics: lag per partition, batch sizes and latency, messages by result. */
 @Injectable()
-export class ProjectorMetrics {
+export class ProjectorMetrics implements OnApplicationShutdown {
   private readonly logger = new Logger('metrics');
+  private readonly endOffsets: EndOffsetsReader;
   private readonly store = new ProjectionStore();
   private readonly batchSize: Histogram;
   private readonly batchSeconds: Histogram;
@@ -33,10 +34,11 @@ export class ProjectorMetrics {
 
   constructor(
     registry: MetricsRegistry,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
   ) {
+    this.endOffsets = new EndOffsetsReader(kafka, config.kafka.topics.events);
     const lag = async (): Promise<Map<number, number>> => new Map([...(await this.readLag())].map(([p, l]) => [p, l.lag]));
     const logger = this.logger;
     new Gauge({
@@ -106,21 +108,19 @@ export class ProjectorMetrics {
   /** Per partition: its stored checkpoint, and how many messages lie past it. */
   async readLag(): Promise<Map<number, { checkpoint: number; lag: number }>> {
     const { events } = this.config.kafka.topics;
-    const admin = this.kafka.admin({ retry: { retries: 0 } });
-    await admin.connect();
-    try {
-      const [ends, stored] = await Promise.all([
-        admin.fetchTopicOffsets(events),
-        this.store.checkpoints(this.db.manager, this.config.kafka.projectorGroupId, events),
-      ]);
-      return new Map(
-        ends.map((p) => {
-          const checkpoint = Number(stored.get(p.partition) ?? 0);
-          return [p.partition, { checkpoint, lag: Math.max(0, Number(p.offset) - checkpoint) }];
-        }),
-      );
-    } finally {
-      await admin.disconnect();
-    }
+    const [ends, stored] = await Promise.all([
+      this.endOffsets.read(),
+      this.store.checkpoints(this.db.manager, this.config.kafka.projectorGroupId, events),
+    ]);
+    return new Map(
+      [...ends].map(([partition, end]) => {
+        const checkpoint = Number(stored.get(partition) ?? 0);
+        return [partition, { checkpoint, lag: Math.max(0, Number(end) - checkpoint) }];
+      }),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.endOffsets.close();
   }
 }

@@ -12,4 +12,5 @@ export * from './dead-letter.reader';
 export * from './asyncapi.document';
 export * from './topic-tail.consumer';
 export * from './log.reader';
+export { EndOffsetsReader } from './end-offsets.reader';
 export * from './log-identity';
