@@ -116,11 +116,13 @@ describe('bad input to the query API: a 4xx JSON error, nothing changed (real Ka
   describe('time parameters', () => {
     const view = `/v1/exchanges/${id}-agreed`;
 
-    it('refuses asOf and updatedSince without an offset, with an impossible date, or as a bare date, showing an example', async () => {
-      for (const value of ['2025-05-23T10:00:00', '2025-05-23T10:00:00.000', '2025-02-30T00:00:00Z', '2025-04-31T12:00:00+02:00', '2025-05-23', '2025-13-01T00:00:00Z', `2025-05-23T10:00:00Z${NUL}`]) {
+    it('refuses asOf and updatedSince without an offset, with an impossible date, or (updatedSince) as a bare date, showing an example', async () => {
+      for (const value of ['2025-05-23T10:00:00', '2025-05-23T10:00:00.000', '2025-02-30T00:00:00Z', '2025-04-31T12:00:00+02:00', '2025-05-23', '2025-13-01T00:00:00Z', `2025-05-23T10:00:00Z${NUL}`, '2025-02-30']) {
         // Encoded, so "+02:00" arrives as an offset rather than as a space (refused for the wrong reason).
         const sent = encodeURIComponent(value);
-        for (const [path, name] of [[`${view}?asOf=${sent}`, 'asOf'], [`/v1/exchanges?updatedSince=${sent}`, 'updatedSince']]) {
+        // A real date is an asOf of its own (that day's end): see below.
+        const asOf = value === '2025-05-23' ? [] : [[`${view}?asOf=${sent}`, 'asOf']];
+        for (const [path, name] of [...asOf, [`/v1/exchanges?updatedSince=${sent}`, 'updatedSince']]) {
           const r = await read('GET', path);
           // The value is echoed as it arrived: "+02:00" and not " 02:00".
           expect({ path, status: r.status, error: r.body.error, details: r.body.details }).toEqual({
@@ -130,6 +132,25 @@ describe('bad input to the query API: a 4xx JSON error, nothing changed (real Ka
         }
       }
       expect((await read('GET', `${view}?asOf=2025-05-23T10:00:00Z&asOf=2025-05-24T10:00:00Z`)).status).toBe(400);
+    });
+
+    it('takes a plain date as asOf, meaning the end of that day (UTC), and says so in X-As-Of and X-Time-Note', async () => {
+      const day = (await read('GET', view)).body.lastRecordedAt.slice(0, 10);
+      const end = `${day}T23:59:59.999Z`;
+      for (const path of [view, `${view}/explain`]) {
+        const r = await read('GET', `${path}?asOf=${day}`);
+        expect([path, r.status, r.headers.get('x-as-of'), r.headers.get('x-time-note')]).toEqual([path, 200, end, `asOf ${day} is a date: read as the end of that day, ${end} (UTC)`]);
+      }
+      expect((await read('GET', `${view}?asOf=${day}`)).body.eventCount).toBe(1);
+      // The day before, nothing was recorded: the 404 says how its date was read too.
+      const before = new Date(Date.parse(`${day}T00:00:00Z`) - 1).toISOString().slice(0, 10);
+      const gone = await read('GET', `${view}?asOf=${before}`);
+      expect([gone.status, gone.headers.get('x-as-of')]).toEqual([404, `${before}T23:59:59.999Z`]);
+      // An instant is answered as the instant it is, without a note; a validAt date gets one.
+      const instant = await read('GET', `${view}?asOf=${encodeURIComponent(`${day}T23:59:59+00:00`)}&validAt=${day}`);
+      expect([instant.status, instant.headers.get('x-as-of'), instant.headers.get('x-time-note')]).toEqual([200, `${day}T23:59:59.000Z`, `validAt ${day} is a date: the reports that occurred by the end of it (UTC) count`]);
+      const bad = await read('GET', `${view}?asOf=2025-02-30`);
+      expect([bad.status, bad.body.details, bad.body.message]).toEqual([400, [{ path: 'asOf', message: 'got "2025-02-30"' }], expect.stringContaining('or a date YYYY-MM-DD for the end of that day (UTC)')]);
     });
 
     it('takes instants with Z or an offset, leap days included', async () => {

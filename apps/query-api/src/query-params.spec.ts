@@ -1,5 +1,5 @@
 import { QueryError } from './query-api.error';
-import { couldBeStoredId, instantParam, validAtParam } from './query-params';
+import { asOfParam, couldBeStoredId, instantParam, validAtParam } from './query-params';
 
 function refusal(read: () => unknown): QueryError {
   try {
@@ -27,6 +27,16 @@ describe('query parameters', () => {
       const e = refusal(() => instantParam('asOf', value));
       expect(e).toMatchObject({ code: 'invalid_query', details: [{ path: 'asOf', message: `got "${value}"` }] });
       expect(e.message).toBe('asOf must be an instant with Z or an offset, to the second or the minute, such as 2025-05-23T10:00:00Z, 2025-05-23T13:00:00+03:00 or 2025-05-23T10:00Z, between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
+    }
+  });
+
+  it('read a plain date as asOf as the end of that day, UTC, keeping the date given', () => {
+    expect(asOfParam('2025-05-23')).toEqual({ instant: '2025-05-23T23:59:59.999Z', date: '2025-05-23' });
+    expect(asOfParam('2024-02-29')).toEqual({ instant: '2024-02-29T23:59:59.999Z', date: '2024-02-29' });
+    expect(asOfParam('2025-05-23T13:00:00+03:00')).toEqual({ instant: '2025-05-23T10:00:00.000Z' });
+    expect(asOfParam(undefined)).toBeUndefined();
+    for (const value of ['2025-02-30', '2025-05', '0000-12-31', '2025-05-23T10:00:00']) {
+      expect(refusal(() => asOfParam(value))).toMatchObject({ code: 'invalid_query', details: [{ path: 'asOf', message: `got "${value}"` }] });
     }
   });
 

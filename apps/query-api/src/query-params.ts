@@ -45,6 +45,20 @@ export function instantParam(name: string, value: unknown): string | undefined {
   return new Date(given).toISOString();
 }
 
+/**
+ * Parses an optional `asOf`: an instant, or a plain date, which means the end of that day, UTC
+ * (`2025-05-23` is `2025-05-23T23:59:59.999Z`: everything recorded that day counts). `date` is
+ * the date given, if one was, so the answer can say how it was read.
+ */
+export function asOfParam(value: unknown): { instant: string; date?: string } | undefined {
+  const given = singleParam('asOf', value);
+  if (given === undefined || given === '') return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(given)) {
+    if (isReportedTime(given)) return { instant: new Date(`${given}T23:59:59.999Z`).toISOString(), date: given };
+  } else if (isInstant(given)) return { instant: new Date(given).toISOString() };
+  throw new QueryError('invalid_query', `asOf must be ${INSTANT_FORMAT}, or a date YYYY-MM-DD for the end of that day (UTC)`, [{ path: 'asOf', message: `got "${given}"` }]);
+}
+
 /** Parses an optional `validAt`: a date at its own precision ("2025", "2025-05", "2025-05-23") or an instant. */
 export function validAtParam(value: unknown): string | undefined {
   const given = singleParam('validAt', value);

@@ -1,7 +1,8 @@
 import { ApiParam, ApiQuery } from '@nestjs/swagger';
 import { PointInTime } from '@newsledger/domain';
 import { ApiErrorResponse } from '@newsledger/http';
-import { INSTANT_FORMAT, instantParam, validAtParam } from './query-params';
+import { FastifyReply } from 'fastify';
+import { asOfParam, INSTANT_FORMAT, validAtParam } from './query-params';
 
 // What the read routes of one subject (view, explanation, history) share: its id, its point in time, its refusals.
 
@@ -15,21 +16,32 @@ export function PointInTimeQueries(): MethodDecorator {
   return (target, key, descriptor) => {
     ApiQuery({
       name: 'asOf', required: false, schema: { type: 'string', format: 'date-time' },
-      description: `The view from the events *recorded* by then ("what did we know"): ${INSTANT_FORMAT}`,
+      description: `The view from the events *recorded* by then ("what did we know"): ${INSTANT_FORMAT}; or a date \`YYYY-MM-DD\`, meaning the end of that day (UTC). The answer's \`X-As-Of\` header is the instant used, and \`X-Time-Note\` says how a date was read.`,
     })(target, key, descriptor);
     ApiQuery({ name: 'validAt', required: false, description: '`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or an instant with offset: from the reports that *occurred* by then' })(target, key, descriptor);
   };
 }
 
 /**
- * The point in time of `?asOf` and `?validAt`.
+ * The point in time of `?asOf` and `?validAt`. The answer says how it was read: `X-As-Of` is the
+ * instant it is as of, and `X-Time-Note` says in words how a plain date was taken (set before the
+ * query runs, so a 404 carries them too).
  * @throws QueryError `invalid_query` for a malformed one
  */
-export function pointInTime(asOf: unknown, validAt: unknown): PointInTime {
+export function pointInTime(asOf: unknown, validAt: unknown, reply: FastifyReply): PointInTime {
   const at: PointInTime = {};
-  const instant = instantParam('asOf', asOf);
+  const moment = asOfParam(asOf);
   const date = validAtParam(validAt);
-  if (instant !== undefined) at.asOf = instant;
-  if (date !== undefined) at.validAt = date;
+  const notes: string[] = [];
+  if (moment !== undefined) {
+    at.asOf = moment.instant;
+    reply.header('x-as-of', moment.instant);
+    if (moment.date) notes.push(`asOf ${moment.date} is a date: read as the end of that day, ${moment.instant} (UTC)`);
+  }
+  if (date !== undefined) {
+    at.validAt = date;
+    if (!date.includes('T')) notes.push(`validAt ${date} is a date: the reports that occurred by the end of it (UTC) count`);
+  }
+  if (notes.length) reply.header('x-time-note', notes.join('; '));
   return at;
 }

@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@newsledger/auth';
+import { FastifyReply } from 'fastify';
 import { subjectFromParam } from '../query-params';
 import { BAD_QUERY, ID_PARAM, NOT_FOUND, pointInTime, PointInTimeQueries } from '../subject-route.decorator';
 import { ExplainViewQuery } from './explain-view.query';
@@ -26,8 +27,8 @@ export class ExplainViewController {
   @EXPLAINED
   @BAD_QUERY
   @NOT_FOUND
-  explainExchange(@Param('id') id: string, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
-    return this.queries.execute(new ExplainViewQuery('exchange', subjectFromParam('exchange', id), pointInTime(asOf, validAt)));
+  explainExchange(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
+    return this.queries.execute(new ExplainViewQuery('exchange', subjectFromParam('exchange', id), pointInTime(asOf, validAt, reply)));
   }
 
   @Get('negotiations/:id/explain')
@@ -37,7 +38,7 @@ export class ExplainViewController {
   @EXPLAINED
   @BAD_QUERY
   @NOT_FOUND
-  explainNegotiation(@Param('id') id: string, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
-    return this.queries.execute(new ExplainViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt)));
+  explainNegotiation(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
+    return this.queries.execute(new ExplainViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt, reply)));
   }
 }

@@ -26,7 +26,7 @@ export class GetViewController {
   @BAD_QUERY
   @NOT_FOUND
   exchange(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
-    return this.view(reply, new GetViewQuery('exchange', subjectFromParam('exchange', id), pointInTime(asOf, validAt)));
+    return this.view(reply, new GetViewQuery('exchange', subjectFromParam('exchange', id), pointInTime(asOf, validAt, reply)));
   }
 
   @Get('negotiations/:id')
@@ -37,7 +37,7 @@ export class GetViewController {
   @BAD_QUERY
   @NOT_FOUND
   negotiation(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
-    return this.view(reply, new GetViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt)));
+    return this.view(reply, new GetViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt, reply)));
   }
 
   /** The answer says where its replay started in headers, so the body stays exactly the view. */
