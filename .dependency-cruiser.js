@@ -64,10 +64,10 @@ module.exports = {
     },
     {
       name: 'not-to-unresolvable',
-      comment: 'an import that resolves to nothing fails at run time',
+      comment: 'an import that resolves to nothing fails at run time; the timeline page\'s sse.js is made by the query API from libs/client\'s parser, not a file',
       severity: 'error',
       from: {},
-      to: { couldNotResolve: true },
+      to: { couldNotResolve: true, pathNot: '^\\./sse\\.js$' },
     },
     {
       name: 'not-to-spec',

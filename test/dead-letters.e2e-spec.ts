@@ -10,6 +10,8 @@ import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 
 // Its own topics: the dead-letter topic holds only the letters of this file, so pages are exact.
 const { schema, topics } = ownStack('deadletters');
+// No ingest API runs here: a resubmitted copy has nowhere to go (port 9 is discard, closed here).
+process.env.NEWSLEDGER_INGEST_URL = 'http://127.0.0.1:9';
 
 type Api = { app: INestApplication; url: string };
 
@@ -128,6 +130,16 @@ describe('dead letters: GET /v1/admin/dead-letters and newsledger_projector_dead
       expect([r.status, r.body.error, r.body.details?.[0]?.path]).toEqual([400, 'invalid_query', path]);
     }
     expect((await client(query.url, readKey)('GET', '/v1/admin/dead-letters')).status).toBe(403);
+  });
+
+  it('resubmits a corrected copy only for a key that may ingest, and says so when the ingest API does not answer', async () => {
+    const report = { type: 'exchange.underway', subject, source: { name: 'wire', kind: 'agency' }, confirmation: 'confirmed', data: {} };
+    const read = await client(query.url, readKey)('POST', '/v1/admin/dead-letters/resubmit', report);
+    expect([read.status, read.body.error]).toEqual([403, 'forbidden']);
+    const ingestKey = (await client(query.url)('POST', '/v1/admin/keys', { name: freshId('desk'), scopes: ['ingest'] })).body.key;
+    const down = await client(query.url, ingestKey)('POST', '/v1/admin/dead-letters/resubmit', report);
+    expect([down.status, down.body.error]).toEqual([502, 'ingest_unavailable']);
+    expect(down.body.message).toMatch(/^the ingest API at http:\/\/127\.0\.0\.1:9 did not answer .*set NEWSLEDGER_INGEST_URL/);
   });
 
   it('is in the OpenAPI document with its scope and page schema', async () => {

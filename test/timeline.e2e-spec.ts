@@ -1,6 +1,7 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { ReportInput } from '@newsledger/domain';
-import { client, eventually, freshId, startApi, startContext } from '@newsledger/testing';
+import { createKafka } from '@newsledger/event-log';
+import { client, eventually, freshId, startApi, startContext, testConfig } from '@newsledger/testing';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
@@ -85,14 +86,20 @@ interface PageGlobals {
   scrollTo(x: number, y: number): void;
   getComputedStyle(element: unknown): { textDecorationLine: string };
   PerformanceObserver: new (callback: (list: { getEntries(): Array<{ value: number; hadRecentInput: boolean }> }) => void) => { observe(options: { type: string }): void };
+  scrollY: number;
   sameDocument?: boolean;
   shifts: number;
 }
 
-/** Polls a locator's text, as a reader sees it (blocks apart, spaces folded), until it matches. */
+/**
+ * Polls a locator's text, as a reader sees it (blocks apart, spaces folded), until it matches; an
+ * SVG element's text content, which has no rendered text.
+ */
 async function textMatches(locator: Locator, expected: RegExp, what: string): Promise<string> {
   return eventually(what, async () => {
-    const text = (await locator.first().innerText({ timeout: 1000 })).replace(/\s+/g, ' ').trim();
+    const first = locator.first();
+    const svg = await first.evaluate((n) => (n as unknown as { namespaceURI: string }).namespaceURI === 'http://www.w3.org/2000/svg', undefined, { timeout: 1000 });
+    const text = (svg ? (await first.textContent({ timeout: 1000 })) ?? '' : await first.innerText({ timeout: 1000 })).replace(/\s+/g, ' ').trim();
     if (!expected.test(text)) throw new Error(`"${text}" does not match ${expected}`);
     return text;
   }, 20_000);
@@ -125,11 +132,23 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
   const shot = (name: string, fullPage = true) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage });
   const item = (subject: string) => page.locator(`li.subject[data-subject="${subject}"]`);
   const entry = (eventId: string) => page.locator(`#timeline li[data-event-id="${eventId}"]`);
+  /** The timeline's reports as listed, by their ids. */
+  const timelineOrder = () => page.locator('#timeline > li').evaluateAll((nodes) => (nodes as unknown as Array<{ dataset: { eventId: string } }>).map((n) => n.dataset.eventId));
+  /** Console errors of a page, but for the refusals the tests provoke on purpose. */
+  const watch = (p: Page) => {
+    p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    p.on('console', (m) => {
+      if (m.type() === 'error' && !/status of (401|403|400)/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+  };
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: npm test installs it (scripts/ensure-browser.js), or apt-get install chromium`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    [ingest, query, projector] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule), startContext(ProjectorModule)]);
+    // The query API hands a resubmitted dead letter to this ingest API (NEWSLEDGER_INGEST_URL).
+    ingest = await startApi(IngestApiModule);
+    process.env.NEWSLEDGER_INGEST_URL = ingest.url;
+    [query, projector] = await Promise.all([startApi(QueryApiModule), startContext(ProjectorModule)]);
     const created = await client(query.url)('POST', '/v1/admin/keys', { name: freshId('page-reader'), scopes: ['read'] });
     readerKey = created.body.key;
 
@@ -150,11 +169,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      // The refused key below is meant to be refused.
-      if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    watch(page);
   });
   afterAll(async () => {
     await browser?.close();
@@ -181,6 +196,42 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     expect((await fetch(`${query.url}/assets/..%2Fassets%2Ftimeline.page.ts`)).status).toBe(404);
     // The data stays behind the key: the page's own calls without one are refused.
     expect((await fetch(`${query.url}/v1/exchanges`)).status).toBe(401);
+  });
+
+  it('opens a shared link in a fresh tab: it asks for a read key naming the story, a refused key never reads as connected, a date as-of is that day\'s end', async () => {
+    const history = await client(query.url, readerKey)('GET', `/v1/exchanges/${swap.split('/')[1]}/history`);
+    const day = (history.body.events[history.body.events.length - 1].recordedAt as string).slice(0, 10);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const tab = await context.newPage();
+    watch(tab);
+    try {
+      await tab.goto(`${query.url}/#${swap}@${day}`);
+      await textMatches(tab.locator('#key-prompt'), new RegExp(`^Paste a read key to open ${swap.split('/')[1]}\\.$`), 'the prompt naming the story');
+      await tab.screenshot({ path: path.join(ARTIFACTS, '00-shared-link.png') });
+      await tab.fill('#key', 'not-a-key-of-this-server');
+      await tab.press('#key', 'Enter');
+      await textMatches(tab.locator('#notice'), /key was refused/i, 'the refusal');
+      await textMatches(tab.locator('#live'), /^Not connected$/, 'not connected');
+      // Nothing in the field says connected: no value, no placeholder; the prompt still names the story.
+      expect([await tab.inputValue('#key'), await tab.getAttribute('#key', 'placeholder')]).toEqual(['', '']);
+      await textMatches(tab.locator('#key-prompt'), new RegExp(`^Paste a read key to open ${swap.split('/')[1]}\\.$`), 'the prompt again');
+      await tab.screenshot({ path: path.join(ARTIFACTS, '00a-refused-key.png') });
+
+      await tab.fill('#key', readerKey);
+      await tab.press('#key', 'Enter');
+      await textMatches(tab.locator('#live'), /^Live$/, 'the live feed to connect');
+      // Connected once the lists are read with the key.
+      await eventually('the field to say connected', async () => ((await tab.getAttribute('#key', 'placeholder')) === 'connected' ? true : undefined), 5000);
+      expect(await tab.locator('#key-prompt').isVisible()).toBe(false);
+      // The date of the link is the end of that day, UTC, as the API read it and said: every report so far counts.
+      await textMatches(tab.locator('#asof-out'), new RegExp(`^7 of 7 reports, as of ${day} 23:59:59\\.999 UTC, the end of ${day}$`), 'the day\'s end');
+      expect(await tab.getAttribute('#asof-out', 'title')).toBe(`asOf ${day} is a date: read as the end of that day, ${day}T23:59:59.999Z (UTC)`);
+      expect(await tab.inputValue('#asof-at')).toBe(day);
+      await textMatches(tab.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, reported by three sources \(/, 'the story as of that day');
+      await tab.screenshot({ path: path.join(ARTIFACTS, '00b-shared-link-opened.png') });
+    } finally {
+      await context.close();
+    }
   });
 
   it('asks for a key, refuses a bad one, and lists the stories with confirmed and only-reported badges apart', async () => {
@@ -254,6 +305,27 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(entry(id('timeline-two-days-retracted')), /Retraction confirmed Regional broadcaster · media Withdraws “Details reported” from Regional broadcaster/, 'the retraction entry');
     await textMatches(page.locator('#asof-out'), /^All 7 reports, now; following live changes$/, 'the as-of control at now');
     await shot('01-exchange-live.png');
+
+    // By when things happened: the agreement of the 16th, then the reports of the 23rd (a day, in
+    // the order recorded), then the undated ones, taken as when they were recorded.
+    const happened = ['article-swap-agreed', 'article-swap-trump-complete', 'article-swap-military-underway', 'timeline-phase-1', 'timeline-two-days', 'article-swap-belarus-border', 'timeline-two-days-retracted'].map(id);
+    expect(await timelineOrder()).toEqual(happened);
+    await textMatches(entry(id('article-swap-agreed')).locator('.event-when'), /^on 2025-05-16 recorded \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC$/, 'a date as a day, the recording second');
+    await textMatches(entry(id('article-swap-belarus-border')).locator('.occurred-main'), /^undated: taken as when recorded$/, 'an undated report');
+    // The toggle: record order, as the log has it.
+    await page.check('#order input[value="recorded"]');
+    expect(await timelineOrder()).toEqual(['article-swap-agreed', 'article-swap-trump-complete', 'article-swap-military-underway', 'article-swap-belarus-border', 'timeline-phase-1', 'timeline-two-days', 'timeline-two-days-retracted'].map(id));
+    await textMatches(entry(id('article-swap-agreed')).locator('.event-when'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC on 2025-05-16$/, 'the recording first');
+    await page.locator('#timeline-section').screenshot({ path: path.join(ARTIFACTS, '01b-record-order.png') });
+    await page.check('#order input[value="occurred"]');
+    expect(await timelineOrder()).toEqual(happened);
+    await page.locator('#timeline-section').screenshot({ path: path.join(ARTIFACTS, '01c-happened-order.png') });
+
+    // The chart: each side's released count from zero at the agreement to the first phase, the agreed number above.
+    expect(await page.locator('#chart svg .chart-band').count()).toBe(2);
+    await textMatches(page.locator('#chart svg desc'), /^RU: 0 at the agreement \(2025-05-16\), 390 after phase 1 \(2025-05-23\); 1,000 agreed\. UA: 0 at the agreement \(2025-05-16\), 390 after phase 1 \(2025-05-23\); 1,000 agreed\.$/, 'the chart described');
+    expect(await page.locator('#chart svg .chart-agreed-label').allTextContents()).toEqual(['agreed 1,000', 'agreed 1,000']);
+    await page.locator('#chart').screenshot({ path: path.join(ARTIFACTS, '01d-chart.png') });
   });
 
   it('shows the story as it stood at an earlier moment, from the timeline, the slider and a typed instant', async () => {
@@ -320,6 +392,10 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('#detail-badges'), /^Confirmed Completed, reported by two sources \(Truth Social and Coordination Headquarters for the Treatment of Prisoners of War\) Why\?$/, 'the detail badges to turn');
     await textMatches(page.locator('#progress-text'), /^2,000 of 2,000 released \(100%\)$/, 'the bar to fill');
     await textMatches(page.locator('#asof-out'), /^All 8 reports, now/, 'the new report in the timeline');
+    await textMatches(page.locator('#chart svg desc'), /^RU: 0 at the agreement \(2025-05-16\), 390 after phase 1 \(2025-05-23\), 1,000 at the completion \(2025-05-25\); 1,000 agreed\./, 'the chart to reach the completion');
+    await page.locator('#chart').screenshot({ path: path.join(ARTIFACTS, '03a-chart-completed.png') });
+    // The completion happened on the 25th: after the reports of the 23rd, before the undated ones.
+    expect((await timelineOrder()).slice(4, 7)).toEqual([id('timeline-two-days'), id('timeline-swap-completed'), id('article-swap-belarus-border')]);
     // The completion's changes read out together: the status, then the completed stage's corroboration, by its reason.
     await textMatches(page.locator('#announcer'), /confirmed status now completed \(was underway\)\. Corroboration of completed rose from single-source to multi-source: Coordination Headquarters for the Treatment of Prisoners of War reported that the exchange was completed/, 'the announcement for screen readers');
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sameDocument)).toBe(true);
@@ -392,6 +468,69 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.className)).toBe('subject-link');
   });
 
+  it('shows the dead letters to a key that may audit, and resubmits a corrected copy through the ingest API', async () => {
+    const admin = client(query.url);
+    const auditKey = (await admin('POST', '/v1/admin/keys', { name: freshId('page-auditor'), scopes: ['read', 'audit'] })).body.key as string;
+    const deskName = freshId('page-desk');
+    const deskKey = (await admin('POST', '/v1/admin/keys', { name: deskName, scopes: ['ingest'] })).body.key as string;
+    // A report the projector refuses: its confirmation is no confirmation word. Short enough to be kept whole.
+    const dlSubject = `exchange/${freshId('x')}`;
+    const dlId = freshId('d');
+    const poison = JSON.stringify({ specversion: '1.0', id: dlId, type: 'exchange.underway', source: 'newsroom/d', subject: dlSubject, data: { source: { name: 'w', kind: 'agency' }, confirmation: 'yes', data: {} } });
+    expect(poison.length).toBeLessThan(200);
+    const producer = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'timeline-e2e' }).producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: testConfig.kafka.topics.events, messages: [{ key: dlSubject, value: poison }] });
+    } finally {
+      await producer.disconnect();
+    }
+    await eventually('the dead letter', async () => (await admin('GET', '/v1/admin/dead-letters?limit=500')).body.letters?.find((l: { key: string }) => l.key === dlSubject));
+
+    // The read key may not see them: the view says so, and the key stays connected.
+    await page.click('#dlq-link');
+    await textMatches(page.locator('#dlq-out'), /^This key may not read dead letters: they need a key with the audit scope/, 'the refusal in the view');
+    await textMatches(page.locator('#live'), /^Live$/, 'still connected');
+    await shot('13-dead-letters-read-key.png', false);
+
+    await page.fill('#key', auditKey);
+    await page.press('#key', 'Enter');
+    await textMatches(page.locator('#live'), /^Live$/, 'the auditor connected');
+    await textMatches(page.locator('#dlq-out'), /^\d+ dead letters?, newest first; \d+ shown\.$/, 'the letters counted');
+    const letter = page.locator('li.letter', { hasText: dlSubject });
+    await textMatches(letter.locator('.letter-reason'), /^report failed validation confirmation: must be one of confirmed, reported, claimed, unconfirmed, denied$/, 'the reason and the field at fault');
+    await textMatches(letter.locator('.letter-position'), new RegExp(`^partition \\d+, offset \\d+ of ${testConfig.kafka.topics.events.replace(/\./g, '\\.')} · key ${dlSubject}$`), 'where it sat');
+    expect(await letter.locator('pre.dlq-preview').textContent()).toBe(poison);
+    await textMatches(letter.locator('.letter-bytes'), new RegExp(`^${Buffer.byteLength(poison)} bytes$`), 'its length');
+    await textMatches(letter.locator('time'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC$/, 'when it arrived');
+    await letter.scrollIntoViewIfNeeded();
+    await shot('14-dead-letters.png', false);
+
+    // The corrected copy starts as the report the letter carried; sent as it is, the ingest API refuses it again.
+    await letter.locator('button.resubmit-open').click();
+    const draft = JSON.parse(await page.inputValue('#resubmit-text'));
+    expect(draft).toEqual({ id: dlId, type: 'exchange.underway', subject: dlSubject, source: { name: 'w', kind: 'agency' }, confirmation: 'yes', data: {} });
+    await page.fill('#resubmit-key', deskKey);
+    await page.click('#resubmit button[type="submit"]');
+    await textMatches(page.locator('#resubmit-out'), /^Not recorded \(400 invalid_report\): .*confirmation/, 'the ingest API\'s refusal');
+    expect(await page.getAttribute('#resubmit-out', 'data-ok')).toBe('false');
+    await page.locator('#resubmit').screenshot({ path: path.join(ARTIFACTS, '15-resubmit-refused.png') });
+
+    await page.fill('#resubmit-text', JSON.stringify({ ...draft, confirmation: 'confirmed' }, null, 2));
+    await page.click('#resubmit button[type="submit"]');
+    await textMatches(page.locator('#resubmit-out'), new RegExp(`^Recorded as ${dlId} \\(${dlSubject}, partition \\d+, offset \\d+\\)\\.$`), 'the corrected copy recorded');
+    await page.locator('#resubmit').screenshot({ path: path.join(ARTIFACTS, '16-resubmit-recorded.png') });
+    // Through the one ingest path: on the log under the desk's name, and projected.
+    const recorded = await eventually('the corrected report projected', async () => {
+      const r = await client(query.url, auditKey)('GET', `/v1/exchanges/${dlSubject.split('/')[1]}/history`);
+      return r.status === 200 ? r.body.events : undefined;
+    });
+    expect(recorded.map((e: { eventId: string; ingestor: string; confirmation: string }) => [e.eventId, e.ingestor, e.confirmation])).toEqual([[dlId, deskName, 'confirmed']]);
+    await page.click('#dlq-back');
+    await textMatches(page.locator('#detail-title'), /^Choose a story$/, 'back to the stories');
+    expect(problems).toEqual([]);
+  });
+
   it('on a 375 px phone, the story takes the list\'s place, the back control returns to it, and nothing runs off the edge', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.evaluate(() => (globalThis as unknown as PageGlobals).scrollTo(0, 0));
@@ -441,6 +580,14 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await page.click('#back');
     expect(await page.locator('#lists').isVisible()).toBe(true);
     await textMatches(page.locator('#detail-title'), /^Choose a story$/, 'back to the lists');
+    // The dead letters take the lists' place too, their cards reflowed to the width.
+    await page.click('#dlq-link');
+    await textMatches(page.locator('#dlq-out'), /dead letters?, newest first/, 'the dead letters on a phone');
+    expect(await page.locator('#lists').isVisible()).toBe(false);
+    await fits('the dead letters');
+    await shot('11a-narrow-dead-letters.png', false);
+    await page.click('#dlq-back');
+    expect(await page.locator('#lists').isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
 

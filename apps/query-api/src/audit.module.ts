@@ -3,14 +3,15 @@ import { BrowseDeadLettersController } from './browse-dead-letters/browse-dead-l
 import { ExportEventsController } from './export-events/export-events.controller';
 import { RebuildViewsController } from './rebuild-views/rebuild-views.controller';
 import { RebuildViewsRunner } from './rebuild-views/rebuild-views.runner';
+import { ResubmitDeadLetterController } from './resubmit-dead-letter/resubmit-dead-letter.controller';
 import { VerifyViewsController } from './verify-views/verify-views.controller';
 
 /**
  * The audit routes of the query API (scope `audit`): NDJSON export, rebuild without downtime,
- * verify and the dead letters. Config, Kafka and PostgreSQL come from the global modules.
+ * verify and the dead letters (browsed, and a corrected copy resubmitted through the ingest API). Config, Kafka and PostgreSQL come from the global modules.
  */
 @Module({
-  controllers: [ExportEventsController, RebuildViewsController, VerifyViewsController, BrowseDeadLettersController],
+  controllers: [ExportEventsController, RebuildViewsController, VerifyViewsController, BrowseDeadLettersController, ResubmitDeadLetterController],
   providers: [RebuildViewsRunner],
 })
 export class AuditModule {}

@@ -8,21 +8,35 @@ export interface SseEvent {
 /**
  * An incremental `text/event-stream` parser (WHATWG rules for `data`, `id`, `event`, `retry` and
  * comments; lines end in LF or CRLF). Feed it decoded chunks as they arrive.
+ *
+ * The query API serves this very class to its timeline page as an ES module (`export ` + its
+ * source), so the page and the client read the feed with one parser. It must therefore stay
+ * self-contained: no imports, no helpers outside the class, no parameter properties or field
+ * initialisers a compiler might turn into helper calls. The page's asset loader runs it once in an
+ * empty context at start-up and refuses to start if it does not parse a stream there.
  */
 export class SseParser {
-  private buffer = '';
-  private data: string[] = [];
+  private buffer: string;
+  private data: string[];
   private id: string | undefined;
   private event: string | undefined;
+  private readonly onEvent: (e: SseEvent) => void;
+  private readonly onComment: (text: string) => void;
   /** The last `id` received, as a browser's EventSource keeps it for reconnecting. */
   lastEventId: string | undefined;
   /** The reconnection delay the server asked for with `retry:`, in milliseconds. */
   retryMs: number | undefined;
 
-  constructor(
-    private readonly onEvent: (e: SseEvent) => void,
-    private readonly onComment: (text: string) => void = () => undefined,
-  ) {}
+  constructor(onEvent: (e: SseEvent) => void, onComment?: (text: string) => void) {
+    this.onEvent = onEvent;
+    this.onComment = onComment || (() => undefined);
+    this.buffer = '';
+    this.data = [];
+    this.id = undefined;
+    this.event = undefined;
+    this.lastEventId = undefined;
+    this.retryMs = undefined;
+  }
 
   push(chunk: string): void {
     this.buffer += chunk;

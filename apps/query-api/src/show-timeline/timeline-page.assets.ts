@@ -1,6 +1,8 @@
+import { SseParser } from '@newsledger/client';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { runInNewContext } from 'node:vm';
 
 /** One file of the page, held in memory: the whole page is a few kilobytes. */
 export interface PageAsset {
@@ -17,7 +19,22 @@ const TYPES: Record<string, string> = {
 };
 
 /** The files served under `/assets/`; nothing else in the folder is reachable. */
-export const ASSET_NAMES = ['timeline.js', 'wording.js', 'timeline.css', 'favicon.svg'] as const;
+export const ASSET_NAMES = [
+  'timeline.js',
+  'wording.js',
+  'time.js',
+  'order.js',
+  'progress.js',
+  'chart.js',
+  'dead-letters.js',
+  'dead-letters-view.js',
+  'dom.js',
+  'timeline.css',
+  'favicon.svg',
+] as const;
+
+/** Made from code, not read from the folder: libs/client's SSE parser as an ES module. */
+export const SSE_MODULE = 'sse.js';
 
 /** Where the page's files are: beside this module, in the sources and in `dist` (the build copies them). */
 export const ASSETS_DIR = path.join(__dirname, 'assets');
@@ -31,10 +48,31 @@ function load(name: string): PageAsset {
     // Fail at start-up, not on the first visit: a build that forgot the assets is a broken build.
     throw new Error(`the timeline page's ${name} is missing at ${file} (npm run build copies it): ${(e as Error).message}`);
   }
+  return asset(name, body);
+}
+
+function asset(name: string, body: Buffer): PageAsset {
   return { body, contentType: TYPES[path.extname(name)], etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+}
+
+/**
+ * The page reads the feed with the client's own parser: its class source, exported. Tried once in
+ * an empty context first, so a compiler that made the class lean on a helper outside it stops the
+ * start-up here instead of silently breaking the page's live updates.
+ */
+export function sseModuleSource(): string {
+  const source = `export ${SseParser.toString()}\n`;
+  const got = runInNewContext(
+    `${source.replace(/^export /, '')}\nconst seen = []; const p = new SseParser((e) => seen.push(e.data)); p.push('id: 1\\ndata: ok\\n\\n'); JSON.stringify([seen, p.lastEventId]);`,
+    {},
+  ) as string;
+  if (got !== JSON.stringify([['ok'], '1'])) throw new Error(`libs/client's SseParser does not run on its own (got ${got}); the timeline page could not read the feed`);
+  return source;
 }
 
 /** Reads the page shell and its assets once. */
 export function loadPageAssets(): { page: PageAsset; assets: ReadonlyMap<string, PageAsset> } {
-  return { page: load('index.html'), assets: new Map(ASSET_NAMES.map((n) => [n, load(n)])) };
+  const assets = new Map<string, PageAsset>(ASSET_NAMES.map((n) => [n, load(n)]));
+  assets.set(SSE_MODULE, asset(SSE_MODULE, Buffer.from(sseModuleSource())));
+  return { page: load('index.html'), assets };
 }

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@newsledger/auth';
 import { FastifyReply } from 'fastify';
 import { QueryError } from '../query-api.error';
-import { ASSET_NAMES, loadPageAssets, PageAsset } from './timeline-page.assets';
+import { loadPageAssets, PageAsset } from './timeline-page.assets';
 
 /**
  * Tighter than helmet's default for the API: the page loads only its own script, style and icon
@@ -41,7 +41,7 @@ export class TimelinePageController {
   @Get('assets/:file')
   asset(@Param('file') file: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): void {
     const asset = this.files.assets.get(file);
-    if (!asset) throw new QueryError('not_found', `no page asset "${file}"; the page uses ${ASSET_NAMES.join(', ')}`);
+    if (!asset) throw new QueryError('not_found', `no page asset "${file}"; the page uses ${[...this.files.assets.keys()].join(', ')}`);
     this.send(reply, asset, ifNoneMatch);
   }
 

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { loadPageModule } from './page-module.fixture';
 import { ASSET_NAMES } from './timeline-page.assets';
 
-/**
- * The page's wording module is plain JavaScript the browser loads as an ES module; jest runs
- * CommonJS, so the very file served is read and its `export`s turned into a returned object.
- */
+/** The page's wording module, the very file served (see page-module.fixture.ts). */
 interface Source { name: string; kind: string; party?: string }
 interface Wording {
   statusWord(status: string): string;
@@ -14,11 +10,7 @@ interface Wording {
   factWords(fact: string): string;
   disputeWords(dispute: { fact: string; shown: number; values: Array<{ value: number; sources: Source[] }> }, format?: (n: number) => string): string;
 }
-function loadWording(): Wording {
-  const source = readFileSync(path.join(__dirname, 'assets', 'wording.js'), 'utf8');
-  const names = [...source.matchAll(/^export (?:function|const) (\w+)/gm)].map((m) => m[1]);
-  return new Function(`${source.replace(/^export /gm, '')}\nreturn { ${names.join(', ')} };`)() as Wording;
-}
+const loadWording = () => loadPageModule<Wording>('wording.js');
 
 const trump: Source = { name: 'Donald Trump', kind: 'social' };
 const ruMod: Source = { name: 'Russian Ministry of Defence', kind: 'official', party: 'RU' };

@@ -1,7 +1,15 @@
-// The live timeline page: lists, one story's view and history, live status changes, as-of.
-// Plain script, no build step. Everything a report says is put on the page as text (never as
-// markup), so a report cannot inject anything into the page. An ES module (strict by itself):
-// its words for how sure we are come from ./wording.js, which jest tests.
+// The live timeline page: lists, one story's view and history, live status changes, as-of, the
+// dead letters. ES modules, no build step. Everything a report says is put on the page as text
+// (never as markup), so a report cannot inject anything into the page. The pure parts (wording,
+// time and the address, order, progress, the chart's model, dead-letter drafts) are modules of
+// their own that jest tests; the feed is read with libs/client's SSE parser, served as ./sse.js.
+import { chartModel, renderChart } from './chart.js';
+import { mountDeadLetters } from './dead-letters-view.js';
+import { h } from './dom.js';
+import { occurredWords, orderTimeline } from './order.js';
+import { fmtNumber, fmtReleasedBy, perParty, progressOf } from './progress.js';
+import { SseParser } from './sse.js';
+import { fmtInstant, fmtMoment, formatHash, isDate, parseHash, parseMoment } from './time.js';
 import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
 
 (() => {
@@ -71,6 +79,13 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     back: $('back'),
     detailId: $('detail-id'),
     why: $('why-panel'),
+    keyPrompt: $('key-prompt'),
+    order: $('order'),
+    orderHint: $('order-hint'),
+    dlq: $('dlq'),
+    storiesLink: $('stories-link'),
+    dlqLink: $('dlq-link'),
+    dlqBack: $('dlq-back'),
   };
 
   const state = {
@@ -79,7 +94,16 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     items: new Map(),
     cursors: { negotiation: null, exchange: null },
     selected: null,
+    /** the as-of moment asked for: an instant, or a date the API reads as that day's end */
     asOf: null,
+    /** the instant the API answered as of (its X-As-Of), null for now */
+    asOfInstant: null,
+    /** the API's words on how it read the times asked for (X-Time-Note) */
+    timeNote: '',
+    /** 'occurred' (when it happened) or 'recorded' */
+    order: 'occurred',
+    /** 'stories' or 'dead-letters' */
+    screen: 'stories',
     /** a date: only reports that occurred by then count (?validAt=) */
     validAt: null,
     view: null,
@@ -99,34 +123,6 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
 
   // ---- small helpers -------------------------------------------------------------------------
 
-  /** Builds an element; text children become text nodes. */
-  function h(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) {
-      if (value === undefined || value === null || value === false) continue;
-      if (name === 'class') node.className = value;
-      else if (name === 'dataset') Object.assign(node.dataset, value);
-      else node.setAttribute(name, value === true ? '' : String(value));
-    }
-    for (const child of children.flat(Infinity)) {
-      if (child === undefined || child === null || child === false) continue;
-      node.append(child instanceof Node ? child : String(child));
-    }
-    return node;
-  }
-
-  const numberFormat = new Intl.NumberFormat('en-GB');
-  const fmtNumber = (n) => numberFormat.format(n);
-
-  /** "2025-05-23 08:01:00 UTC", with milliseconds only when there are some. */
-  function fmtInstant(iso) {
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return String(iso);
-    const s = d.toISOString();
-    const ms = s.slice(19, 23);
-    return `${s.slice(0, 10)} ${s.slice(11, 19)}${ms === '.000' ? '' : ms} UTC`;
-  }
-
   /** occurredAt keeps its precision ("2025-05"); instants are shown like recordedAt. */
   const fmtOccurred = (v) => (/T/.test(v) ? fmtInstant(v) : v);
 
@@ -142,13 +138,6 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
 
   const idOf = (subject) => subject.slice(subject.indexOf('/') + 1);
   const kindOf = (subject) => subject.slice(0, subject.indexOf('/'));
-
-  const total = (releasedBy) => Object.values(releasedBy || {}).reduce((a, b) => a + b, 0);
-  const fmtReleasedBy = (releasedBy) =>
-    Object.entries(releasedBy || {})
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([party, n]) => `${party} ${fmtNumber(n)}`)
-      .join(' · ');
 
   function sourceText(source) {
     if (!source) return '';
@@ -182,22 +171,24 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
   }
 
   class ApiError extends Error {
-    constructor(status, body) {
+    constructor(status, body, headers = null) {
       super((body && body.message) || `the API answered ${status}`);
       this.status = status;
       this.body = body;
+      this.headers = headers;
     }
   }
 
-  async function api(path) {
+  /** A read with the key; `withHeaders` also gives the answer's headers. A refused key is dropped at once. */
+  async function api(path, { withHeaders = false } = {}) {
     const res = await fetch(path, { headers: { authorization: `Bearer ${state.key}`, accept: 'application/json' }, cache: 'no-store' });
     const body = await res.json().catch(() => null);
     if (!res.ok) {
-      const err = new ApiError(res.status, body);
+      const err = new ApiError(res.status, body, res.headers);
       if (res.status === 401 || res.status === 403) refuseKey(err);
       throw err;
     }
-    return body;
+    return withHeaders ? { body, headers: res.headers } : body;
   }
 
   /** `?asOf=…&validAt=…` of the moment shown, or ''. */
@@ -210,19 +201,6 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
   }
   const viewPath = (subject, asOf, validAt) => `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}${timeQuery(asOf, validAt)}`;
 
-  /**
-   * A typed UTC moment: "2025-05-23 10:00:00 UTC", the ISO form, with or without Z; a date alone
-   * is that day's end, UTC. Null when it is not one.
-   */
-  function parseMoment(text) {
-    let v = String(text || '').trim().replace(/\s*UTC$/i, '');
-    if (/^\d{4}-\d\d-\d\d$/.test(v)) v = `${v}T23:59:59.999Z`;
-    v = v.replace(' ', 'T');
-    if (!/(Z|[+-]\d\d:?\d\d)$/i.test(v)) v = `${v}Z`;
-    const t = Date.parse(v);
-    return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) && !Number.isNaN(t) ? new Date(t).toISOString() : null;
-  }
-  const isDate = (v) => /^\d{4}-\d\d-\d\d$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
   const historyPath = (subject) => `/v1/${COLLECTION[kindOf(subject)]}/${encodeURIComponent(idOf(subject))}/history`;
 
   // ---- badges and progress ------------------------------------------------------------------
@@ -252,17 +230,6 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
       );
     }
     return out.filter(Boolean);
-  }
-
-  /** Released against agreed, in numbers; null when neither is known. */
-  function progressOf(view) {
-    const agreed = view.agreed ? total(view.agreed.releasedBy) : null;
-    const released = total(view.released);
-    if (agreed === null && released === 0) return null;
-    const max = Math.max(agreed || 0, released);
-    const pct = max === 0 ? 0 : Math.round((released / max) * 100);
-    const text = agreed === null ? `${fmtNumber(released)} released` : `${fmtNumber(released)} of ${fmtNumber(agreed)} released`;
-    return { agreed, released, max, pct, text };
   }
 
   // ---- lists ---------------------------------------------------------------------------------
@@ -409,8 +376,9 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
 
   function exchangeBody(view) {
     const progress = progressOf(view);
-    const agreedBy = view.agreed ? view.agreed.releasedBy : {};
-    const parties = [...new Set([...Object.keys(agreedBy), ...Object.keys(view.released || {})])].sort();
+    // The chart reads the reports known at the moment shown, as the view does.
+    const known = state.history.filter((e) => !state.asOfInstant || Date.parse(e.recordedAt) <= Date.parse(state.asOfInstant));
+    const chart = chartModel(view, known);
     const progressPanel = section(
       'Released vs agreed',
       progress
@@ -422,10 +390,18 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
             h(
               'ul',
               { class: 'per-party' },
-              parties.map((p) =>
-                h('li', {}, h('span', { class: 'party' }, p), ` releases ${fmtNumber((view.released || {})[p] || 0)}`, agreedBy[p] !== undefined ? ` of ${fmtNumber(agreedBy[p])}` : ''),
+              perParty(view).map((p) =>
+                h('li', {}, h('span', { class: 'party' }, p.party), ` releases ${fmtNumber(p.released)}`, p.agreed !== null ? ` of ${fmtNumber(p.agreed)}` : ''),
               ),
             ),
+            chart
+              ? h(
+                  'figure',
+                  { class: 'chart-figure', id: 'chart' },
+                  renderChart(chart, document, 'chart-title'),
+                  h('figcaption', { class: 'muted' }, 'Released per party after each confirmed phase (dots), and the completion’s total; the dashed line is the number agreed.'),
+                )
+              : null,
             view.agreed
               ? h('p', { class: 'muted' }, `Numbers ${view.agreed.stage === 'agreed' ? 'agreed' : 'proposed'} in a report that is `, chip(view.agreed.confirmation), '.')
               : null,
@@ -577,12 +553,10 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
         class: `event${retractedThen ? ' is-retracted' : ''}${known ? '' : ' is-later'}${e.type === 'report.retracted' ? ' is-retraction' : ''}`,
         dataset: { eventId: e.eventId, type: e.type },
       },
-      h(
-        'div',
-        { class: 'event-when' },
-        stampEl(e.recordedAt),
-        e.occurredAt ? h('span', { class: 'occurred' }, `occurred ${fmtOccurred(e.occurredAt)}`) : null,
-      ),
+      // The order's own time first, the other second.
+      state.order === 'recorded'
+        ? h('div', { class: 'event-when' }, stampEl(e.recordedAt), h('span', { class: 'occurred' }, occurredWords(e)))
+        : h('div', { class: 'event-when' }, h('span', { class: 'occurred-main' }, occurredWords(e)), h('span', { class: 'recorded' }, 'recorded ', stampEl(e.recordedAt))),
       h(
         'div',
         { class: 'event-body' },
@@ -605,8 +579,12 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
 
   function renderTimeline() {
     const byId = new Map(state.history.map((e) => [e.eventId, e]));
-    const asOfMs = state.asOf ? Date.parse(state.asOf) : null;
-    el.timeline.replaceChildren(...state.history.map((e) => timelineEntry(e, byId, asOfMs)));
+    const asOfMs = state.asOfInstant ? Date.parse(state.asOfInstant) : null;
+    el.timeline.replaceChildren(...orderTimeline(state.history, state.order).map((e) => timelineEntry(e, byId, asOfMs)));
+    el.timeline.dataset.order = state.order;
+    el.orderHint.textContent = state.order === 'recorded'
+      ? 'In the order the reports were recorded on the log.'
+      : 'By when it happened, at the precision reported (a date is the whole day); reports of the same time in the order recorded.';
     el.timelineSection.hidden = state.history.length === 0;
   }
 
@@ -618,18 +596,22 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     if (n === 0) return;
     el.asofRange.max = String(n);
     el.asofRange.disabled = n < 2;
-    const count = state.asOf ? state.instants.filter((t) => Date.parse(t) <= Date.parse(state.asOf)).length : n;
+    const asOfMs = state.asOfInstant ? Date.parse(state.asOfInstant) : null;
+    const count = asOfMs !== null ? state.instants.filter((t) => Date.parse(t) <= asOfMs).length : n;
     el.asofRange.value = String(Math.max(1, count));
-    const reports = state.history.filter((e) => !state.asOf || Date.parse(e.recordedAt) <= Date.parse(state.asOf)).length;
+    const reports = state.history.filter((e) => asOfMs === null || Date.parse(e.recordedAt) <= asOfMs).length;
     const happened = state.validAt ? `; only what happened by ${state.validAt} (UTC)` : '';
+    // A date asked for is read by the API as that day's end; the answer's instant is the one shown.
+    const asOfText = state.asOfInstant && isDate(state.asOf) ? `${fmtInstant(state.asOfInstant)}, the end of ${state.asOf}` : fmtInstant(state.asOfInstant);
     const text = state.asOf
-      ? `${reports} of ${state.history.length} reports, as of ${fmtInstant(state.asOf)}${happened}`
+      ? `${reports} of ${state.history.length} reports, as of ${asOfText}${happened}`
       : `All ${state.history.length} reports, now${happened || '; following live changes'}`;
     el.asofOut.textContent = text;
     el.asofRange.setAttribute('aria-valuetext', text);
     el.asofNow.disabled = !state.asOf && !state.validAt;
     el.detail.dataset.asof = state.asOf || state.validAt ? 'past' : 'now';
-    if (document.activeElement !== el.asofAt) el.asofAt.value = fmtInstant(state.asOf || state.instants[n - 1]);
+    el.asofOut.title = state.timeNote;
+    if (document.activeElement !== el.asofAt) el.asofAt.value = state.asOf && isDate(state.asOf) ? state.asOf : fmtInstant(state.asOfInstant || state.instants[n - 1]);
     if (document.activeElement !== el.validAt) el.validAt.value = state.validAt || '';
   }
 
@@ -643,9 +625,9 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     const opened = state.view === null && state.history.length === 0;
     el.detail.setAttribute('aria-busy', 'true');
     try {
-      const [view, history] = await Promise.all([
-        api(viewPath(subject, asOf, state.validAt)).catch((e) => {
-          if (e instanceof ApiError && e.status === 404) return null;
+      const [answer, history] = await Promise.all([
+        api(viewPath(subject, asOf, state.validAt), { withHeaders: true }).catch((e) => {
+          if (e instanceof ApiError && e.status === 404) return { body: null, headers: e.headers };
           throw e;
         }),
         api(historyPath(subject)).catch((e) => {
@@ -654,6 +636,12 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
         }),
       ]);
       if (request !== state.detailRequest) return;
+      const view = answer.body;
+      // The instant the API answered as of: a date asked for is that day's end, which the API
+      // alone decides (its answers, a 404 too, carry X-As-Of).
+      const header = answer.headers && answer.headers.get('x-as-of');
+      state.asOfInstant = !asOf ? null : header || asOf;
+      state.timeNote = (answer.headers && answer.headers.get('x-time-note')) || '';
       state.view = view;
       state.history = history.events;
       state.instants = [...new Set(history.events.map((e) => e.recordedAt))].sort((a, b) => Date.parse(a) - Date.parse(b));
@@ -678,7 +666,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     closeWhy();
     if (!view) {
       el.detailBody.replaceChildren(
-        h('p', { class: 'placeholder' }, state.asOf ? `Nothing about this story had been recorded by ${fmtInstant(state.asOf)}.` : 'Nothing has been recorded about this story.'),
+        h('p', { class: 'placeholder' }, state.asOf ? `Nothing about this story had been recorded by ${fmtMoment(state.asOf)}.` : 'Nothing has been recorded about this story.'),
       );
     } else {
       const summary = h(
@@ -783,20 +771,11 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     }
   });
 
-  // ---- routing: #<subject>[@<instant>] -------------------------------------------------------
+  // ---- routing: #<subject>[@<moment>][;valid=<date>], #dead-letters ------------------------
 
-  function parseHash() {
-    const raw = decodeURIComponent(location.hash.slice(1));
-    const match = /^((?:exchange|negotiation)\/[a-z0-9][a-z0-9-]{1,79})(?:@([^;]+))?(?:;valid=([^;]+))?$/.exec(raw);
-    if (!match) return { subject: null, asOf: null, validAt: null };
-    const asOf = match[2] && !Number.isNaN(Date.parse(match[2])) ? new Date(match[2]).toISOString() : null;
-    const validAt = match[3] && isDate(match[3]) ? match[3] : null;
-    return { subject: match[1], asOf, validAt };
-  }
-
-  /** `#<subject>[@<instant>][;valid=<date>]`: a shareable address of the story as shown. */
+  /** `#<subject>[@<moment>][;valid=<date>]`: a shareable address of the story as shown. */
   function navigate(subject, asOf, replace, validAt = state.validAt) {
-    const hash = `#${subject}${asOf ? `@${asOf}` : ''}${validAt ? `;valid=${validAt}` : ''}`;
+    const hash = formatHash(subject, asOf, validAt);
     if (replace) {
       history.replaceState(null, '', hash);
       route();
@@ -804,16 +783,48 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     else route();
   }
 
+  /** Without a key, the address still says what it opens: the prompt names the story. */
+  function promptForKey() {
+    const target = parseHash(location.hash);
+    const what = target.view === 'story' ? idOf(target.subject) : target.view === 'dead-letters' ? 'the dead letters' : null;
+    el.keyPrompt.textContent = what ? `Paste a read key to open ${what}.` : '';
+    el.keyPrompt.hidden = !what;
+    if (!what) return;
+    el.detailTitle.textContent = what;
+    el.detailBody.replaceChildren(h('p', { class: 'placeholder' }, `This link opens ${what} once a key with the read scope is pasted above.`));
+  }
+
   function route() {
-    const { subject, asOf, validAt } = parseHash();
+    const target = parseHash(location.hash);
+    if (!state.key) {
+      state.selected = target.view === 'story' ? target.subject : null;
+      return promptForKey();
+    }
+    el.keyPrompt.hidden = true;
+    const screen = target.view === 'dead-letters' ? 'dead-letters' : 'stories';
+    const subject = target.view === 'story' ? target.subject : null;
     const changedSubject = subject !== state.selected;
     state.selected = subject;
-    state.asOf = asOf;
-    state.validAt = validAt;
+    state.asOf = target.view === 'story' ? target.asOf : null;
+    state.validAt = target.view === 'story' ? target.validAt : null;
     markSelected();
-    // On one column the open story takes the lists' place; the back control returns to them.
-    el.layout.classList.toggle('has-story', Boolean(subject));
+    // On one column an open story (or the dead letters) takes the lists' place; the back control returns to them.
+    el.layout.classList.toggle('has-story', Boolean(subject) || screen === 'dead-letters');
     el.back.hidden = !subject;
+    el.detail.hidden = screen === 'dead-letters';
+    el.dlq.hidden = screen !== 'dead-letters';
+    for (const [link, on] of [[el.storiesLink, screen === 'stories'], [el.dlqLink, screen === 'dead-letters']]) {
+      if (on) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    if (screen !== state.screen) {
+      state.screen = screen;
+      if (screen === 'dead-letters') {
+        deadLetters.show();
+        el.dlq.focus({ preventScroll: true });
+      } else deadLetters.clear();
+    }
+    if (screen === 'dead-letters') return clearDetail();
     if (!subject) return clearDetail();
     if (changedSubject) {
       state.view = null;
@@ -854,48 +865,32 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
           }
           if (!res.ok || !res.body) throw new Error(`the feed answered ${res.status}`);
           const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-          let buffer = '';
-          let id = null;
-          let data = [];
+          const parser = new SseParser(
+            (event) => {
+              // Taken at dispatch, not when the id line arrives: a stream cut between an event's id
+              // and its data resumes from the event before, so that event is sent again, not lost.
+              if (parser.lastEventId !== undefined) lastEventId = parser.lastEventId;
+              try {
+                onChange(JSON.parse(event.data));
+              } catch {
+                // a change the page cannot read is skipped; the next refresh shows the view anyway
+              }
+            },
+            (comment) => {
+              if (comment.trim() !== 'connected') return;
+              attempt = 0;
+              setLive('live', 'Live');
+              opened();
+              // A first stream starts "now": after a reconnect without any id, reload what may have been missed.
+              if (connectedBefore && lastEventId === null) refreshAll();
+              connectedBefore = true;
+            },
+          );
           for (;;) {
             const { value, done } = await reader.read();
             if (done) break;
-            buffer += value;
-            let nl;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
-              const line = buffer.slice(0, nl).replace(/\r$/, '');
-              buffer = buffer.slice(nl + 1);
-              if (line === '') {
-                if (data.length) {
-                  if (id !== null) lastEventId = id;
-                  try {
-                    onChange(JSON.parse(data.join('\n')));
-                  } catch {
-                    // a change the page cannot read is skipped; the next refresh shows the view anyway
-                  }
-                }
-                id = null;
-                data = [];
-                continue;
-              }
-              if (line.startsWith(':')) {
-                if (line.slice(1).trim() === 'connected') {
-                  attempt = 0;
-                  setLive('live', 'Live');
-                  opened();
-                  // A first stream starts "now": after a reconnect without any id, reload what may have been missed.
-                  if (connectedBefore && lastEventId === null) refreshAll();
-                  connectedBefore = true;
-                }
-                continue;
-              }
-              const colon = line.indexOf(':');
-              const field = colon < 0 ? line : line.slice(0, colon);
-              const val = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-              if (field === 'id') id = val;
-              else if (field === 'data') data.push(val);
-              else if (field === 'retry' && /^\d+$/.test(val)) retryMs = Number(val);
-            }
+            parser.push(value);
+            if (parser.retryMs !== undefined) retryMs = parser.retryMs;
           }
         } catch (e) {
           if (abort.signal.aborted) return;
@@ -977,6 +972,10 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     el.forget.disabled = true;
     showNotice(err.status === 403 ? `This key may not read: ${err.message}. Use a key with the "read" scope.` : `The key was refused: ${err.message}.`);
     setLive('off', 'Not connected');
+    // The field says nothing about a connection it does not have.
+    el.key.value = '';
+    el.key.placeholder = '';
+    promptForKey();
     el.key.focus();
   }
 
@@ -989,6 +988,10 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
       el.lists[kind].replaceChildren();
       el.more[kind].hidden = true;
     }
+    deadLetters.clear();
+    state.screen = 'stories';
+    el.dlq.hidden = true;
+    el.detail.hidden = false;
     clearDetail();
   }
 
@@ -996,7 +999,8 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     disconnect();
     showNotice('');
     el.forget.disabled = false;
-    el.key.placeholder = 'connected';
+    el.key.placeholder = 'checking the key…';
+    el.keyPrompt.hidden = true;
     setLive('connecting', 'Connecting…');
     const feed = follow();
     state.feed = feed;
@@ -1009,6 +1013,8 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
       if (!(e instanceof ApiError && (e.status === 401 || e.status === 403))) showNotice(`Could not load the lists: ${e.message}`);
       return;
     }
+    // Only a key the API has just accepted is called connected.
+    if (state.key) el.key.placeholder = 'connected';
     route();
   }
 
@@ -1072,7 +1078,21 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     el.asofRange.focus();
   });
 
+  const deadLetters = mountDeadLetters({ key: () => state.key, refuse: (r) => refuseKey(new ApiError(r.status, r.body)) });
+
   window.addEventListener('hashchange', () => void route());
+
+  el.dlqBack.addEventListener('click', () => {
+    history.pushState(null, '', location.pathname + location.search);
+    route();
+    el.findQ.focus();
+  });
+
+  el.order.addEventListener('change', (ev) => {
+    if (!(ev.target instanceof HTMLInputElement) || !ev.target.checked) return;
+    state.order = ev.target.value === 'recorded' ? 'recorded' : 'occurred';
+    renderTimeline();
+  });
 
   el.back.addEventListener('click', () => {
     const from = state.selected;
@@ -1117,6 +1137,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
   if (state.key) void connect();
   else {
     clearDetail();
+    promptForKey();
     el.key.focus();
   }
 })();
