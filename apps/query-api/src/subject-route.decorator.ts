@@ -1,4 +1,6 @@
-import { ApiParam, ApiQuery } from '@nestjs/swagger';
+import { applyDecorators, Controller } from '@nestjs/common';
+import { ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '@newsledger/auth';
 import { PointInTime } from '@newsledger/domain';
 import { ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
@@ -7,12 +9,27 @@ import { asOfParam, INSTANT_FORMAT, validAtParam } from './query-params';
 // What the read routes of one subject (view, explanation, history) share: its id, its point in time, its refusals.
 
 /** The `:id` of a subject route. */
-export const ID_PARAM = ApiParam({ name: 'id', description: 'The subject id without its kind, e.g. `ua-ru-2025-05-1000`', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,79}$' } });
+const ID_PARAM = ApiParam({ name: 'id', description: 'The subject id without its kind, e.g. `ua-ru-2025-05-1000`', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,79}$' } });
 export const BAD_QUERY = ApiErrorResponse(400, 'A bad parameter (`invalid_query`, details name it)');
-export const NOT_FOUND = ApiErrorResponse(404, 'No report mentions this subject (at that point in time) (`not_found`)');
+const NOT_FOUND = ApiErrorResponse(404, 'No report mentions this subject (at that point in time) (`not_found`)');
+
+/** A controller of views under `/v1`, for keys with the `read` scope. */
+export function ViewsController(): ClassDecorator {
+  return applyDecorators(ApiTags('views'), Controller('v1'), RequireScope('read'));
+}
+
+/** A read route of one subject: its `:id`, and its refusals (a bad parameter, nothing recorded). */
+export function SubjectRoute(): MethodDecorator {
+  return applyDecorators(ID_PARAM, BAD_QUERY, NOT_FOUND);
+}
+
+/** A read route of one subject that can travel in time: {@link SubjectRoute} with `asOf` and `validAt`. */
+export function SubjectRouteAt(): MethodDecorator {
+  return applyDecorators(ID_PARAM, PointInTimeQueries(), BAD_QUERY, NOT_FOUND);
+}
 
 /** The time-travel parameters of a view. */
-export function PointInTimeQueries(): MethodDecorator {
+function PointInTimeQueries(): MethodDecorator {
   return (target, key, descriptor) => {
     ApiQuery({
       name: 'asOf', required: false, schema: { type: 'string', format: 'date-time' },

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { independenceKey } from './confirmation';
 import { CORROBORATION_LEVELS, corroborationOf, ladderBasesOf, levelOf, type CorroborationLevel } from './corroboration';
-import { exchangeViewOf, recorder, SOURCES } from './event.fixture';
+import { exchangeViewOf, freshRecorder, recorder, SOURCES } from './event.fixture';
 import { EXCHANGE_STATUSES } from './exchange.lifecycle';
 import type { ExchangeView } from './exchange.projection';
 import type { Confirmation } from './event.catalogue';
@@ -19,10 +19,7 @@ const uae: Source = { name: 'UAE Ministry of Foreign Affairs', kind: 'official',
 const apTass: Source = { name: 'AP', kind: 'agency', via: 'tass ' };
 
 const SUBJECT = 'exchange/ua-ru-2025-05-1000';
-let record: ReturnType<typeof recorder>;
-beforeEach(() => {
-  record = recorder(SUBJECT);
-});
+const record = freshRecorder(SUBJECT);
 
 const viewOf = (events: readonly RecordedEvent[]): ExchangeView => exchangeViewOf(SUBJECT, events);
 

@@ -55,6 +55,15 @@ export function recorder(subject: string, start = '2025-05-23T08:00:00.000Z') {
   };
 }
 
+/** A {@link recorder} of `subject` made afresh before each test, so every test's ids and offsets start again. */
+export function freshRecorder(subject: string): ReturnType<typeof recorder> {
+  let current = recorder(subject);
+  beforeEach(() => {
+    current = recorder(subject);
+  });
+  return (type, data, options) => current(type, data, options);
+}
+
 /** Recursively freezes a value so a mutating reducer throws in strict mode. */
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -1,4 +1,4 @@
-import { deepFreeze, exchangeViewOf, recorder } from './event.fixture';
+import { deepFreeze, exchangeViewOf, freshRecorder, recorder } from './event.fixture';
 import {
   DomainError,
   evolve,
@@ -16,10 +16,7 @@ const military = { name: 'Ukrainian military sources', kind: 'military' } as con
 
 const viewOf = (events: readonly RecordedEvent[]): ExchangeView => exchangeViewOf(SUBJECT, events);
 
-let record: ReturnType<typeof recorder>;
-beforeEach(() => {
-  record = recorder(SUBJECT);
-});
+const record = freshRecorder(SUBJECT);
 
 describe('exchange view', () => {
   it('starts empty', () => {

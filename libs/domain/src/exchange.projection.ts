@@ -9,13 +9,14 @@ import {
   sortedUnique,
   without,
   type ClaimBase,
+  type ContentEvent,
   type Fact,
   type Retracted,
 } from './projection.util';
 import { countsAsConfirmed, countsAsReported } from './confirmation';
 import { corroborationOf, type Corroboration } from './corroboration';
 import { HALTS, MOVES_ON, STATUS_RANK as RANK, type ExchangeStatus } from './exchange.lifecycle';
-import { headlineContributionOf, headlineOf, namedBy, type HeadlineContribution, type NamedContribution } from './headline';
+import { headlineContributionOf, headlineOf, withNamedBy, type HeadlineContribution, type NamedContribution } from './headline';
 import { resolveFigures, type Dispute, type FigureReport, type ReleasedBy } from './figures';
 import type { Confirmation } from './event.catalogue';
 import type { RecordedEvent } from './report.schema';
@@ -168,17 +169,13 @@ export function initialExchangeState(subject: string, id: string): ExchangeState
   };
 }
 
-type ContentEvent = Exclude<RecordedEvent, { type: 'report.retracted' }>;
-
 /**
  * Applies one exchange report (not a retraction: see `evolve`). Denied reports are listed in
  * `claims` and count for nothing else — not status, numbers, parties, location or mediators —
  * since a denial says the thing did not happen. Phases and totals count only when confirmed.
  */
 export function evolveExchange(state: ExchangeState, event: ContentEvent): ExchangeState {
-  const next = applyExchange(state, event);
-  const named = namedBy(event);
-  return named ? { ...next, named: [...next.named, named] } : next;
+  return withNamedBy(applyExchange(state, event), event);
 }
 
 function applyExchange(state: ExchangeState, event: ContentEvent): ExchangeState {

@@ -1,4 +1,4 @@
-import { recorder } from './event.fixture';
+import { freshRecorder, recorder } from './event.fixture';
 import {
   evolve,
   explainedChanges,
@@ -45,10 +45,7 @@ function changesOf(events: readonly RecordedEvent[]): ExplainedChange[][] {
   });
 }
 
-let record: ReturnType<typeof recorder>;
-beforeEach(() => {
-  record = recorder(SUBJECT);
-});
+const record = freshRecorder(SUBJECT);
 
 describe('explained changes', () => {
   it('name the cause, the level of the new stage and why, in plain English', () => {

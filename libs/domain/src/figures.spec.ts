@@ -1,4 +1,4 @@
-import { exchangeViewOf, recorder, SOURCES } from './event.fixture';
+import { exchangeViewOf, freshRecorder, SOURCES } from './event.fixture';
 import type { ExchangeView } from './exchange.projection';
 import { isDisputed, withFigures } from './figures';
 import type { RecordedEvent, Source } from './report.schema';
@@ -8,10 +8,7 @@ const zelensky: Source = { name: 'Office of the President of Ukraine', kind: 'of
 const apTass: Source = { name: 'AP', kind: 'agency', via: 'TASS' };
 
 const SUBJECT = 'exchange/ua-ru-2024-12-30';
-let record: ReturnType<typeof recorder>;
-beforeEach(() => {
-  record = recorder(SUBJECT);
-});
+const record = freshRecorder(SUBJECT);
 
 const viewOf = (events: readonly RecordedEvent[]): ExchangeView => exchangeViewOf(SUBJECT, events);
 

@@ -50,6 +50,12 @@ export function namedBy(event: RecordedEvent): NamedContribution | null {
   return { eventId: event.id, names: sortedUnique(names.map(searchForm)) };
 }
 
+/** `state` with what `event` adds to its subject's search (see {@link namedBy}); `state` itself when it adds nothing. */
+export function withNamedBy<S extends { named: NamedContribution[] }>(state: S, event: RecordedEvent): S {
+  const named = namedBy(event);
+  return named ? { ...state, named: [...state.named, named] } : state;
+}
+
 /** Distinct search names of some contributions, added to `into` (sorted, distinct); `into` itself when nothing is new. */
 export function withNames(into: string[], named: readonly NamedContribution[]): string[] {
   const added = named.flatMap((n) => n.names);

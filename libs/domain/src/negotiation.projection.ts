@@ -9,9 +9,10 @@ import {
   sortedUnique,
   without,
   type ClaimBase,
+  type ContentEvent,
   type Retracted,
 } from './projection.util';
-import { headlineContributionOf, headlineOf, namedBy, type HeadlineContribution, type NamedContribution } from './headline';
+import { headlineContributionOf, headlineOf, withNamedBy, type HeadlineContribution, type NamedContribution } from './headline';
 import { negotiationStatusFrom, type NegotiationStatus } from './negotiation-status';
 import { STATE_VERSION } from './state.version';
 import type { CeasefireStatus, Confirmation, NegotiationStatusReport } from './event.catalogue';
@@ -203,16 +204,12 @@ export function initialNegotiationState(subject: string, id: string): Negotiatio
   };
 }
 
-type ContentEvent = Exclude<RecordedEvent, { type: 'report.retracted' }>;
-
 /**
  * Applies one negotiation report (not a retraction: see `evolve`). A denied report counts for
  * nothing; a denied status report is still listed in `claims` so the denial is visible.
  */
 export function evolveNegotiation(state: NegotiationState, event: ContentEvent): NegotiationState {
-  const next = applyNegotiation(state, event);
-  const named = namedBy(event);
-  return named ? { ...next, named: [...next.named, named] } : next;
+  return withNamedBy(applyNegotiation(state, event), event);
 }
 
 function applyNegotiation(state: NegotiationState, event: ContentEvent): NegotiationState {

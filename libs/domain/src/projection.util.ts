@@ -10,6 +10,9 @@ export interface Fact<T> {
   source: Source;
 }
 
+/** Any event but a retraction: what the reducers of each kind apply (a retraction works on the state alone). */
+export type ContentEvent = Exclude<RecordedEvent, { type: 'report.retracted' }>;
+
 /** Retracted event id → the retraction that withdrew it and why. */
 export type Retracted = Record<string, { by: string; reason: string }>;
 

@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { ApiKeyService, routeAccessTable } from '@newsledger/auth';
-import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { CONFIG, loadConfig, NewsledgerConfig, withConfig } from '@newsledger/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { errorCodes } from 'fastify';
 import helmet from 'helmet';
@@ -107,4 +107,19 @@ export async function startHttpApp(
   });
   await app.listen(opts.port, opts.host);
   return app;
+}
+
+/**
+ * An app's whole `main`: reads the configuration once, starts the app with it on the address
+ * `listen` picks from it, and exits 1 with the error when it cannot start.
+ */
+export function runHttpApp(module: Type<unknown>, listen: (config: NewsledgerConfig) => { host: string; port: number; bodyLimit: number }): void {
+  const start = async () => {
+    const config = loadConfig();
+    await startHttpApp(withConfig(module, config), listen(config));
+  };
+  start().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

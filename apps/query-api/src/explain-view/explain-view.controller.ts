@@ -1,10 +1,9 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '@newsledger/auth';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { subjectFromParam } from '../query-params';
-import { BAD_QUERY, ID_PARAM, NOT_FOUND, pointInTime, PointInTimeQueries } from '../subject-route.decorator';
+import { pointInTime, SubjectRouteAt, ViewsController } from '../subject-route.decorator';
 import { ExplainViewQuery } from './explain-view.query';
 import { EXPLANATION_RESPONSE_REF } from './explain-view.response.dto';
 
@@ -14,30 +13,22 @@ const EXPLAIN_DESCRIPTION =
 const EXPLAINED = ApiOkResponse({ description: 'The facts, each with a sentence naming its sources and the reports behind it', schema: EXPLANATION_RESPONSE_REF });
 
 /** Why a subject of either kind reads as it does, from the QueryBus. */
-@ApiTags('views')
-@Controller('v1')
-@RequireScope('read')
+@ViewsController()
 export class ExplainViewController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('exchanges/:id/explain')
   @ApiOperation({ summary: 'Why an exchange reads as it does', description: EXPLAIN_DESCRIPTION })
-  @ID_PARAM
-  @PointInTimeQueries()
+  @SubjectRouteAt()
   @EXPLAINED
-  @BAD_QUERY
-  @NOT_FOUND
   explainExchange(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
     return this.queries.execute(new ExplainViewQuery('exchange', subjectFromParam('exchange', id), pointInTime(asOf, validAt, reply)));
   }
 
   @Get('negotiations/:id/explain')
   @ApiOperation({ summary: 'Why a negotiation reads as it does', description: EXPLAIN_DESCRIPTION })
-  @ID_PARAM
-  @PointInTimeQueries()
+  @SubjectRouteAt()
   @EXPLAINED
-  @BAD_QUERY
-  @NOT_FOUND
   explainNegotiation(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
     return this.queries.execute(new ExplainViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt, reply)));
   }

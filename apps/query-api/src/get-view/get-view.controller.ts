@@ -1,10 +1,9 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '@newsledger/auth';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { subjectFromParam } from '../query-params';
-import { BAD_QUERY, ID_PARAM, NOT_FOUND, pointInTime, PointInTimeQueries } from '../subject-route.decorator';
+import { pointInTime, SubjectRouteAt, ViewsController } from '../subject-route.decorator';
 import { GetViewQuery } from './get-view.query';
 import { EXCHANGE_VIEW_REF, NEGOTIATION_VIEW_REF } from './get-view.response.dto';
 
@@ -12,30 +11,22 @@ const VIEW_DESCRIPTION =
   'The view now, or with `asOf` and/or `validAt` as it stood then; replayed from the latest usable snapshot, which headers `X-Replay-From-Snapshot` and `X-Replay-Events-Read` name.';
 
 /** The view of one subject of either kind, from the QueryBus. */
-@ApiTags('views')
-@Controller('v1')
-@RequireScope('read')
+@ViewsController()
 export class GetViewController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('exchanges/:id')
   @ApiOperation({ summary: 'An exchange', description: VIEW_DESCRIPTION })
-  @ID_PARAM
-  @PointInTimeQueries()
+  @SubjectRouteAt()
   @ApiOkResponse({ description: 'The view', schema: EXCHANGE_VIEW_REF })
-  @BAD_QUERY
-  @NOT_FOUND
   exchange(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
     return this.view(reply, new GetViewQuery('exchange', subjectFromParam('exchange', id), pointInTime(asOf, validAt, reply)));
   }
 
   @Get('negotiations/:id')
   @ApiOperation({ summary: 'A negotiation', description: VIEW_DESCRIPTION })
-  @ID_PARAM
-  @PointInTimeQueries()
+  @SubjectRouteAt()
   @ApiOkResponse({ description: 'The view', schema: NEGOTIATION_VIEW_REF })
-  @BAD_QUERY
-  @NOT_FOUND
   negotiation(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('asOf') asOf?: unknown, @Query('validAt') validAt?: unknown) {
     return this.view(reply, new GetViewQuery('negotiation', subjectFromParam('negotiation', id), pointInTime(asOf, validAt, reply)));
   }

@@ -1,11 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '@newsledger/auth';
+import { ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { CORROBORATION_LEVELS, SubjectKind } from '@newsledger/domain';
 import { EXCHANGE_VIEW_REF, NEGOTIATION_VIEW_REF } from '../get-view/get-view.response.dto';
 import { INSTANT_FORMAT } from '../query-params';
-import { BAD_QUERY } from '../subject-route.decorator';
+import { BAD_QUERY, ViewsController } from '../subject-route.decorator';
 import { ListViewsQuery } from './list-views.query';
 import { LIST_STATUSES, parseListViewsRequest } from './list-views.request.dto';
 import { viewPageSchema } from './list-views.response.dto';
@@ -48,9 +47,7 @@ function ListQueries(kind: SubjectKind): MethodDecorator {
 }
 
 /** Lists of both subject kinds; each page comes from the QueryBus. */
-@ApiTags('views')
-@Controller('v1')
-@RequireScope('read')
+@ViewsController()
 export class ListViewsController {
   constructor(private readonly queries: QueryBus) {}
 
