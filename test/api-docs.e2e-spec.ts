@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { ConfigModule, loadConfig } from '@newsledger/config';
-import { EVENT_TYPES, eventJsonSchemas } from '@newsledger/domain';
+import { EVENT_TYPES, eventJsonSchemaIn, eventJsonSchemas, eventJsonSchemaVersions } from '@newsledger/domain';
 import { createKafka, EventLogModule, KAFKA } from '@newsledger/event-log';
 import { HealthModule, withoutDialect } from '@newsledger/http';
 import { PersistenceModule } from '@newsledger/persistence';
@@ -105,6 +105,21 @@ describe('API documents: /docs, /docs-json and /v1/schemas (real Kafka and Postg
       const all = await anonymous('GET', '/v1/schemas');
       expect(all.status).toBe(200);
       expect(all.body.schemas).toEqual(eventJsonSchemas());
+      expect(all.body.versions).toEqual(eventJsonSchemaVersions());
+      const v1 = await anonymous('GET', '/v1/schemas/negotiation.round.announced/versions/1');
+      expect([v1.status, v1.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^application\/schema\+json/)]);
+      expect(v1.body).toEqual(eventJsonSchemaIn('negotiation.round.announced', 1));
+      expect(v1.body).toMatchObject({ deprecated: true, properties: { data: { properties: { agenda: { type: 'string' } } } } });
+      expect((await anonymous('GET', '/v1/schemas/negotiation.round.announced/versions/2')).body).toEqual(eventJsonSchemas()['negotiation.round.announced']);
+      expect((await anonymous('GET', '/v1/schemas/exchange.agreed/versions/1')).body).toEqual(eventJsonSchemas()['exchange.agreed']);
+      for (const [path, message] of [
+        ['/v1/schemas/negotiation.round.announced/versions/3', 'negotiation.round.announced has no version "3"; its versions are 1 to 2'],
+        ['/v1/schemas/exchange.agreed/versions/2', 'exchange.agreed has no version "2"; its versions are 1'],
+        ['/v1/schemas/exchange.agreed/versions/v1', 'exchange.agreed has no version "v1"; its versions are 1'],
+      ]) {
+        const missing = await anonymous('GET', path);
+        expect([missing.status, missing.body.error, missing.body.message]).toEqual([404, 'not_found', message]);
+      }
       const one = await anonymous('GET', '/v1/schemas/exchange.phase.completed');
       expect([one.status, one.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^application\/schema\+json/)]);
       expect(one.body).toEqual(eventJsonSchemas()['exchange.phase.completed']);

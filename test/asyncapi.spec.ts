@@ -4,6 +4,7 @@ import { EVENT_TYPES, Report } from '@newsledger/domain';
 import {
   asyncApiDocument,
   cloudEventJsonSchemas,
+  earlierCloudEventJsonSchemas,
   DEAD_LETTER_HEADERS,
   deadLetterJsonSchema,
   encodeDeadLetter,
@@ -12,9 +13,11 @@ import {
   statusChangeJsonSchema,
   toCloudEvent,
 } from '@newsledger/event-log';
+import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { previousReleaseToCloudEvent } from './support/previous-release.encoder';
 
 // docs/asyncapi.yaml is generated from the code; these checks keep it valid and in step.
 const text = readFileSync(path.join(__dirname, '..', 'docs', 'asyncapi.yaml'), 'utf8');
@@ -50,8 +53,9 @@ describe('docs/asyncapi.yaml', () => {
 
   it('carries every event type of the code, with the CloudEvent schema the projector accepts', () => {
     const schemas = cloudEventJsonSchemas();
-    expect(Object.keys(committed.channels.events.messages)).toEqual([...EVENT_TYPES]);
+    expect(Object.keys(committed.channels.events.messages)).toEqual([...EVENT_TYPES, 'negotiation.round.announced.v1']);
     for (const type of EVENT_TYPES) expect({ type, payload: messages[type].payload }).toEqual({ type, payload: schemas[type] });
+    for (const { type, version, schema } of earlierCloudEventJsonSchemas()) expect(messages[`${type}.v${version}`].payload).toEqual(schema);
     const report: Report = {
       id: 'swap-agreed', type: 'exchange.agreed', subject: 'exchange/ua-ru-2025-05-1000', occurredAt: '2025-05-16',
       source: { name: 'Reuters', kind: 'agency' }, confirmation: 'confirmed', data: { parties: ['UA', 'RU'], releasedBy: { UA: 1000, RU: 1000 } }, note: 'n',
@@ -61,6 +65,19 @@ describe('docs/asyncapi.yaml', () => {
     expectShape(event, schema);
     expectShape(event.data, schema.properties.data);
     expect(new RegExp(schema.properties.source.pattern).test(event.source)).toBe(true);
+  });
+
+  it('tells the versions of negotiation.round.announced apart as the encoders write them: the previous release\'s is version 1', () => {
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const current = ajv.compile(messages['negotiation.round.announced'].payload);
+    const v1 = ajv.compile(messages['negotiation.round.announced.v1'].payload);
+    const meta = { ingestor: 'tass-desk', recordedAt: '2025-05-28T10:00:00.000Z' };
+    const common = { id: 'round-2', type: 'negotiation.round.announced', subject: 'negotiation/ua-ru-istanbul-2025', source: { name: 'TASS', kind: 'agency' as const }, confirmation: 'reported' as const };
+    const written = JSON.parse(JSON.stringify(toCloudEvent({ ...common, data: { round: 2, agenda: ['memorandum', 'ceasefire'] } } as Report, meta)));
+    expect([current(written), v1(written)]).toEqual([true, false]);
+    const previous = JSON.parse(JSON.stringify(previousReleaseToCloudEvent({ ...common, data: { round: 2, agenda: 'memorandum' } }, meta)));
+    expect([current(previous), v1(previous)]).toEqual([false, true]);
+    expect(messages['negotiation.round.announced.v1'].payload).toMatchObject({ deprecated: true });
   });
 
   it('describes status changes as the relay encodes them: payload, key and headers', () => {

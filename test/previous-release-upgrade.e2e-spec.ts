@@ -131,4 +131,17 @@ describe(`the database and log of release ${manifest.release.slice(0, 7)} under 
     expect(verified.differences).toEqual([]);
     expect(verified.ok).toBe(true);
   });
+
+  it("reads that release's version 1 round announcement upcast, its agenda a list, and exports it as recorded", async () => {
+    const call = client(api!.url);
+    const talks = await call('GET', '/v1/negotiations/ua-ru-istanbul-2025');
+    expect(talks.body.rounds[0]).toMatchObject({ round: 1, state: 'held', agenda: ['a ceasefire and an exchange of prisoners'] });
+    const exported = String((await call('GET', '/v1/export?subject=negotiation/ua-ru-istanbul-2025')).body).trim().split('\n').map((l) => JSON.parse(l));
+    expect(exported[0]).toMatchObject({
+      eventId: 'talks-announced',
+      dataschema: 'urn:newsledger:schema:negotiation.round.announced:v1',
+      data: { round: 1, venue: 'Istanbul', agenda: 'a ceasefire and an exchange of prisoners' },
+    });
+    expect((await call('GET', '/v1/negotiations/ua-ru-istanbul-2025/history')).body.events).toEqual(exported);
+  });
 });

@@ -120,7 +120,10 @@ export interface HistoryEntry {
   ingestor: string;
   source: Source;
   confirmation: Confirmation;
+  /** As recorded: in the version of its type `dataschema` names, which may be earlier than the one `EventData` describes. */
   data: Record<string, unknown>;
+  /** `urn:newsledger:schema:<type>:v<n>`: the version of its type `data` is in. */
+  dataschema: string;
   note: string | null;
   position: { partition: number; offset: string };
   retracted: boolean;

@@ -21,6 +21,8 @@ export interface DomainErrorDetails {
   invalid_time: { value: string };
   /** A stored summary or state written under another `STATE_VERSION`, which must be derived again from the events. */
   stale_state: { subject: string };
+  /** An event recorded in a version of its type this release does not know (written by a newer one). */
+  unknown_version: { type: string; version: number };
 }
 
 /** One of the stable codes in {@link DomainErrorDetails}. */

@@ -6,7 +6,7 @@ import type { SubjectKind } from './subject';
  * it, in `report.wording.ts`.
  */
 
-/** Every event type, in contract order (v1, then §7.6's descriptions after their kind's). Never rename or reuse one: a new shape gets a new type. */
+/** Every event type, in contract order (v1, then §7.6's descriptions after their kind's). Never rename or reuse one: a new shape gets a new version. */
 export const EVENT_TYPES = [
   'exchange.proposed',
   'exchange.agreed',
@@ -75,3 +75,46 @@ export const TITLE_MAX_LENGTH = 200;
 /** Longest `summary` of a description (contract §7.6). */
 export const SUMMARY_MAX_LENGTH = 2000;
 
+/**
+ * The version of each type's `data` written now, for the types past version 1. A changed shape is
+ * a new version, never a new meaning for an old one (style rule 8); the reducers read only the
+ * current version, and an event recorded in an earlier one is upcast when read (`event.upcast.ts`).
+ *
+ * | type | version | what changed |
+ * |---|---|---|
+ * | `negotiation.round.announced` | 2 | `agenda` is a list of items; in version 1 it was one string |
+ */
+export const EVENT_VERSIONS = { 'negotiation.round.announced': 2 } as const satisfies Partial<Record<EventType, number>>;
+
+/** The version of `type`'s data this code writes: 1 unless {@link EVENT_VERSIONS} says otherwise. */
+export function currentVersionOf(type: EventType): number {
+  return (EVENT_VERSIONS as Partial<Record<EventType, number>>)[type] ?? 1;
+}
+
+/**
+ * Earlier versions the HTTP API still accepts, through the last day given (UTC): such a report is
+ * recorded as sent and upcast when read. Events already on the log are read in every version,
+ * forever; only new reports in a deprecated version are refused once a release drops it.
+ */
+export const DEPRECATED_VERSIONS: readonly { type: EventType; version: number; acceptedUntil: string }[] = [
+  { type: 'negotiation.round.announced', version: 1, acceptedUntil: '2027-06-30' },
+];
+
+/**
+ * The CloudEvents `dataschema` of a type's version: its name for good. `GET /v1/schemas/<type>/versions/<n>`
+ * serves the JSON Schema it names; a message without one is of version 1, as every message was
+ * before versions existed.
+ */
+export function dataschemaOf(type: string, version: number): string {
+  return `urn:newsledger:schema:${type}:v${version}`;
+}
+
+/** The version a message's `dataschema` names for its type: 1 when absent, undefined when it names no version of the type. */
+export function versionNamed(type: EventType, dataschema: unknown): number | undefined {
+  if (dataschema === undefined) return 1;
+  if (typeof dataschema !== 'string') return undefined;
+  const prefix = dataschemaOf(type, 0).slice(0, -1);
+  if (!dataschema.startsWith(prefix)) return undefined;
+  const version = Number(dataschema.slice(prefix.length));
+  return /^[1-9]\d{0,2}$/.test(dataschema.slice(prefix.length)) && version <= currentVersionOf(type) ? version : undefined;
+}

@@ -23,14 +23,20 @@ export {
   SOURCE_KINDS,
   SUMMARY_MAX_LENGTH,
   TITLE_MAX_LENGTH,
+  EVENT_VERSIONS,
+  DEPRECATED_VERSIONS,
+  currentVersionOf,
+  dataschemaOf,
   isEventType,
   subjectKindsOf,
+  versionNamed,
   type CeasefireStatus,
   type Confirmation,
   type EventType,
   type NegotiationStatusReport,
   type SourceKind,
 } from './event.catalogue';
+export { upcast, type RecordedAs } from './event.upcast';
 export {
   type EventData,
   type RecordMetadata,
@@ -45,7 +51,7 @@ export { searchForm, searchTextOf } from './headline';
 export { canonicalJson, reportContentKey, type ReportContent } from './report.content';
 export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
 export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
-export { eventJsonSchemas } from './report.json-schema';
+export { eventJsonSchemaIn, eventJsonSchemas, eventJsonSchemaVersions } from './report.json-schema';
 export {
   STORABLE,
   EARLIEST_INSTANT_MS,

@@ -93,9 +93,9 @@ describe('negotiation view', () => {
     it('never go back from held to announced', () => {
       const view = viewOf([
         record('negotiation.round.held', { round: 1, venue: 'Istanbul' }),
-        record('negotiation.round.announced', { round: 1, venue: 'Geneva', agenda: 'late press release' }),
+        record('negotiation.round.announced', { round: 1, venue: 'Geneva', agenda: ['late press release'] }),
       ]);
-      expect(view.rounds[0]).toMatchObject({ state: 'held', venue: 'Istanbul', agenda: 'late press release' });
+      expect(view.rounds[0]).toMatchObject({ state: 'held', venue: 'Istanbul', agenda: ['late press release'] });
     });
 
     it('are keyed and sorted by number', () => {

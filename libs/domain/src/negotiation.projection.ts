@@ -32,7 +32,7 @@ interface RoundContribution {
   venue?: string;
   scheduledFor?: string;
   date?: string;
-  agenda?: string;
+  agenda?: string[];
   delegationLevel?: string;
   outcome?: string;
   parties?: string[];
@@ -118,7 +118,8 @@ export interface RoundView {
   venue?: string;
   scheduledFor?: string;
   date?: string;
-  agenda?: string;
+  /** The items of the latest live announcement that lists an agenda (version 2 of `negotiation.round.announced`; a version 1 string is one item). */
+  agenda?: string[];
   delegationLevel?: string;
   outcome?: string;
   parties?: string[];

@@ -29,3 +29,20 @@ describe('reportContentKey', () => {
     expect(canonicalJson({ b: [2, 1], a: 'é"\n' })).toBe('{"a":"é\\"\\n","b":[2,1]}');
   });
 });
+
+describe('reportContentKey across versions', () => {
+  const sent = {
+    type: 'negotiation.round.announced',
+    subject: 'negotiation/ua-ru-1',
+    source: { name: 'TASS', kind: 'agency' },
+    confirmation: 'reported',
+    data: { round: 2, agenda: 'memorandum' },
+  };
+
+  it('compares what was recorded: a version 1 report upcast is the report sent before versions existed', () => {
+    const upcast = { ...sent, data: { round: 2, agenda: ['memorandum'] }, recordedAs: { version: 1, data: sent.data } };
+    expect(reportContentKey(upcast)).toBe(reportContentKey(sent));
+    // The same words sent as version 2 are another recording of them.
+    expect(reportContentKey({ ...sent, data: { round: 2, agenda: ['memorandum'] } })).not.toBe(reportContentKey(sent));
+  });
+});

@@ -1,3 +1,4 @@
+import type { RecordedAs } from './event.upcast';
 import type { Report } from './report.schema';
 
 /** What a report says, without its id and the metadata of its recording (ingestor, recordedAt, position). */
@@ -9,6 +10,8 @@ export interface ReportContent {
   confirmation: string;
   data: unknown;
   note?: string | null;
+  /** What was recorded, when `data` is upcast from an earlier version: the content compared. */
+  recordedAs?: RecordedAs;
 }
 
 /**
@@ -17,9 +20,12 @@ export interface ReportContent {
  * mediators, and whether an absent field is missing or null.
  * Two reports with the same id are one report sent twice when their keys are equal, and an id
  * conflict otherwise: the rule of the ingest API's 409 and of the projector's `id_conflict` alike.
+ * The data compared is as recorded (as sent), so a resend of a report in a deprecated version is
+ * the same report it was before versions existed.
  */
 export function reportContentKey(report: ReportContent | Report): string {
-  const { type, subject, occurredAt, source, confirmation, data, note } = report as ReportContent;
+  const { type, subject, occurredAt, source, confirmation, note, recordedAs } = report as ReportContent;
+  const data = recordedAs ? recordedAs.data : report.data;
   return canonicalJson({ type, subject, occurredAt: occurredAt ?? null, source, confirmation, data: asSets(data), note: note ?? null });
 }
 

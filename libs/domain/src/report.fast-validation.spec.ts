@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { EVENT_TYPES, type EventType } from './event.catalogue';
+import { currentVersionOf, EVENT_TYPES, isEventType, type EventType } from './event.catalogue';
 import { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 import { EXAMPLES, report } from './report.fixture';
 import { validateReport } from './report.validation';
@@ -79,11 +79,14 @@ describe('compiledReportCheck', () => {
     fc.assert(
       fc.property(validBase, fc.array(edit, { minLength: 1, maxLength: 3 }), (base, edits) => {
         const input = mutated(base, edits);
-        const zod = validateReport(input);
-        const compiled = compiledReportCheck(input);
+        // Both checked against one version, as the log decoder asks (HTTP would also try a deprecated one).
+        const type = (input as { type?: unknown } | null)?.type;
+        const version = isEventType(type) ? currentVersionOf(type) : undefined;
+        const zod = validateReport(input, version);
+        const compiled = compiledReportCheck(input, version);
         if (compiled) expect(zod.ok).toBe(true);
         else if (zod.ok) missed.push(input);
-        expect(validateParsedReport(input)).toEqual(zod);
+        expect(validateParsedReport(input, version)).toEqual(zod);
       }),
       { numRuns: 5000 },
     );
@@ -92,6 +95,19 @@ describe('compiledReportCheck', () => {
       return r.ok && r.report.source.url !== (input as { source: { url?: string } }).source.url;
     };
     expect(missed.filter((input) => !JSON.stringify(input).includes('"__proto__"') && !cleanedUrl(input))).toEqual([]);
+  });
+
+  it('checks an earlier version as zod does, and upcasts what it accepts alike', () => {
+    const v1 = { ...report('negotiation.round.announced'), data: { round: 2, venue: 'Istanbul', agenda: 'memorandum' } };
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 0, maxLength: 3 }), (edits) => {
+        const input = mutated(v1, edits);
+        const zod = validateReport(input, 1);
+        if (compiledReportCheck(input, 1)) expect(zod.ok).toBe(true);
+        expect(validateParsedReport(input, 1)).toEqual(zod);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('refuses what only the refinements catch: stray releasedBy codes, a repeated party, an empty details report, an ftp URL', () => {

@@ -22,7 +22,7 @@ export const EXAMPLES: Record<EventType, { subject: string; data: Record<string,
   'exchange.described': { subject: 'exchange/ua-ru-1', data: { title: 'Ukraine and Russia swap 1,000 prisoners each', summary: 'The largest swap of the war.' }, required: ['title'] },
   'negotiation.round.announced': {
     subject: 'negotiation/ua-ru-1',
-    data: { round: 2, venue: 'Istanbul', scheduledFor: '2025-06-02T10:00:00+03:00', agenda: 'memorandum' },
+    data: { round: 2, venue: 'Istanbul', scheduledFor: '2025-06-02T10:00:00+03:00', agenda: ['memorandum'] },
     required: ['round'],
   },
   'negotiation.round.held': {

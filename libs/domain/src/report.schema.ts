@@ -9,10 +9,13 @@ import {
   SOURCE_KINDS,
   SUMMARY_MAX_LENGTH,
   TITLE_MAX_LENGTH,
+  currentVersionOf,
   subjectKindsOf,
   type Confirmation,
   type EventType,
+  type EVENT_VERSIONS,
 } from './event.catalogue';
+import type { RecordedAs } from './event.upcast';
 import { expecting } from './report.wording';
 import { INSTANT_RANGE, STORABLE } from './storable';
 import { SUBJECT_ID_PATTERN, tryParseSubject, type SubjectKind } from './subject';
@@ -182,7 +185,13 @@ export const EVENT_DATA_SCHEMAS = {
     round,
     venue: text(200, 'a place, such as "Istanbul"').optional(),
     scheduledFor: reportedTime.optional(),
-    agenda: text(2000, 'a short description of the agenda').optional(),
+    // Version 2: a list (version 1's one string, upcast, is a list of one item of up to 2,000 characters).
+    agenda: z
+      .array(text(2000, 'an item of the agenda, such as "prisoner exchange"'), expecting('a list of agenda items, such as ["prisoner exchange","ceasefire"]'))
+      .min(1)
+      .max(50)
+      .meta({ description: 'The items on the agenda, in the order reported', examples: [['prisoner exchange', 'ceasefire']] })
+      .optional(),
   }),
   'negotiation.round.held': dataObject('negotiation.round.held', {
     round,
@@ -230,6 +239,21 @@ export const EVENT_DATA_SCHEMAS = {
   }),
 } satisfies Record<EventType, z.ZodType>;
 
+/**
+ * The `data` schemas of the earlier versions of the types in `EVENT_VERSIONS`, by version: what
+ * the log decoder checks a message of that version against before it is upcast.
+ */
+export const EARLIER_DATA_SCHEMAS = {
+  'negotiation.round.announced': {
+    1: dataObject('negotiation.round.announced', {
+      round,
+      venue: text(200, 'a place, such as "Istanbul"').optional(),
+      scheduledFor: reportedTime.optional(),
+      agenda: text(2000, 'a short description of the agenda').optional(),
+    }),
+  },
+} satisfies { [T in keyof typeof EVENT_VERSIONS]: Record<number, z.ZodType> };
+
 /** The `data` of an event of type `T`. */
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA_SCHEMAS)[T]>;
 
@@ -253,28 +277,43 @@ export const SOURCE_SCHEMA = z.strictObject(
 /** `{ name, kind, url?, speaker?, party?, via? }`: see `confirmation.ts` for what `party` and `via` count for. */
 export type Source = z.infer<typeof SOURCE_SCHEMA>;
 
+/** The fields of a report of `type` before its `data`, in the order the schemas list them. */
+function envelopeOf<T extends EventType>(type: T) {
+  return {
+    id: reportId.optional(),
+    type: z.literal(type),
+    subject: subjectField(subjectKindsOf(type), `for ${type}`),
+    occurredAt: reportedTime.optional(),
+    source: SOURCE_SCHEMA,
+    confirmation: z.enum(CONFIRMATIONS, expecting(`one of ${CONFIRMATIONS.join(', ')}`)),
+  };
+}
+const note = text(NOTE_MAX_LENGTH, 'free text').optional();
+
 function reportSchemaOf<T extends EventType>(type: T) {
-  return z
-    .strictObject(
-      {
-        id: reportId.optional(),
-        type: z.literal(type),
-        subject: subjectField(subjectKindsOf(type), `for ${type}`),
-        occurredAt: reportedTime.optional(),
-        source: SOURCE_SCHEMA,
-        confirmation: z.enum(CONFIRMATIONS, expecting(`one of ${CONFIRMATIONS.join(', ')}`)),
-        data: EVENT_DATA_SCHEMAS[type],
-        note: text(NOTE_MAX_LENGTH, 'free text').optional(),
-      },
-      expecting('a JSON object: the report'),
-    )
-    .meta({ title: type });
+  return z.strictObject({ ...envelopeOf(type), data: EVENT_DATA_SCHEMAS[type], note }, expecting('a JSON object: the report')).meta({ title: type });
 }
 
-/** The full report schema of each type; `type` is a literal and `subject` is restricted to its kind. */
+/** The full report schema of each type, in its current version; `type` is a literal and `subject` is restricted to its kind. */
 export const REPORT_SCHEMAS = Object.fromEntries(EVENT_TYPES.map((type) => [type, reportSchemaOf(type)])) as {
   [T in EventType]: ReturnType<typeof reportSchemaOf<T>>;
 };
+
+const earlierReportSchemas = new Map<string, z.ZodType>();
+
+/**
+ * The full report schema of a type in one of its versions (the current one is `REPORT_SCHEMAS`'),
+ * or undefined when the type has no such version.
+ */
+export function reportSchemaIn(type: EventType, version: number): z.ZodType | undefined {
+  if (version === currentVersionOf(type)) return REPORT_SCHEMAS[type];
+  const data = (EARLIER_DATA_SCHEMAS as Partial<Record<EventType, Record<number, z.ZodType>>>)[type]?.[version];
+  if (!data) return undefined;
+  const key = `${type}@${version}`;
+  let schema = earlierReportSchemas.get(key);
+  if (!schema) earlierReportSchemas.set(key, (schema = z.strictObject({ ...envelopeOf(type), data, note }, expecting('a JSON object: the report')).meta({ title: type })));
+  return schema;
+}
 
 /** The report envelope when the type is unknown: everything but `data` can still be checked. */
 export const ENVELOPE_SCHEMA = z.strictObject(
@@ -311,8 +350,12 @@ export type ReportOf<T extends EventType> = ReportEnvelope & { type: T; data: Ev
 /** A valid report as an ingestor sends it (id optional). Narrow on `type` to type `data`. */
 export type ReportInput = { [T in EventType]: ReportOf<T> }[EventType];
 
-/** A report with its id: what is appended to the log. */
-export type Report = ReportInput & { id: string };
+/**
+ * A report with its id: what is appended to the log. `data` is in the type's current version;
+ * `recordedAs` holds what was sent when that was an earlier version (accepted while deprecated),
+ * which is what the log records.
+ */
+export type Report = ReportInput & { id: string; recordedAs?: RecordedAs };
 
 /** What the server adds to a report when it appends it to the log. */
 export interface RecordMetadata {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { EVENT_TYPES, isEventType } from './event.catalogue';
+import { DEPRECATED_VERSIONS, EVENT_TYPES, isEventType } from './event.catalogue';
+import { upcast, type RecordedAs } from './event.upcast';
 import { reportErrorMap } from './report.wording';
-import { ENVELOPE_SCHEMA, REPORT_SCHEMAS, type ReportInput } from './report.schema';
+import { ENVELOPE_SCHEMA, REPORT_SCHEMAS, reportSchemaIn, type ReportInput } from './report.schema';
 
 /** One thing wrong with a report, worded for the person who sent it. */
 export interface ValidationIssue {
@@ -12,19 +13,23 @@ export interface ValidationIssue {
 }
 
 /** The outcome of {@link validateReport}. */
-export type ValidationResult = { ok: true; report: ReportInput } | { ok: false; issues: ValidationIssue[] };
+export type ValidationResult = { ok: true; report: ReportInput & { recordedAs?: RecordedAs } } | { ok: false; issues: ValidationIssue[] };
 
 /**
- * Checks an untrusted report (HTTP body or Kafka message) against the v1 contract.
+ * Checks an untrusted report (HTTP body or Kafka message) against the contract.
  *
  * Every problem is returned at once so an ingestor can fix a report in one go. An unknown
  * `type` is one issue listing the known types (its `data` cannot be checked then; the rest
  * of the envelope still is). A retraction of an unknown event cannot be seen here: the
  * caller checks `data.eventId` against the subject's events.
  *
- * @returns the report as given (strings keep their precision) or the issues.
+ * @param version - the version of its type the data is in (a log message's `dataschema`). Absent
+ *   (HTTP): the current version, or else a deprecated one still accepted; the problems listed are
+ *   then the current version's.
+ * @returns the report as given (strings keep their precision), its data upcast to the current
+ *   version with what was sent in `recordedAs` when it was in an earlier one; or the issues.
  */
-export function validateReport(input: unknown): ValidationResult {
+export function validateReport(input: unknown, version?: number): ValidationResult {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return fail([{ path: '', message: 'must be a JSON object: the report, such as {"type":"exchange.underway","subject":"exchange/…",…}' }]);
   }
@@ -34,10 +39,18 @@ export function validateReport(input: unknown): ValidationResult {
     const rest = envelope.success ? [] : toIssues(envelope.error.issues, ENVELOPE_SCHEMA, undefined).filter((i) => i.path !== 'type');
     return fail([{ path: 'type', message: unknownTypeMessage(type) }, ...rest]);
   }
-  const schema: z.ZodType = REPORT_SCHEMAS[type];
+  const schema: z.ZodType | undefined = version === undefined ? REPORT_SCHEMAS[type] : reportSchemaIn(type, version);
+  if (!schema) return fail([{ path: 'type', message: `${type} has no version ${version}` }]);
   const parsed = schema.safeParse(input, { error: reportErrorMap });
-  if (!parsed.success) return fail(toIssues(parsed.error.issues, schema, type));
-  return { ok: true, report: parsed.data as ReportInput };
+  if (parsed.success) return { ok: true, report: version === undefined ? (parsed.data as ReportInput) : upcast(parsed.data as ReportInput, version) };
+  if (version === undefined) {
+    for (const deprecated of DEPRECATED_VERSIONS) {
+      if (deprecated.type !== type) continue;
+      const earlier = reportSchemaIn(type, deprecated.version)!.safeParse(input, { error: reportErrorMap });
+      if (earlier.success) return { ok: true, report: upcast(earlier.data as ReportInput, deprecated.version) };
+    }
+  }
+  return fail(toIssues(parsed.error.issues, schema, type));
 }
 
 function fail(issues: ValidationIssue[]): ValidationResult {

@@ -1,5 +1,5 @@
 import { EVENT_TYPES, SUBJECT_PATTERN } from '@newsledger/domain';
-import { cloudEventJsonSchemas } from './cloud-event.mapper';
+import { cloudEventJsonSchemas, earlierCloudEventJsonSchemas } from './cloud-event.mapper';
 import { DEAD_LETTER_HEADERS, deadLetterJsonSchema } from './dead-letter.message';
 import { STATUS_CHANGE_HEADERS, statusChangeJsonSchema } from './status-change.message';
 
@@ -27,19 +27,23 @@ const ref = (pointer: string) => ({ $ref: pointer });
  */
 export function asyncApiDocument(s: AsyncApiSettings): Record<string, unknown> {
   const events = cloudEventJsonSchemas();
-  const eventMessages = Object.fromEntries(
-    EVENT_TYPES.map((type) => [
-      type,
-      {
-        name: type,
-        title: type,
-        summary: `A report of type \`${type}\`, as a CloudEvents 1.0 message in structured JSON mode`,
-        contentType: 'application/cloudevents+json',
-        payload: events[type],
-        bindings: subjectKey("one subject's events stay in order on one partition"),
-      },
+  const message = (name: string, summary: string, payload: Record<string, unknown>) => ({
+    name,
+    title: name,
+    summary,
+    contentType: 'application/cloudevents+json',
+    payload,
+    bindings: subjectKey("one subject's events stay in order on one partition"),
+  });
+  // Each earlier version of a type is a message of its own, `<type>.v<n>`: the log holds them for good.
+  const eventMessages = Object.fromEntries([
+    ...EVENT_TYPES.map((type) => [type, message(type, `A report of type \`${type}\`, as a CloudEvents 1.0 message in structured JSON mode`, events[type])]),
+    ...earlierCloudEventJsonSchemas().map(({ type, version, schema }) => [
+      `${type}.v${version}`,
+      message(`${type}.v${version}`, `A report of type \`${type}\` in version ${version} of its data (deprecated): read for good, upcast to the current version`, schema),
     ]),
-  );
+  ]);
+  const eventMessageNames = Object.keys(eventMessages);
   const headerProperty = (description: string, pattern?: string) => ({ type: 'string', description, ...(pattern ? { pattern } : {}) });
   return {
     asyncapi: '3.0.0',
@@ -63,8 +67,9 @@ export function asyncApiDocument(s: AsyncApiSettings): Record<string, unknown> {
         title: 'Events',
         description:
           'Every report as a CloudEvent keyed by subject. The ingest API appends here; ingestors may publish straight here too, validated like HTTP reports. ' +
+          "A message's `dataschema` names the version of its type its data is in (absent: version 1); every version stays readable, an earlier one upcast to the current one when read. " +
           `Created with ${s.eventsPartitions} partitions (EVENTS_PARTITIONS) and kept forever.`,
-        messages: Object.fromEntries(EVENT_TYPES.map((type) => [type, ref(`#/components/messages/${type}`)])),
+        messages: Object.fromEntries(eventMessageNames.map((name) => [name, ref(`#/components/messages/${name}`)])),
         bindings: { kafka: { partitions: s.eventsPartitions, replicas: 1, topicConfiguration: KEPT_FOREVER, bindingVersion: KAFKA_BINDING } },
       },
       deadLetters: {
@@ -88,13 +93,13 @@ export function asyncApiDocument(s: AsyncApiSettings): Record<string, unknown> {
         action: 'send',
         channel: ref('#/channels/events'),
         summary: 'The ingest API appends each report it accepts (acks from all in-sync replicas)',
-        messages: EVENT_TYPES.map((type) => ref(`#/channels/events/messages/${type}`)),
+        messages: eventMessageNames.map((name) => ref(`#/channels/events/messages/${name}`)),
       },
       projectEvents: {
         action: 'receive',
         channel: ref('#/channels/events'),
         summary: 'The projector consumes every message, whoever published it, and projects it into the views',
-        messages: EVENT_TYPES.map((type) => ref(`#/channels/events/messages/${type}`)),
+        messages: eventMessageNames.map((name) => ref(`#/channels/events/messages/${name}`)),
       },
       deadLetter: {
         action: 'send',

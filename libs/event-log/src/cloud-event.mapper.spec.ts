@@ -56,6 +56,79 @@ describe('CloudEvents mapping', () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(reason);
   });
+
+  it('names the version of its data in dataschema: the current one for every type', () => {
+    const ce = toCloudEvent(report, { ingestor: 'kyiv-desk', recordedAt: '2025-05-23T10:00:00.000Z' });
+    expect(ce.dataschema).toBe('urn:newsledger:schema:exchange.underway:v1');
+    const round = toCloudEvent({ ...announced, data: { round: 2, agenda: ['memorandum'] } } as Report, { ingestor: 'kyiv-desk', recordedAt: '2025-05-23T10:00:00.000Z' });
+    expect(round.dataschema).toBe('urn:newsledger:schema:negotiation.round.announced:v2');
+  });
+});
+
+const announced = {
+  id: 'round-2',
+  type: 'negotiation.round.announced',
+  subject: 'negotiation/ua-ru-istanbul-2025',
+  source: { name: 'TASS', kind: 'agency' },
+  confirmation: 'reported',
+  data: { round: 2, agenda: 'Moscow to present a memorandum' },
+};
+/** A message as the release before versions wrote it: no dataschema, the agenda one string. */
+const previousRelease = {
+  specversion: '1.0', id: announced.id, type: announced.type, source: 'newsroom/tass-desk', subject: announced.subject,
+  time: '2025-05-28T10:00:00.000Z', datacontenttype: 'application/json',
+  data: { source: announced.source, confirmation: announced.confirmation, data: announced.data },
+};
+
+describe('CloudEvents of an earlier version of their type', () => {
+  it('reads a message without dataschema as version 1, upcast, with what was recorded kept', () => {
+    const r = fromCloudEvent(JSON.stringify(previousRelease), at);
+    expect(r).toEqual({
+      ok: true,
+      event: {
+        ...announced, data: { round: 2, agenda: ['Moscow to present a memorandum'] }, recordedAs: { version: 1, data: announced.data },
+        ingestor: 'tass-desk', recordedAt: '2025-05-28T10:00:00.000Z', position: at,
+      },
+    });
+  });
+
+  it('reads version 1 named by its dataschema alike, and version 2 as it is', () => {
+    const v1 = fromCloudEvent(JSON.stringify({ ...previousRelease, dataschema: 'urn:newsledger:schema:negotiation.round.announced:v1' }), at);
+    expect(v1.ok && v1.event.data).toEqual({ round: 2, agenda: ['Moscow to present a memorandum'] });
+    const list = { ...previousRelease.data, data: { round: 2, agenda: ['memorandum', 'ceasefire'] } };
+    const v2 = fromCloudEvent(JSON.stringify({ ...previousRelease, dataschema: 'urn:newsledger:schema:negotiation.round.announced:v2', data: list }), at);
+    expect(v2.ok && v2.event).toEqual({ ...announced, data: list.data, ingestor: 'tass-desk', recordedAt: '2025-05-28T10:00:00.000Z', position: at });
+  });
+
+  it('writes a report accepted in a deprecated version as it was sent, named as such', () => {
+    const upcast = { ...announced, data: { round: 2, agenda: ['Moscow to present a memorandum'] }, recordedAs: { version: 1, data: announced.data } } as Report;
+    const ce = toCloudEvent(upcast, { ingestor: 'tass-desk', recordedAt: '2025-05-28T10:00:00.000Z' });
+    expect(ce).toEqual({ ...previousRelease, dataschema: 'urn:newsledger:schema:negotiation.round.announced:v1' });
+    const back = fromCloudEvent(JSON.stringify(ce), at);
+    expect(back).toEqual({ ok: true, event: { ...upcast, ingestor: 'tass-desk', recordedAt: '2025-05-28T10:00:00.000Z', position: at } });
+  });
+
+  it('refuses a list without dataschema, saying how to name version 2', () => {
+    const r = fromCloudEvent(JSON.stringify({ ...previousRelease, data: { ...previousRelease.data, data: { round: 2, agenda: ['memorandum'] } } }), at);
+    expect(r).toMatchObject({ ok: false, reason: 'report failed validation' });
+    expect(!r.ok && r.issues).toEqual([
+      { path: 'data.agenda', message: 'must be a short description of the agenda' },
+      { path: 'dataschema', message: 'is absent, so data was read as version 1 of negotiation.round.announced; data of version 2 needs "dataschema":"urn:newsledger:schema:negotiation.round.announced:v2"' },
+    ]);
+  });
+
+  it.each([
+    ['a version the type does not have', 'urn:newsledger:schema:negotiation.round.announced:v3'],
+    ["another type's", 'urn:newsledger:schema:negotiation.round.held:v1'],
+    ['not a string', 2],
+  ])('refuses a dataschema naming %s', (_name, dataschema) => {
+    const r = fromCloudEvent(JSON.stringify({ ...previousRelease, dataschema }), at);
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'not a valid newsledger CloudEvent',
+      issues: [{ path: 'dataschema', message: 'must be "urn:newsledger:schema:negotiation.round.announced:v1" or "urn:newsledger:schema:negotiation.round.announced:v2", or absent for version 1' }],
+    });
+  });
 });
 
 describe('subjectPartition', () => {

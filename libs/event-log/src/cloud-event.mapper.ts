@@ -1,7 +1,12 @@
 import {
+  currentVersionOf,
+  dataschemaOf,
+  DEPRECATED_VERSIONS,
   EVENT_TYPES,
-  eventJsonSchemas,
+  EVENT_VERSIONS,
+  eventJsonSchemaIn,
   EventType,
+  isEventType,
   isStorableInstant,
   isStorableText,
   RecordedEvent,
@@ -9,6 +14,7 @@ import {
   STORABLE_TEXT_PATTERN,
   validateParsedReport,
   ValidationIssue,
+  versionNamed,
 } from '@newsledger/domain';
 import { PartitionMetadata, Partitioners } from 'kafkajs';
 
@@ -23,14 +29,23 @@ export interface CloudEvent {
   /** recordedAt: the ingest server's clock */
   time: string;
   datacontenttype: 'application/json';
+  /**
+   * `urn:newsledger:schema:<type>:v<n>`: the version of its type the report's `data` is in. Absent
+   * on messages written before versions existed, and then version 1.
+   */
+  dataschema?: string;
   data: { occurredAt?: string; source: Report['source']; confirmation: Report['confirmation']; data: unknown; note?: string };
 }
 
 const SOURCE_PREFIX = 'newsroom/';
 
-/** Maps a validated report and its transaction metadata to the CloudEvent put on the log. */
+/**
+ * Maps a validated report and its transaction metadata to the CloudEvent put on the log: in the
+ * version it was sent in (`recordedAs`, a deprecated one still accepted), else the current one.
+ */
 export function toCloudEvent(report: Report, meta: { ingestor: string; recordedAt: string }): CloudEvent {
-  const data: CloudEvent['data'] = { source: report.source, confirmation: report.confirmation, data: report.data };
+  const { recordedAs } = report;
+  const data: CloudEvent['data'] = { source: report.source, confirmation: report.confirmation, data: recordedAs ? recordedAs.data : report.data };
   if (report.occurredAt !== undefined) data.occurredAt = report.occurredAt;
   if (report.note !== undefined) data.note = report.note;
   return {
@@ -41,45 +56,66 @@ export function toCloudEvent(report: Report, meta: { ingestor: string; recordedA
     subject: report.subject,
     time: meta.recordedAt,
     datacontenttype: 'application/json',
+    dataschema: dataschemaOf(report.type, recordedAs ? recordedAs.version : currentVersionOf(report.type)),
     data,
   };
 }
 
 /**
  * The JSON Schema (draft 2020-12 keywords that draft-07 also reads, no `$schema`) of the CloudEvent
- * of each event type, derived from the domain's report schemas: `id`, `type` and `subject` move to
- * the envelope (the id becomes required), the rest of the report is `data`. What
- * {@link fromCloudEvent} accepts, less the cross-field rules JSON Schema cannot say.
+ * of each event type in its current version, derived from the domain's report schemas: `id`, `type`
+ * and `subject` move to the envelope (the id becomes required), the rest of the report is `data`.
+ * What {@link fromCloudEvent} accepts, less the cross-field rules JSON Schema cannot say.
  */
 export function cloudEventJsonSchemas(): Record<EventType, Record<string, unknown>> {
-  const reports = eventJsonSchemas() as Record<EventType, { properties: Record<string, object>; required: string[] }>;
-  return Object.fromEntries(
-    EVENT_TYPES.map((type) => {
-      const { id, type: typeSchema, subject, ...rest } = reports[type].properties;
-      const schema: Record<string, unknown> = {
-        title: type,
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, cloudEventJsonSchemaIn(type, currentVersionOf(type))])) as Record<EventType, Record<string, unknown>>;
+}
+
+/** The CloudEvent JSON Schema of every earlier version of the types that have one, by type then version. */
+export function earlierCloudEventJsonSchemas(): { type: EventType; version: number; schema: Record<string, unknown> }[] {
+  return (Object.keys(EVENT_VERSIONS) as EventType[]).flatMap((type) =>
+    Array.from({ length: currentVersionOf(type) - 1 }, (_, i) => ({ type, version: i + 1, schema: cloudEventJsonSchemaIn(type, i + 1) })),
+  );
+}
+
+function cloudEventJsonSchemaIn(type: EventType, version: number): Record<string, unknown> {
+  const report = eventJsonSchemaIn(type, version) as { properties: Record<string, object>; required: string[]; deprecated?: boolean };
+  const { id, type: typeSchema, subject, ...rest } = report.properties;
+  const current = currentVersionOf(type);
+  const deprecated = DEPRECATED_VERSIONS.find((d) => d.type === type && d.version === version);
+  const dataschema = dataschemaOf(type, version);
+  return {
+    title: version === current ? type : `${type} (version ${version})`,
+    ...(version < current
+      ? {
+          deprecated: true,
+          description: `Version ${version} of ${type}: the projector reads it (upcast to version ${current}) for good${deprecated ? `; publish version ${current}, as HTTP accepts version ${version} only through ${deprecated.acceptedUntil}` : `; publish version ${current}`}`,
+        }
+      : {}),
+    type: 'object',
+    properties: {
+      specversion: { type: 'string', const: '1.0' },
+      id: { ...id, description: 'The report id: the idempotency key' },
+      type: typeSchema,
+      source: { type: 'string', minLength: SOURCE_PREFIX.length + 1, pattern: `^${SOURCE_PREFIX}${STORABLE_TEXT_PATTERN.source.slice(1)}`, description: `\`${SOURCE_PREFIX}<ingestor>\`: the name behind the API key, or the desk publishing directly` },
+      subject: { ...subject, description: 'Also the message key' },
+      time: { type: 'string', format: 'date-time', description: 'recordedAt (RFC 3339); when absent, the message timestamp' },
+      datacontenttype: { type: 'string', const: 'application/json' },
+      dataschema: {
+        type: 'string',
+        const: dataschema,
+        description: version === 1 ? 'The version of the type `data` is in; absent, version 1' : `The version of the type \`data\` is in: required, since a message without it is of version 1`,
+      },
+      data: {
         type: 'object',
-        properties: {
-          specversion: { type: 'string', const: '1.0' },
-          id: { ...id, description: 'The report id: the idempotency key' },
-          type: typeSchema,
-          source: { type: 'string', minLength: SOURCE_PREFIX.length + 1, pattern: `^${SOURCE_PREFIX}${STORABLE_TEXT_PATTERN.source.slice(1)}`, description: `\`${SOURCE_PREFIX}<ingestor>\`: the name behind the API key, or the desk publishing directly` },
-          subject: { ...subject, description: 'Also the message key' },
-          time: { type: 'string', format: 'date-time', description: 'recordedAt (RFC 3339); when absent, the message timestamp' },
-          datacontenttype: { type: 'string', const: 'application/json' },
-          data: {
-            type: 'object',
-            properties: rest,
-            required: reports[type].required.filter((k) => k in rest),
-            additionalProperties: false,
-            description: 'The rest of the report',
-          },
-        },
-        required: ['specversion', 'id', 'type', 'source', 'subject', 'data'],
-      };
-      return [type, schema];
-    }),
-  ) as Record<EventType, Record<string, unknown>>;
+        properties: rest,
+        required: report.required.filter((k) => k in rest),
+        additionalProperties: false,
+        description: 'The rest of the report',
+      },
+    },
+    required: ['specversion', 'id', 'type', 'source', 'subject', ...(version > 1 ? ['dataschema'] : []), 'data'],
+  };
 }
 
 /**
@@ -189,6 +225,13 @@ export function fromCloudEvent(
     issues.push({ path: 'data', message: 'must be an object with source, confirmation and data' });
   }
   if (typeof ce.id !== 'string') issues.push({ path: 'id', message: 'must be the report id (a string)' });
+  // An unknown type is the validation's to word; a known one's dataschema must name one of its versions.
+  const type = isEventType(ce.type) ? ce.type : undefined;
+  const version = type ? versionNamed(type, ce.dataschema) : undefined;
+  if (type && version === undefined) {
+    const known = Array.from({ length: currentVersionOf(type) }, (_, i) => JSON.stringify(dataschemaOf(type, i + 1))).join(' or ');
+    issues.push({ path: 'dataschema', message: `must be ${known}, or absent for version 1` });
+  }
   if (issues.length > 0) return fail('not a valid newsledger CloudEvent', issues);
 
   // Both objects were made for this call (parsed here, output by the validator): completed in
@@ -197,8 +240,8 @@ export function fromCloudEvent(
   candidate.id = ce.id;
   candidate.type = ce.type;
   candidate.subject = ce.subject;
-  const checked = validateParsedReport(candidate);
-  if (!checked.ok) return fail('report failed validation', checked.issues);
+  const checked = validateParsedReport(candidate, version);
+  if (!checked.ok) return fail('report failed validation', version === 1 && ce.dataschema === undefined ? [...checked.issues, ...versionHint(ce.type)] : checked.issues);
   const misplaced = misplacement(ce.subject as string, at, partitions);
   if (misplaced) return fail(`${REFUSALS.wrongPartition}: ${misplaced}`, [{ path: 'subject', message: misplaced }]);
   const event = checked.report as unknown as Record<string, unknown>;
@@ -207,6 +250,13 @@ export function fromCloudEvent(
   event.recordedAt = recordedAt;
   event.position = { partition: at.partition, offset: at.offset };
   return { ok: true, event: event as unknown as RecordedEvent };
+}
+
+/** For a message without `dataschema` that fails as version 1 of a type that has a later one: how to say which it is. */
+function versionHint(type: unknown): ValidationIssue[] {
+  if (!isEventType(type) || currentVersionOf(type) === 1) return [];
+  const current = currentVersionOf(type);
+  return [{ path: 'dataschema', message: `is absent, so data was read as version 1 of ${type}; data of version ${current} needs "dataschema":"${dataschemaOf(type, current)}"` }];
 }
 
 /**

@@ -1,12 +1,26 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '@newsledger/auth';
-import { EVENT_TYPES, eventJsonSchemas, isEventType } from '@newsledger/domain';
+import {
+  currentVersionOf,
+  dataschemaOf,
+  DEPRECATED_VERSIONS,
+  EVENT_TYPES,
+  EVENT_VERSIONS,
+  eventJsonSchemaIn,
+  eventJsonSchemas,
+  eventJsonSchemaVersions,
+  isEventType,
+} from '@newsledger/domain';
 import { FastifyReply } from 'fastify';
 
+const VERSIONED = Object.entries(EVENT_VERSIONS).map(([type, version]) => `${type} (${version})`).join(', ');
+const DEPRECATIONS = DEPRECATED_VERSIONS.map((d) => `version ${d.version} of ${d.type} through ${d.acceptedUntil}`).join(', ');
+
 /**
- * `GET /v1/schemas[/:type]`: the JSON Schema (draft 2020-12) of a report of every event type, so
- * ingestors can validate before sending. Public like `/docs`, which carries the same schemas.
+ * `GET /v1/schemas[/:type[/versions/:version]]`: the JSON Schema (draft 2020-12) of a report of
+ * every event type, in every version, so ingestors can validate before sending. Public like
+ * `/docs`, which carries the same schemas.
  */
 @ApiTags('schemas')
 @Controller('v1/schemas')
@@ -16,35 +30,68 @@ export class EventSchemasController {
   @ApiOperation({
     summary: 'The JSON Schema of a report of every event type',
     description:
-      'By event type. Cross-field rules (e.g. `releasedBy` naming only listed parties, a retraction naming an event of the same subject) are not expressible in JSON Schema; the server checks them.',
+      'By event type, in its current version; `versions` adds every version of the types that have more than one. ' +
+      'Cross-field rules (e.g. `releasedBy` naming only listed parties, a retraction naming an event of the same subject) are not expressible in JSON Schema; the server checks them.',
   })
   @ApiOkResponse({
-    description: 'Every v1 event type',
+    description: 'Every event type',
     schema: {
       type: 'object',
-      required: ['schemas'],
+      required: ['schemas', 'versions'],
       properties: {
         schemas: {
           type: 'object',
-          description: `By event type: ${EVENT_TYPES.join(', ')}`,
+          description: `By event type, in its current version: ${EVENT_TYPES.join(', ')}`,
           additionalProperties: { type: 'object', description: 'A JSON Schema (draft 2020-12)' },
+        },
+        versions: {
+          type: 'object',
+          description:
+            `By event type then version ("1", "2", …), for the types past version 1: ${VERSIONED}. ` +
+            `A version is named on the log by its CloudEvent's \`dataschema\` (\`${dataschemaOf('<type>', 0).replace(/0$/, '<n>')}\`). ` +
+            `HTTP still accepts ${DEPRECATIONS}; such a schema says \`deprecated\`.`,
+          additionalProperties: { type: 'object', additionalProperties: { type: 'object', description: 'A JSON Schema (draft 2020-12)' } },
         },
       },
     },
   })
-  all(): { schemas: Record<string, object> } {
-    return { schemas: eventJsonSchemas() };
+  all(): { schemas: Record<string, object>; versions: Record<string, Record<string, object>> } {
+    return { schemas: eventJsonSchemas(), versions: eventJsonSchemaVersions() };
   }
 
   @Get(':type')
-  @ApiOperation({ summary: 'The JSON Schema of a report of one event type' })
+  @ApiOperation({ summary: 'The JSON Schema of a report of one event type, in its current version' })
   @ApiParam({ name: 'type', enum: [...EVENT_TYPES] })
   @ApiProduces('application/schema+json')
   @ApiOkResponse({ description: 'A JSON Schema (draft 2020-12)', schema: { type: 'object' } })
   one(@Param('type') type: string, @Res({ passthrough: true }) reply: FastifyReply): object {
-    if (!isEventType(type)) throw new NotFoundException(`there is no event type "${type}"; the types are ${EVENT_TYPES.join(', ')}`);
+    if (!isEventType(type)) throw unknownType(type);
     // Set here, not with @Header: that would label the 404's JSON error a schema too.
     reply.type('application/schema+json; charset=utf-8');
     return eventJsonSchemas()[type];
   }
+
+  @Get(':type/versions/:version')
+  @ApiOperation({
+    summary: 'The JSON Schema of a report of one event type in one version',
+    description: `What \`urn:newsledger:schema:<type>:v<version>\` names. Types past version 1: ${VERSIONED}; the others have version 1 only.`,
+  })
+  @ApiParam({ name: 'type', enum: [...EVENT_TYPES] })
+  @ApiParam({ name: 'version', schema: { type: 'integer', minimum: 1 } })
+  @ApiProduces('application/schema+json')
+  @ApiOkResponse({ description: 'A JSON Schema (draft 2020-12)', schema: { type: 'object' } })
+  version(@Param('type') type: string, @Param('version') version: string, @Res({ passthrough: true }) reply: FastifyReply): object {
+    if (!isEventType(type)) throw unknownType(type);
+    const schema = /^[1-9]\d{0,2}$/.test(version) ? eventJsonSchemaIn(type, Number(version)) : undefined;
+    if (!schema) {
+      const current = currentVersionOf(type);
+      throw new NotFoundException(`${type} has no version "${version}"; its versions are ${current === 1 ? '1' : `1 to ${current}`}`);
+    }
+    reply.type('application/schema+json; charset=utf-8');
+    return schema;
+  }
+}
+
+function unknownType(type: string): NotFoundException {
+  return new NotFoundException(`there is no event type "${type}"; the types are ${EVENT_TYPES.join(', ')}`);
 }

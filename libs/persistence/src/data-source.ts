@@ -24,6 +24,7 @@ import { LogIdentity1764000011000 } from './migrations/1764000011000-log-identit
 import { ExplainedChanges1764000012000 } from './migrations/1764000012000-explained-changes';
 import { Headlines1764000013000 } from './migrations/1764000013000-headlines';
 import { AgreementsByNegotiation1764000014100 } from './migrations/1764000014100-agreements-by-negotiation';
+import { EventDataVersions1764000015000 } from './migrations/1764000015000-event-data-versions';
 
 export const ENTITIES = [
   EventEntity,
@@ -38,7 +39,7 @@ export const ENTITIES = [
   SnapshotEntity,
   RebuildEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000, SnapshotJson1764000006000, ClaimsFillfactor1764000007000, Corroboration1764000010000, LogIdentity1764000011000, ExplainedChanges1764000012000, Headlines1764000013000, AgreementsByNegotiation1764000014100];
+export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000, SnapshotJson1764000006000, ClaimsFillfactor1764000007000, Corroboration1764000010000, LogIdentity1764000011000, ExplainedChanges1764000012000, Headlines1764000013000, AgreementsByNegotiation1764000014100, EventDataVersions1764000015000];
 
 /**
  * TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations.

@@ -2,6 +2,7 @@ import {
   asSummary,
   ChangeCause,
   Confirmation,
+  currentVersionOf,
   evolve,
   ExplainedChange,
   explainedChanges,
@@ -258,7 +259,9 @@ export function eventRowOf(e: RecordedEvent): EventRow {
     ingestor: e.ingestor,
     source: e.source,
     confirmation: e.confirmation,
-    data: e.data,
+    // As recorded: the index keeps what the log says, and its reads upcast it as the decoder does.
+    data: e.recordedAs ? e.recordedAs.data : e.data,
+    dataVersion: e.recordedAs ? e.recordedAs.version : currentVersionOf(e.type),
     note: e.note ?? null,
   };
 }

@@ -1,5 +1,5 @@
 /** The fields of an exported event that the log sets, not the reporter: the ingest API refuses them in a report. */
-const RECORDED_FIELDS = ['eventId', 'recordedAt', 'ingestor', 'position', 'retracted', 'retractedBy'] as const;
+const RECORDED_FIELDS = ['eventId', 'recordedAt', 'ingestor', 'position', 'retracted', 'retractedBy', 'dataschema'] as const;
 
 function isExportedEvent(value: unknown): value is Record<string, unknown> & { eventId: string } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;

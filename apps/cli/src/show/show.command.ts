@@ -76,6 +76,7 @@ function negotiationLines(v: NegotiationViewResponse, style: Style): string[] {
   for (const r of v.rounds) {
     const facts = [r.date ?? r.scheduledFor, r.venue, r.outcome].filter(Boolean).join(' · ');
     lines.push(`  ${String(r.round).padStart(2)}  ${r.state.padEnd(9)} ${confirmationStyle(style, r.confirmation)(`(${r.confirmation})`)} ${facts}`.trimEnd());
+    if (r.agenda?.length) lines.push('      agenda', ...r.agenda.map((item) => `        · ${item}`));
   }
   if (v.mediation.length) lines.push('mediation');
   for (const m of v.mediation) {

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, eventJsonSchemas } from '@newsledger/domain';
+import { DEPRECATED_VERSIONS, EVENT_TYPES, eventJsonSchemas } from '@newsledger/domain';
 import { apiSchema, withoutDialect } from '@newsledger/http';
 
 /**
@@ -9,7 +9,11 @@ export const REPORT_REF = apiSchema('Report', () => {
   const schemas = eventJsonSchemas();
   const refs = Object.fromEntries(EVENT_TYPES.map((type) => [type, apiSchema(type, () => withoutDialect(schemas[type])).$ref]));
   return {
-    description: 'A report (contract section 2): `type` picks the shape of `data` and the kind of `subject`; `id` is the idempotency key (assigned when absent).',
+    description:
+      'A report (contract section 2): `type` picks the shape of `data` and the kind of `subject`; `id` is the idempotency key (assigned when absent). ' +
+      'Each type is shown in its current version. Deprecated, still accepted and recorded as sent: ' +
+      DEPRECATED_VERSIONS.map((d) => `version ${d.version} of ${d.type} through ${d.acceptedUntil} (/v1/schemas/${d.type}/versions/${d.version})`).join(', ') +
+      '.',
     oneOf: Object.values(refs).map(($ref) => ({ $ref })),
     discriminator: { propertyName: 'type', mapping: refs },
   };

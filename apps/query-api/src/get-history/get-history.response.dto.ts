@@ -12,7 +12,11 @@ const HISTORY_ENTRY = z.object({
   ingestor: z.string().meta({ description: 'The name of the key that sent it' }),
   source: z.unknown().meta({ description: 'The report\'s source: {name, kind, url?, speaker?}' }),
   confirmation: z.string().meta({ description: `One of ${CONFIRMATIONS.join(', ')}` }),
-  data: z.unknown().meta({ description: 'The data of its type (see /v1/schemas)' }),
+  data: z.unknown().meta({ description: 'The data of its type as recorded, in the version `dataschema` names (see /v1/schemas), not upcast' }),
+  dataschema: z.string().meta({
+    description: 'The version of its type `data` is in: `urn:newsledger:schema:<type>:v<n>`, its JSON Schema at /v1/schemas/<type>/versions/<n>',
+    examples: ['urn:newsledger:schema:negotiation.round.announced:v2'],
+  }),
   note: z.string().nullable(),
   position: z.object({ partition: z.int(), offset: z.string() }).meta({ description: 'Where it sits on the events topic' }),
   retracted: z.boolean(),

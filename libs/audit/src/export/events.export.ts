@@ -1,4 +1,4 @@
-import { INSTANT_FORMAT, isInstant, tryParseSubject } from '@newsledger/domain';
+import { dataschemaOf, INSTANT_FORMAT, isInstant, tryParseSubject } from '@newsledger/domain';
 import { EntityManager } from 'typeorm';
 import { AuditError } from '../audit.error';
 
@@ -9,7 +9,10 @@ export interface ExportScope {
   to?: string;
 }
 
-/** One line of an export: the event as recorded, where it sits on the log, and whether it was withdrawn. */
+/**
+ * One line of an export: the event as recorded (its data in the version of its type it was
+ * recorded in, not upcast), where it sits on the log, and whether it was withdrawn.
+ */
 export interface ExportedEvent {
   eventId: string;
   type: string;
@@ -20,6 +23,8 @@ export interface ExportedEvent {
   source: unknown;
   confirmation: string;
   data: unknown;
+  /** The version `data` is in, as its CloudEvent's `dataschema` names it (`urn:newsledger:schema:<type>:v<n>`). */
+  dataschema: string;
   note: string | null;
   position: { partition: number; offset: string };
   retracted: boolean;
@@ -37,6 +42,7 @@ export interface IndexedEventRow {
   source: unknown;
   confirmation: string;
   data: unknown;
+  data_version: number;
   note: string | null;
   partition: number;
   offset: string;
@@ -85,6 +91,7 @@ export function toExportedEvent(r: IndexedEventRow): ExportedEvent {
     source: r.source,
     confirmation: r.confirmation,
     data: r.data,
+    dataschema: dataschemaOf(r.type, r.data_version),
     note: r.note,
     position: { partition: r.partition, offset: String(r.offset) },
     retracted: r.retracted_by !== null,
@@ -116,7 +123,7 @@ export async function* exportEvents(q: Pick<EntityManager, 'query'>, scope: Expo
     }
     const order = bySubject ? `partition, "offset"` : `recorded_at, partition, "offset"`;
     const rows: Row[] = await q.query(
-      `SELECT event_id, type, subject, occurred_at, recorded_at, ingestor, source, confirmation, data, note, partition, "offset", retracted_by,
+      `SELECT event_id, type, subject, occurred_at, recorded_at, ingestor, source, confirmation, data, data_version, note, partition, "offset", retracted_by,
               recorded_at::text AS recorded_key
        FROM events WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${Math.max(1, Math.floor(pageSize))}`,
       params,

@@ -18,7 +18,9 @@ export class EventEntity {
   @Column({ type: 'text' }) ingestor!: string;
   @Column({ type: 'jsonb' }) source!: unknown;
   @Column({ type: 'text' }) confirmation!: string;
+  /** As recorded, in version {@link dataVersion} of its type: read it through the domain's `upcast`. */
   @Column({ type: 'jsonb' }) data!: unknown;
+  @Column({ name: 'data_version', type: 'smallint', default: 1 }) dataVersion!: number;
   @Column({ type: 'text', nullable: true }) note!: string | null;
   @Column({ name: 'retracted_by', type: 'text', nullable: true }) retractedBy!: string | null;
 }

@@ -1,4 +1,4 @@
-import { RecordedEvent } from '@newsledger/domain';
+import { RecordedEvent, upcast } from '@newsledger/domain';
 
 /** A row of the event index as `SELECT * FROM events` returns it. */
 export interface EventIndexRow {
@@ -12,14 +12,16 @@ export interface EventIndexRow {
   ingestor: string;
   source: RecordedEvent['source'];
   confirmation: RecordedEvent['confirmation'];
+  /** As recorded, in version `data_version` of its type. */
   data: Record<string, unknown>;
+  data_version: number;
   note: string | null;
   retracted_by: string | null;
 }
 
-/** Turns an index row back into the event the reducers take. */
+/** Turns an index row back into the event the reducers take: its data upcast to the current version of its type. */
 export function toRecordedEvent(r: EventIndexRow): RecordedEvent {
-  return {
+  const event = {
     id: r.event_id,
     type: r.type,
     subject: r.subject,
@@ -32,4 +34,5 @@ export function toRecordedEvent(r: EventIndexRow): RecordedEvent {
     ingestor: r.ingestor,
     position: { partition: r.partition, offset: String(r.offset) },
   } as RecordedEvent;
+  return upcast(event, r.data_version);
 }

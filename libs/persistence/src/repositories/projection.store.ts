@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EntityManager } from 'typeorm';
+import { RecordedAs, upcast } from '@newsledger/domain';
 import { preparedQuery } from '../prepared-query';
 
 /** An event as stored in the event index. */
@@ -18,7 +19,9 @@ export interface EventRow {
   ingestor: string;
   source: unknown;
   confirmation: string;
+  /** As recorded, in version {@link dataVersion} of its type. */
   data: unknown;
+  dataVersion: number;
   note: string | null;
 }
 
@@ -61,7 +64,8 @@ export interface IndexedEventRow {
   subject: string;
   type: string;
   retractedBy: string | null;
-  content: { type: string; subject: string; occurredAt: string | null; source: unknown; confirmation: string; data: unknown; note: string | null };
+  /** Its data upcast to the current version of its type, with what was recorded in `recordedAs` when that was an earlier one. */
+  content: { type: string; subject: string; occurredAt: string | null; source: unknown; confirmation: string; data: unknown; note: string | null; recordedAs?: RecordedAs };
 }
 
 /** What a projected batch writes, with the checkpoints it moves: {@link ProjectionStore.writeBatch}. */
@@ -107,7 +111,7 @@ function copyJson(value: unknown): string {
 }
 
 /** The event index's columns, in the order of {@link eventCopyLine}. */
-const EVENT_COLUMNS = 'event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note';
+const EVENT_COLUMNS = 'event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, data_version, note';
 
 /**
  * An event index row as one line of COPY's text format. Ids, subjects, kinds, types,
@@ -116,7 +120,7 @@ const EVENT_COLUMNS = 'event_id, subject, kind, type, partition, "offset", recor
  */
 function eventCopyLine(r: EventRow): string {
   return `${r.eventId}\t${r.subject}\t${r.kind}\t${r.type}\t${r.partition}\t${r.offset}\t${r.recordedAt}\t${r.occurredAt ?? '\\N'}\t` +
-    `${copyText(r.ingestor)}\t${copyJson(r.source)}\t${r.confirmation}\t${copyJson(r.data)}\t${copyText(r.note)}\n`;
+    `${copyText(r.ingestor)}\t${copyJson(r.source)}\t${r.confirmation}\t${copyJson(r.data)}\t${r.dataVersion}\t${copyText(r.note)}\n`;
 }
 
 /** The tables a projection writes; a rebuild writes a new generation beside the live one. */
@@ -170,9 +174,9 @@ export class ProjectionStore {
   /** The indexed events among `ids`, with their subject and type. */
   async findEvents(m: EntityManager, ids: string[]): Promise<Map<string, IndexedEventRow>> {
     if (ids.length === 0) return new Map();
-    const rows: { event_id: string; subject: string; type: string; occurred_at: string | null; source: unknown; confirmation: string; data: unknown; note: string | null; retracted_by: string | null }[] =
+    const rows: { event_id: string; subject: string; type: string; occurred_at: string | null; source: unknown; confirmation: string; data: unknown; data_version: number; note: string | null; retracted_by: string | null }[] =
       await preparedQuery(m,
-        `SELECT event_id, subject, type, occurred_at, source, confirmation, data, note, retracted_by FROM ${this.tables.events} WHERE event_id = ANY($1::text[])`,
+        `SELECT event_id, subject, type, occurred_at, source, confirmation, data, data_version, note, retracted_by FROM ${this.tables.events} WHERE event_id = ANY($1::text[])`,
         [ids],
       );
     return new Map(
@@ -182,7 +186,7 @@ export class ProjectionStore {
           subject: r.subject,
           type: r.type,
           retractedBy: r.retracted_by,
-          content: { type: r.type, subject: r.subject, occurredAt: r.occurred_at, source: r.source, confirmation: r.confirmation, data: r.data, note: r.note },
+          content: upcast({ type: r.type, subject: r.subject, occurredAt: r.occurred_at, source: r.source, confirmation: r.confirmation, data: r.data, note: r.note }, r.data_version),
         },
       ]),
     );
@@ -193,16 +197,16 @@ export class ProjectionStore {
     if (rows.length === 0) return 0;
     const inserted: { n: number }[] = await preparedQuery(m,
       `WITH ins AS (
-         INSERT INTO ${this.tables.events} (event_id, subject, kind, type, partition, "offset", recorded_at, occurred_at, ingestor, source, confirmation, data, note)
-         SELECT r.event_id, r.subject, r.kind, r.type, r.partition, r."offset", r.recorded_at, r.occurred_at, r.ingestor, r.source, r.confirmation, r.data, r.note
+         INSERT INTO ${this.tables.events} (${EVENT_COLUMNS})
+         SELECT r.event_id, r.subject, r.kind, r.type, r.partition, r."offset", r.recorded_at, r.occurred_at, r.ingestor, r.source, r.confirmation, r.data, r.data_version, r.note
          FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, subject text, kind text, type text, partition int, "offset" bigint,
-              recorded_at timestamptz, occurred_at text, ingestor text, source jsonb, confirmation text, data jsonb, note text)
+              recorded_at timestamptz, occurred_at text, ingestor text, source jsonb, confirmation text, data jsonb, data_version smallint, note text)
          ON CONFLICT (event_id) DO NOTHING RETURNING 1)
        SELECT count(*)::int AS n FROM ins`,
       [
         rowsJson(rows, (r) => ({
           event_id: r.eventId, subject: r.subject, kind: r.kind, type: r.type, partition: r.partition, offset: r.offset, recorded_at: r.recordedAt,
-          occurred_at: r.occurredAt, ingestor: r.ingestor, source: r.source, confirmation: r.confirmation, data: r.data, note: r.note,
+          occurred_at: r.occurredAt, ingestor: r.ingestor, source: r.source, confirmation: r.confirmation, data: r.data, data_version: r.dataVersion, note: r.note,
         })),
       ],
     );

@@ -457,7 +457,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
                 ` — ${r.state}`,
                 [r.venue, r.date || r.scheduledFor, r.delegationLevel && `${r.delegationLevel} delegations`].filter(Boolean).map((x) => ` · ${x}`),
                 r.confirmation ? [' ', chip(r.confirmation)] : null,
-                r.agenda ? h('div', { class: 'muted' }, `Agenda: ${r.agenda}`) : null,
+                r.agenda?.length ? h('div', { class: 'muted' }, 'Agenda:', h('ul', { class: 'agenda' }, r.agenda.map((item) => h('li', {}, item)))) : null,
                 r.outcome ? h('div', { class: 'muted' }, `Outcome: ${r.outcome}`) : null,
               ),
             ),
