@@ -42,4 +42,13 @@ describe('show', () => {
     expect(text).toContain('  Vatican (reported): proposed by Donald Trump (reported); endorsed by Giorgia Meloni (reported); rejected by Sergei Lavrov (reported)');
     expect(text).toContain('  Memorandum (RU, round 2) (reported)');
   });
+
+  it("lists a round's agenda, one item a line", () => {
+    const talks = viewOf(ISTANBUL) as NegotiationView;
+    const rounds = talks.rounds.map((r) => (r.round === 2 ? { ...r, agenda: ['a memorandum', 'a ceasefire'] } : r));
+    const lines = formatView({ ...talks, rounds, exchanges: [] } as never).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('   2  announced'));
+    expect(lines.slice(at + 1, at + 4)).toEqual(['      agenda', '        · a memorandum', '        · a ceasefire']);
+  });
 });
+
