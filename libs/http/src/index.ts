@@ -12,5 +12,6 @@ export * from './http.metrics';
 export * from './http-error.filter';
 export * from './body-size.decorator';
 export * from './request-gate';
+export * from './security-headers';
 export * from './json-depth';
 export * from './content-type.decorator';

@@ -63,13 +63,14 @@ export class RequestLog implements OnModuleInit {
   }
 
   private logRequest(request: FastifyRequest, reply: FastifyReply): void {
-    // The request's own logger (when the hook runs in its context) already carries its id.
     const logger = this.pino.logger;
-    const bound = logger.bindings() as { reqId?: unknown };
     const status = reply.statusCode;
     const path = request.url.split('?')[0];
     const level = status >= 500 ? 'error' : QUIET_PATHS.has(path) ? 'debug' : 'info';
+    // Asked before anything is built for the line: pino's bindings() serializes them each time.
     if (!logger.isLevelEnabled(level)) return;
+    // The request's own logger (when the hook runs in its context) already carries its id.
+    const bound = logger.bindings() as { reqId?: unknown };
     logger[level](
       {
         ...(bound.reqId === undefined ? { reqId: request.id } : {}),
