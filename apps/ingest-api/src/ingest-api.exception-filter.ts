@@ -1,7 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { Catch } from '@nestjs/common';
 import { LogUnavailableError } from '@newsledger/event-log';
-import { bodyLimitOf, describeCommonError, ErrorResponse } from '@newsledger/http';
-import { FastifyReply } from 'fastify';
+import { ErrorResponse, HttpErrorFilter } from '@newsledger/http';
 import { LogRefusedError } from './event-log/log-refusal.gate';
 import { BatchBodyError } from './record-batch/batch-body.parser';
 import { ReportRejectedError, ReportRejectionCode } from './recording/report-rejected.error';
@@ -17,16 +16,10 @@ export const REJECTION_STATUS: Readonly<Record<ReportRejectionCode, number>> = {
 
 /** Maps every failure of the ingest API to the contract's JSON error, once. */
 @Catch()
-export class IngestApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ingest-api');
+export class IngestApiExceptionFilter extends HttpErrorFilter {
+  protected override readonly logName = 'ingest-api';
 
-  catch(e: unknown, host: ArgumentsHost): void {
-    const r = this.describe(e, bodyLimitOf(host));
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    reply.status(r.status).headers(r.headers ?? {}).send(r.body);
-  }
-
-  private describe(e: unknown, bodyLimit: number | undefined): ErrorResponse {
+  protected override describeOwn(e: unknown): ErrorResponse | undefined {
     if (e instanceof ReportRejectedError) {
       // instanceof leaves the code parameter open: the code is one of them all.
       const code: ReportRejectionCode = e.code;
@@ -37,6 +30,6 @@ export class IngestApiExceptionFilter implements ExceptionFilter {
     if (e instanceof LogUnavailableError) {
       return { status: 503, headers: { 'retry-after': '5' }, body: { error: e.code, message: `${e.message}; retry later with the same id (it is recorded once, whatever became of this attempt)` } };
     }
-    return describeCommonError(e, (errorId, err) => this.logger.error({ errorId, err }, 'unexpected error'), bodyLimit);
+    return undefined;
   }
 }

@@ -1,7 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { Catch } from '@nestjs/common';
 import { AuditError, AuditErrorCode } from '@newsledger/audit';
-import { bodyLimitOf, describeCommonError, ErrorResponse } from '@newsledger/http';
-import { FastifyReply } from 'fastify';
+import { ErrorResponse, HttpErrorFilter } from '@newsledger/http';
 import { QueryError, QueryErrorCode } from './query-api.error';
 
 /** The HTTP status of each refused read. */
@@ -26,15 +25,10 @@ export const AUDIT_STATUS: Readonly<Record<AuditErrorCode, number>> = {
 
 /** Maps every failure of the query API to the contract's JSON error, once. */
 @Catch()
-export class QueryApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('query-api');
+export class QueryApiExceptionFilter extends HttpErrorFilter {
+  protected override readonly logName = 'query-api';
 
-  catch(e: unknown, host: ArgumentsHost): void {
-    const r = this.describe(e, bodyLimitOf(host));
-    host.switchToHttp().getResponse<FastifyReply>().status(r.status).headers(r.headers ?? {}).send(r.body);
-  }
-
-  private describe(e: unknown, bodyLimit: number | undefined): ErrorResponse {
+  protected override describeOwn(e: unknown): ErrorResponse | undefined {
     if (e instanceof QueryError) {
       const code: QueryErrorCode = e.code;
       // The views are being derived again: come back shortly, as the list would be answered from the old rules.
@@ -46,6 +40,6 @@ export class QueryApiExceptionFilter implements ExceptionFilter {
       const details = e.is('invalid_audit_request') ? e.details.issues : [e.details];
       return { status: AUDIT_STATUS[code], body: { error: code, message: e.message, details } };
     }
-    return describeCommonError(e, (errorId, err) => this.logger.error({ errorId, err }, 'unexpected error'), bodyLimit);
+    return undefined;
   }
 }
