@@ -99,7 +99,15 @@ describe('event versions: a log written by the previous release, read by this on
     const report = (reportId: string, data: unknown) => ({ id: reportId, type: 'negotiation.round.announced', subject, source, confirmation: 'reported', data });
     const v2 = report(`${id}-r4`, { round: 4, agenda: ['Ceasefire', 'Exchange of the wounded'] });
     const v1 = report(`${id}-r5`, { round: 5, agenda: 'Humanitarian corridors' });
-    for (const body of [v2, v1]) expect((await post('POST', '/v1/reports', body)).status).toBe(202);
+    const sent = [await post('POST', '/v1/reports', v2), await post('POST', '/v1/reports', v1)];
+    expect(sent.map((r) => r.status)).toEqual([202, 202]);
+    // Version 1 is answered with when it stops being accepted, and what to send instead.
+    expect(['deprecation', 'sunset', 'link'].map((h) => sent[0].headers.get(h))).toEqual([null, null, null]);
+    expect(['deprecation', 'sunset', 'link'].map((h) => sent[1].headers.get(h))).toEqual([
+      `@${Date.parse('2026-12-05T00:00:00Z') / 1000}`,
+      'Wed, 30 Jun 2027 23:59:59 GMT',
+      '</v1/schemas/negotiation.round.announced/versions/2>; rel="successor-version"',
+    ]);
     for (const body of [v2, v1]) expect(await post('POST', '/v1/reports', body)).toMatchObject({ status: 200, body: { duplicate: true } });
     // The same words in the other version are another report.
     expect(await post('POST', '/v1/reports', { ...v1, data: { round: 5, agenda: ['Humanitarian corridors'] } })).toMatchObject({ status: 409, body: { error: 'id_conflict' } });

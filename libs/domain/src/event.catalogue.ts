@@ -96,8 +96,8 @@ export function currentVersionOf(type: EventType): number {
  * recorded as sent and upcast when read. Events already on the log are read in every version,
  * forever; only new reports in a deprecated version are refused once a release drops it.
  */
-export const DEPRECATED_VERSIONS: readonly { type: EventType; version: number; acceptedUntil: string }[] = [
-  { type: 'negotiation.round.announced', version: 1, acceptedUntil: '2027-06-30' },
+export const DEPRECATED_VERSIONS: readonly { type: EventType; version: number; deprecatedSince: string; acceptedUntil: string }[] = [
+  { type: 'negotiation.round.announced', version: 1, deprecatedSince: '2026-12-05', acceptedUntil: '2027-06-30' },
 ];
 
 /**

@@ -4,7 +4,7 @@ import { currentVersionOf, dataschemaOf, EVENT_VERSIONS, versionNamed } from './
 import { upcast } from './event.upcast';
 import { eventJsonSchemaIn, eventJsonSchemaVersions } from './report.json-schema';
 import { validateParsedReport } from './report.fast-validation';
-import { validateReport } from './report.validation';
+import { deprecatedVersionOf, validateReport } from './report.validation';
 
 const announced = (data: Record<string, unknown>) => ({
   type: 'negotiation.round.announced' as const,
@@ -76,6 +76,15 @@ describe('versions over HTTP and on the log', () => {
     expect(validateReport(list)).toEqual({ ok: true, report: list });
     const string = announced({ round: 2, agenda: 'memorandum' });
     expect(validateReport(string)).toEqual({ ok: true, report: { ...string, data: { round: 2, agenda: ['memorandum'] }, recordedAs: { version: 1, data: { round: 2, agenda: 'memorandum' } } } });
+  });
+
+  it('says which deprecated version a report was accepted in, for the answer to warn of', () => {
+    expect(deprecatedVersionOf(announced({ round: 2, agenda: 'memorandum' }))).toEqual({
+      type: 'negotiation.round.announced', version: 1, deprecatedSince: '2026-12-05', acceptedUntil: '2027-06-30',
+    });
+    for (const current of [announced({ round: 2, agenda: ['memorandum'] }), announced({ round: 2 }), announced({ round: 2, agenda: 7 }), { type: 'exchange.underway' }, null]) {
+      expect(deprecatedVersionOf(current)).toBeUndefined();
+    }
   });
 
   it("HTTP words a report valid in neither version by the current version's rules", () => {

@@ -49,7 +49,7 @@ export {
 } from './report.schema';
 export { searchForm, searchTextOf } from './headline';
 export { canonicalJson, reportContentKey, type ReportContent } from './report.content';
-export { validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
+export { deprecatedVersionOf, validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
 export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 export { eventJsonSchemaIn, eventJsonSchemas, eventJsonSchemaVersions } from './report.json-schema';
 export {

@@ -53,6 +53,20 @@ export function validateReport(input: unknown, version?: number): ValidationResu
   return fail(toIssues(parsed.error.issues, schema, type));
 }
 
+/**
+ * The deprecated version a report was accepted in over HTTP, or undefined when it is valid in the
+ * current version (or not valid at all): what the ingest API's answer warns of.
+ */
+export function deprecatedVersionOf(input: unknown): (typeof DEPRECATED_VERSIONS)[number] | undefined {
+  const type = (input as { type?: unknown } | null)?.type;
+  // Only types with a deprecated version are checked again: every other report costs nothing here.
+  if (!DEPRECATED_VERSIONS.some((d) => d.type === type)) return undefined;
+  const checked = validateReport(input);
+  if (!checked.ok || !checked.report.recordedAs) return undefined;
+  const { version } = checked.report.recordedAs;
+  return DEPRECATED_VERSIONS.find((d) => d.type === type && d.version === version);
+}
+
 function fail(issues: ValidationIssue[]): ValidationResult {
   if (issues.length <= MAX_ISSUES) return { ok: false, issues };
   // A report of a hundred thousand unknown keys is answered in a page, not in megabytes.

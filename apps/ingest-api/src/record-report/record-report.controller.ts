@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
+import { deprecatedVersionOf } from '@newsledger/domain';
 import { ApiErrorResponse, RouteBodyLimit } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { RecordReportCommand, RecordReportResult } from './record-report.command';
@@ -25,7 +26,12 @@ export class RecordReportController {
     description: 'Answers once Kafka has acknowledged the append. The key\'s name becomes the event\'s `ingestor`; the server adds `recordedAt`.',
   })
   @ApiBody({ schema: REPORT_REF })
-  @ApiResponse({ status: 202, description: 'Appended to the log', schema: RECORD_REPORT_RESPONSE_REF })
+  @ApiResponse({
+    status: 202,
+    description:
+      'Appended to the log. A report in a deprecated version of its type (see /v1/schemas `versions`) is recorded as sent, and the answer carries `Deprecation`, `Sunset` (the last day it is accepted) and a `Link` to the version to send instead',
+    schema: RECORD_REPORT_RESPONSE_REF,
+  })
   @ApiResponse({ status: 200, description: 'The same id with the same content was already recorded: nothing appended (`duplicate: true`)', schema: RECORD_REPORT_RESPONSE_REF })
   @ApiErrorResponse(400, 'Not a valid report (`invalid_report`, details per field), a retraction of an unknown event (`unknown_event`), or not JSON (`invalid_json`)')
   @ApiErrorResponse(403, 'The key lacks the `ingest` scope (`forbidden`), or is limited to other subject kinds (`forbidden_subject_kind`)')
@@ -39,6 +45,13 @@ export class RecordReportController {
   ): Promise<RecordReportResult> {
     const result = await this.commands.execute(new RecordReportCommand(body, principal));
     if (result.duplicate) reply.status(200);
+    const deprecated = deprecatedVersionOf(body);
+    if (deprecated) {
+      // RFC 9745 and RFC 8594: recorded as sent, in a version HTTP takes only until the sunset.
+      reply.header('deprecation', `@${Date.parse(`${deprecated.deprecatedSince}T00:00:00Z`) / 1000}`);
+      reply.header('sunset', new Date(`${deprecated.acceptedUntil}T23:59:59Z`).toUTCString());
+      reply.header('link', `</v1/schemas/${deprecated.type}/versions/${deprecated.version + 1}>; rel="successor-version"`);
+    }
     return result;
   }
 }
