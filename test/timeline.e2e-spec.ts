@@ -227,6 +227,11 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
       await textMatches(tab.locator('#asof-out'), new RegExp(`^7 of 7 reports, as of ${day} 23:59:59\\.999 UTC, the end of ${day}$`), 'the day\'s end');
       expect(await tab.getAttribute('#asof-out', 'title')).toBe(`asOf ${day} is a date: read as the end of that day, ${day}T23:59:59.999Z (UTC)`);
       expect(await tab.inputValue('#asof-at')).toBe(day);
+      // Said whole, not cut off by its box.
+      expect(await tab.locator('#asof-out').evaluate((n) => {
+        const box = n as unknown as { scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number };
+        return box.scrollWidth <= box.clientWidth && box.scrollHeight <= box.clientHeight;
+      })).toBe(true);
       await textMatches(tab.locator('#detail-badges [data-field="status"]'), /^Confirmed Under way, reported by three sources \(/, 'the story as of that day');
       await tab.screenshot({ path: path.join(ARTIFACTS, '00b-shared-link-opened.png') });
     } finally {
@@ -315,7 +320,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     // The toggle: record order, as the log has it.
     await page.check('#order input[value="recorded"]');
     expect(await timelineOrder()).toEqual(['article-swap-agreed', 'article-swap-trump-complete', 'article-swap-military-underway', 'article-swap-belarus-border', 'timeline-phase-1', 'timeline-two-days', 'timeline-two-days-retracted'].map(id));
-    await textMatches(entry(id('article-swap-agreed')).locator('.event-when'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC on 2025-05-16$/, 'the recording first');
+    await textMatches(entry(id('article-swap-agreed')).locator('.event-when'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC happened on 2025-05-16$/, 'the recording first');
     await page.locator('#timeline-section').screenshot({ path: path.join(ARTIFACTS, '01b-record-order.png') });
     await page.check('#order input[value="occurred"]');
     expect(await timelineOrder()).toEqual(happened);
@@ -370,6 +375,10 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('#asof-out'), /^All 7 reports, now; only what happened by 2025-05-22 \(UTC\)$/, 'the validAt moment');
     await textMatches(page.locator('#detail-badges'), /^Confirmed Agreed, reported by one named source \(Wire report, 23 May 2025\) Why\?$/, 'only the agreement had happened');
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#${swap};valid=2025-05-22`);
+    // What happened later is marked in the timeline; the retraction counts whatever its date.
+    await textMatches(entry(id('article-swap-trump-complete')).locator('.later-note'), /^Happened after 2025-05-22: not counted\.$/, 'a report of the 23rd marked');
+    expect(await entry(id('article-swap-agreed')).locator('.later-note').count()).toBe(0);
+    expect(await entry(id('timeline-two-days-retracted')).locator('.later-note').count()).toBe(0);
     await shot('02a-valid-at.png');
     await page.click('#asof-now');
     await textMatches(page.locator('#asof-out'), /^All 7 reports, now; following live changes$/, 'back to now after validAt');
@@ -460,6 +469,8 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     // The dispute in words, from its values and sources, and the figure shown.
     await textMatches(page.locator('.disputes li[data-fact="released.RU"]'), /^Released by Russia: Ukraine said 189; Russia said 150, shown: 150$/, 'the disputes panel');
     await textMatches(page.locator('#detail-badges [data-field="status"]'), /^Confirmed Completed, confirmed by both parties$/, 'both sides confirming the completion');
+    // Its completion alone is no change over time to chart: the numbers beside the bar say it.
+    expect(await page.locator('#chart').count()).toBe(0);
     await shot('05a-disputes.png');
     await page.click('#back');
     await textMatches(page.locator('#detail-title'), /^Choose a story$/, 'the story closed');
@@ -561,6 +572,9 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await fits('the story');
     await shot('08-narrow-story.png', false);
     await shot('09-narrow-story-full.png');
+    // The chart scales to the width; the order control and its entries wrap.
+    await page.locator('#chart').screenshot({ path: path.join(ARTIFACTS, '09b-narrow-chart.png') });
+    await page.locator('#timeline-section .timeline-head').screenshot({ path: path.join(ARTIFACTS, '09c-narrow-order.png') });
     // The claims table scrolls inside its box, a shadow at the right edge saying there is more.
     await page.locator('.table-wrap').first().screenshot({ path: path.join(ARTIFACTS, '09a-narrow-table.png') });
     // Its why panel, the December dispute and the talks fit too.

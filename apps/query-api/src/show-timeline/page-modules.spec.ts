@@ -16,6 +16,7 @@ interface Order {
   spanOf(v: string): { start: number; end: number; precision: string } | null;
   orderTimeline(events: Ev[], mode: 'occurred' | 'recorded'): Ev[];
   occurredWords(e: Partial<Ev>): string;
+  happenedBy(e: Partial<Ev>, date: string | null): boolean;
 }
 interface Progress {
   progressOf(view: object): { agreed: number | null; released: number; max: number; pct: number; text: string } | null;
@@ -114,6 +115,19 @@ describe('the timeline page modules', () => {
       expect(events[0].eventId).toBe('trump');
     });
 
+    it('tells what happened by a date (validAt) as the API counts it: a date to its end, a month from its start', () => {
+      const at = (occurredAt: string | undefined, type = 'exchange.underway') => ({ type, occurredAt, recordedAt: '2026-01-01T10:00:00Z' });
+      expect(o.happenedBy(at('2025-05-22'), '2025-05-22')).toBe(true);
+      expect(o.happenedBy(at('2025-05-22T23:59:59Z'), '2025-05-22')).toBe(true);
+      expect(o.happenedBy(at('2025-05-23'), '2025-05-22')).toBe(false);
+      expect(o.happenedBy(at('2025-05'), '2025-05-01')).toBe(true);
+      expect(o.happenedBy(at('2025-06'), '2025-05-31')).toBe(false);
+      // Undated: when recorded. A retraction always counts.
+      expect(o.happenedBy(at(undefined), '2025-05-22')).toBe(false);
+      expect(o.happenedBy(at(undefined, 'report.retracted'), '2025-05-22')).toBe(true);
+      expect(o.happenedBy(at('2025-05-23'), null)).toBe(true);
+    });
+
     it('says when at its own precision, never a date as midnight', () => {
       expect(o.occurredWords({ occurredAt: '2025-05-23' })).toBe('on 2025-05-23');
       expect(o.occurredWords({ occurredAt: '2025-05' })).toBe('in May 2025');
@@ -187,9 +201,12 @@ describe('the timeline page modules', () => {
       const before = c.chartModel({ ...swap, phases: [swap.phases[1]], released: { UA: 390, RU: 390 } }, history.slice(0, 2))!;
       expect(before.bands[1].points.map((p) => p.value)).toEqual([0, 390]);
       expect(before.bands[1].top.value).toBe(1000);
-      // Without an agreement, a completion alone is one point.
-      const alone = c.chartModel({ agreed: null, phases: [], released: { UA: 150 } }, [{ ...history[3], data: { releasedBy: { UA: 150 } } }])!;
-      expect(alone.bands.map((b) => [b.party, b.points.map((p) => p.value), b.agreedY])).toEqual([['UA', [150], null]]);
+      // Without an agreement, a completion alone is one point: no change over time, no chart.
+      expect(c.chartModel({ agreed: null, phases: [], released: { UA: 150 } }, [{ ...history[3], data: { releasedBy: { UA: 150 } } }])).toBeNull();
+      // With it, the completion is the step from zero; a side without an agreed number has no level.
+      const done = c.chartModel({ agreed: { eventId: 'agreed', releasedBy: { UA: 1000 } }, phases: [], released: { UA: 1000, RU: 998 } }, [history[0], history[3]])!;
+      expect(done.bands.map((b) => [b.party, b.points.map((p) => p.value), b.agreed])).toEqual([['RU', [0, 998], null], ['UA', [0, 1000], 1000]]);
+      expect(done.bands[0].agreedY).toBeNull();
       expect(c.chartModel({ agreed: swap.agreed, phases: [], released: {} }, history.slice(0, 1))).toBeNull();
     });
   });

@@ -32,7 +32,8 @@ function niceTop(max) {
  * The chart of an exchange, from its view and the history known at the moment shown (reports
  * recorded later are left out by the caller): per party, the released count after each confirmed
  * phase, then the completion's total when it is larger, from zero at the agreement; the agreed
- * number as a level to reach. Null when there is nothing to draw.
+ * number as a level to reach. Null when there is no change over time to draw (no side has two
+ * points).
  */
 export function chartModel(view, history) {
   const byId = new Map((history || []).map((e) => [e.eventId, e]));
@@ -66,8 +67,9 @@ export function chartModel(view, history) {
     return { party, points, released, agreed: agreedBy[party] === undefined ? null : agreedBy[party] };
   });
 
+  // One point per side is no change over time: the numbers beside the bar say it all.
+  if (series.every((s) => s.points.length < 2)) return null;
   const times = series.flatMap((s) => s.points.map((p) => p.t));
-  if (times.length === 0) return null;
   let [t0, t1] = [Math.min(...times), Math.max(...times)];
   if (t1 - t0 < DAY) [t0, t1] = [t0 - DAY, t1 + DAY];
   const plotWidth = WIDTH - LEFT - RIGHT;

@@ -62,6 +62,17 @@ export function orderTimeline(events, mode) {
 }
 
 /**
+ * Whether a report counts for "happened by" `date` (the API's validAt): it began on or before that
+ * date's end, at both precisions; a retraction always counts, a withdrawn report being no part of
+ * what is known.
+ */
+export function happenedBy(e, date) {
+  if (!date || e.type === 'report.retracted') return true;
+  const [span, by] = [spanOf(occurrenceOf(e)), spanOf(date)];
+  return !span || !by || span.start < by.end;
+}
+
+/**
  * When it happened, in words at its own precision: "on 2025-05-23", "in May 2025", "in 2025",
  * "at 2025-05-23 10:00:00 UTC"; undated reports say so.
  */

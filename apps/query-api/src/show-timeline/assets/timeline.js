@@ -6,7 +6,7 @@
 import { chartModel, renderChart } from './chart.js';
 import { mountDeadLetters } from './dead-letters-view.js';
 import { h } from './dom.js';
-import { occurredWords, orderTimeline } from './order.js';
+import { happenedBy, occurredWords, orderTimeline } from './order.js';
 import { fmtNumber, fmtReleasedBy, perParty, progressOf } from './progress.js';
 import { SseParser } from './sse.js';
 import { fmtInstant, fmtMoment, formatHash, isDate, parseHash, parseMoment } from './time.js';
@@ -398,7 +398,8 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
               ? h(
                   'figure',
                   { class: 'chart-figure', id: 'chart' },
-                  renderChart(chart, document, 'chart-title'),
+                  // Too narrow a screen scrolls the chart in its box, with the tables' cue, rather than shrink its words.
+                  h('div', { class: 'table-wrap chart-wrap' }, renderChart(chart, document, 'chart-title')),
                   h('figcaption', { class: 'muted' }, 'Released per party after each confirmed phase (dots), and the completion’s total; the dashed line is the number agreed.'),
                 )
               : null,
@@ -529,6 +530,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
 
   function timelineEntry(e, byId, asOfMs) {
     const known = asOfMs === null || Date.parse(e.recordedAt) <= asOfMs;
+    const happened = happenedBy(e, state.validAt);
     const retraction = e.retractedBy ? byId.get(e.retractedBy) : null;
     const retractedThen = Boolean(retraction) && (asOfMs === null || Date.parse(retraction.recordedAt) <= asOfMs);
 
@@ -550,12 +552,12 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
     const li = h(
       'li',
       {
-        class: `event${retractedThen ? ' is-retracted' : ''}${known ? '' : ' is-later'}${e.type === 'report.retracted' ? ' is-retraction' : ''}`,
+        class: `event${retractedThen ? ' is-retracted' : ''}${known && happened ? '' : ' is-later'}${e.type === 'report.retracted' ? ' is-retraction' : ''}`,
         dataset: { eventId: e.eventId, type: e.type },
       },
       // The order's own time first, the other second.
       state.order === 'recorded'
-        ? h('div', { class: 'event-when' }, stampEl(e.recordedAt), h('span', { class: 'occurred' }, occurredWords(e)))
+        ? h('div', { class: 'event-when' }, stampEl(e.recordedAt), h('span', { class: 'occurred' }, e.occurredAt ? `happened ${occurredWords(e)}` : 'undated'))
         : h('div', { class: 'event-when' }, h('span', { class: 'occurred-main' }, occurredWords(e)), h('span', { class: 'recorded' }, 'recorded ', stampEl(e.recordedAt))),
       h(
         'div',
@@ -566,6 +568,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
           : null,
         retraction && !retractedThen ? h('p', { class: 'muted' }, 'Retracted later.') : null,
         !known ? h('p', { class: 'later-note' }, 'Recorded after the moment shown.') : null,
+        known && !happened ? h('p', { class: 'later-note' }, `Happened after ${state.validAt}: not counted.`) : null,
         h(
           'p',
           { class: 'event-meta' },
