@@ -287,7 +287,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await textMatches(page.locator('#progress-text'), /^780 of 2,000 released \(39%\)$/, 'the progress text');
     expect([await page.getAttribute('progress#progress', 'value'), await page.getAttribute('progress#progress', 'max')]).toEqual(['780', '2000']);
     await textMatches(page.locator('.per-party li').first(), /^RU releases 390 of 1,000$/, 'the progress per party');
-    await textMatches(page.locator('.phases li'), /^Phase 1 — RU 390 · UA 390 — 2025-05-23$/, 'the phase');
+    await textMatches(page.locator('.phases li'), /^Phase 1 — RU 390 · UA 390 — 2025-05-23 confirmed$/, 'the phase');
     // The retracted two days are gone from the view: the unconfirmed three days stand.
     await textMatches(page.locator('.facts dt', { hasText: 'Expected days' }).locator('xpath=following-sibling::dd[1]'), /^3 unconfirmed Unconfirmed reports/, 'the expected days');
 

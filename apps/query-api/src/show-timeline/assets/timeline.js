@@ -415,7 +415,8 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
         ? h(
             'ol',
             { class: 'phases' },
-            view.phases.map((p) => h('li', { dataset: { phase: p.phase } }, h('strong', {}, `Phase ${p.phase}`), ` — ${fmtReleasedBy(p.releasedBy)}`, p.date ? ` — ${p.date}` : '')),
+            // The view lists confirmed phases only (contract §7.2): each says so, as rounds and positions do.
+            view.phases.map((p) => h('li', { dataset: { phase: p.phase } }, h('strong', {}, `Phase ${p.phase}`), ` — ${fmtReleasedBy(p.releasedBy)}`, p.date ? ` — ${p.date}` : '', ' ', chip('confirmed'))),
           )
         : h('p', { class: 'muted' }, 'No confirmed phase yet.'),
     );
