@@ -2,7 +2,7 @@ import { reportOfLine } from './exported-event';
 
 const exported = {
   eventId: 'swap-agreed', type: 'exchange.agreed', subject: 'exchange/ua-ru-2025-05-1000', occurredAt: '2025-05-16', recordedAt: '2025-05-16T10:00:00.000Z',
-  ingestor: 'kyiv-desk', source: { name: 'Reuters', kind: 'agency' }, confirmation: 'confirmed', data: { parties: ['UA', 'RU'] }, note: null,
+  ingestor: 'kyiv-desk', source: { name: 'Reuters', kind: 'agency' }, confirmation: 'confirmed', data: { parties: ['UA', 'RU'] }, dataschema: 'urn:newsledger:schema:exchange.agreed:v1', note: null,
   position: { partition: 3, offset: '17' }, retracted: false, retractedBy: null,
 };
 
