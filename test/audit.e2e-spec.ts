@@ -313,12 +313,27 @@ describe('audit: time travel, export, verify, rebuild (own schema, real Kafka an
       await caughtUp();
     });
 
-    it('verify finds nothing wrong in views the projector wrote', async () => {
+    it('verify finds nothing wrong in views the projector wrote, answered when done or as a job to follow', async () => {
       const r = await auditor('POST', '/v1/admin/verify');
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ ok: true, differenceCount: 0, differences: [] });
       expect(r.body.events).toBeGreaterThan(1200);
       expect((await readOnly('POST', '/v1/admin/verify')).status).toBe(403);
+
+      const asked = await auditor('POST', '/v1/admin/verify?limit=5', undefined, { prefer: 'respond-async' });
+      expect(asked).toMatchObject({ status: 202, body: { kind: 'verify', status: 'running', requestedBy: 'audit-auditor', progressUrl: `/v1/admin/verify/${asked.body.id}` } });
+      expect([asked.headers.get('location'), asked.headers.get('preference-applied')]).toEqual([`/v1/admin/verify/${asked.body.id}`, 'respond-async']);
+      const phases = new Set<string>();
+      const done = await eventually('the verify job done', async () => {
+        const job = await auditor('GET', `/v1/admin/verify/${asked.body.id}`);
+        phases.add(job.body.phase);
+        return job.body.status === 'done' ? job.body : undefined;
+      }, 120_000);
+      expect(done).toMatchObject({ phase: 'done', worker: expect.any(String), attempts: 1, progress: { percent: 100 }, report: { ok: true, differenceCount: 0, events: r.body.events } });
+      expect([...phases].every((p) => ['preparing', 'replaying', 'done'].includes(p))).toBe(true);
+      expect((await auditor('GET', '/v1/admin/verify')).body.verifications[0]).toMatchObject({ id: asked.body.id });
+      expect((await auditor('GET', '/v1/admin/verify/nope')).body).toMatchObject({ error: 'verify_not_found' });
+      expect((await readOnly('GET', `/v1/admin/verify/${asked.body.id}`)).status).toBe(403);
     });
 
     it('rebuilds under continuous reads and writes with zero failed reads and identical views after', async () => {

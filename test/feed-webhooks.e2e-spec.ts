@@ -3,7 +3,7 @@ import { client, eventually, freshId, startApi, startContext } from '@newsledger
 import { once } from 'node:events';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { verifyWebhookSignature } from '../apps/query-api/src/deliver-webhooks/webhook.signature';
+import { verifyWebhookSignature } from '@newsledger/webhooks';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';

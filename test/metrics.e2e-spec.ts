@@ -108,7 +108,7 @@ describe('metrics: /metrics of every process (real Kafka and PostgreSQL)', () =>
     expect(sample(text, 'newsledger_projector_messages_total', { result: 'projected' })).toBeGreaterThan(0);
   });
 
-  it('gauges open feed streams and counts failed webhook deliveries on the query API', async () => {
+  it('gauges open feed streams on the query API, and counts failed webhook deliveries on the projector that makes them', async () => {
     const subscribers = async () => sample(await scrape(query), 'newsledger_feed_subscribers');
     const idle = await subscribers();
     expect(idle).toBeDefined();
@@ -119,7 +119,7 @@ describe('metrics: /metrics of every process (real Kafka and PostgreSQL)', () =>
     await stream.ended;
     await eventually('the stream counted out', async () => ((await subscribers()) === idle ? true : undefined));
 
-    const failed = async () => sample(await scrape(query), 'newsledger_webhook_attempts_total', { outcome: 'failed' }) ?? 0;
+    const failed = async () => sample(await scrape(projector), 'newsledger_webhook_attempts_total', { outcome: 'failed' }) ?? 0;
     const before = await failed();
     const subject = `exchange/${freshId('hooked')}`;
     const sub = await client(query.url, readKey)('POST', '/v1/subscriptions', {

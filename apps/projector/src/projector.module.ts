@@ -4,18 +4,22 @@ import { AuthModule } from '@newsledger/auth';
 import { EventLogModule } from '@newsledger/event-log';
 import { HEALTH_CHECKS, HealthModule, HttpErrorFilter, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
 import { LogIdentityHealth, PersistenceModule } from '@newsledger/persistence';
+import { WebhookDispatcher } from './deliver-webhooks/webhook.dispatcher';
+import { WebhookMetrics } from './deliver-webhooks/webhook.metrics';
 import { EventsProjector } from './project-events/events.projector';
 import { LogIdentityGuard } from './project-events/log-identity.guard';
 import { StalledPartitionsHealth } from './project-events/stalled-partitions.health';
 import { ProjectorMetrics } from './projector.metrics';
 import { StatusChangesRelay } from './relay-status-changes/status-changes.relay';
+import { AuditJobsWorker } from './run-audit-jobs/audit-jobs.worker';
 import { SnapshotsTaker } from './take-snapshots/snapshots.taker';
 import { ViewsUpgrader } from './upgrade-views/views.upgrader';
 
 /**
- * The projector process: Kafka in, views out; the relay of the status-change outbox; and the
- * snapshots reads replay from. Its HTTP
- * port (METRICS_PORT) serves only `/metrics` (scope `metrics`) and `/health`.
+ * The projector process, where all background work lives: Kafka in, views out; the relay of the
+ * status-change outbox; the snapshots reads replay from; webhook deliveries; and the rebuild and
+ * verify jobs the query API records. Its HTTP port (METRICS_PORT) serves only `/metrics` (scope
+ * `metrics`) and `/health`.
  */
 @Module({
   imports: [
@@ -33,6 +37,9 @@ import { ViewsUpgrader } from './upgrade-views/views.upgrader';
     StatusChangesRelay,
     SnapshotsTaker,
     ViewsUpgrader,
+    WebhookDispatcher,
+    WebhookMetrics,
+    AuditJobsWorker,
     ProjectorMetrics,
     StalledPartitionsHealth,
     LogIdentityGuard,

@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { WakeWebhooksHandler } from './deliver-webhooks/wake-webhooks.handler';
-import { WebhookDispatcher } from './deliver-webhooks/webhook.dispatcher';
 import { FeedsMetrics } from './feeds.metrics';
 import { FollowStatusChangesController } from './follow-status-changes/follow-status-changes.controller';
 import { StatusChangesFeed } from './follow-status-changes/status-changes.feed';
@@ -10,11 +8,12 @@ import { SubscriptionsController } from './manage-subscriptions/subscriptions.co
 import { SubscriptionsRepository } from './manage-subscriptions/subscriptions.repository';
 
 /**
- * The status-change feeds of the query API: the topic followed into the EventBus, SSE streams
- * and webhooks. Config, Kafka, PostgreSQL and the CQRS buses come from the global modules.
+ * The status-change feeds of the query API: the topic followed into the EventBus, SSE streams,
+ * and the webhook subscriptions (the projector delivers them). Config, Kafka, PostgreSQL and the
+ * CQRS buses come from the global modules.
  */
 @Module({
   controllers: [FollowStatusChangesController, SubscriptionsController],
-  providers: [StatusChangesStore, StatusChangesTail, StatusChangesFeed, WebhookDispatcher, WakeWebhooksHandler, SubscriptionsRepository, FeedsMetrics],
+  providers: [StatusChangesStore, StatusChangesTail, StatusChangesFeed, SubscriptionsRepository, FeedsMetrics],
 })
 export class FeedsModule {}

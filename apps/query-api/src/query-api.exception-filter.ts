@@ -16,8 +16,11 @@ export const QUERY_STATUS: Readonly<Record<QueryErrorCode, number>> = {
 export const AUDIT_STATUS: Readonly<Record<AuditErrorCode, number>> = {
   invalid_audit_request: 400,
   rebuild_not_found: 404,
+  verify_not_found: 404,
+  rebuild_cancelled: 409,
+  log_unreadable: 503,
+  job_failed: 500,
   rebuild_running: 409,
-  verify_running: 409,
   rebuild_differs: 409,
   log_in_use: 409,
   log_refused: 409,

@@ -2,10 +2,16 @@
 export interface AuditErrorDetails {
   /** A rebuild of this schema is already running (here or in another process). */
   rebuild_running: { rebuildId: string | null };
-  /** A verification is already running in this process. */
-  verify_running: { startedAt: string };
   /** No rebuild with this id. */
   rebuild_not_found: { rebuildId: string };
+  /** No verification with this id. */
+  verify_not_found: { verifyId: string };
+  /** The rebuild was cancelled (its process stopping, or Ctrl-C) before it switched. */
+  rebuild_cancelled: { rebuildId: string };
+  /** Reading the log failed midway (the broker gone, the topic deleted); nothing was changed. */
+  log_unreadable: { cause: string };
+  /** A job failed for a reason of no other code; `error` is what it said. */
+  job_failed: { jobId: string; error: string };
   /** An export, replay or time-travel request that cannot be answered as asked. */
   invalid_audit_request: { issues: { path: string; message: string }[] };
   /** The new generation differed from the live views and the caller asked to stop on a difference. */

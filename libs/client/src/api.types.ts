@@ -184,3 +184,32 @@ export interface FollowOptions {
   /** Called before each reconnection, with why and when. */
   onReconnect?: (info: { error: NewsledgerError; lastEventId: string | undefined; delayMs: number; attempt: number }) => void;
 }
+
+/** What an audit job does: rebuild every view, or verify them against the log. */
+export type AuditJobKind = 'rebuild' | 'verify';
+
+/**
+ * A rebuild or verification job (`/v1/admin/rebuild/:id`, `/v1/admin/verify/:id`), run by a
+ * projector: `status` is `running` until it ends, `worker` null while none has taken it yet.
+ */
+export interface AuditJob {
+  id: string;
+  kind: AuditJobKind;
+  topic: string;
+  requestedBy: string;
+  status: 'running' | 'done' | 'failed';
+  /** `preparing`, `building`, `switching` (rebuild), `replaying` (verify), `done`, `failed`. */
+  phase: string;
+  progress: { applied: number; target: number; percent: number };
+  worker: string | null;
+  attempts: number;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  /** The rebuild's or verification's report once done. */
+  report: unknown;
+  error: string | null;
+  errorCode: string | null;
+  /** Where to follow it (in the answer to the request that made it). */
+  progressUrl?: string;
+}

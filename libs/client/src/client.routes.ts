@@ -24,6 +24,10 @@ export const CLIENT_ROUTES = {
   explainExchange: { api: 'query', method: 'GET', path: '/v1/exchanges/{id}/explain' },
   explainNegotiation: { api: 'query', method: 'GET', path: '/v1/negotiations/{id}/explain' },
   followStatusChanges: { api: 'query', method: 'GET', path: '/v1/feed/status-changes' },
+  startRebuild: { api: 'query', method: 'POST', path: '/v1/admin/rebuild' },
+  getRebuild: { api: 'query', method: 'GET', path: '/v1/admin/rebuild/{id}' },
+  startVerify: { api: 'query', method: 'POST', path: '/v1/admin/verify' },
+  getVerify: { api: 'query', method: 'GET', path: '/v1/admin/verify/{id}' },
 } as const satisfies Record<string, ClientRoute>;
 
 export type ClientRouteName = keyof typeof CLIENT_ROUTES;

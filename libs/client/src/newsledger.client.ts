@@ -2,6 +2,8 @@ import type { ExchangeView, Explanation, NegotiationView, ReportInput, SubjectKi
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
+  AuditJob,
+  AuditJobKind,
   BatchLineResult,
   BatchResult,
   FeedMessage,
@@ -77,7 +79,10 @@ interface Request extends CallOptions {
   params?: Record<string, string>;
   query?: URLSearchParams;
   json?: unknown;
+  headers?: Record<string, string>;
 }
+
+const JOB_ROUTES = { rebuild: 'getRebuild', verify: 'getVerify' } as const satisfies Record<AuditJobKind, ClientRouteName>;
 
 const KIND_ROUTES = {
   exchange: { list: 'listExchanges', view: 'getExchange', history: 'getExchangeHistory', explain: 'explainExchange' },
@@ -279,6 +284,40 @@ export class NewsledgerClient {
     );
   }
 
+  /**
+   * Asks for a rebuild of every view (`POST /v1/admin/rebuild`, scope `audit`), recorded as a job
+   * that a projector runs; follow it with {@link awaitAuditJob}.
+   * @throws NewsledgerError `rebuild_running` (a rebuild is under way: its id is in `details`)
+   */
+  async startRebuild(options: { abortOnDifference?: boolean } & CallOptions = {}): Promise<AuditJob> {
+    const json = options.abortOnDifference === undefined ? undefined : { abortOnDifference: options.abortOnDifference };
+    return (await this.send('startRebuild', { signal: options.signal, json })).body as AuditJob;
+  }
+
+  /**
+   * Asks for a verification of every view against the log (`POST /v1/admin/verify` with
+   * `Prefer: respond-async`, scope `audit`), recorded as a job; its report is the job's `report`.
+   */
+  async startVerify(options: { limit?: number } & CallOptions = {}): Promise<AuditJob> {
+    const query = new URLSearchParams(options.limit === undefined ? {} : { limit: String(options.limit) });
+    return (await this.send('startVerify', { signal: options.signal, query, headers: { prefer: 'respond-async' } })).body as AuditJob;
+  }
+
+  /** A job as it stands now. @throws NewsledgerError `rebuild_not_found`, `verify_not_found` */
+  async auditJob(kind: AuditJobKind, id: string, options: CallOptions = {}): Promise<AuditJob> {
+    return (await this.send(JOB_ROUTES[kind], { ...options, params: { id } })).body as AuditJob;
+  }
+
+  /** Reads a job every `pollMs` (default 500) until it ends, `done` or `failed`, and resolves with it. */
+  async awaitAuditJob(job: Pick<AuditJob, 'kind' | 'id'>, options: { pollMs?: number; onProgress?: (job: AuditJob) => void } & CallOptions = {}): Promise<AuditJob> {
+    for (;;) {
+      const now = await this.auditJob(job.kind, job.id, options);
+      options.onProgress?.(now);
+      if (now.status !== 'running') return now;
+      await sleep(options.pollMs ?? 500, undefined, { signal: options.signal });
+    }
+  }
+
   private url(name: ClientRouteName, params: Record<string, string> = {}, query?: URLSearchParams): string {
     const route = CLIENT_ROUTES[name];
     const base = this.bases[route.api];
@@ -323,7 +362,7 @@ export class NewsledgerClient {
     try {
       const res = await this.fetch(url, {
         method: route.method,
-        headers: { ...this.headers(), accept: 'application/json', ...(req.json !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...this.headers(), accept: 'application/json', ...(req.json !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers },
         body: req.json === undefined ? undefined : JSON.stringify(req.json),
         signal: req.signal ? AbortSignal.any([req.signal, timeout]) : timeout,
       });

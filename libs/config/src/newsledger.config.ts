@@ -34,6 +34,8 @@ const schema = z.object({
   REBUILD_SWITCH_LAG: z.coerce.number().int().min(0).default(1000),
   REBUILD_SWITCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   REBUILD_LOCK_TIMEOUT_MS: z.coerce.number().int().min(10).default(2000),
+  JOB_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  JOB_POLL_MS: z.coerce.number().int().min(50).default(1000),
   INGEST_PORT: port.default(3000),
   QUERY_PORT: port.default(3001),
   METRICS_PORT: port.default(3002),
@@ -152,7 +154,7 @@ export interface NewsledgerConfig {
     readonly timeoutMs: number;
     /** Fallback poll for new changes and due retries. @defaultValue `1000` */
     readonly pollMs: number;
-    /** Deliveries in flight per query-API process (different subjects only). @defaultValue `16` */
+    /** Deliveries in flight per projector process (different subjects only). @defaultValue `16` */
     readonly concurrency: number;
   };
   /** Time travel, rebuild and verify. */
@@ -166,6 +168,13 @@ export interface NewsledgerConfig {
       readonly switchTimeoutMs: number;
       /** Longest the table swap waits for running reads (reads wait behind it meanwhile); then the attempt is retried. @defaultValue `2000` */
       readonly lockTimeoutMs: number;
+    };
+    /** Rebuild and verify jobs, run by the projector's job workers. */
+    readonly jobs: {
+      /** How long a worker's claim on a job holds without renewal (renewed every third of it); a job whose worker died is taken over after it. @defaultValue `30000` */
+      readonly leaseMs: number;
+      /** How often an idle worker looks for a job. @defaultValue `1000` */
+      readonly pollMs: number;
     };
   };
   /** How the CLI reaches the APIs. */
@@ -251,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     audit: {
       snapshotEvery: e.SNAPSHOT_EVERY,
       rebuild: { switchLag: e.REBUILD_SWITCH_LAG, switchTimeoutMs: e.REBUILD_SWITCH_TIMEOUT_MS, lockTimeoutMs: e.REBUILD_LOCK_TIMEOUT_MS },
+      jobs: { leaseMs: e.JOB_LEASE_MS, pollMs: e.JOB_POLL_MS },
     },
     client: {
       ingestUrl: (e.NEWSLEDGER_INGEST_URL ?? `http://${e.HOST}:${e.INGEST_PORT}`).replace(/\/+$/, ''),

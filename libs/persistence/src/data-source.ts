@@ -4,7 +4,7 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { EventEntity } from './entities/event.entity';
 import { NegotiationExchangeEntity } from './entities/negotiation-exchange.entity';
 import { ProjectorOffsetEntity } from './entities/projector-offset.entity';
-import { RebuildEntity } from './entities/rebuild.entity';
+import { AuditJobEntity } from './entities/audit-job.entity';
 import { ReportClaimEntity } from './entities/report-claim.entity';
 import { SnapshotEntity } from './entities/snapshot.entity';
 import { StatusChangeEntity } from './entities/status-change.entity';
@@ -25,6 +25,7 @@ import { ExplainedChanges1764000012000 } from './migrations/1764000012000-explai
 import { Headlines1764000013000 } from './migrations/1764000013000-headlines';
 import { AgreementsByNegotiation1764000014100 } from './migrations/1764000014100-agreements-by-negotiation';
 import { EventDataVersions1764000015000 } from './migrations/1764000015000-event-data-versions';
+import { AuditJobs1764000020000 } from './migrations/1764000020000-audit-jobs';
 
 export const ENTITIES = [
   EventEntity,
@@ -37,9 +38,9 @@ export const ENTITIES = [
   WebhookSubscriptionEntity,
   WebhookDeliveryEntity,
   SnapshotEntity,
-  RebuildEntity,
+  AuditJobEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000, SnapshotJson1764000006000, ClaimsFillfactor1764000007000, Corroboration1764000010000, LogIdentity1764000011000, ExplainedChanges1764000012000, Headlines1764000013000, AgreementsByNegotiation1764000014100, EventDataVersions1764000015000];
+export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000, SnapshotJson1764000006000, ClaimsFillfactor1764000007000, Corroboration1764000010000, LogIdentity1764000011000, ExplainedChanges1764000012000, Headlines1764000013000, AgreementsByNegotiation1764000014100, EventDataVersions1764000015000, AuditJobs1764000020000];
 
 /**
  * TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations.

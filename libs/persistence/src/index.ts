@@ -14,7 +14,7 @@ export * from './entities/api-key.entity';
 export * from './entities/webhook-subscription.entity';
 export * from './entities/webhook-delivery.entity';
 export * from './entities/snapshot.entity';
-export * from './entities/rebuild.entity';
+export * from './entities/audit-job.entity';
 export * from './database-unavailable';
 export * from './poll-loop';
 export * from './prepared-query';

@@ -92,7 +92,7 @@ describe('nothing a client sends stops a partition (real Kafka and PostgreSQL)',
       // A rebuild meets the same refusal (its tables are made LIKE the live ones, constraints
       // included): it passes the message over as the live projector did, and ends equal to it.
       const rebuild = await ViewsRebuild.begin(db, kafka, {
-        topic: topics.events, liveGroup: loadConfig().kafka.projectorGroupId, requestedBy: 'poison-int-spec',
+        id: freshId('poison-rebuild'), topic: topics.events, liveGroup: loadConfig().kafka.projectorGroupId,
         switchLag: 1000, switchTimeoutMs: 10_000, lockTimeoutMs: 2000, abortOnDifference: true,
       });
       const report = await rebuild.run();

@@ -3,7 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } 
 import { CurrentPrincipal, Principal, RequireScope } from '@newsledger/auth';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { apiSchema, ApiErrorResponse } from '@newsledger/http';
-import { checkWebhookTarget } from '../deliver-webhooks/webhook-target';
+import { checkWebhookTarget } from '@newsledger/webhooks';
 import { QueryError } from '../query-api.error';
 import { couldBeStoredId } from '../query-params';
 import { CREATE_SUBSCRIPTION_REQUEST, parseCreateSubscription } from './subscription.request.dto';

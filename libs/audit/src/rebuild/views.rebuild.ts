@@ -1,41 +1,27 @@
-import { asSummary } from '@newsledger/domain';
 import { LogBatch, LogMessage, LogReader, fetchEndOffsets } from '@newsledger/event-log';
 import { isDeterministicFailure, ProjectionStore, SubjectStateStore } from '@newsledger/persistence';
 import { isolatePoison, projectMessages, storeLookups } from '@newsledger/projection';
 import { Kafka } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AuditError } from '../audit.error';
-import { Difference } from '../verify/difference';
-import { compareWithLog, StoredViewRow } from '../verify/views.verify';
+import { AuditJobsStore } from '../jobs/audit-jobs.store';
+import { compareGenerations, GenerationComparison } from './generation.comparison';
+import { gaveWay, Generations } from './generation.tables';
 import { adoptionTarget, assertLogAccepted, beginAdoption, completeAdoption, LogAdoption } from './log.adoption';
-import { RebuildPhase, RebuildsStore } from './rebuilds.store';
 
-/**
- * The tables of one generation, rebuilt and switched together. The event index is part of it:
- * the projector decides duplicates and retraction targets against the index, so views are only
- * consistent with the index built beside them, and its `retracted_by` marks are derived data too.
- * The status-change outbox is not: it records notifications already sent, and a rebuild must not
- * announce old changes again.
- */
-export const GENERATION_TABLES = ['events', 'views', 'negotiation_exchanges', 'snapshots'] as const;
-
-const NEXT = '__next';
-const OLD = '__old';
 /** Names the rebuild lock among advisory locks; the second key is the schema. */
 const REBUILD_LOCK = 7_340_114;
-/** PostgreSQL's lock_not_available, raised when the swap's lock_timeout expires. */
-const LOCK_NOT_AVAILABLE = '55P03';
-/** PostgreSQL's deadlock_detected: a reader holding one generation table while waiting for another. */
-const DEADLOCK_DETECTED = '40P01';
+
+/** Where a rebuild stands. */
+export type RebuildPhase = 'preparing' | 'building' | 'switching' | 'done' | 'failed';
 
 export interface RebuildOptions {
+  /** The rebuild's id: the id of the job it runs for. */
+  id: string;
   topic: string;
   /** The live projector's consumer group, whose checkpoints mark where the live views stand. */
   liveGroup: string;
-  /** Who asked (a key name, or `cli`). */
-  requestedBy: string;
   /** Attempt the switch once the new generation is at most this many messages behind. */
   switchLag: number;
   /** Longest the live projector is held for one switch attempt. */
@@ -52,7 +38,8 @@ export interface RebuildOptions {
    * @defaultValue `false`
    */
   adoptLog?: boolean;
-  onProgress?: (p: RebuildProgress) => void;
+  /** Called at every step; the rebuild waits for it, so a progress write that fails stops it. */
+  onProgress?: (p: RebuildProgress) => unknown;
 }
 
 export interface RebuildProgress {
@@ -60,18 +47,6 @@ export interface RebuildProgress {
   phase: RebuildPhase;
   applied: number;
   target: number;
-}
-
-/** What the comparison of the live generation with the new one found. */
-export interface GenerationComparison {
-  /** Subjects whose view row differs (or exists on one side only). */
-  views: number;
-  /** Event index rows that differ. */
-  events: number;
-  /** Negotiation links that differ. */
-  links: number;
-  /** Field-level differences of the first few (stored = live, replayed = new). */
-  samples: Difference[];
 }
 
 export interface RebuildReport {
@@ -100,21 +75,21 @@ class Switched extends Error {}
 /**
  * Rebuilds every view from the start of the log without stopping the live ones.
  *
- * 1. A new generation of {@link GENERATION_TABLES} (`<table>__next`) is created and filled from
- *    offset 0 by the projector's own batch step, with its own checkpoints, while the live tables
- *    keep serving. It never runs ahead of the live projector: each partition is read only up to
- *    the live checkpoint, so both can be compared at the same point of the log.
+ * 1. A new generation of the tables ({@link Generations}) is created and filled from offset 0 by
+ *    the projector's own batch step, with its own checkpoints, while the live tables keep serving.
+ *    It never runs ahead of the live projector: each partition is read only up to the live
+ *    checkpoint, so both can be compared at the same point of the log.
  * 2. Once it is close, one transaction locks the live checkpoint rows (the live projector waits at
- *    its next batch), lets the new generation reach exactly those positions, compares old and new,
- *    renames the tables (old dropped) and commits. Readers see the old tables, then the new ones;
- *    the swap waits at most `lockTimeoutMs` for running reads, else the attempt is retried.
+ *    its next batch), lets the new generation reach exactly those positions, compares old and new
+ *    ({@link compareGenerations}), swaps the tables and commits. Readers see the old tables, then
+ *    the new ones; the swap waits at most `lockTimeoutMs` for running reads, else the attempt is retried.
  *
  * One rebuild per schema at a time (an advisory lock, released if the process dies; leftovers of a
  * dead rebuild are dropped by the next one).
  */
 export class ViewsRebuild {
-  private readonly rebuilds: RebuildsStore;
   private readonly shadowGroup: string;
+  private readonly generations: Generations;
   private readonly projection: ProjectionStore;
   private readonly states: SubjectStateStore;
   private reader: LogReader | undefined;
@@ -123,8 +98,6 @@ export class ViewsRebuild {
   private crashed: unknown;
   private partitions: number[] = [];
   private phase: RebuildPhase = 'preparing';
-  private lastProgressWrite = 0;
-  private lastPhaseWritten: RebuildPhase | undefined;
   private messages = 0;
   /** With `adoptLog`: the log's cluster, and its end, the bound that replaces the live checkpoints. */
   private adoption: { clusterId: string; startedAt: Date; ends: Map<number, bigint> } | undefined;
@@ -133,19 +106,22 @@ export class ViewsRebuild {
     private readonly db: DataSource,
     private readonly kafka: Kafka,
     private readonly lock: QueryRunner,
-    private readonly schema: string,
-    readonly id: string,
+    schema: string,
     private readonly opts: RebuildOptions,
   ) {
-    this.rebuilds = new RebuildsStore(db);
-    this.shadowGroup = `${opts.liveGroup}.rebuild.${id}`;
-    const next = (t: string) => this.table(t + NEXT);
+    this.shadowGroup = `${opts.liveGroup}.rebuild.${opts.id}`;
+    this.generations = new Generations(schema);
+    const next = (t: string) => this.generations.next(t);
     this.projection = new ProjectionStore({ events: next('events'), views: next('views'), links: next('negotiation_exchanges') });
     this.states = new SubjectStateStore({ snapshots: next('snapshots'), events: next('events') });
   }
 
+  get id(): string {
+    return this.opts.id;
+  }
+
   /**
-   * Claims the schema's rebuild lock and records the rebuild as running; {@link run} does the work.
+   * Claims the schema's rebuild lock; {@link run} does the work.
    * @throws AuditError `rebuild_running` when another rebuild holds the lock.
    */
   static async begin(db: DataSource, kafka: Kafka, opts: RebuildOptions): Promise<ViewsRebuild> {
@@ -156,17 +132,13 @@ export class ViewsRebuild {
         `SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS locked, current_schema() AS schema`,
         [REBUILD_LOCK],
       );
-      const rebuilds = new RebuildsStore(db);
       if (!locked) {
-        const running = await rebuilds.running();
+        const running = await new AuditJobsStore(db).activeRebuild();
         throw new AuditError('rebuild_running', `rebuild ${running ?? '(starting)'} is running; follow it at /v1/admin/rebuild/${running ?? ''}`, {
           rebuildId: running,
         });
       }
-      await rebuilds.abandonRunning();
-      const id = randomUUID();
-      await rebuilds.create(id, opts.topic, opts.requestedBy);
-      return new ViewsRebuild(db, kafka, lock, schema, id, opts);
+      return new ViewsRebuild(db, kafka, lock, schema, opts);
     } catch (e) {
       await lock.query(`SELECT pg_advisory_unlock_all()`).catch(() => undefined);
       await lock.release();
@@ -182,14 +154,12 @@ export class ViewsRebuild {
       const report = await this.buildAndSwitch(started);
       await this.stopReader();
       this.phase = 'done';
-      await this.rebuilds.finish(this.id, { status: 'done', report });
-      this.opts.onProgress?.({ id: this.id, phase: 'done', applied: this.messages, target: this.messages });
+      await this.opts.onProgress?.({ id: this.id, phase: 'done', applied: this.messages, target: this.messages });
       return report;
     } catch (e) {
       await this.stopReader();
-      await this.dropNextGeneration().catch(() => undefined);
+      await this.generations.dropNext(this.db).catch(() => undefined);
       this.phase = 'failed';
-      await this.rebuilds.finish(this.id, { status: 'failed', error: (e as Error).message ?? String(e) }).catch(() => undefined);
       throw e;
     } finally {
       await this.db.query(`DELETE FROM projector_offsets WHERE consumer_group = $1`, [this.shadowGroup]).catch(() => undefined);
@@ -198,13 +168,9 @@ export class ViewsRebuild {
     }
   }
 
-  /** Stops the rebuild at its next step; `run` then fails with "cancelled" and drops the new generation. */
+  /** Stops the rebuild at its next step; `run` then fails with `rebuild_cancelled` and drops the new generation. */
   cancel(): void {
     this.cancelled = true;
-  }
-
-  private table(name: string): string {
-    return `"${this.schema}"."${name}"`;
   }
 
   private async prepare(): Promise<void> {
@@ -215,17 +181,9 @@ export class ViewsRebuild {
       await assertLogAccepted(this.db, this.opts.liveGroup, this.opts.topic);
     }
     this.partitions = [...(await fetchEndOffsets(this.kafka, this.opts.topic)).keys()].sort((a, b) => a - b);
-    await this.dropNextGeneration();
-    for (const t of GENERATION_TABLES) {
-      await this.db.query(`DROP TABLE IF EXISTS ${this.table(t + OLD)}`);
-      await this.db.query(`CREATE TABLE ${this.table(t + NEXT)} (LIKE ${this.table(t)} INCLUDING ALL)`);
-    }
+    await this.generations.createNext(this.db);
     await this.db.query(`DELETE FROM projector_offsets WHERE starts_with(consumer_group, $1)`, [`${this.opts.liveGroup}.rebuild.`]);
     await this.ensureLiveCheckpoints(this.db);
-  }
-
-  private async dropNextGeneration(): Promise<void> {
-    for (const t of GENERATION_TABLES) await this.db.query(`DROP TABLE IF EXISTS ${this.table(t + NEXT)}`);
   }
 
   /** Checkpoint rows for every partition, so locking them pauses the projector on every partition. */
@@ -298,8 +256,11 @@ export class ViewsRebuild {
   }
 
   private assertRunning(): void {
-    if (this.cancelled) throw new Error('cancelled');
-    if (this.crashed !== undefined) throw new Error(`reading the log failed: ${String((this.crashed as Error).message ?? this.crashed)}`);
+    if (this.cancelled) throw new AuditError('rebuild_cancelled', `rebuild ${this.id} was cancelled; nothing was switched`, { rebuildId: this.id });
+    if (this.crashed !== undefined) {
+      const cause = String((this.crashed as Error).message ?? this.crashed);
+      throw new AuditError('log_unreadable', `reading the log failed: ${cause}; nothing was switched, start the rebuild again`, { cause });
+    }
   }
 
   /** Partitions held at the live position are read again once the live projector has moved on. */
@@ -309,11 +270,7 @@ export class ViewsRebuild {
   }
 
   private async report(applied: number, target: number): Promise<void> {
-    this.opts.onProgress?.({ id: this.id, phase: this.phase, applied, target });
-    if (Date.now() - this.lastProgressWrite < 500 && this.phase === this.lastPhaseWritten) return;
-    this.lastProgressWrite = Date.now();
-    this.lastPhaseWritten = this.phase;
-    await this.rebuilds.progress(this.id, this.phase, applied, target);
+    await this.opts.onProgress?.({ id: this.id, phase: this.phase, applied, target });
   }
 
   /**
@@ -406,22 +363,15 @@ export class ViewsRebuild {
       }
       this.phase = 'switching';
       await this.report(sum(live), sum(live));
-      const comparison = await this.compare(runner);
+      const comparison = await compareGenerations(runner, this.generations);
       const total = comparison.views + comparison.events + comparison.links;
       if (total > 0 && this.opts.abortOnDifference) {
         throw new AuditError('rebuild_differs', `the rebuilt views differ from the live ones in ${total} places; nothing was switched`, { differences: total });
       }
       // Rows first, then tables: a batch of the new generation in flight finishes before the swap locks its tables.
       await runner.query(`DELETE FROM projector_offsets WHERE consumer_group = $1`, [this.shadowGroup]);
-      await runner.query(`SET LOCAL lock_timeout = ${Math.floor(this.opts.lockTimeoutMs)}`);
-      const renames = await this.indexRenames(runner);
-      for (const t of GENERATION_TABLES) {
-        await runner.query(`ALTER TABLE ${this.table(t)} RENAME TO "${t}${OLD}"`);
-        await runner.query(`ALTER TABLE ${this.table(t + NEXT)} RENAME TO "${t}"`);
-        await runner.query(`DROP TABLE ${this.table(t + OLD)}`);
-      }
-      for (const [from, to] of renames) await runner.query(`ALTER INDEX ${this.table(from)} RENAME TO "${to}"`);
-      // After the renames: claims are voided against the event index of the adopted log.
+      await this.generations.swap(runner, this.opts.lockTimeoutMs);
+      // After the swap: claims are voided against the event index of the adopted log.
       const adopted = this.adoption
         ? await completeAdoption(runner, { group: this.opts.liveGroup, topic: this.opts.topic, ...this.adoption })
         : undefined;
@@ -431,8 +381,7 @@ export class ViewsRebuild {
     } catch (e) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       // The swap gave way to readers: try again at the next attempt.
-      const code = (e as { code?: string }).code;
-      if (!this.switched && (code === LOCK_NOT_AVAILABLE || code === DEADLOCK_DETECTED)) {
+      if (!this.switched && gaveWay(e)) {
         this.phase = 'building';
         return undefined;
       }
@@ -440,80 +389,6 @@ export class ViewsRebuild {
     } finally {
       await runner.release();
     }
-  }
-
-  /** New index name → live index name, matched by definition, so the swapped tables keep their index names. */
-  private async indexRenames(runner: QueryRunner): Promise<Map<string, string>> {
-    const renames = new Map<string, string>();
-    const defsOf = async (t: string) => {
-      const rows: { name: string; def: string }[] = await runner.query(
-        `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-         WHERE i.indrelid = $1::regclass ORDER BY c.relname`,
-        [this.table(t)],
-      );
-      return rows.map((r) => ({ name: r.name, def: r.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, 'CREATE $1INDEX ON ') }));
-    };
-    for (const t of GENERATION_TABLES) {
-      const live = await defsOf(t);
-      const next = await defsOf(t + NEXT);
-      for (const l of live) {
-        const i = next.findIndex((n) => n.def === l.def);
-        if (i < 0) continue;
-        if (next[i].name !== l.name) renames.set(next[i].name, l.name);
-        next.splice(i, 1);
-      }
-    }
-    return renames;
-  }
-
-  /** Old (live) against new, inside the switch transaction where neither can move. */
-  private async compare(runner: QueryRunner): Promise<GenerationComparison> {
-    const [live, next] = [this.table('views'), this.table('views' + NEXT)];
-    const viewRows: { subject: string }[] = await runner.query(
-      `SELECT coalesce(a.subject, b.subject) AS subject FROM ${live} a FULL JOIN ${next} b ON a.subject = b.subject
-       WHERE a.subject IS NULL OR b.subject IS NULL
-          OR (a.kind, a.status, a.reported_status, a.level, a.disputed, a.parties, a.search, a.event_count, a.last_recorded_at)
-             IS DISTINCT FROM (b.kind, b.status, b.reported_status, b.level, b.disputed, b.parties, b.search, b.event_count, b.last_recorded_at)
-          -- a live row written before summaries holds a full state; its columns are compared above
-          OR (a.summary IS NOT NULL AND a.summary IS DISTINCT FROM b.summary)
-       ORDER BY 1`,
-    );
-    const [eventsLive, eventsNext] = [this.table('events'), this.table('events' + NEXT)];
-    const eventRows: { event_id: string; subject: string; live: unknown; next: unknown }[] = await runner.query(
-      `SELECT coalesce(a.event_id, b.event_id) AS event_id, coalesce(a.subject, b.subject) AS subject,
-              CASE WHEN a.event_id IS NULL THEN NULL ELSE json_build_object('partition', a.partition, 'offset', a."offset"::text, 'retractedBy', a.retracted_by) END AS live,
-              CASE WHEN b.event_id IS NULL THEN NULL ELSE json_build_object('partition', b.partition, 'offset', b."offset"::text, 'retractedBy', b.retracted_by) END AS next
-       FROM ${eventsLive} a FULL JOIN ${eventsNext} b ON a.event_id = b.event_id
-       WHERE a.event_id IS NULL OR b.event_id IS NULL
-          OR (a.subject, a.partition, a."offset", a.retracted_by) IS DISTINCT FROM (b.subject, b.partition, b."offset", b.retracted_by)
-       ORDER BY 2, 1`,
-    );
-    const [linksLive, linksNext] = [this.table('negotiation_exchanges'), this.table('negotiation_exchanges' + NEXT)];
-    const linkRows: { event_id: string; negotiation: string; live: string | null; next: string | null }[] = await runner.query(
-      `SELECT coalesce(a.event_id, b.event_id) AS event_id, coalesce(a.negotiation, b.negotiation) AS negotiation,
-              a.exchange AS live, b.exchange AS next
-       FROM ${linksLive} a FULL JOIN ${linksNext} b ON a.event_id = b.event_id
-       WHERE a.event_id IS NULL OR b.event_id IS NULL OR (a.negotiation, a.exchange) IS DISTINCT FROM (b.negotiation, b.exchange)
-       ORDER BY 2, 1`,
-    );
-    const sampled = viewRows.slice(0, 10).map((r) => r.subject);
-    const samples: Difference[] = [];
-    if (sampled.length > 0) {
-      const select = (t: string) =>
-        runner.query(`SELECT subject, kind, status, reported_status, level, disputed, parties, search, event_count, last_recorded_at, summary, state FROM ${t} WHERE subject = ANY($1::text[])`, [
-          sampled,
-        ]) as Promise<StoredViewRow[]>;
-      const oldRows = await select(live);
-      const newRows = await select(next);
-      samples.push(...compareWithLog({ views: oldRows, events: [], links: [] }, {
-        summaries: new Map(newRows.map((r) => [r.subject, asSummary((r.summary ?? r.state)!)])),
-        events: new Map(),
-        links: new Map(),
-      }).slice(0, 100));
-    }
-    for (const r of eventRows.slice(0, 20)) samples.push({ subject: r.subject, field: `events[${r.event_id}]`, stored: r.live, replayed: r.next });
-    for (const r of linkRows.slice(0, 20)) samples.push({ subject: r.negotiation, field: `exchanges[${r.event_id}]`, stored: r.live, replayed: r.next });
-    return { views: viewRows.length, events: eventRows.length, links: linkRows.length, samples };
   }
 
   private async stopReader(): Promise<void> {

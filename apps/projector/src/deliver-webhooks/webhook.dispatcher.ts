@@ -2,12 +2,11 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { StatusChangeColumns, statusChangeJson, statusChangeOfColumns } from '@newsledger/event-log';
-import { PollLoop } from '@newsledger/persistence';
+import { PollLoop, STATUS_CHANGES_CHANNEL } from '@newsledger/persistence';
+import { afterFailure, AttemptResult, postWebhook, SIGNATURE_HEADER, signWebhook } from '@newsledger/webhooks';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { FeedsMetrics } from '../feeds.metrics';
-import { afterFailure } from './retry.backoff';
-import { AttemptResult, postWebhook } from './webhook.sender';
-import { SIGNATURE_HEADER, signWebhook } from './webhook.signature';
+import { WebhookMetrics } from './webhook.metrics';
 
 interface Claimed extends StatusChangeColumns {
   subscription_id: string;
@@ -22,7 +21,7 @@ const ENQUEUE_WINDOW = 1000;
 
 /**
  * Delivers the feed to webhook subscriptions, from PostgreSQL (durable whatever this process
- * misses). Every query-API process takes part; no leader:
+ * misses). Every projector process takes part; no leader:
  *
  * - enqueue: each subscription's cursor walks the outbox and queues the changes its filter passes;
  * - deliver: only the oldest pending delivery of each (subscription, subject) is eligible, and a
@@ -30,8 +29,8 @@ const ENQUEUE_WINDOW = 1000;
  * - a failed attempt is retried with backoff and jitter for the retry period, then the delivery
  *   fails and the subscription is disabled with the reason.
  *
- * Woken by the EventBus when changes arrive (if anyone subscribes) and whenever a delivery ends;
- * polls as a fallback.
+ * Woken by the projector's NOTIFY when changes are committed (if anyone subscribes) and whenever
+ * a delivery ends; polls as a fallback.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,11 +41,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private woken = false;
   /** Active subscriptions of the feed at the last round: none, and new changes need no round. */
   private active = 0;
+  /** The connection LISTENing for new changes; replaced after it breaks. */
+  private listener: { client: Client; broken: boolean } | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
-    private readonly metrics: FeedsMetrics,
+    private readonly metrics: WebhookMetrics,
   ) {
     this.topic = config.kafka.topics.statusChanges;
   }
@@ -59,9 +60,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.woken = true;
     await this.loop.stop();
     await Promise.all(this.inFlight);
+    await this.listener?.client.end().catch(() => undefined);
+    this.listener = undefined;
   }
 
-  /** New changes reached this process: queue and deliver them now, if anyone subscribes. */
+  /** New changes were committed: queue and deliver them now, if anyone subscribes. */
   changesArrived(): void {
     if (this.active > 0) this.wake();
   }
@@ -76,6 +79,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     while (this.loop.running) {
       this.woken = false;
       try {
+        await this.listen();
         await this.enqueue();
         const free = this.config.webhooks.concurrency - this.inFlight.size;
         if (free > 0 && this.active > 0) for (const d of await this.claim(free)) this.track(this.deliver(d));
@@ -83,6 +87,35 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         this.logger.warn(`webhook round failed: ${String(e)}`);
       }
       if (!this.woken && this.loop.running) await this.loop.pause(this.config.webhooks.pollMs);
+    }
+  }
+
+  /**
+   * LISTENs for the projector's notifications of new changes, on a connection outside the pool (it
+   * is held for good, and the pool's connections are the projector's).
+   */
+  private async listen(): Promise<void> {
+    if (this.listener && !this.listener.broken) return;
+    await this.listener?.client.end().catch(() => undefined);
+    this.listener = undefined;
+    const client = new Client({ connectionString: this.config.database.url });
+    const listener = { client, broken: false };
+    // A broken connection is replaced at the next round; this only keeps the error from being unhandled.
+    client.on('error', (e) => {
+      listener.broken = true;
+      this.logger.warn(`webhook notification connection: ${e.message}`);
+    });
+    client.on('end', () => (listener.broken = true));
+    client.on('notification', (n) => {
+      if (n.payload === this.topic) this.changesArrived();
+    });
+    this.listener = listener;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${STATUS_CHANGES_CHANNEL}`);
+    } catch (e) {
+      listener.broken = true;
+      throw e;
     }
   }
 
