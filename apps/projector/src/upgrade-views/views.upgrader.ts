@@ -6,6 +6,7 @@ import { STATE_VERSION } from '@newsledger/domain';
 import { KAFKA } from '@newsledger/event-log';
 import { PollLoop, staleViewsExist } from '@newsledger/persistence';
 import { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 const RETRY_MS = 5000;
@@ -62,8 +63,8 @@ export class ViewsUpgrader implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log({ version: STATE_VERSION }, 'views of an earlier release found; rebuilding them from the log');
     const rebuild = await ViewsRebuild.begin(this.db, this.kafka, {
       topic: kafka.topics.events,
+      id: randomUUID(),
       liveGroup: kafka.projectorGroupId,
-      requestedBy: `upgrade to state version ${STATE_VERSION}`,
       switchLag: audit.rebuild.switchLag,
       switchTimeoutMs: audit.rebuild.switchTimeoutMs,
       lockTimeoutMs: audit.rebuild.lockTimeoutMs,
