@@ -166,7 +166,7 @@ export class AuditJobsStore {
     const rows: JobRow[] = await this.db.query(
       `WITH next AS (
          SELECT id FROM audit_jobs
-         WHERE status = 'running' AND topic = $2 AND consumer_group = $3 AND (worker IS NULL OR lease_until < now())
+         WHERE status = 'running' AND topic = $2 AND consumer_group = $3 AND (worker IS NULL OR lease_until < now()) AND attempts < $5
          ORDER BY started_at LIMIT 1 FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE audit_jobs j SET worker = $1, lease_until = now() + make_interval(secs => $4::double precision / 1000),
@@ -175,7 +175,7 @@ export class AuditJobsStore {
          RETURNING j.*
        )
        SELECT * FROM claimed`,
-      [worker, scope.topic, scope.group, leaseMs],
+      [worker, scope.topic, scope.group, leaseMs, maxAttempts],
     );
     return rows[0] ? { ...toJob(rows[0]), group: rows[0].consumer_group, params: rows[0].params } : undefined;
   }
