@@ -576,7 +576,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     await page.locator('#chart').screenshot({ path: path.join(ARTIFACTS, '09b-narrow-chart.png') });
     await page.locator('#timeline-section .timeline-head').screenshot({ path: path.join(ARTIFACTS, '09c-narrow-order.png') });
     // The claims table scrolls inside its box, a shadow at the right edge saying there is more.
-    await page.locator('.table-wrap').first().screenshot({ path: path.join(ARTIFACTS, '09a-narrow-table.png') });
+    await page.locator('.table-wrap:has(table.claims)').first().screenshot({ path: path.join(ARTIFACTS, '09a-narrow-table.png') });
     // Its why panel, the December dispute and the talks fit too.
     await page.click('#detail-badges button[data-why="status"]');
     await textMatches(page.locator('#why-panel .why-sentence'), /^Completed: /, 'the why panel on a phone');
