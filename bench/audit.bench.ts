@@ -143,8 +143,12 @@ export async function runAuditBench(o: AuditBenchOptions): Promise<AuditBenchRes
       return ms;
     };
     const id = hot.split('/')[1];
-    const lastRecorded = BASE + (o.subjectEvents - 1) * 1000;
-    const instant = (k: number) => new Date(BASE + Math.floor(((k + 1) / o.samples) * (lastRecorded - BASE))).toISOString();
+    // recordedAt is the broker's append time (LogAppendTime), whatever the messages' `time`: the
+    // instants asked about are spread over the hot subject's history as the log recorded it.
+    const history = await call('GET', `/v1/exchanges/${id}/history`);
+    const recorded = (history.body.events as { recordedAt: string }[]).map((e) => Date.parse(e.recordedAt)).sort((a, b) => a - b);
+    const lastRecorded = recorded[recorded.length - 1];
+    const instant = (k: number) => new Date(recorded[Math.min(recorded.length - 1, Math.floor(((k + 1) / o.samples) * (recorded.length - 1)))]).toISOString();
     const date = (k: number) => new Date(BASE + Math.floor(((k + 1) / o.samples) * (o.subjectEvents / 50)) * DAY).toISOString().slice(0, 10);
     const sample = async (p: (k: number) => string) => {
       await time(p(0));

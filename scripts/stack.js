@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // `npm start`: brings up Kafka and PostgreSQL when absent, builds, and runs every app in the
 // foreground with prefixed logs. Ctrl-C stops the apps, then the broker if this script started it.
-const { spawn, execSync } = require('node:child_process');
+const { spawn, execSync, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
-const { ensureInfra } = require('./infra');
+const { ensureInfra, kafkaEnv } = require('./infra');
 
 const root = path.resolve(__dirname, '..');
 const APPS = ['projector', 'ingest-api', 'query-api'];
+/** Each app logs in to Kafka as its own user, which `newsledger kafka-access` grants only what that app needs. */
+const KAFKA_USERS = { projector: 'newsledger-projector', 'ingest-api': 'newsledger-ingest', 'query-api': 'newsledger-query' };
 const COLOURS = { projector: 35, 'ingest-api': 36, 'query-api': 33, stack: 32 };
 const tty = process.stdout.isTTY;
 // The apps write one readable line per record at a terminal, JSON otherwise (or as LOG_FORMAT says).
@@ -54,12 +56,17 @@ async function main() {
 
   const env = {
     ...process.env,
+    KAFKA_BROKERS: infra.kafka.brokers,
     DATABASE_URL: databaseUrl,
     NEWSLEDGER_ADMIN_KEY: adminKey(),
     LOG_FORMAT: pretty ? 'pretty' : 'json',
     // The apps write to a pipe: colour only when this script's own output is a terminal.
     ...(colour ? {} : { NO_COLOR: '1' }),
   };
+  say('creating the topics and granting each app its Kafka rights…');
+  execFileSync(process.execPath, [path.join(root, 'dist', 'apps', 'cli', 'src', 'main.js'), 'kafka-access'], {
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, ...kafkaEnv(infra.kafka) },
+  });
   const children = new Map();
   let stopping = false;
 
@@ -82,7 +89,7 @@ async function main() {
 
   for (const app of APPS) {
     const child = spawn(process.execPath, ['--enable-source-maps', ...(NODE_ARGS[app] ?? []), path.join(root, 'dist', 'apps', app, 'src', 'main.js')], {
-      cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root, env: { ...env, ...kafkaEnv(infra.kafka, KAFKA_USERS[app]) }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.set(app, child);
     for (const stream of [child.stdout, child.stderr]) {

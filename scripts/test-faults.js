@@ -11,6 +11,7 @@ const net = require('node:net');
 const path = require('node:path');
 const { ensureKafka, stopKafka, layout } = require('./kafka/kafka');
 const { createPostgresInstance } = require('./infra/postgres-instance');
+const { kafkaEnv } = require('./infra');
 
 const root = path.resolve(__dirname, '..');
 const distDir = path.join(root, '.cache', 'faults', 'dist');
@@ -73,7 +74,8 @@ async function main() {
 
   const env = {
     ...process.env,
-    KAFKA_BROKERS: brokers,
+    // The suite and its apps log in as the local admin user (the broker takes SASL logins only).
+    ...kafkaEnv(kafka),
     DATABASE_URL: pg.url(`newsledger_test_${runId}`),
     NEWSLEDGER_ADMIN_KEY: process.env.NEWSLEDGER_ADMIN_KEY || `fault-admin-${runId}-0123456789`,
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',

@@ -4,7 +4,7 @@
 // jest tier. Extra arguments go to jest. Each run uses its own topics and consumer group.
 const { spawnSync, execSync } = require('node:child_process');
 const path = require('node:path');
-const { ensureInfra } = require('./infra');
+const { ensureInfra, kafkaEnv } = require('./infra');
 const { ensureBrowser } = require('./ensure-browser');
 
 const root = path.resolve(__dirname, '..');
@@ -29,14 +29,25 @@ async function dropDatabase(url) {
   }
 }
 
-/** Deletes the run's topics (all named `<runId>.…`), so a developer's broker does not collect them run after run. */
-async function deleteTopics(brokers, runId) {
-  const { Kafka, logLevel } = require('kafkajs');
-  const admin = new Kafka({ brokers, clientId: `${runId}-cleanup`, logLevel: logLevel.NOTHING }).admin();
+/**
+ * Deletes the run's topics (all named `<runId>.…`) and the ACLs its tests granted on them, so a
+ * developer's broker does not collect them run after run.
+ */
+async function deleteTopics(kafka, runId) {
+  const { Kafka, logLevel, AclResourceTypes, ResourcePatternTypes, AclOperationTypes, AclPermissionTypes } = require('kafkajs');
+  const admin = new Kafka({ brokers: String(kafka.brokers).split(','), sasl: kafka.sasl, clientId: `${runId}-cleanup`, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const own = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`));
     if (own.length > 0) await admin.deleteTopics({ topics: own });
+    const { resources } = await admin.describeAcls({
+      resourceType: AclResourceTypes.ANY, resourcePatternType: ResourcePatternTypes.ANY,
+      operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY,
+    });
+    const filters = resources
+      .filter((r) => r.resourceName.startsWith(runId))
+      .flatMap((r) => r.acls.map((a) => ({ ...a, resourceType: r.resourceType, resourceName: r.resourceName, resourcePatternType: r.resourcePatternType })));
+    if (filters.length > 0) await admin.deleteAcls({ filters });
   } finally {
     await admin.disconnect();
   }
@@ -44,12 +55,17 @@ async function deleteTopics(brokers, runId) {
 
 async function main() {
   const runId = `t${Date.now().toString(36)}`;
+  const databaseUrl = process.env.TEST_DATABASE_URL || `postgres://postgres@127.0.0.1:5432/newsledger_test_${runId}`;
+  if (!/test/.test(new URL(databaseUrl).pathname)) throw new Error('the test database name must contain "test"');
+  const infra = await ensureInfra({ databases: [databaseUrl], log: say });
   const env = {
     ...process.env,
+    // The tests log in as the local admin user; a test of the apps' own users names them itself.
+    ...kafkaEnv(infra.kafka),
     TEST_RUN_ID: runId,
     // A database of its own per run: its schema is exactly this checkout's migrations, whatever
     // other checkouts on the same server have migrated. Dropped at the end of the run.
-    DATABASE_URL: process.env.TEST_DATABASE_URL || `postgres://postgres@127.0.0.1:5432/newsledger_test_${runId}`,
+    DATABASE_URL: databaseUrl,
     EVENTS_TOPIC: `${runId}.events`,
     STATUS_CHANGES_TOPIC: `${runId}.status-changes`,
     DLQ_TOPIC: `${runId}.events.dlq`,
@@ -69,8 +85,6 @@ async function main() {
     // for /metrics, so they never clash with each other or with a running `npm start`.
     METRICS_PORT: '0',
   };
-  if (!/test/.test(new URL(env.DATABASE_URL).pathname)) throw new Error('the test database name must contain "test"');
-  const infra = await ensureInfra({ databases: [env.DATABASE_URL], log: say });
   let status = 0;
   try {
     say('type-checking (tests included)…');
@@ -88,7 +102,7 @@ async function main() {
     }
   } finally {
     if (!process.env.TEST_DATABASE_URL) await dropDatabase(env.DATABASE_URL).catch((e) => say(`could not drop the run's database: ${e.message}`));
-    await deleteTopics(String(infra.kafka.brokers).split(','), runId).catch((e) => say(`could not delete the run's topics: ${e.message}`));
+    await deleteTopics(infra.kafka, runId).catch((e) => say(`could not delete the run's topics: ${e.message}`));
     await infra.stop();
   }
   process.exit(status);

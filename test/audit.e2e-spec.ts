@@ -1,9 +1,9 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { replayAt, RecordedEvent, toView } from '@newsledger/domain';
-import { createKafka, ensureTopics, fetchEndOffsets } from '@newsledger/event-log';
+import { createKafka, ensureTopics, fetchEndOffsets, withAdmin } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
 import { client, eventually, freshId, ownStack, startApi, startContext, testConfig } from '@newsledger/testing';
-import { Producer } from 'kafkajs';
+import { ConfigResourceTypes, Producer } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,7 +49,7 @@ function comparable(view: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('audit: time travel, export, verify, rebuild (own schema, real Kafka and PostgreSQL)', () => {
-  const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'audit-spec' });
+  const kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'audit-spec' });
   let producer: Producer;
   let db: DataSource;
   let projector: INestApplicationContext;
@@ -157,6 +157,13 @@ describe('audit: time travel, export, verify, rebuild (own schema, real Kafka an
     });
 
     it('never starts from a snapshot holding an event recorded after asOf, however the clocks ran', async () => {
+      // Ingest servers' clocks set recordedAt only on a topic an earlier version made (CreateTime,
+      // before ensureTopics switched it to LogAppendTime): its messages keep their own times.
+      const setTimestampType = (value: string) => withAdmin(kafka, (a) => a.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topics.events, configEntries: [{ name: 'retention.ms', value: '-1' }, { name: 'message.timestamp.type', value }] }],
+      }));
+      await setTimestampType('CreateTime');
       const id = freshId('skew');
       const subject = `exchange/${id}`;
       const t0 = Date.parse('2025-05-23T08:00:00Z');
@@ -167,7 +174,11 @@ describe('audit: time travel, export, verify, rebuild (own schema, real Kafka an
         'exchange.details.reported', 'exchange.details.reported', 'exchange.details.reported'];
       const messages = minutes.map((m, i) =>
         cloudEvent(`${id}-${i}`, subject, types[i], types[i].endsWith('proposed') || types[i].endsWith('agreed') ? { parties: ['UA', 'RU'] } : types[i].endsWith('reported') ? { expectedDays: i } : {}, { time: at(m) }));
-      for (const m of messages) await publish(m);
+      try {
+        for (const m of messages) await publish(m);
+      } finally {
+        await ensureTopics(kafka, { ...topics, eventsPartitions: 6 });
+      }
       await projected(id, messages.length);
       // Snapshots are taken behind the projection, at 4 and 8 events here.
       await eventually('the snapshots', async () => {

@@ -46,7 +46,7 @@ describe('dead letters: GET /v1/admin/dead-letters and newsledger_projector_dead
     auditKey = (await admin('POST', '/v1/admin/keys', { name: freshId('auditor'), scopes: ['audit'] })).body.key;
     readKey = (await admin('POST', '/v1/admin/keys', { name: freshId('reader'), scopes: ['read'] })).body.key;
     metricsKey = (await admin('POST', '/v1/admin/keys', { name: freshId('prometheus'), scopes: ['metrics'] })).body.key;
-    producer = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'dead-letters-e2e' }).producer();
+    producer = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'dead-letters-e2e' }).producer();
     await producer.connect();
   });
   afterAll(async () => {

@@ -25,7 +25,7 @@ const V2 = 'urn:newsledger:schema:negotiation.round.announced:v2';
  * database and log a previous release's own apps wrote.)
  */
 describe('event versions: a log written by the previous release, read by this one (real Kafka and PostgreSQL)', () => {
-  const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'versions-spec' });
+  const kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'versions-spec' });
   const id = freshId('talks');
   const subject = `negotiation/${id}`;
   const source = { name: 'TASS', kind: 'agency' };

@@ -105,7 +105,7 @@ describe('explained changes on the SSE feed and webhooks, agreeing with as-of, t
     for (const c of changes) expect(delivered.get(c.id)).toEqual(c);
 
     // The topic carries the same messages.
-    const consumer = createKafka({ brokers: testConfig.kafka.brokers, clientId: `${run}-reader` }).consumer({ groupId: `${run}-reader`, maxWaitTimeInMs: 500 });
+    const consumer = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: `${run}-reader` }).consumer({ groupId: `${run}-reader`, maxWaitTimeInMs: 500 });
     const onTopic = new Map<string, unknown>();
     await consumer.connect();
     await consumer.subscribe({ topic: testConfig.kafka.topics.statusChanges, fromBeginning: true });

@@ -131,8 +131,8 @@ describe('views belong to one log (two real brokers, one database)', () => {
 
   beforeAll(async () => {
     b = await startBrokerB();
-    kafkaA = createKafka({ brokers: [brokerA], clientId: 'log-identity-spec-a' });
-    kafkaB = createKafka({ brokers: [b.brokers], clientId: 'log-identity-spec-b' });
+    kafkaA = createKafka({ brokers: [brokerA], sasl: testConfig.kafka.sasl, clientId: 'log-identity-spec-a' });
+    kafkaB = createKafka({ brokers: [b.brokers], sasl: testConfig.kafka.sasl, clientId: 'log-identity-spec-b' });
     await ensureTopics(kafkaA, { ...topics, eventsPartitions: 6 });
     await ensureTopics(kafkaB, { ...topics, eventsPartitions: 6 });
     db = await openDataSource(testConfig.database.url, 2, schema);

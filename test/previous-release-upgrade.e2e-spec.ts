@@ -54,7 +54,7 @@ describe(`the database and log of release ${manifest.release.slice(0, 7)} under 
     await restore.end();
 
     // Its log, each message on the partition and at the offset it had, with its key, headers and timestamp.
-    kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'upgrade-int-spec' });
+    kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'upgrade-int-spec' });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.events, numPartitions: manifest.partitions }] });

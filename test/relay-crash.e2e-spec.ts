@@ -16,7 +16,7 @@ describe('status-change relay crash (SIGKILL between publishing and marking, rea
     ...process.env, EVENTS_TOPIC: topics.events, STATUS_CHANGES_TOPIC: topics.statusChanges, DLQ_TOPIC: topics.dlq,
     PROJECTOR_GROUP_ID: `${runId}-group`, LOG_LEVEL: 'warn', KAFKA_SESSION_TIMEOUT_MS: '6000', RELAY_BATCH_SIZE: '50',
   };
-  const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'relay-crash-spec' });
+  const kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'relay-crash-spec' });
   let db: DataSource;
   let child: ChildProcess | undefined;
 

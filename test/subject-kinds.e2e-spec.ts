@@ -23,7 +23,7 @@ describe('keys limited to subject kinds (compiled CLI, real Kafka and PostgreSQL
   let ingest: { app: INestApplication; url: string };
   let query: { app: INestApplication; url: string };
   let db: DataSource;
-  const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'subject-kinds-spec' });
+  const kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'subject-kinds-spec' });
 
   beforeAll(async () => {
     [ingest, query] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule)]);

@@ -489,7 +489,7 @@ describe('the live timeline page, in headless Chromium (real Kafka and PostgreSQ
     const dlId = freshId('d');
     const poison = JSON.stringify({ specversion: '1.0', id: dlId, type: 'exchange.underway', source: 'newsroom/d', subject: dlSubject, data: { source: { name: 'w', kind: 'agency' }, confirmation: 'yes', data: {} } });
     expect(poison.length).toBeLessThan(200);
-    const producer = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'timeline-e2e' }).producer();
+    const producer = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'timeline-e2e' }).producer();
     await producer.connect();
     try {
       await producer.send({ topic: testConfig.kafka.topics.events, messages: [{ key: dlSubject, value: poison }] });

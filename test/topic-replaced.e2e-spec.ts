@@ -29,7 +29,7 @@ function cloudEvent(id: string, subject: string, type: string, data: unknown) {
 }
 
 describe('views belong to one topic (deleted records, a topic made again under its name)', () => {
-  const kafka: Kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'topic-replaced-spec' });
+  const kafka: Kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'topic-replaced-spec' });
   let admin: Admin;
   let producer: Producer;
   let db: DataSource;

@@ -184,7 +184,7 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
   });
 
   it('never answers 5xx to random or mutated reports, and appends nothing for invalid ones', async () => {
-    const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'fuzz-spec' });
+    const kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'fuzz-spec' });
     const admin = kafka.admin();
     await admin.connect();
     const logEnd = async () => (await admin.fetchTopicOffsets(testConfig.kafka.topics.events)).reduce((n, p) => n + Number(p.offset), 0);

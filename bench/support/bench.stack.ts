@@ -130,7 +130,7 @@ export async function openBenchStack(o: BenchStackOptions): Promise<BenchStack> 
     ...o.env,
   };
   const urls = { ingest: `http://127.0.0.1:${ingestPort}`, query: `http://127.0.0.1:${queryPort}` };
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `${run}-bench` });
+  const kafka = createKafka({ brokers: config.kafka.brokers, sasl: config.kafka.sasl, clientId: `${run}-bench` });
   await ensureTopics(kafka, { ...topics, eventsPartitions: config.kafka.eventsPartitions });
   // Opening it migrates the schema once, before apps start side by side.
   const db = await openDataSource(config.database.url, 2, schema);

@@ -5,6 +5,7 @@
  *
  *   const { ensureInfra, stopOnSignals } = require('./scripts/infra');
  *   const infra = await ensureInfra({ databases: [url1, url2], log });
+ *   infra.kafka.brokers, infra.kafka.sasl (the admin's login), infra.kafka.credentials (every local user)
  *   stopOnSignals(infra.stop);   // SIGINT/SIGTERM: stop what we started, exit 130/143
  *   ...
  *   await infra.stop();          // stops the Kafka broker only if this call started it
@@ -72,4 +73,14 @@ function stopOnSignals(stopFn, { log = (msg) => console.error(msg) } = {}) {
   };
 }
 
-module.exports = { ensureInfra, stopOnSignals };
+/**
+ * The environment of a process logging in to the local broker as `user` (the local credentials
+ * of scripts/kafka/kafka.js): what libs/config reads.
+ */
+function kafkaEnv(kafka, user = kafka.credentials.admin) {
+  const { saslFor } = require('../kafka/kafka');
+  const { mechanism, username, password } = saslFor(kafka.credentials, user);
+  return { KAFKA_BROKERS: kafka.brokers, KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password };
+}
+
+module.exports = { ensureInfra, stopOnSignals, kafkaEnv };

@@ -5,24 +5,33 @@
  * Plain CommonJS, no build step: it runs before the TypeScript is compiled.
  * See docs/kafka-local.md.
  *
+ * The broker authenticates every client (SASL/SCRAM-SHA-512 on its one client listener) and
+ * authorises every request (KRaft's StandardAuthorizer, no ACL means no access). Its users are
+ * created when its storage is formatted (StorageTool --add-scram), with the passwords of
+ * .cache/kafka/credentials.json, made once per checkout: `newsledger-admin` (super user: setup
+ * and tests) and one user per app (`newsledger-ingest`, `-projector`, `-query`, `-cli`), whose
+ * rights `newsledger kafka-access` grants.
+ *
  * Module:
  *   const { ensureKafka, runProducerPerf } = require('./scripts/kafka/kafka');
  *   const kafka = await ensureKafka({ brokers, detached, log, timeoutMs });
- *   // -> { started: false, brokers, stop }             a broker already answered
- *   // -> { started: true, brokers, pid, logFile, stop } we started one
+ *   // -> { started: false, brokers, sasl, credentials, stop }             a broker already answered
+ *   // -> { started: true, brokers, sasl, credentials, pid, logFile, stop } we started one
+ *   //    sasl: the admin user's kafkajs options; credentials: every user's password
  *   await kafka.stop();
  *
  * CLI (npm run kafka -- <command>):
- *   fetch | ensure | start | run | stop | status | perf-producer <ProducerPerformance args>
+ *   fetch | ensure | start | run | stop | status | env [user] | perf-producer <ProducerPerformance args>
  *
  * Layout (all under <repo>/.cache/kafka, git-ignored):
  *   <version>/libs/*.jar (+ .complete marker)   jars copied by mvn
- *   <version>/server.properties, log4j config   generated on every start
- *   data/                                        log.dirs (KAFKA_DATA_DIR), formatted once
- *   logs/server.log, logs/kafka.out              broker logs (KAFKA_LOG_DIR)
- *   kafka.pid                                    pid of the broker we started
- * A broker on another port (KAFKA_PORT or the port in KAFKA_BROKERS) gets its own
- * data-<port>/, logs-<port>/, kafka-<port>.pid and server-<port>.properties.
+ *   credentials.json                             the local users' passwords (mode 600)
+ *   <version>/server-<port>.properties, log4j     generated on every start
+ *   data-<port>/                                 log.dirs (KAFKA_DATA_DIR), formatted once
+ *   logs-<port>/server.log, kafka.out            broker logs (KAFKA_LOG_DIR)
+ *   kafka-<port>.pid                             pid of the broker we started
+ * The default port is 9094. Port 9092 keeps the names of earlier versions (data/, logs/,
+ * kafka.pid), whose broker had no authentication: see ensureKafka for what happens to one.
  */
 
 const fs = require('node:fs');
@@ -32,8 +41,31 @@ const { spawn } = require('node:child_process');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const POM = path.join(__dirname, 'pom.xml');
-const CACHE = path.join(REPO, '.cache', 'kafka');
-const DEFAULT_PORT = 9092;
+/**
+ * The cache's real path: a checkout whose .cache is a link to another's (a git worktree) must not
+ * tie a broker's jars and data to the link, which may go while the broker runs.
+ */
+const CACHE = (() => {
+  const dir = path.join(REPO, '.cache');
+  try {
+    return path.join(fs.realpathSync(dir), 'kafka');
+  } catch {
+    return path.join(dir, 'kafka');
+  }
+})();
+/** The local broker's client port (libs/config's LOCAL_KAFKA_PORT); its controller listens on the next one. */
+const DEFAULT_PORT = 9094;
+/** Earlier versions ran an unauthenticated broker here, with unsuffixed file names. */
+const LEGACY_PORT = 9092;
+const CREDENTIALS = path.join(CACHE, 'credentials.json');
+/** The super user: formats, creates topics, grants rights; tests run as it. */
+const ADMIN_USER = 'newsledger-admin';
+/** The apps' own users, as libs/config names them by default (KAFKA_*_PRINCIPAL). */
+const APP_USERS = ['newsledger-ingest', 'newsledger-projector', 'newsledger-query', 'newsledger-cli'];
+/** The broker's own login to its controller listener (SASL/PLAIN: SCRAM needs the metadata the controller serves). */
+const CONTROLLER_USER = 'controller';
+/** Written into log.dirs after a format that created the users; its digest tells which passwords it holds. */
+const AUTH_MARKER = 'newsledger-auth.json';
 const HEAP = ['-Xms256m', '-Xmx512m'];
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -68,7 +100,7 @@ function defaultBrokers() {
 
 /** Every path and port of one local broker instance. */
 function layout({ port = Number(process.env.KAFKA_PORT || DEFAULT_PORT), version = kafkaVersion() } = {}) {
-  const extra = port === DEFAULT_PORT ? '' : `-${port}`;
+  const extra = port === LEGACY_PORT ? '' : `-${port}`;
   const home = path.join(CACHE, version);
   const logDir = path.resolve(process.env.KAFKA_LOG_DIR || path.join(CACHE, `logs${extra}`));
   return {
@@ -230,19 +262,81 @@ async function fetchJars({ version = kafkaVersion(), log = defaultLog } = {}) {
   return L.libs;
 }
 
+// ---------------------------------------------------------------- credentials
+
+const newPassword = () => crypto.randomBytes(24).toString('base64url');
+
+/**
+ * The local users and their passwords: .cache/kafka/credentials.json, made once (mode 600) and
+ * shared by every local broker of this checkout, so a test's second broker takes the same logins.
+ * Returns { mechanism, admin, controller, users: { name: password } }.
+ */
+function localCredentials() {
+  let stored = {};
+  try {
+    stored = JSON.parse(fs.readFileSync(CREDENTIALS, 'utf8'));
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw new Error(`cannot read ${rel(CREDENTIALS)}: ${e.message}; remove it and the local brokers' data dirs to start afresh`);
+  }
+  const users = { ...(stored.users || {}) };
+  let changed = !stored.users || !stored.controller;
+  for (const name of [ADMIN_USER, ...APP_USERS]) {
+    if (!users[name]) {
+      users[name] = newPassword();
+      changed = true;
+    }
+  }
+  const creds = { mechanism: 'scram-sha-512', admin: ADMIN_USER, controller: stored.controller || newPassword(), users };
+  if (changed) {
+    fs.mkdirSync(CACHE, { recursive: true });
+    const tmp = `${CREDENTIALS}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(tmp, CREDENTIALS);
+  }
+  return creds;
+}
+
+/** kafkajs' `sasl` option for one local user (default: the admin). */
+function saslFor(creds, user = creds.admin) {
+  if (!creds.users[user]) throw new Error(`no local Kafka user "${user}" (known: ${Object.keys(creds.users).join(', ')})`);
+  return { mechanism: creds.mechanism, username: user, password: creds.users[user] };
+}
+
+/** What a broker's users were formatted from: the passwords' digest, never the passwords. */
+function credentialsDigest(creds) {
+  return crypto.createHash('sha256').update(JSON.stringify({ c: creds.controller, u: creds.users })).digest('hex');
+}
+
 // ---------------------------------------------------------------- config
 
-function serverProperties(L) {
+/** A JAAS line; the passwords are base64url, so never need quoting. */
+const jaas = (module, fields) => `${module} required ${Object.entries(fields).map(([k, v]) => `${k}="${v}"`).join(' ')};`;
+
+function serverProperties(L, creds) {
+  const admin = saslFor(creds);
   const lines = [
     '# generated by scripts/kafka/kafka.js on every start; edit the script, not this file',
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${L.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${L.port},CONTROLLER://127.0.0.1:${L.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${L.port}`,
+    // Clients authenticate with SCRAM-SHA-512; nothing listens unauthenticated.
+    `listeners=SASL_PLAINTEXT://127.0.0.1:${L.port},CONTROLLER://127.0.0.1:${L.controllerPort}`,
+    `advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${L.port}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=SASL_PLAINTEXT',
+    'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=${jaas('org.apache.kafka.common.security.scram.ScramLoginModule', { username: admin.username, password: admin.password })}`,
+    'sasl.mechanism.controller.protocol=PLAIN',
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    `listener.name.controller.plain.sasl.jaas.config=${jaas('org.apache.kafka.common.security.plain.PlainLoginModule', {
+      username: CONTROLLER_USER, password: creds.controller, [`user_${CONTROLLER_USER}`]: creds.controller,
+    })}`,
+    // Every request is authorised: a user may do only what an ACL grants it.
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${creds.admin};User:${CONTROLLER_USER}`,
+    'allow.everyone.if.no.acl.found=false',
     `log.dirs=${L.dataDir}`,
     'num.partitions=1',
     'default.replication.factor=1',
@@ -329,10 +423,12 @@ function log4jFlag(L, file) {
   return L.major >= 4 ? `-Dlog4j2.configurationFile=file:${file}` : `-Dlog4j.configuration=file:${file}`;
 }
 
-function writeConfig(L) {
+function writeConfig(L, creds) {
   fs.mkdirSync(L.home, { recursive: true });
   fs.mkdirSync(L.logDir, { recursive: true });
-  fs.writeFileSync(L.serverProps, serverProperties(L));
+  // It holds passwords.
+  fs.writeFileSync(L.serverProps, serverProperties(L, creds), { mode: 0o600 });
+  fs.chmodSync(L.serverProps, 0o600);
   fs.writeFileSync(L.log4jProps, brokerLog4j(L));
   fs.writeFileSync(L.toolsLog4jProps, toolsLog4j(L));
 }
@@ -345,19 +441,43 @@ function randomClusterId() {
   }
 }
 
-/** Formats log.dirs once; meta.properties (written by Kafka's StorageTool) is the marker. */
-async function formatStorage(L, log) {
-  if (fs.existsSync(path.join(L.dataDir, 'meta.properties'))) return false;
+/**
+ * Formats log.dirs once, creating the SCRAM users (meta.properties, written by Kafka's
+ * StorageTool, is the marker). Storage formatted before, by a version without users or with other
+ * passwords, is refused with what to do: the broker would start, and refuse every login.
+ */
+async function formatStorage(L, creds, log) {
+  const marker = path.join(L.dataDir, AUTH_MARKER);
+  if (fs.existsSync(path.join(L.dataDir, 'meta.properties'))) {
+    let formatted;
+    try {
+      formatted = JSON.parse(fs.readFileSync(marker, 'utf8')).credentials;
+    } catch {
+      throw new Error(
+        `${L.dataDir} was formatted by an earlier version, whose broker had no users or authentication. ` +
+          `Remove that directory (its topics go with it) or set KAFKA_DATA_DIR to another one, then start again.`,
+      );
+    }
+    if (formatted !== credentialsDigest(creds)) {
+      throw new Error(
+        `${L.dataDir} holds users with other passwords than ${rel(CREDENTIALS)} (that file was replaced). ` +
+          'Put the old file back, or remove the data directory (its topics go with it) and start again.',
+      );
+    }
+    return false;
+  }
   fs.mkdirSync(L.dataDir, { recursive: true });
   const clusterId = randomClusterId();
-  log(`formatting storage ${rel(L.dataDir)} (cluster id ${clusterId})`);
+  log(`formatting storage ${rel(L.dataDir)} (cluster id ${clusterId}) with the SCRAM users ${Object.keys(creds.users).join(', ')}`);
+  const scram = Object.entries(creds.users).flatMap(([name, password]) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${password}]`]);
   const r = await runAsync(javaBin(), [
     ...HEAP, log4jFlag(L, L.toolsLog4jProps), '-cp', `${L.libs}/*`, 'kafka.tools.StorageTool',
-    'format', '-t', clusterId, '-c', L.serverProps, '--ignore-formatted',
+    'format', '-t', clusterId, '-c', L.serverProps, '--ignore-formatted', ...scram,
   ]);
   if (r.error || r.status !== 0) {
-    throw new Error(`Kafka StorageTool format failed:\n${r.error ? r.error.message : `${r.stdout}${r.stderr}`.trim()}`);
+    throw new Error(`Kafka StorageTool format failed:\n${r.error ? r.error.message : `${r.stdout}${r.stderr}`.trim().replace(/password=[^\],]+/g, 'password=…')}`);
   }
+  fs.writeFileSync(marker, `${JSON.stringify({ credentials: credentialsDigest(creds), users: Object.keys(creds.users) })}\n`);
   return true;
 }
 
@@ -367,8 +487,11 @@ function kafkajs() {
   return require('kafkajs');
 }
 
-/** true when a broker at `brokers` answers a describeCluster within ~timeoutMs. */
-async function isReachable(brokers = defaultBrokers(), timeoutMs = 1500) {
+/**
+ * true when a broker at `brokers` answers a describeCluster within ~timeoutMs, logged in as `sasl`
+ * (kafkajs' option; the local admin by default, null for an unauthenticated probe).
+ */
+async function isReachable(brokers = defaultBrokers(), timeoutMs = 1500, sasl = saslFor(localCredentials())) {
   const { Kafka, logLevel } = kafkajs();
   const kafka = new Kafka({
     clientId: 'newsledger-kafka-probe',
@@ -377,6 +500,7 @@ async function isReachable(brokers = defaultBrokers(), timeoutMs = 1500) {
     connectionTimeout: Math.min(timeoutMs, 1000),
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
+    ...(sasl ? { sasl } : {}),
   });
   const admin = kafka.admin();
   let timer;
@@ -397,6 +521,45 @@ async function isReachable(brokers = defaultBrokers(), timeoutMs = 1500) {
     clearTimeout(timer);
     await admin.disconnect().catch(() => {});
   }
+}
+
+/** true when something accepts TCP connections at the first broker address. */
+function portOpen(brokers, timeoutMs = 1000) {
+  const { host, port } = parseBrokers(brokers);
+  return new Promise((resolve) => {
+    const socket = require('node:net').connect({ host, port });
+    const done = (open) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * Why a broker that answers at `brokers` will not do, or null when nothing answers there: one
+ * without authentication (an earlier version's local broker), or one that refuses our users.
+ */
+async function unusableBroker(brokers, L) {
+  if (await isReachable(brokers, 1500, null)) {
+    const pid = readLivePid(L.pidFile);
+    const ours = pid ? ` It is this project's broker of an earlier version (pid ${pid}, from ${rel(L.pidFile)}), started by \`npm run kafka start\`.` : '';
+    return (
+      `a Kafka broker without authentication answers at ${brokers}.${ours} newsledger's brokers take SASL/SCRAM logins and ACLs, ` +
+      `and the local one listens on 127.0.0.1:${DEFAULT_PORT} by default. Leave KAFKA_BROKERS unset (or point it at a broker with SASL), ` +
+      `or stop that broker first (${pid ? `\`KAFKA_PORT=${L.port} npm run kafka stop\`` : 'it was not started by this project'}) ` +
+      'if this port must be the authenticated one. It is never stopped for you: other processes may be using it.'
+    );
+  }
+  if (await portOpen(brokers)) {
+    return (
+      `something answers at ${brokers} but refuses the local admin user of ${rel(CREDENTIALS)} (a broker with other users, ` +
+      'or not Kafka). Point KAFKA_BROKERS at another address, or stop what listens there.'
+    );
+  }
+  return null;
 }
 
 async function waitReady({ brokers, pid, L, timeoutMs }) {
@@ -487,30 +650,34 @@ async function ensureKafka({
   timeoutMs = Number(process.env.KAFKA_START_TIMEOUT_MS || 90_000),
 } = {}) {
   log = log || (() => {});
-  const noop = { started: false, brokers, stop: async () => {} };
+  const creds = localCredentials();
+  const auth = { sasl: saslFor(creds), credentials: creds };
+  const noop = { started: false, brokers, ...auth, stop: async () => {} };
   if (await isReachable(brokers)) return noop;
 
   const { host, port } = parseBrokers(brokers);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    throw new Error(`Kafka at ${brokers} is not reachable, and it is not a local address this script could start a broker on`);
-  }
   const L = layout({ port });
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    throw new Error((await unusableBroker(brokers, L)) ?? `Kafka at ${brokers} is not reachable, and it is not a local address this script could start a broker on`);
+  }
 
   return withStartLock(L, 10 * 60_000, log, async () => {
     // someone may have started it while we waited for the lock
     if (await isReachable(brokers)) return noop;
     const running = readLivePid(L.pidFile);
-    if (running) {
+    if (running && !(await isReachable(brokers, 1500, null))) {
       log(`broker pid ${running} (from ${rel(L.pidFile)}) is running but not answering yet; waiting`);
       await waitReady({ brokers, pid: running, L, timeoutMs });
       return noop;
     }
+    const unusable = await unusableBroker(brokers, L);
+    if (unusable) throw new Error(unusable);
     removePidFile(L.pidFile); // stale or absent
 
     const t0 = Date.now();
     await fetchJars({ version: L.version, log });
-    writeConfig(L);
-    await formatStorage(L, log);
+    writeConfig(L, creds);
+    await formatStorage(L, creds, log);
     const pid = spawnBroker(L, detached);
     fs.writeFileSync(L.pidFile, String(pid));
     log(`starting Kafka ${L.version} on ${brokers} (pid ${pid}${detached ? ', detached' : ''}), log ${rel(L.logFile)}`);
@@ -539,8 +706,8 @@ async function ensureKafka({
       await stop();
       throw e;
     }
-    log(`Kafka ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return { started: true, brokers, pid, logFile: L.logFile, dataDir: L.dataDir, stop };
+    log(`Kafka ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (SASL/SCRAM-SHA-512 and ACLs; users in ${rel(CREDENTIALS)})`);
+    return { started: true, brokers, ...auth, pid, logFile: L.logFile, dataDir: L.dataDir, stop };
   });
 }
 
@@ -629,6 +796,24 @@ async function kafkaStatus({ brokers = defaultBrokers() } = {}) {
 
 // ---------------------------------------------------------------- ProducerPerformance
 
+/**
+ * A Java client's login as a local user (default: the admin), as a properties file (mode 600) for
+ * `--producer.config`: ProducerPerformance's `--producer-props` cannot hold a JAAS line (it has "=").
+ */
+function javaClientConfig(creds, user = creds.admin) {
+  const { username, password } = saslFor(creds, user);
+  const file = path.join(CACHE, `client-${user}.properties`);
+  fs.mkdirSync(CACHE, { recursive: true });
+  fs.writeFileSync(file, [
+    '# generated by scripts/kafka/kafka.js: a local user\'s login for Kafka\'s Java tools',
+    'security.protocol=SASL_PLAINTEXT',
+    'sasl.mechanism=SCRAM-SHA-512',
+    `sasl.jaas.config=${jaas('org.apache.kafka.common.security.scram.ScramLoginModule', { username, password })}`,
+    '',
+  ].join('\n'), { mode: 0o600 });
+  return file;
+}
+
 function parsePerfOutput(text) {
   const re = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/g;
   let m;
@@ -671,9 +856,10 @@ async function runProducerPerf({
   partitions,
 } = {}) {
   if (!topic) throw new Error('runProducerPerf: topic is required');
+  const creds = localCredentials();
   if (partitions) {
     const { Kafka, logLevel } = kafkajs();
-    const admin = new Kafka({ clientId: 'newsledger-perf', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ clientId: 'newsledger-perf', brokers: brokers.split(','), sasl: saslFor(creds), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
@@ -684,7 +870,7 @@ async function runProducerPerf({
   const props = { 'bootstrap.servers': brokers, ...producerProps };
   const args = [
     '--topic', topic, '--num-records', String(numRecords), '--record-size', String(recordSize),
-    '--throughput', String(throughput),
+    '--throughput', String(throughput), '--producer.config', javaClientConfig(creds),
     '--producer-props', ...Object.entries(props).map(([k, v]) => `${k}=${v}`),
   ];
   const child = await spawnProducerPerf(args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -709,11 +895,14 @@ const USAGE = `usage: node scripts/kafka/kafka.js <command>
   fetch                  download the Kafka jars into .cache/kafka/<version>/libs (mvn)
   ensure | start         start the local broker detached unless one already answers (idempotent)
   run                    start it in the foreground, tied to this process; Ctrl-C stops it
-  stop                   stop the broker recorded in .cache/kafka/kafka.pid
+  stop                   stop the broker recorded in .cache/kafka/kafka-<port>.pid (port 9094 by default)
   status                 reachable? pid? version, data dir, log file (exit 3 when not reachable)
+  env [USER]             KAFKA_BROKERS and the KAFKA_SASL_* lines of a local user (default
+                         newsledger-cli), for running the CLI or an app by hand: eval "$(npm run -s kafka env)"
   perf-producer ARGS     org.apache.kafka.tools.ProducerPerformance ARGS (bootstrap.servers added
-                         to --producer-props when missing; the topic must exist)
-env: KAFKA_BROKERS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_DATA_DIR, KAFKA_LOG_DIR,
+                         to --producer-props when missing, the admin's login as --producer.config;
+                         the topic must exist)
+env: KAFKA_BROKERS (default 127.0.0.1:9094), KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_DATA_DIR, KAFKA_LOG_DIR,
      KAFKA_VERSION (overrides pom.xml), KAFKA_START_TIMEOUT_MS, JAVA_HOME`;
 
 async function main(argv) {
@@ -762,8 +951,15 @@ async function main(argv) {
       for (const [k, v] of Object.entries(s)) console.log(`${k.padEnd(11)} ${v ?? '-'}`);
       return s.reachable ? 0 : 3;
     }
+    case 'env': {
+      const { username, password, mechanism } = saslFor(localCredentials(), rest[0] || 'newsledger-cli');
+      const quote = (v) => `'${v}'`;
+      console.log(`export KAFKA_BROKERS=${quote(defaultBrokers())} KAFKA_SASL_MECHANISM=${mechanism} KAFKA_SASL_USERNAME=${quote(username)} KAFKA_SASL_PASSWORD=${quote(password)}`);
+      return 0;
+    }
     case 'perf-producer': {
       const args = [...rest];
+      if (!args.includes('--producer.config')) args.push('--producer.config', javaClientConfig(localCredentials()));
       const i = args.indexOf('--producer-props');
       if (i === -1) args.push('--producer-props', `bootstrap.servers=${defaultBrokers()}`);
       else if (!args.slice(i + 1).some((a) => a.startsWith('bootstrap.servers='))) args.splice(i + 1, 0, `bootstrap.servers=${defaultBrokers()}`);
@@ -778,6 +974,8 @@ async function main(argv) {
 
 module.exports = {
   ensureKafka,
+  localCredentials,
+  saslFor,
   stopKafka,
   kafkaStatus,
   isReachable,

@@ -2,15 +2,15 @@
 'use strict';
 /**
  * kafkajs 2.2.4 smoke test against a running broker: the API surface newsledger relies on.
- *   node scripts/kafka/smoke.js            (KAFKA_BROKERS, default 127.0.0.1:9092)
+ *   node scripts/kafka/smoke.js            (KAFKA_BROKERS, default 127.0.0.1:9094; as the local admin user)
  *   node scripts/kafka/smoke.js --start    (ensureKafka first, stop afterwards if it started one)
  * Prints one line per step; exit 1 when a step fails.
  */
 const { Kafka, logLevel, CompressionTypes } = require('kafkajs');
-const { ensureKafka } = require('./kafka');
+const { ensureKafka, localCredentials, saslFor } = require('./kafka');
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
+const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:9094').split(',');
 const run = `${Date.now().toString(36)}`;
 const topic = `smoke.events.${run}`;
 const groupId = `smoke-group-${run}`;
@@ -36,7 +36,7 @@ function assert(cond, msg) {
 async function main() {
   let infra = { stop: async () => {} };
   if (process.argv.includes('--start')) infra = await ensureKafka({ log: (m) => console.log(`[kafka] ${m}`) });
-  const kafka = new Kafka({ clientId: 'smoke', brokers, logLevel: logLevel.WARN });
+  const kafka = new Kafka({ clientId: 'smoke', brokers, sasl: saslFor(localCredentials()), logLevel: logLevel.WARN });
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   let consumer;

@@ -1,6 +1,6 @@
 import { replay, RecordedEvent, SubjectSummary, summarize, toView } from '@newsledger/domain';
 import { SubjectStateStore } from '@newsledger/persistence';
-import { fromCloudEvent } from '@newsledger/event-log';
+import { fromCloudEvent, toLogMessage } from '@newsledger/event-log';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { eventually } from './stack';
@@ -73,7 +73,7 @@ export async function expectViewsEqualFreshReplay(kafka: Kafka, db: DataSource, 
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
       read += 1;
-      const r = fromCloudEvent(message.value, { partition, offset: message.offset });
+      const r = fromCloudEvent(message.value, toLogMessage(partition, message));
       if (r.ok && !seen.has(r.event.id)) {
         seen.add(r.event.id);
         log.push(r.event);

@@ -8,6 +8,7 @@ export default async function globalSetup(): Promise<void> {
   const { compilerOptions } = require(path.join(root, 'tsconfig.json')) as { compilerOptions: { paths: Record<string, string[]> } };
   const unregister = register({ baseUrl: root, paths: compilerOptions.paths });
   try {
+    (await import('./local-kafka-login')).useLocalKafkaLogin();
     const { loadConfig } = await import('@newsledger/config');
     const { createKafka, ensureTopics } = await import('@newsledger/event-log');
     const { openDataSource } = await import('@newsledger/persistence');
@@ -17,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
     }
     const ds = await openDataSource(config.database.url, 2);
     await ds.destroy();
-    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'newsledger-test-setup' });
+    const kafka = createKafka({ brokers: config.kafka.brokers, sasl: config.kafka.sasl, clientId: 'newsledger-test-setup' });
     await ensureTopics(kafka, { ...config.kafka.topics, eventsPartitions: config.kafka.eventsPartitions });
   } finally {
     unregister();

@@ -1,2 +1,3 @@
 export * from './stack';
 export * from './feed-client';
+export { localKafkaUsers } from './local-kafka-login';

@@ -4,8 +4,11 @@ import { loadConfig, NewsledgerConfig, withConfig } from '@newsledger/config';
 import { startHttpApp } from '@newsledger/http';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { useLocalKafkaLogin } from './local-kafka-login';
 
-/** The configuration of this test run (topics, group and database are set by scripts/test.js). */
+useLocalKafkaLogin();
+
+/** The configuration of this test run (topics, group, database and Kafka login are set by scripts/test.js). */
 export const testConfig: NewsledgerConfig = loadConfig();
 
 /** Starts an HTTP app in-process on a free port, configured from the environment as it is now. */

@@ -16,7 +16,7 @@ export async function withConnections<T>(fn: (c: AuditConnections) => Promise<T>
   const config = loadConfig();
   const db = await openDataSource(config.database.url, 4, config.database.schema);
   try {
-    return await fn({ config, db, kafka: createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-cli` }) });
+    return await fn({ config, db, kafka: createKafka({ brokers: config.kafka.brokers, sasl: config.kafka.sasl, clientId: `${config.kafka.clientId}-cli` }) });
   } finally {
     await db.destroy();
   }

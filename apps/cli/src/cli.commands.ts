@@ -4,6 +4,7 @@ import { registerDeadLettersCommand } from './dead-letters/dead-letters.command'
 import { registerExportCommand } from './export/export.command';
 import { registerHistoryCommand } from './history/history.command';
 import { registerIngestCommand } from './ingest/ingest.command';
+import { registerKafkaAccessCommand } from './kafka-access/kafka-access.command';
 import { registerKeysCommand } from './keys/keys.command';
 import { registerRebuildCommand } from './rebuild/rebuild.command';
 import { registerReplayCommand } from './replay/replay.command';
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
   registerVerifyCommand(program);
   registerReplayCommand(program);
   registerDeadLettersCommand(program);
+  registerKafkaAccessCommand(program);
   registerCompletionCommand(program);
 }
 

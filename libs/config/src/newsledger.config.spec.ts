@@ -3,7 +3,8 @@ import { ConfigError, loadConfig } from './newsledger.config';
 describe('loadConfig', () => {
   it('has working defaults', () => {
     const c = loadConfig({});
-    expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(c.kafka.brokers).toEqual(['127.0.0.1:9094']);
+    expect(c.kafka.sasl).toBeUndefined();
     expect(c.database.url).toBe('postgres://postgres@127.0.0.1:5432/newsledger');
     expect(c.http.ingestPort).toBe(3000);
     expect(c.http.queryPort).toBe(3001);
@@ -42,5 +43,16 @@ describe('loadConfig', () => {
 
   it('has no test-only switches: the relay fault injection lives in the test harness', () => {
     expect(loadConfig({ RELAY_FAULT_EXIT_AFTER_SENDS: '5' }).relay).toEqual({ batchSize: 500, pollMs: 1000 });
+  });
+
+  it('takes the Kafka user and password together', () => {
+    expect(loadConfig({ KAFKA_SASL_USERNAME: 'newsledger-ingest', KAFKA_SASL_PASSWORD: 'secret' }).kafka.sasl).toEqual({
+      mechanism: 'scram-sha-512', username: 'newsledger-ingest', password: 'secret',
+    });
+    expect(() => loadConfig({ KAFKA_SASL_USERNAME: 'newsledger-ingest' })).toThrow(expect.objectContaining({ details: [{ variable: 'KAFKA_SASL_PASSWORD', message: expect.stringContaining('together') }] }));
+    expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(ConfigError);
+    expect(loadConfig({}).kafka.directPublishers).toEqual([]);
+    expect(loadConfig({ KAFKA_DIRECT_PUBLISHERS: 'wire-a, wire-b' }).kafka.directPublishers).toEqual(['wire-a', 'wire-b']);
+    expect(() => loadConfig({ KAFKA_DIRECT_PUBLISHERS: 'User:*' })).toThrow(expect.objectContaining({ details: [expect.objectContaining({ variable: 'KAFKA_DIRECT_PUBLISHERS' })] }));
   });
 });

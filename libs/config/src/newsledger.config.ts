@@ -16,8 +16,25 @@ export function apiUrlSchema(example: string) {
   return z.url({ protocol: /^https?$/, error: `must be an http or https URL with a host, such as ${example}` });
 }
 
+/** The port of the local broker `npm start` and `npm test` bring up (scripts/kafka/kafka.js), with SASL. */
+export const LOCAL_KAFKA_PORT = 9094;
+
+const principal = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'a Kafka user name: letters, digits, ".", "_" or "-"');
+
 const schema = z.object({
-  KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
+  KAFKA_BROKERS: csv.default([`127.0.0.1:${LOCAL_KAFKA_PORT}`]),
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).default('scram-sha-512'),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_INGEST_PRINCIPAL: principal.default('newsledger-ingest'),
+  KAFKA_PROJECTOR_PRINCIPAL: principal.default('newsledger-projector'),
+  KAFKA_QUERY_PRINCIPAL: principal.default('newsledger-query'),
+  KAFKA_CLI_PRINCIPAL: principal.default('newsledger-cli'),
+  KAFKA_DIRECT_PUBLISHERS: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(principal))
+    .default([]),
   KAFKA_CLIENT_ID: z.string().min(1).default('newsledger'),
   EVENTS_TOPIC: z.string().min(1).default('newsledger.events'),
   STATUS_CHANGES_TOPIC: z.string().min(1).default('newsledger.status-changes'),
@@ -66,11 +83,35 @@ const schema = z.object({
   NEWSLEDGER_KEY: z.string().min(1).optional(),
 });
 
+/** How a client authenticates to the broker (SASL over the broker's SASL listener). */
+export interface KafkaSasl {
+  /** `KAFKA_SASL_MECHANISM`. @defaultValue `'scram-sha-512'` */
+  readonly mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
+  /** `KAFKA_SASL_USERNAME`: the process's own Kafka principal. */
+  readonly username: string;
+  /** `KAFKA_SASL_PASSWORD` */
+  readonly password: string;
+}
+
 /** The whole process configuration, validated once at start-up and frozen. */
 export interface NewsledgerConfig {
   readonly kafka: {
-    /** @defaultValue `['127.0.0.1:9092']` */
+    /** @defaultValue `['127.0.0.1:9094']`, the local broker ({@link LOCAL_KAFKA_PORT}) */
     readonly brokers: readonly string[];
+    /** Set when `KAFKA_SASL_USERNAME` is; absent, the client connects unauthenticated (the broker refuses it). */
+    readonly sasl: KafkaSasl | undefined;
+    /**
+     * The Kafka user of each app, to which `newsledger kafka-access` grants that app's rights.
+     * @defaultValue `newsledger-ingest`, `newsledger-projector`, `newsledger-query`, `newsledger-cli`
+     */
+    readonly principals: { readonly ingest: string; readonly projector: string; readonly query: string; readonly cli: string };
+    /**
+     * `KAFKA_DIRECT_PUBLISHERS`: Kafka users `newsledger kafka-access` also lets write the events
+     * topic directly, as ingestors could before the broker had logins. Such a user names its own
+     * `ingestor` (the CloudEvent's source), so the path is off unless a deployment names them.
+     * @defaultValue none
+     */
+    readonly directPublishers: readonly string[];
     /** @defaultValue `'newsledger'` */
     readonly clientId: string;
     readonly topics: { readonly events: string; readonly statusChanges: string; readonly dlq: string };
@@ -225,9 +266,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message })));
   }
   const e = parsed.data;
+  if ((e.KAFKA_SASL_USERNAME === undefined) !== (e.KAFKA_SASL_PASSWORD === undefined)) {
+    const missing = e.KAFKA_SASL_USERNAME === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD';
+    throw new ConfigError([{ variable: missing, message: 'set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD together (the Kafka user of this process)' }]);
+  }
   return deepFreeze({
     kafka: {
       brokers: e.KAFKA_BROKERS,
+      sasl: e.KAFKA_SASL_USERNAME !== undefined && e.KAFKA_SASL_PASSWORD !== undefined
+        ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }
+        : undefined,
+      principals: { ingest: e.KAFKA_INGEST_PRINCIPAL, projector: e.KAFKA_PROJECTOR_PRINCIPAL, query: e.KAFKA_QUERY_PRINCIPAL, cli: e.KAFKA_CLI_PRINCIPAL },
+      directPublishers: e.KAFKA_DIRECT_PUBLISHERS,
       clientId: e.KAFKA_CLIENT_ID,
       topics: { events: e.EVENTS_TOPIC, statusChanges: e.STATUS_CHANGES_TOPIC, dlq: e.DLQ_TOPIC },
       eventsPartitions: e.EVENTS_PARTITIONS,

@@ -59,16 +59,23 @@ export function asyncApiDocument(s: AsyncApiSettings): Record<string, unknown> {
     },
     defaultContentType: 'application/json',
     servers: {
-      local: { host: s.brokers[0], protocol: 'kafka', description: 'KAFKA_BROKERS (`npm start` brings up a single-node broker here)' },
+      local: {
+        host: s.brokers[0],
+        protocol: 'kafka',
+        description: 'KAFKA_BROKERS (`npm start` brings up a single-node broker here). SASL/SCRAM-SHA-512 logins only, and ACLs on every request (see the README).',
+        security: [ref('#/components/securitySchemes/scram')],
+      },
     },
     channels: {
       events: {
         address: s.topics.events,
         title: 'Events',
         description:
-          'Every report as a CloudEvent keyed by subject. The ingest API appends here; ingestors may publish straight here too, validated like HTTP reports. ' +
+          'Every report as a CloudEvent keyed by subject. Written by the ingest API alone (ingestors send their reports over HTTP): no other Kafka user is ' +
+          'granted Write, unless a deployment names direct publishers (KAFKA_DIRECT_PUBLISHERS), whose messages are validated like HTTP reports. ' +
           "A message's `dataschema` names the version of its type its data is in (absent: version 1); every version stays readable, an earlier one upcast to the current one when read. " +
-          `Created with ${s.eventsPartitions} partitions (EVENTS_PARTITIONS) and kept forever.`,
+          `Created with ${s.eventsPartitions} partitions (EVENTS_PARTITIONS) and kept forever. ` +
+          'Its timestamps are the broker\'s (`message.timestamp.type=LogAppendTime`): an event\'s recordedAt is when the log appended it, whatever the message\'s `time` says.',
         messages: Object.fromEntries(eventMessageNames.map((name) => [name, ref(`#/components/messages/${name}`)])),
         bindings: { kafka: { partitions: s.eventsPartitions, replicas: 1, topicConfiguration: KEPT_FOREVER, bindingVersion: KAFKA_BINDING } },
       },
@@ -98,7 +105,7 @@ export function asyncApiDocument(s: AsyncApiSettings): Record<string, unknown> {
       projectEvents: {
         action: 'receive',
         channel: ref('#/channels/events'),
-        summary: 'The projector consumes every message, whoever published it, and projects it into the views',
+        summary: 'The projector consumes every message and projects it into the views',
         messages: eventMessageNames.map((name) => ref(`#/channels/events/messages/${name}`)),
       },
       deadLetter: {
@@ -115,6 +122,9 @@ export function asyncApiDocument(s: AsyncApiSettings): Record<string, unknown> {
       },
     },
     components: {
+      securitySchemes: {
+        scram: { type: 'scramSha512', description: 'Each app logs in as its own Kafka user; `newsledger kafka-access` grants each one only what it needs.' },
+      },
       messages: {
         ...eventMessages,
         deadLetter: {

@@ -34,7 +34,15 @@ describe('CloudEvents mapping', () => {
     expect(r.ok && r.event.recordedAt).toBe(recordedAt);
   });
 
-  it('uses the Kafka timestamp when an ingestor publishes without time', () => {
+  it('takes recordedAt from the broker\'s append time, whatever time the message claims', () => {
+    const ce = { ...toCloudEvent(report, { ingestor: 'kyiv-desk', recordedAt: '2025-05-23T10:00:00.000Z' }), time: '2020-01-01T00:00:00.000Z' };
+    const appended = { ...at, timestamp: '2025-05-24T08:00:00.123Z', appendTime: true };
+    expect(fromCloudEvent(JSON.stringify(ce), appended)).toMatchObject({ ok: true, event: { recordedAt: '2025-05-24T08:00:00.123Z' } });
+    // Not even a time no instant could be read from stops it: the message does not say when it was recorded.
+    expect(fromCloudEvent(JSON.stringify({ ...ce, time: 'yesterday' }), appended)).toMatchObject({ ok: true, event: { recordedAt: '2025-05-24T08:00:00.123Z' } });
+  });
+
+  it('uses the Kafka timestamp when a message appended before LogAppendTime has no time', () => {
     const { time: _t, ...ce } = toCloudEvent(report, { ingestor: 'direct', recordedAt: '2025-05-23T10:00:00.000Z' });
     const r = fromCloudEvent(Buffer.from(JSON.stringify(ce)), { ...at, timestamp: '2025-05-24T00:00:00.000Z' });
     expect(r.ok && r.event.recordedAt).toBe('2025-05-24T00:00:00.000Z');

@@ -26,7 +26,10 @@ export interface CloudEvent {
   /** `newsroom/<ingestor>` */
   source: string;
   subject: string;
-  /** recordedAt: the ingest server's clock */
+  /**
+   * The ingest server's clock when it appended the event. Not read back on a LogAppendTime topic:
+   * recordedAt is then the broker's append time.
+   */
   time: string;
   datacontenttype: 'application/json';
   /**
@@ -97,9 +100,9 @@ function cloudEventJsonSchemaIn(type: EventType, version: number): Record<string
       specversion: { type: 'string', const: '1.0' },
       id: { ...id, description: 'The report id: the idempotency key' },
       type: typeSchema,
-      source: { type: 'string', minLength: SOURCE_PREFIX.length + 1, pattern: `^${SOURCE_PREFIX}${STORABLE_TEXT_PATTERN.source.slice(1)}`, description: `\`${SOURCE_PREFIX}<ingestor>\`: the name behind the API key, or the desk publishing directly` },
+      source: { type: 'string', minLength: SOURCE_PREFIX.length + 1, pattern: `^${SOURCE_PREFIX}${STORABLE_TEXT_PATTERN.source.slice(1)}`, description: `\`${SOURCE_PREFIX}<ingestor>\`: the name of the API key that sent the report` },
       subject: { ...subject, description: 'Also the message key' },
-      time: { type: 'string', format: 'date-time', description: 'recordedAt (RFC 3339); when absent, the message timestamp' },
+      time: { type: 'string', format: 'date-time', description: 'Ignored: recordedAt is the time the broker appended the message (the events topic uses LogAppendTime)' },
       datacontenttype: { type: 'string', const: 'application/json' },
       dataschema: {
         type: 'string',
@@ -178,8 +181,14 @@ function metadataOf(partitions: number): PartitionMetadata[] {
 export interface MessagePlacement {
   partition: number;
   offset: string;
-  /** The Kafka timestamp, as an ISO instant: recordedAt when `time` is absent. */
+  /** The Kafka timestamp, as an ISO instant. */
   timestamp?: string;
+  /**
+   * True when `timestamp` is the broker's append time (the events topic's
+   * `message.timestamp.type=LogAppendTime`): it is then recordedAt, whatever `time` says. Messages
+   * appended before the topic was so configured keep the older rule: `time`, else `timestamp`.
+   */
+  appendTime?: boolean;
   /** The message key; when given (also as null), it must be the subject. */
   key?: string | null;
 }
@@ -188,7 +197,7 @@ export interface MessagePlacement {
  * Reads a message value from the events topic, whoever wrote it (the ingest API or an ingestor
  * publishing directly), and validates it exactly like an HTTP report (a valid one by the compiled
  * check of {@link validateParsedReport}).
- * @param at - the message's position, and its Kafka timestamp (recordedAt when `time` is absent)
+ * @param at - the message's position, and its Kafka timestamp (recordedAt when it is the broker's append time)
  * @param partitions - the topic's partition count; when given, the message must be on its subject's partition
  */
 export function fromCloudEvent(
@@ -215,9 +224,7 @@ export function fromCloudEvent(
     // PostgreSQL cannot store it: such an event would be retried forever instead of dead-lettered.
     issues.push({ path: 'source', message: 'must not contain the NUL character (\\u0000) or a lone UTF-16 surrogate, which cannot be stored' });
   }
-  // The message timestamp is read only when needed: a log message decodes it on each read.
-  const time = ce.time ?? at.timestamp;
-  const recordedAt = typeof time !== 'string' ? undefined : CANONICAL_INSTANT.test(time) ? time : isoInstant(time);
+  const recordedAt = recordedAtOf(ce.time, at);
   if (recordedAt === undefined) {
     issues.push({ path: 'time', message: 'must be an RFC 3339 instant between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, such as "2025-05-23T10:00:00Z"' });
   }
@@ -257,6 +264,17 @@ function versionHint(type: unknown): ValidationIssue[] {
   if (!isEventType(type) || currentVersionOf(type) === 1) return [];
   const current = currentVersionOf(type);
   return [{ path: 'dataschema', message: `is absent, so data was read as version 1 of ${type}; data of version ${current} needs "dataschema":"${dataschemaOf(type, current)}"` }];
+}
+
+/**
+ * When the event was recorded: the broker's append time on a LogAppendTime topic, so no producer
+ * can say when its report was recorded. Only a message appended before that (CreateTime) is read
+ * as it was then, from `time` or else its timestamp, so histories already recorded keep their times.
+ */
+function recordedAtOf(ceTime: unknown, at: MessagePlacement): string | undefined {
+  // The message timestamp is read only when needed: a log message decodes it on each read.
+  const time = at.appendTime ? at.timestamp : ceTime ?? at.timestamp;
+  return typeof time !== 'string' ? undefined : CANONICAL_INSTANT.test(time) ? time : isoInstant(time);
 }
 
 /**

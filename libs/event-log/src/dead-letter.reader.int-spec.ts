@@ -6,7 +6,7 @@ import { DeadLetterReadError, readDeadLetters } from './dead-letter.reader';
 import { createKafka } from './kafka.factory';
 
 describe('readDeadLetters (real Kafka)', () => {
-  const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'dead-letter-reader-int' });
+  const kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'dead-letter-reader-int' });
   const topic = `${process.env.TEST_RUN_ID ?? 'tlocal'}.reader-${randomUUID().slice(0, 8)}.dlq`;
 
   it('answers an empty page for a dead-letter topic not created yet', async () => {

@@ -27,7 +27,7 @@ export function nestKafkaLog(): KafkaLogSink {
       provide: KAFKA,
       inject: [CONFIG],
       useFactory: (config: NewsledgerConfig): Kafka =>
-        createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, log: nestKafkaLog() }),
+        createKafka({ brokers: config.kafka.brokers, sasl: config.kafka.sasl, clientId: config.kafka.clientId, log: nestKafkaLog() }),
     },
   ],
   exports: [KAFKA],

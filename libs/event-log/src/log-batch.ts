@@ -1,4 +1,4 @@
-import { Batch, ConsumerConfig } from 'kafkajs';
+import { Batch, ConsumerConfig, KafkaMessage } from 'kafkajs';
 
 /** One message as the consumer hands it over, independent of the Kafka client. */
 export interface LogMessage {
@@ -8,6 +8,11 @@ export interface LogMessage {
   value: Buffer | null;
   /** the Kafka message timestamp, as an ISO instant */
   timestamp: string;
+  /**
+   * True when `timestamp` is the broker's append time (a topic with
+   * `message.timestamp.type=LogAppendTime`), false when a producer set it (CreateTime).
+   */
+  appendTime: boolean;
 }
 
 /** A run of consecutive messages of one partition. */
@@ -48,6 +53,7 @@ class FetchedMessage implements LogMessage {
     private readonly rawKey: Buffer | null,
     readonly value: Buffer | null,
     private readonly epochMs: string,
+    readonly appendTime: boolean,
   ) {}
 
   get key(): string | null {
@@ -59,12 +65,28 @@ class FetchedMessage implements LogMessage {
   }
 }
 
+/** kafkajs' record batch attribute for a broker-set timestamp (its TimestampTypes.LOG_APPEND_TIME). */
+const LOG_APPEND_TIME = 1;
+
 /** A fetched kafkajs batch as a {@link LogBatch}. */
 export function toLogBatch(batch: Batch): LogBatch {
   return {
     topic: batch.topic,
     partition: batch.partition,
     highWatermark: batch.highWatermark,
-    messages: batch.messages.map((m) => new FetchedMessage(batch.partition, m.offset, m.key, m.value, m.timestamp)),
+    messages: batch.messages.map((m) => toLogMessage(batch.partition, m)),
   };
+}
+
+/** One message a kafkajs consumer fetched (`eachMessage` or a batch's) as a {@link LogMessage}. */
+export function toLogMessage(partition: number, m: KafkaMessage): LogMessage {
+  return new FetchedMessage(partition, m.offset, m.key, m.value, m.timestamp, isAppendTime(m));
+}
+
+/**
+ * Whether the record's timestamp was set by the broker. kafkajs decodes it (the batch's max
+ * timestamp for a LogAppendTime batch) and keeps the batch's timestamp type in an untyped field.
+ */
+function isAppendTime(m: KafkaMessage): boolean {
+  return (m as { batchContext?: { timestampType?: number } }).batchContext?.timestampType === LOG_APPEND_TIME;
 }

@@ -135,6 +135,7 @@ describe('projectMessages', () => {
     offset: String(offset),
     key: e.subject,
     timestamp: e.recordedAt,
+    appendTime: true,
     value: Buffer.from(JSON.stringify({
       specversion: '1.0', id: e.id, type: e.type, subject: e.subject, source: 'newsroom/desk', time: e.recordedAt,
       data: { source: e.source, confirmation: e.confirmation, data: e.data },

@@ -1,3 +1,4 @@
+import { loadConfig } from '@newsledger/config';
 import { createKafka, ensureTopics } from '@newsledger/event-log';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -108,7 +109,7 @@ export async function newRun(kafka: Kafka, prefix: string, extraEnv: NodeJS.Proc
 
 /** A client on the suite's broker. */
 export function faultKafka(clientId: string): Kafka {
-  return createKafka({ brokers: broker.brokers().split(','), clientId });
+  return createKafka({ brokers: broker.brokers().split(','), sasl: loadConfig().kafka.sasl, clientId });
 }
 
 export type AppName = 'projector' | 'ingest-api' | 'query-api';

@@ -66,7 +66,7 @@ Examples:
     )
     .action(async (o: { limit?: number; before?: string; json?: boolean }) => {
       const config = loadConfig();
-      const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-cli`, retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 } });
+      const kafka = createKafka({ brokers: config.kafka.brokers, sasl: config.kafka.sasl, clientId: `${config.kafka.clientId}-cli`, retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 } });
       let page: DeadLetterPage;
       try {
         page = await readDeadLetters(kafka, config.kafka.topics.dlq, { limit: o.limit ?? 20, before: o.before });

@@ -16,7 +16,7 @@ export class EventsProducer extends EventLogProducer implements OnModuleInit, On
   constructor(@Inject(KAFKA) private readonly client: Kafka, @Inject(CONFIG) private readonly config: NewsledgerConfig) {
     // A client of its own: the process-wide one reconnects patiently, which suits consumers.
     super(
-      createKafka({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-ingest`, log: nestKafkaLog(), retry: FAIL_FAST }),
+      createKafka({ brokers: config.kafka.brokers, sasl: config.kafka.sasl, clientId: `${config.kafka.clientId}-ingest`, log: nestKafkaLog(), retry: FAIL_FAST }),
       config.kafka.topics.events,
       { retry: FAIL_FAST },
     );

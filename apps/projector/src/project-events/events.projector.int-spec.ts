@@ -22,7 +22,7 @@ describe('projector (real Kafka and PostgreSQL)', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'projector-int-spec' });
+    kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'projector-int-spec' });
     producer = kafka.producer();
     [projector, db] = await Promise.all([startContext(ProjectorModule), openDataSource(testConfig.database.url, 2), producer.connect()]).then(
       ([p, d]) => [p, d] as const,

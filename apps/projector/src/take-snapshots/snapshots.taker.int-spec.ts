@@ -28,7 +28,7 @@ describe('snapshots taker (real Kafka and PostgreSQL)', () => {
     // Four connections: the round, the switch and the test's look at pg_locks at once. Opening it
     // migrates the schema before the projector starts on it.
     db = await openDataSource(testConfig.database.url, 4, schema);
-    producer = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'snapshots-int-spec' }).producer();
+    producer = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'snapshots-int-spec' }).producer();
     await producer.connect();
     projector = await startContext(ProjectorModule);
   });

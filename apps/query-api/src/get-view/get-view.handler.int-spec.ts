@@ -12,7 +12,7 @@ function message(offset: number, recordedAt: string, subject: string, type: stri
     specversion: '1.0', id: freshId('ev'), type, subject, source: 'newsroom/get-view-spec', time: recordedAt,
     datacontenttype: 'application/json', data: { source: { name: 'Reuters', kind: 'agency' }, confirmation: 'confirmed', data },
   };
-  return { partition: 0, offset: String(offset), key: subject, value: Buffer.from(JSON.stringify(event)), timestamp: recordedAt };
+  return { partition: 0, offset: String(offset), key: subject, value: Buffer.from(JSON.stringify(event)), timestamp: recordedAt, appendTime: true };
 }
 
 describe('a negotiation view and the exchanges agreed in it (real PostgreSQL)', () => {
