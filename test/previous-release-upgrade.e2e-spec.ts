@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
+import { UPGRADE_REQUESTER } from '../apps/projector/src/upgrade-views/views.upgrader';
 
 /**
  * What the release before contract §7 left behind, made by that release's own compiled apps
@@ -109,8 +110,13 @@ describe(`the database and log of release ${manifest.release.slice(0, 7)} under 
 
   it('rebuilds the views from the log on start, with no manual step, and they equal a fresh replay', async () => {
     projector = await startContext(ProjectorModule);
-    // The upgrade's rebuild keeps no job row (it is no one's request): done when the new generation is live.
-    await eventually('the upgrade rebuild', async () => ((await staleViewsExist(db)) ? undefined : true), 60_000);
+    // A rebuild job like any other, which says who asked.
+    const job = await eventually('the upgrade rebuild', async () => {
+      const [j] = await db.query(`SELECT status, requested_by FROM audit_jobs WHERE kind = 'rebuild'`);
+      return j && j.status !== 'running' ? j : undefined;
+    }, 60_000);
+    expect(job).toEqual({ status: 'done', requested_by: UPGRADE_REQUESTER });
+    expect(await staleViewsExist(db)).toBe(false);
     expect(await db.query(`SELECT 1 FROM snapshots WHERE state_version <> $1`, [STATE_VERSION])).toEqual([]);
 
     const call = client(api!.url);
