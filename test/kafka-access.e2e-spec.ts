@@ -23,7 +23,8 @@ describe('Kafka logins and ACLs (real broker, compiled apps)', () => {
   const admin = clientOf(testConfig.kafka.sasl, 'admin');
   const run = freshId('access');
   const topics = ownTopics(run);
-  const group = `${run}-projector`;
+  // Named after the test run, like its topics, so the run's clean-up removes the ACLs on it too.
+  const group = `${process.env.TEST_RUN_ID ?? 'tlocal'}.${run}-projector`;
 
   /** Sends one message as `kafka`; resolves with the error the broker answered, or undefined. */
   const produceAs = async (kafka: Kafka, topic: string): Promise<Error | undefined> => {
