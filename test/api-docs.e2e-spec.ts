@@ -2,9 +2,9 @@ import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { ConfigModule, loadConfig } from '@newsledger/config';
-import { EVENT_TYPES, eventJsonSchemaIn, eventJsonSchemas, eventJsonSchemaVersions } from '@newsledger/domain';
+import { CONFIRMATIONS, EVENT_TYPES, eventJsonSchemaIn, eventJsonSchemas, eventJsonSchemaVersions, validateReport } from '@newsledger/domain';
 import { createKafka, EventLogModule, KAFKA } from '@newsledger/event-log';
-import { HealthModule, withoutDialect } from '@newsledger/http';
+import { describedEventSchemas, HealthModule, reportWords, STORY_EXAMPLES, withoutDialect } from '@newsledger/http';
 import { PersistenceModule } from '@newsledger/persistence';
 import { client, startApi } from '@newsledger/testing';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
@@ -29,7 +29,10 @@ describe('API documents: /docs, /docs-json and /v1/schemas (real Kafka and Postg
   const docs = new Map<string, Doc>();
 
   beforeAll(async () => {
-    [ingest, query] = await Promise.all([startApi(IngestApiModule), startApi(QueryApiModule)]);
+    ingest = await startApi(IngestApiModule);
+    // The query API serves the combined document, reading the ingest API's part from its public URL.
+    process.env.NEWSLEDGER_INGEST_URL = ingest.url;
+    query = await startApi(QueryApiModule);
     for (const api of [ingest, query]) docs.set(api.url, (await client(api.url, null)('GET', '/docs-json')).body);
   });
   afterAll(async () => {
@@ -39,7 +42,8 @@ describe('API documents: /docs, /docs-json and /v1/schemas (real Kafka and Postg
   it('serves an OpenAPI 3.1 document of each API without a key, every reference resolved', () => {
     for (const [api, title] of [[ingest, 'newsledger ingest API'], [query, 'newsledger query API']] as const) {
       const doc = docs.get(api.url)!;
-      expect(doc).toMatchObject({ openapi: '3.1.0', info: { title }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } });
+      // An opaque API key, not a JWT.
+      expect(doc).toMatchObject({ openapi: '3.1.0', info: { title }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'API key' } } } });
       const missing = refsOf(doc).filter((r) => !(r.replace('#/components/schemas/', '') in doc.components.schemas));
       expect({ title, missing }).toEqual({ title, missing: [] });
     }
@@ -75,11 +79,53 @@ describe('API documents: /docs, /docs-json and /v1/schemas (real Kafka and Postg
     const schemas = doc.components.schemas;
     expect(schemas.Report.oneOf).toHaveLength(EVENT_TYPES.length);
     expect(schemas.Report.discriminator.propertyName).toBe('type');
-    const fromDomain = eventJsonSchemas();
-    for (const type of EVENT_TYPES) expect({ type, schema: schemas[type] }).toEqual({ type, schema: withoutDialect(fromDomain[type]) });
+    const described = describedEventSchemas();
+    for (const type of EVENT_TYPES) expect({ type, schema: schemas[type] }).toEqual({ type, schema: withoutDialect(described[type]) });
     expect(schemas.Error).toMatchObject({ type: 'object', required: ['error', 'message'], properties: { error: { type: 'string' }, details: { type: 'array' } } });
     expect(schemas.RecordedReport.required).toEqual(['eventId', 'subject', 'partition', 'offset', 'duplicate']);
     expect(doc.paths['/v1/reports/batch'].post.requestBody.content).toHaveProperty(['application/x-ndjson']);
+  });
+
+  it("gives every operation an example from the article's story, and each example is what the API takes", () => {
+    const missing: string[] = [];
+    for (const api of [ingest, query]) {
+      const doc = docs.get(api.url)!;
+      for (const [path, item] of Object.entries(doc.paths as Record<string, Doc>)) {
+        for (const method of METHODS.filter((m) => item[m])) {
+          const op = item[method];
+          const params = (op.parameters ?? []).some((p: Doc) => p.example !== undefined);
+          const body = Object.values((op.requestBody?.content ?? {}) as Record<string, Doc>).some((m) => m.example !== undefined || m.examples !== undefined);
+          const answer = Object.values(op.responses as Record<string, Doc>).some((r) => Object.values((r.content ?? {}) as Record<string, Doc>).some((m) => m.example !== undefined));
+          if (!params && !body && !answer) missing.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    const record = docs.get(ingest.url)!.paths['/v1/reports'].post;
+    const examples = record.requestBody.content['application/json'].examples as Record<string, { summary: string; value: unknown }>;
+    expect(Object.keys(examples).sort()).toEqual([...EVENT_TYPES].sort());
+    for (const [type, example] of Object.entries(examples)) expect({ type, ok: validateReport(example.value).ok }).toEqual({ type, ok: true });
+    expect(examples['exchange.completed']).toEqual(STORY_EXAMPLES['exchange.completed']);
+    const view = docs.get(query.url)!.paths['/v1/exchanges/{id}'].get;
+    expect(view.parameters.find((p: Doc) => p.name === 'id').example).toBe('ua-ru-2025-05-1000');
+    expect(view.responses['200'].content['application/json'].example).toMatchObject({ subject: 'exchange/ua-ru-2025-05-1000', status: 'underway', released: { UA: 390, RU: 390 } });
+  });
+
+  it('serves one document of both APIs on the query API, each operation with its server', async () => {
+    const both = (await client(query.url, null)('GET', '/docs/all-json')).body as Doc;
+    expect(both.info.title).toBe('newsledger ingest and query APIs');
+    expect(both.servers.map((s: Doc) => s.description)).toEqual(['the ingest API', 'the query API']);
+    const [ingestServer, queryServer] = both.servers.map((s: Doc) => s.url);
+    expect(ingestServer).toBe(ingest.url);
+    expect(both.paths['/v1/reports'].servers).toEqual([{ url: ingestServer, description: 'the ingest API' }]);
+    expect(both.paths['/v1/exchanges'].servers).toEqual([{ url: queryServer, description: 'the query API' }]);
+    expect(both.paths['/v1/schemas'].servers.map((s: Doc) => s.url)).toEqual([ingestServer, queryServer]);
+    for (const doc of [docs.get(ingest.url)!, docs.get(query.url)!]) for (const path of Object.keys(doc.paths)) expect(both.paths).toHaveProperty([path]);
+    const missing = refsOf(both).filter((r) => !(r.replace('#/components/schemas/', '') in both.components.schemas));
+    expect(missing).toEqual([]);
+    const page = await fetch(`${query.url}/docs/all`);
+    expect(page.status).toBe(200);
+    expect(await (await fetch(`${query.url}/docs/all/swagger-ui-init.js`)).text()).toContain('newsledger ingest and query APIs');
   });
 
   it('serves Swagger UI at /docs under a CSP that lets it load', async () => {
@@ -104,7 +150,14 @@ describe('API documents: /docs, /docs-json and /v1/schemas (real Kafka and Postg
       const anonymous = client(api.url, null);
       const all = await anonymous('GET', '/v1/schemas');
       expect(all.status).toBe(200);
-      expect(all.body.schemas).toEqual(eventJsonSchemas());
+      expect(all.body.schemas).toEqual(describedEventSchemas());
+      // Each type says what it records and shows a report of it; the words of a report are explained beside them.
+      for (const type of EVENT_TYPES) {
+        expect({ type, description: typeof all.body.schemas[type].description, example: all.body.schemas[type].examples[0].type }).toEqual({ type, description: 'string', example: type });
+      }
+      expect(all.body.confirmations).toEqual(reportWords().confirmations);
+      expect(Object.keys(all.body.confirmations)).toEqual([...CONFIRMATIONS]);
+      expect(all.body.sourceKinds).toEqual(reportWords().sourceKinds);
       expect(all.body.versions).toEqual(eventJsonSchemaVersions());
       const v1 = await anonymous('GET', '/v1/schemas/negotiation.round.announced/versions/1');
       expect([v1.status, v1.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^application\/schema\+json/)]);
@@ -122,7 +175,8 @@ describe('API documents: /docs, /docs-json and /v1/schemas (real Kafka and Postg
       }
       const one = await anonymous('GET', '/v1/schemas/exchange.phase.completed');
       expect([one.status, one.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^application\/schema\+json/)]);
-      expect(one.body).toEqual(eventJsonSchemas()['exchange.phase.completed']);
+      expect(one.body).toEqual(describedEventSchemas()['exchange.phase.completed']);
+      expect(one.body.examples[0]).toMatchObject({ subject: 'exchange/ua-ru-2025-05-1000', data: { phase: 1, releasedBy: { UA: 390, RU: 390 } } });
       const unknown = await anonymous('GET', '/v1/schemas/exchange.teleported');
       expect([unknown.status, unknown.body.error]).toEqual([404, 'not_found']);
       // The error is the contract's JSON body, not a schema.

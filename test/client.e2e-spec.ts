@@ -119,6 +119,13 @@ describe('@newsledger/client against the real stack', () => {
     // Recorded once each, retries and all.
     const history = await reader.history(swap);
     expect(history.events.map((e) => e.eventId)).toEqual(story.filter((r) => r.subject === swap).map((r) => r.id));
+    expect(history.nextCursor).toBeNull();
+    // A page at a time, following nextCursor, gives the same events in the same order.
+    const first = await reader.history(swap, { limit: 3 });
+    expect([first.events.length, typeof first.nextCursor]).toEqual([3, 'string']);
+    const paged: string[] = [];
+    for await (const e of reader.historyAll(swap, { pageSize: 1 })) paged.push(e.eventId);
+    expect(paged).toEqual(history.events.map((e) => e.eventId));
 
     // Before the first report was recorded there was nothing to know.
     const before = new Date(Date.parse(history.events[0].recordedAt) - 1);

@@ -113,6 +113,70 @@ describe('bad input to the query API: a 4xx JSON error, nothing changed (real Ka
     });
   });
 
+  describe('unknown parameters', () => {
+    it('refuses a misspelt filter with 400 naming it and the one meant, instead of listing everything', async () => {
+      const r = await listed('staus=agreed');
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ error: 'invalid_query', details: [{ path: 'staus', message: expect.stringContaining('did you mean "status"?') }] });
+      expect(r.body.message).toContain('unknown query parameter "staus" (did you mean "status"?); GET /v1/exchanges takes status, reportedStatus, party');
+      const view = await read('GET', `/v1/exchanges/${id}-agreed?asof=2025-05-23T10:00:00Z`);
+      expect([view.status, view.body.details]).toEqual([400, [{ path: 'asof', message: expect.stringContaining('did you mean "asOf"?') }]]);
+    });
+
+    it('refuses q (or any parameter it does not take) on every GET route of both APIs that has no search', async () => {
+      const routes: { api: string; path: string; takesQ: boolean }[] = [];
+      for (const api of [ingest.url, query.url]) {
+        const doc = (await client(api, null)('GET', '/docs-json')).body as { paths: Record<string, { get?: { parameters?: { name: string; in: string }[] } }> };
+        for (const [path, item] of Object.entries(doc.paths)) {
+          if (!item.get || !path.startsWith('/v1/')) continue;
+          routes.push({ api, path, takesQ: (item.get.parameters ?? []).some((p) => p.in === 'query' && p.name === 'q') });
+        }
+      }
+      // Every read of the query API is here, the feed and the admin routes included.
+      expect(routes.length).toBeGreaterThanOrEqual(20);
+      for (const { api, path, takesQ } of routes) {
+        const concrete = path.replace('{id}', `${id}-agreed`).replace('{type}', 'exchange.agreed');
+        const r = await client(api)('GET', `${concrete}?q=`);
+        if (takesQ) {
+          expect({ path, status: r.status }).toEqual({ path, status: 200 });
+          continue;
+        }
+        expect({ path, status: r.status, error: r.body.error, details: r.body.details }).toEqual({
+          path, status: 400, error: 'invalid_query', details: [{ path: 'q', message: expect.stringContaining('is not a parameter of GET') }],
+        });
+      }
+    });
+  });
+
+  describe('history paging', () => {
+    it('pages a history with limit and cursor: every event once, in log order, as the whole history has them', async () => {
+      const whole = await read('GET', `/v1/exchanges/${id}-underway/history`);
+      expect([whole.status, whole.body.events.length, whole.body.nextCursor]).toEqual([200, 2, null]);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: { status: number; body: { events: { eventId: string }[]; nextCursor: string | null } } = await read(
+          'GET', `/v1/exchanges/${id}-underway/history?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status).toBe(200);
+        seen.push(...page.body.events.map((e) => e.eventId));
+        cursor = page.body.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 5);
+      expect(seen).toEqual(whole.body.events.map((e: { eventId: string }) => e.eventId));
+      expect(pages).toBe(2);
+    });
+
+    it('refuses a bad limit or a cursor it did not make, and still says 404 for an unknown subject', async () => {
+      const history = `/v1/exchanges/${id}-underway/history`;
+      for (const q of ['limit=0', 'limit=1001', 'limit=x', 'limit=1&limit=2', `limit=1&cursor=${base64url([0, 'x'])}`, 'cursor=nonsense']) {
+        const r = await read('GET', `${history}?${q}`);
+        expect({ q, status: r.status, error: r.body.error }).toEqual({ q, status: 400, error: 'invalid_query' });
+      }
+      expect((await read('GET', `/v1/exchanges/${freshId('none')}/history?limit=5`)).status).toBe(404);
+    });
+  });
+
   describe('time parameters', () => {
     const view = `/v1/exchanges/${id}-agreed`;
 

@@ -29,6 +29,7 @@ import { ReportRecorder } from './recording/report.recorder';
     HealthModule,
     MetricsModule,
     ApiDocsModule.register({
+      api: 'ingest',
       title: 'newsledger ingest API',
       description: 'Reports in over HTTP, onto the event log (`newsledger.events`, see docs/asyncapi.yaml). Errors are `{"error", "message", "details"?}`.',
     }),

@@ -32,6 +32,8 @@ import { TimelinePageController } from './show-timeline/timeline-page.controller
     HealthModule,
     MetricsModule,
     ApiDocsModule.register({
+      api: 'query',
+      combinedWith: 'ingest',
       title: 'newsledger query API',
       description:
         'Views, history, time travel, the status-change feed and webhooks, audit and key management. Errors are `{"error", "message", "details"?}`. The Kafka topics are described in docs/asyncapi.yaml.',

@@ -130,10 +130,20 @@ export interface HistoryEntry {
   retractedBy: string | null;
 }
 
-/** `GET /v1/{exchanges|negotiations}/:id/history`: every event in log order. */
+/** `GET /v1/{exchanges|negotiations}/:id/history`: every event in log order, or one page of them. */
 export interface History {
   subject: string;
   events: HistoryEntry[];
+  /** Pass as `cursor` (with `limit`) for the next page; null on the last one, and when every event was asked for. */
+  nextCursor: string | null;
+}
+
+/** Paging of `history()`. */
+export interface HistoryOptions {
+  /** Page size, 1 to 1000. @defaultValue none: every event in one answer */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
 }
 
 /**

@@ -9,6 +9,8 @@ import type {
   FeedMessage,
   FollowOptions,
   History,
+  HistoryEntry,
+  HistoryOptions,
   ListOptions,
   Page,
   RecordResult,
@@ -246,13 +248,31 @@ export class NewsledgerClient {
   }
 
   /**
-   * Every event of a subject in log order, retracted ones marked (`GET /v1/{exchanges|negotiations}/:id/history`).
+   * The events of a subject in log order, retracted ones marked (`GET /v1/{exchanges|negotiations}/:id/history`):
+   * every one, or with `limit` one page, whose `nextCursor` is the `cursor` of the next.
    * @throws NewsledgerError `not_found`
    */
-  async history(subject: Subject, options: CallOptions = {}): Promise<History> {
+  async history(subject: Subject, options: HistoryOptions & CallOptions = {}): Promise<History> {
     const { kind, id } = subjectParts(subject);
-    const answer = await this.send(KIND_ROUTES[kind].history, { ...options, params: { id } });
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.cursor !== undefined) query.set('cursor', options.cursor);
+    const answer = await this.send(KIND_ROUTES[kind].history, { signal: options.signal, params: { id }, query });
     return answer.body as History;
+  }
+
+  /**
+   * Every event of a subject in log order, fetched page after page (`pageSize` each), so a long
+   * history never has to fit in one answer.
+   * @throws NewsledgerError `not_found`
+   */
+  async *historyAll(subject: Subject, options: { pageSize?: number } & CallOptions = {}): AsyncGenerator<HistoryEntry, void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.history(subject, { limit: options.pageSize ?? 500, cursor, signal: options.signal });
+      yield* page.events;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
   }
 
   /**

@@ -49,7 +49,7 @@ export {
 } from './report.schema';
 export { searchForm, searchTextOf } from './headline';
 export { canonicalJson, reportContentKey, type ReportContent } from './report.content';
-export { deprecatedVersionOf, validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
+export { closest as closestWord, deprecatedVersionOf, validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
 export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
 export { eventJsonSchemaIn, eventJsonSchemas, eventJsonSchemaVersions } from './report.json-schema';
 export {
@@ -102,6 +102,7 @@ export {
   type RetractedGist,
   type StatusFieldChange,
 } from './explained-change';
+export { stagesSupportedBy } from './exchange.lifecycle';
 export { EVIDENCE_ROLES, explainView, type Evidence, type EvidenceRole, type ExplainedFact, type Explanation } from './explain';
 export {
   EXCHANGE_STATUSES,

@@ -149,7 +149,7 @@ function quoted(text: string): string {
 const QUOTED_MAX = 64;
 
 /** The candidate within edit distance 2 (case-insensitive), for "did you mean" hints. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     // The distance is at least the difference in length: a long word is not compared at all,

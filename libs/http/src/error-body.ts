@@ -3,6 +3,7 @@ import { AuthError, KeyCheckPausedError } from '@newsledger/auth';
 import { isDatabaseUnavailable } from '@newsledger/persistence';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { UnknownQueryParamError } from './documented-query.interceptor';
 
 /** The contract's error body, as a schema so the API documents show exactly this shape. */
 export const ERROR_BODY_SCHEMA = z
@@ -96,6 +97,7 @@ export function describeCommonError(
     return { status: 429, headers: { 'retry-after': String(e.retryAfterSeconds) }, body: { error: e.code, message: e.message } };
   }
   if (e instanceof InvalidJsonError) return { status: 400, body: { error: e.code, message: e.message } };
+  if (e instanceof UnknownQueryParamError) return { status: 400, body: { error: e.code, message: e.message, details: e.details } };
   if (e instanceof HttpException) {
     const status = e.getStatus();
     const code = HTTP_EXCEPTION_CODES[status] ?? 'http_error';

@@ -1,11 +1,15 @@
 import { Query } from '@nestjs/cqrs';
-import { HistoryEntry } from './get-history.response.dto';
+import { GetHistoryRequest } from './get-history.request.dto';
+import { HistoryPage } from './get-history.response.dto';
 
-export type { HistoryEntry } from './get-history.response.dto';
+export type { HistoryEntry, HistoryPage } from './get-history.response.dto';
 
-/** Every event of a subject in log order. */
-export class GetHistoryQuery extends Query<{ subject: string; events: HistoryEntry[] }> {
-  constructor(readonly subject: string) {
+/** The events of a subject in log order: every one, or with `limit` a page after `cursor`. */
+export class GetHistoryQuery extends Query<HistoryPage> {
+  constructor(
+    readonly subject: string,
+    readonly page: GetHistoryRequest = {},
+  ) {
     super();
   }
 }

@@ -25,7 +25,15 @@ const HISTORY_ENTRY = z.object({
 
 export type HistoryEntry = z.infer<typeof HISTORY_ENTRY>;
 
-export const HISTORY_RESPONSE_REF = apiSchema(
-  'History',
-  z.object({ subject: z.string(), events: z.array(HISTORY_ENTRY).meta({ description: 'In log order' }) }).meta({ title: 'History' }),
-);
+const HISTORY_PAGE = z
+  .object({
+    subject: z.string(),
+    events: z.array(HISTORY_ENTRY).meta({ description: 'In log order: every event, or with `limit` one page' }),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` (with `limit`) for the next page; null on the last one' }),
+  })
+  .meta({ title: 'History' });
+
+/** `GET …/:id/history`: the events in log order and where the next page starts. */
+export type HistoryPage = z.infer<typeof HISTORY_PAGE>;
+
+export const HISTORY_RESPONSE_REF = apiSchema('History', HISTORY_PAGE);
