@@ -95,8 +95,9 @@ describe('newsledger ingest, show and history (compiled CLI, real stack)', () =>
 
     const text = await run(['show', swap]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^status\s+underway \(confirmed reports\)$/m);
-    expect(text.stdout).toMatch(/^reported\s+completed \(every report not denied\)$/m);
+    // Never "confirmed by" a source that is no official statement, nor by one that only claimed it.
+    expect(text.stdout).toMatch(/^status\s+Under way, reported by two sources \(Truth Social and Ukrainian military sources\)$/m);
+    expect(text.stdout).toMatch(/^reported\s+Completed, claimed by one named source \(Truth Social\)$/m);
     expect(text.stdout).toMatch(/completed\s+claimed\s+Truth Social \(Donald Trump\), social/);
     expect(text.stdout).toContain('3 events, last recorded');
 
@@ -105,7 +106,7 @@ describe('newsledger ingest, show and history (compiled CLI, real stack)', () =>
     const then = await run(['show', swap, '--as-of', asOf, '--json']);
     expect(JSON.parse(then.stdout)).toMatchObject({ status: 'agreed', reportedStatus: 'completed', eventCount: 2, asOf });
     const valid = await run(['show', swap, '--valid-at', '2025-05-16']);
-    expect(valid.stdout).toMatch(/^status\s+agreed /m);
+    expect(valid.stdout).toMatch(/^status\s+Agreed, reported by /m);
     expect(valid.stdout).toContain('valid at 2025-05-16');
   });
 
@@ -130,9 +131,9 @@ describe('newsledger ingest, show and history (compiled CLI, real stack)', () =>
       return r.code === 0 && JSON.parse(r.stdout).title === 'A swap of 1,000 each' ? true : undefined;
     });
     const text = (await run(['show', swap])).stdout.split('\n');
-    expect(text.slice(1, 4)).toEqual(['A swap of 1,000 each', 'Agreed in Istanbul.', expect.stringMatching(/^status\s+underway/)]);
+    expect(text.slice(1, 4)).toEqual(['A swap of 1,000 each', 'Agreed in Istanbul.', expect.stringMatching(/^status\s+Under way/)]);
     const then = (await run(['show', swap, '--as-of', before])).stdout.split('\n');
-    expect(then[1]).toMatch(/^status\s+underway/);
+    expect(then[1]).toMatch(/^status\s+Under way/);
   });
 
   it('exits 2, saying why, when it cannot do what was asked', async () => {

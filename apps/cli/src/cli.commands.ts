@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { registerCompletionCommand } from './completion/completion.command';
 import { registerDeadLettersCommand } from './dead-letters/dead-letters.command';
+import { registerExplainCommand } from './explain/explain.command';
 import { registerExportCommand } from './export/export.command';
 import { registerHistoryCommand } from './history/history.command';
 import { registerIngestCommand } from './ingest/ingest.command';
 import { registerKafkaAccessCommand } from './kafka-access/kafka-access.command';
 import { registerKeysCommand } from './keys/keys.command';
+import { registerListCommand } from './list/list.command';
 import { registerRebuildCommand } from './rebuild/rebuild.command';
 import { registerReplayCommand } from './replay/replay.command';
 import { registerShowCommand } from './show/show.command';
@@ -18,7 +20,9 @@ import { registerVerifyCommand } from './verify/verify.command';
  */
 export function registerCommands(program: Command): void {
   registerIngestCommand(program);
+  registerListCommand(program);
   registerShowCommand(program);
+  registerExplainCommand(program);
   registerHistoryCommand(program);
   registerTailCommand(program);
   registerKeysCommand(program);

@@ -26,7 +26,7 @@ describe('newsledger completion', () => {
   it('completes every command, its subcommands and its options in bash', () => {
     const script = bashCompletion(program);
     expect(script).toContain('complete -F _newsledger newsledger');
-    expect(script).toMatch(/"\) words="ingest show history tail keys export rebuild verify replay dead-letters kafka-access completion --help"/);
+    expect(script).toMatch(/"\) words="ingest list show explain history tail keys export rebuild verify replay dead-letters kafka-access completion --help"/);
     expect(script).toMatch(/"keys"\) words="create list revoke --help"/);
     expect(script).toMatch(/"tail"\) words="[^"]*--until-idle[^"]*"/);
     expect(script).toMatch(/"dead-letters"\) words="-n --limit --before --json --help"/);

@@ -1,4 +1,4 @@
-import { INSTANT_FORMAT, isInstant } from '@newsledger/domain';
+import { INSTANT_FORMAT, isInstant, isReportedTime } from '@newsledger/domain';
 import { InvalidArgumentError } from 'commander';
 
 /**
@@ -9,4 +9,10 @@ import { InvalidArgumentError } from 'commander';
 export function instantArg(value: string): string {
   if (!isInstant(value)) throw new InvalidArgumentError(INSTANT_FORMAT);
   return new Date(value).toISOString();
+}
+
+/** A `--valid-at` argument: a date at its own precision or an instant with offset, as the APIs take it. */
+export function validAtArg(value: string): string {
+  if (!isReportedTime(value)) throw new InvalidArgumentError('a date at its own precision (2025, 2025-05, 2025-05-23) or an instant with offset');
+  return value;
 }

@@ -7,7 +7,7 @@ import { EXIT_NOT_DONE, failureOf, outputFailureOf } from './cli.failure';
 const HELP_AFTER = `
 Environment:
   NEWSLEDGER_INGEST_URL, NEWSLEDGER_QUERY_URL  the APIs (default http://127.0.0.1:3000 and :3001)
-  NEWSLEDGER_KEY    API key for ingest/show/history/tail (default NEWSLEDGER_ADMIN_KEY)
+  NEWSLEDGER_KEY    API key for ingest/list/show/explain/history/tail (default NEWSLEDGER_ADMIN_KEY)
   DATABASE_URL, KAFKA_BROKERS  for keys, export, rebuild, verify and replay, which work on the
                     database and the log directly
   NO_COLOR          no colour even at a terminal (output that is not a terminal never has any)
@@ -22,7 +22,9 @@ Exit codes:
 Examples:
   $ npx newsledger keys create --name kyiv-desk --scopes ingest,read
   $ npx newsledger ingest reports.ndjson
+  $ npx newsledger list --q swap
   $ npx newsledger show exchange/ua-ru-2025-05-1000 --as-of 2025-05-23T10:00:00Z
+  $ npx newsledger explain exchange/ua-ru-2025-05-1000
   $ npx newsledger history exchange/ua-ru-2025-05-1000
   $ npx newsledger tail --kind exchange
   $ source <(npx newsledger completion bash)

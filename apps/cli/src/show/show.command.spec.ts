@@ -1,27 +1,49 @@
 import { replay, toView, type ExchangeView, type NegotiationView } from '@newsledger/domain';
 import { afterwardStory, articleStory, BIG_SWAP, DECEMBER_2024_SWAP, ISTANBUL } from '../../../../test/fixtures/article.story';
 import { eventsOf, recordStory } from '../../../../test/fixtures/story.fixture';
-import { formatView } from './show.command';
+import { formatView, reportWords } from './show.command';
 
 const recorded = recordStory([...articleStory, ...afterwardStory]);
-const viewOf = (subject: string) => toView(replay(subject, eventsOf(subject, recorded)));
+const viewOf = (subject: string, events = recorded) => toView(replay(subject, eventsOf(subject, events)));
+const articleOnly = recordStory(articleStory);
 
 describe('show', () => {
-  it('prints the corroboration of each stage with its sources, and who denied it', () => {
+  it('says the status and what is only claimed beyond it in words, never "confirmed by" what no official said', () => {
+    const text = formatView(viewOf(BIG_SWAP, articleOnly) as ExchangeView);
+    expect(text).toMatch(/^status +Under way, reported by two sources \(Truth Social and Ukrainian military sources\)$/m);
+    expect(text).toMatch(/^reported +Completed, claimed by one named source \(Truth Social\)$/m);
+    expect(text).not.toMatch(/confirmed by (?!both|one party|all)/);
+  });
+
+  it('says the corroboration of each stage in words, its sources beneath, once both sides confirm', () => {
     const text = formatView(viewOf(BIG_SWAP) as ExchangeView);
-    expect(text).toContain('corroboration (who said so, whatever the desks flagged)');
+    expect(text).toMatch(/^status +Under way, confirmed by both parties$/m);
+    expect(text).not.toMatch(/^reported /m);
+    expect(text).toContain('how sure, stage by stage');
     expect(text).toContain(
-      '  underway   all-parties   Ukrainian military sources (military), Russian Ministry of Defence (official RU), Coordination Headquarters for the Treatment of POWs (government UA)',
+      '  Under way, confirmed by both parties\n      Ukrainian military sources (military), Russian Ministry of Defence (official RU), Coordination Headquarters for the Treatment of POWs (government UA)',
     );
     expect(text).toContain('  underway (phase 1) confirmed   Russian Ministry of Defence, official RU  after-ru-mod-phase-1');
   });
 
-  it('prints a dispute with every value and says the figure shown is the lowest', () => {
+  it('prints each confirmed phase with its figures, date and who stands behind it', () => {
+    const text = formatView(viewOf(BIG_SWAP) as ExchangeView);
+    expect(text).toContain('phases\n   1  RU 390, UA 390   2025-05-23  confirmed by Coordination Headquarters for the Treatment of POWs');
+  });
+
+  it('says a dispute as who said what and which figure is shown', () => {
     const text = formatView(viewOf(DECEMBER_2024_SWAP) as ExchangeView);
     expect(text).toContain('RU 150, UA 150 (disputed: the lowest figure shown)');
-    expect(text).toContain(
-      '  released.RU: shown 150; 150 by Russian Ministry of Defence (official RU) vs 189 by Office of the President of Ukraine (official UA)',
-    );
+    expect(text).toContain('disputes (sources disagree; the lowest figure is shown)\n  Released by Russia: Ukraine said 189; Russia said 150, shown: 150');
+  });
+
+  it('words one report by what stands behind it', () => {
+    const official = { name: 'Russian Ministry of Defence', kind: 'official', party: 'RU' } as const;
+    const military = { name: 'Ukrainian military sources', kind: 'military' } as const;
+    expect(reportWords('confirmed', official)).toBe('confirmed by Russian Ministry of Defence');
+    expect(reportWords('confirmed', military)).toBe('reported by Ukrainian military sources');
+    expect(reportWords('claimed', { name: 'Truth Social', kind: 'social', speaker: 'Donald Trump' })).toBe('claimed by Truth Social (Donald Trump)');
+    expect(reportWords('denied', official)).toBe('denied by Russian Ministry of Defence');
   });
 
   it('prints the headline and its summary under the subject, and nothing for a story without one', () => {
@@ -38,7 +60,7 @@ describe('show', () => {
 
   it('prints the confirmation of each round, mediator and endorsement', () => {
     const text = formatView({ ...(viewOf(ISTANBUL) as NegotiationView), exchanges: [] } as never);
-    expect(text).toContain('   2  announced (reported) Istanbul'.replace(' Istanbul', '').trimEnd());
+    expect(text).toContain('   2  announced (reported)');
     expect(text).toContain('  Vatican (reported): proposed by Donald Trump (reported); endorsed by Giorgia Meloni (reported); rejected by Sergei Lavrov (reported)');
     expect(text).toContain('  Memorandum (RU, round 2) (reported)');
   });

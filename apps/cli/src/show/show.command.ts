@@ -1,19 +1,15 @@
 import type { ExchangeViewResponse, NegotiationViewResponse, ViewResponse } from '@newsledger/client';
-import { isReportedTime, type Source } from '@newsledger/domain';
-import { Command, InvalidArgumentError } from 'commander';
+import { countsAsConfirmed, officialPartyOf, stagesSupportedBy, type Confirmation, type Source } from '@newsledger/domain';
+import { Command } from 'commander';
 import { ApiOptions, clientFor, subjectArg, withApiOptions } from '../api.connections';
+import { badgeWords, disputeWords, factWords } from '../how-sure.wording';
+import { instantArg, validAtArg } from '../instant.argument';
 import { confirmationStyle, NO_STYLE, Style, styleFor } from '../terminal.style';
-import { instantArg } from '../instant.argument';
 
 interface ShowOptions extends ApiOptions {
   asOf?: string;
   validAt?: string;
   json?: boolean;
-}
-
-function validAtArg(value: string): string {
-  if (!isReportedTime(value)) throw new InvalidArgumentError('a date at its own precision (2025, 2025-05, 2025-05-23) or an instant with offset');
-  return value;
 }
 
 const none = '—';
@@ -27,13 +23,25 @@ function rows(pairs: [string, string][], style: Style): string[] {
   return pairs.map(([k, v]) => `${style.dim(k.padEnd(width))}  ${v}`);
 }
 
+/**
+ * Who stands behind one report, without overstating it: "confirmed by" an official statement,
+ * "reported by" a source the desk confirmed, "claimed by" one it did not.
+ */
+export function reportWords(confirmation: Confirmation, s: Source): string {
+  const verb = confirmation === 'denied' ? 'denied by' : !countsAsConfirmed(confirmation) ? 'claimed by' : officialPartyOf(s) ? 'confirmed by' : 'reported by';
+  return `${verb} ${s.name}${s.speaker && s.speaker !== s.name ? ` (${s.speaker})` : ''}`;
+}
+
 function exchangeLines(v: ExchangeViewResponse, style: Style): string[] {
   const fact = <T>(f: { value: T; confirmation: string } | null, show: (x: T) => string = String) =>
     f ? `${show(f.value)} ${confirmationStyle(style, f.confirmation)(`(${f.confirmation})`)}` : none;
+  const confirmedStages: string[] = v.status ? stagesSupportedBy(v.status) : [];
+  // The reported status is said apart only when it goes further than the confirmed one.
+  const reportedApart = v.reportedStatus !== null && v.reportedStatus !== v.status;
   const lines = rows(
     [
-      ['status', `${v.status ? style.bold(v.status) : none} ${style.dim('(confirmed reports)')}`],
-      ['reported', `${v.reportedStatus ?? none} ${style.dim('(every report not denied)')}`],
+      ['status', v.status ? style.bold(badgeWords(v.status, 'confirmed', v.corroboration[v.status], v.parties)) : `${none} ${style.dim('(nothing confirmed yet)')}`],
+      ...(reportedApart ? ([['reported', style.yellow(badgeWords(v.reportedStatus, 'reported', v.corroboration[v.reportedStatus!], v.parties))]] as [string, string][]) : []),
       ['parties', v.parties.join(', ') || none],
       ['agreed', v.agreed ? `${counts(v.agreed.releasedBy)} (${v.agreed.stage}, ${v.agreed.confirmation})` : none],
       ['released', `${counts(v.released)}${v.disputes.length ? ` ${style.bold('(disputed: the lowest figure shown)')}` : ''}`],
@@ -44,16 +52,22 @@ function exchangeLines(v: ExchangeViewResponse, style: Style): string[] {
     ],
     style,
   );
+  if (v.phases.length) lines.push('phases');
+  for (const p of v.phases) {
+    const claim = v.claims.find((c) => c.eventId === p.eventId);
+    const who = claim ? confirmationStyle(style, claim.confirmation)(reportWords(claim.confirmation, claim.source)) : '';
+    lines.push(`  ${String(p.phase).padStart(2)}  ${counts(p.releasedBy).padEnd(16)} ${(p.date ?? '').padEnd(10)}  ${who}`.trimEnd());
+  }
   const stages = Object.entries(v.corroboration);
-  if (stages.length) lines.push(`corroboration ${style.dim('(who said so, whatever the desks flagged)')}`);
+  if (stages.length) lines.push(`how sure, stage by stage ${style.dim('(who said so; "confirmed by" only for official statements)')}`);
   for (const [stage, c] of stages) {
-    const denied = c.deniedBy.length ? `; denied by ${c.deniedBy.map(ladderSource).join(', ')}` : '';
-    lines.push(`  ${stage.padEnd(10)} ${(c.level ?? 'only denied').padEnd(13)} ${c.sources.map(ladderSource).join(', ')}${denied}`);
+    const how = confirmedStages.includes(stage) ? 'confirmed' : 'reported';
+    const words = badgeWords(stage, how, c, v.parties);
+    lines.push(`  ${how === 'confirmed' ? words : style.yellow(words)}`);
+    if (c.sources.length) lines.push(style.dim(`      ${c.sources.map(ladderSource).join(', ')}`));
   }
-  if (v.disputes.length) lines.push('disputes');
-  for (const d of v.disputes) {
-    lines.push(`  ${d.fact}: shown ${d.shown}; ${d.values.map((x) => `${x.value} by ${x.sources.map(ladderSource).join(', ')}`).join(' vs ')}`);
-  }
+  if (v.disputes.length) lines.push(`disputes ${style.dim('(sources disagree; the lowest figure is shown)')}`);
+  for (const d of v.disputes) lines.push(`  ${factWords(d.fact)}: ${disputeWords(d)}`);
   if (v.claims.length) lines.push('claims');
   for (const c of v.claims) {
     const what = c.phase === undefined ? c.status : `${c.status} (phase ${c.phase})`;
