@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { explainView, replay, toView, type EventType, type ExchangeView, type NegotiationView, type RecordedEvent, type Report } from '@newsledger/domain';
+import { currentVersionOf, dataschemaOf, explainView, replay, toView, type EventType, type ExchangeView, type NegotiationView, type RecordedEvent, type Report } from '@newsledger/domain';
 import { describedEventSchemas, EVENT_TYPE_DESCRIPTIONS, reportWords, STORY, STORY_EXAMPLES } from './story.examples';
 
 type Node = Record<string, any>;
@@ -30,7 +30,7 @@ function storyAnswers() {
     subject,
     events: of(subject).map((e) => ({
       eventId: e.id, type: e.type, subject: e.subject, occurredAt: e.occurredAt ?? null, recordedAt: e.recordedAt, ingestor: e.ingestor, source: e.source,
-      confirmation: e.confirmation, data: e.data, note: e.note ?? null, position: e.position, retracted: swap.retracted[e.id] !== undefined, retractedBy: swap.retracted[e.id]?.by ?? null,
+      confirmation: e.confirmation, data: e.data, dataschema: dataschemaOf(e.type, currentVersionOf(e.type)), note: e.note ?? null, position: e.position, retracted: swap.retracted[e.id] !== undefined, retractedBy: swap.retracted[e.id]?.by ?? null,
     })),
     nextCursor: null,
   });

@@ -113,7 +113,7 @@ export const STORY_EXAMPLES: Record<EventType, { summary: string; value: ReportI
   },
   'negotiation.round.announced': {
     summary: 'Lavrov: a second round, where Moscow will present a memorandum',
-    value: { id: 'article-lavrov-round-2', type: 'negotiation.round.announced', subject: STORY.talks, occurredAt: '2025-05-23', source: lavrov, confirmation: 'reported', data: { round: 2, agenda: 'Moscow to present a memorandum to the Ukrainian side' } },
+    value: { id: 'article-lavrov-round-2', type: 'negotiation.round.announced', subject: STORY.talks, occurredAt: '2025-05-23', source: lavrov, confirmation: 'reported', data: { round: 2, agenda: ['Moscow to present a memorandum to the Ukrainian side'] } },
   },
   'negotiation.round.held': {
     summary: 'Low-level delegations meet in Istanbul, the first time since March 2022',

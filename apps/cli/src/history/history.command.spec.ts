@@ -1,4 +1,5 @@
 import type { HistoryEntry } from '@newsledger/client';
+import { currentVersionOf, dataschemaOf } from '@newsledger/domain';
 import { afterwardStory, articleStory, BIG_SWAP } from '../../../../test/fixtures/article.story';
 import { eventsOf, recordStory } from '../../../../test/fixtures/story.fixture';
 import { formatHistory, whatItSays } from './history.command';
@@ -15,6 +16,7 @@ const entries: HistoryEntry[] = eventsOf(BIG_SWAP, recorded).map((e) => ({
   source: e.source,
   confirmation: e.confirmation,
   data: e.data as Record<string, unknown>,
+  dataschema: dataschemaOf(e.type, currentVersionOf(e.type)),
   note: e.note ?? null,
   position: e.position,
   retracted: retracted[e.id] !== undefined,
