@@ -104,6 +104,12 @@ function bodyExamples(): Record<string, Record<string, { summary: string; value:
       },
     },
     'POST /v1/admin/keys': { desk: { summary: "The Kyiv desk's key: files reports and reads the views", value: { name: 'kyiv-desk', scopes: ['ingest', 'read'] } } },
+    'POST /v1/admin/dead-letters/resubmit': {
+      corrected: {
+        summary: 'The military sources\' report, refused for a misspelt field ("occuredAt"), sent again corrected',
+        value: STORY_EXAMPLES['exchange.underway'].value,
+      },
+    },
     'POST /v1/admin/rebuild': { check: { summary: 'Rebuild, but keep the live views if the new ones differ', value: { abortOnDifference: true } } },
   };
 }
