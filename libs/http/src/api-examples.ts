@@ -48,6 +48,7 @@ function storyAnswers() {
 const KYIV_DESK_KEY = '3f9c2a7d5e1b4c60';
 const SUBSCRIPTION_ID = 'sub_5d0c2e9a7b41f3a86e12';
 const REBUILD_ID = '9b2f6c1e-4d7a-4e8b-a3c5-1f0e2d3c4b5a';
+const VERIFY_ID = '4e7d2b90-1c3a-4f6e-8b5d-7a9c0e1f2d3b';
 
 /** An example for a parameter of `path` by its name; none for cursors, which only the API makes. */
 function parameterExample(path: string, name: string): unknown {
@@ -60,6 +61,7 @@ function parameterExample(path: string, name: string): unknown {
       if (path.startsWith('/v1/admin/keys')) return KYIV_DESK_KEY;
       if (path.startsWith('/v1/subscriptions')) return SUBSCRIPTION_ID;
       if (path.startsWith('/v1/admin/rebuild')) return REBUILD_ID;
+      if (path.startsWith('/v1/admin/verify')) return VERIFY_ID;
       return undefined;
     case 'type':
       return 'exchange.phase.completed';
@@ -141,6 +143,13 @@ function responseExamples(): Record<string, Record<string, unknown>> {
     'GET /v1/admin/rebuild': {
       '200': {
         rebuilds: [{ id: REBUILD_ID, status: 'running', phase: 'building', progress: { applied: 14, target: 21, percent: 66.7 }, startedAt: '2025-05-23T12:00:00.000Z', updatedAt: '2025-05-23T12:00:02.000Z', finishedAt: null }],
+      },
+    },
+    'GET /v1/admin/verify': {
+      '200': {
+        verifications: [
+          { id: VERIFY_ID, kind: 'verify', status: 'done', phase: 'done', progress: { applied: 21, target: 21, percent: 100 }, worker: 'projector-1', attempts: 1, startedAt: '2025-05-23T12:05:00.000Z', updatedAt: '2025-05-23T12:05:01.000Z', finishedAt: '2025-05-23T12:05:01.000Z', report: { ok: true, differences: [] }, error: null, errorCode: null },
+        ],
       },
     },
     'GET /health': { '200': { status: 'ok', info: { postgres: { status: 'up' }, kafka: { status: 'up' } }, error: {}, details: { postgres: { status: 'up' }, kafka: { status: 'up' } } } },
