@@ -263,6 +263,8 @@ describe('two query APIs and two projectors side by side (compiled apps as proce
     } finally {
       if (holder.isTransactionActive) await holder.rollbackTransaction().catch(() => undefined);
       await holder.release();
+      // A follower of a job that never ended would wait for good: the test has failed by then.
+      if (follower && follower.child.exitCode === null) follower.child.kill();
       await follower?.catch(() => undefined);
       sampling = false;
       await sampler;
