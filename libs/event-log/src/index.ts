@@ -16,3 +16,4 @@ export * from './log.reader';
 export { EndOffsetsReader } from './end-offsets.reader';
 export * from './log-identity';
 export * from './kafka-access';
+export * from './scram-users';
