@@ -8,7 +8,9 @@
 //   git worktree add /tmp/previous <commit> && (cd /tmp/previous && npm ci && npm run build)
 //   node scripts/make-upgrade-fixture.js --checkout /tmp/previous --name <name>
 //
-// Needs the broker and PostgreSQL of `npm start`, and pg_dump on the PATH.
+// Needs PostgreSQL, pg_dump on the PATH, and a broker the release can reach: releases before SASL
+// speak only plaintext, so give one in KAFKA_BROKERS (e.g. a broker started as
+// docs/kafka-local.md describes, without SASL); its messages are kept with their timestamps.
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
