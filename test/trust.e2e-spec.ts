@@ -66,7 +66,7 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
       for (const r of routes) {
         // The page and its assets hold no data: the page sends the reader's key on its own calls.
         // The schemas are documentation (/docs-json, public too, carries them).
-        if (r.isPublic) expect(['/health', '/v1/schemas', '/v1/schemas/:type', '/', '/assets/:file']).toContain(r.path);
+        if (r.isPublic) expect(['/health', '/v1/schemas', '/v1/schemas/:type', '/v1/schemas/:type/versions/:version', '/', '/assets/:file']).toContain(r.path);
         else expect({ route: `${r.method} ${r.path}`, scope: r.scope }).toEqual({ route: `${r.method} ${r.path}`, scope: expect.stringMatching(/^(ingest|read|audit|metrics|admin)$/) });
       }
     }
