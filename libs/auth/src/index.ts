@@ -1,8 +1,16 @@
-export * from './auth.error';
-export * from './scopes';
-export * from './key-name';
-export * from './api-key.service';
-export * from './scope.guard';
-export * from './auth.module';
-export * from './principal.decorator';
-export * from './route-access';
+export { AuthError, KeyCheckPausedError, type AuthErrorCode, type AuthErrorDetails } from './auth.error';
+export { mayWriteKind, SCOPES, type Principal, type Scope } from './scopes';
+export { KEY_NAME_SCHEMA } from './key-name';
+export { ApiKeyService, ApiKeyStore, keyIdOf, type CreatedKey } from './api-key.service';
+export { BEARER_SCHEME, Public, RequireScope, type AuthenticatedRequest } from './scope.guard';
+export { AuthModule } from './auth.module';
+export { CurrentPrincipal } from './principal.decorator';
+export {
+  accessOf,
+  authorize,
+  controllerRoutes,
+  routeAccessTable,
+  type ControllerRoute,
+  type RouteAccess,
+  type RouteAccessTable,
+} from './route-access';

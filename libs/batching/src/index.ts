@@ -2,4 +2,4 @@
  * @newsledger/batching — group commit: concurrent calls gathered into one round trip (a Kafka
  * request, a PostgreSQL statement), for the producer, the claims, the key reads and the projector.
  */
-export * from './group-commit';
+export { GroupCommit, type Settled } from './group-commit';

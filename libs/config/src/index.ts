@@ -1,2 +1,2 @@
-export * from './newsledger.config';
-export * from './config.module';
+export { apiUrlSchema, ConfigError, loadConfig, type KafkaSasl, type NewsledgerConfig } from './newsledger.config';
+export { CONFIG, ConfigModule, withConfig } from './config.module';

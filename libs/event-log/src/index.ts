@@ -1,19 +1,57 @@
-export * from './cloud-event.mapper';
-export * from './kafka.factory';
-export * from './kafka-log.level';
-export * from './topics';
-export * from './event-log.producer';
-export * from './event-log.consumer';
+export {
+  cloudEventJsonSchemas,
+  earlierCloudEventJsonSchemas,
+  fromCloudEvent,
+  subjectPartition,
+  toCloudEvent,
+  type CloudEvent,
+  type DecodeResult,
+  type MessagePlacement,
+} from './cloud-event.mapper';
+export { createKafka, type KafkaLogSink } from './kafka.factory';
+
+export { ensureTopics, fetchPartitionCount, pingKafka, withAdmin, type TopicSettings } from './topics';
+export { EventLogProducer, LogUnavailableError, type LogPosition, type OutgoingMessage } from './event-log.producer';
+export { EventLogConsumer, type ConsumerHooks } from './event-log.consumer';
 export type { LogBatch, LogMessage } from './log-batch';
 export { toLogMessage } from './log-batch';
-export * from './event-log.module';
-export * from './status-change.message';
-export * from './dead-letter.message';
-export * from './dead-letter.reader';
-export * from './asyncapi.document';
-export * from './topic-tail.consumer';
-export * from './log.reader';
+export { EventLogModule, KAFKA, nestKafkaLog } from './event-log.module';
+export {
+  decodeStatusChange,
+  encodeStatusChange,
+  STATUS_CHANGE_HEADERS,
+  statusChangeJson,
+  statusChangeJsonSchema,
+  statusChangeOfColumns,
+  type DecodedStatusChange,
+  type FeedPosition,
+  type StatusChangeColumns,
+  type StatusChangeMessage,
+} from './status-change.message';
+export { DEAD_LETTER_HEADERS, deadLetterJsonSchema, encodeDeadLetter, type DeadLetter } from './dead-letter.message';
+export {
+  DEAD_LETTER_PREVIEW_CHARS,
+  DeadLetterReadError,
+  readDeadLetters,
+  type DeadLetterEntry,
+  type DeadLetterPage,
+} from './dead-letter.reader';
+export { asyncApiDocument, type AsyncApiSettings } from './asyncapi.document';
+export { TopicTail, type TailMessage } from './topic-tail.consumer';
+export { fetchEndOffsets, LogReader, type LogReaderHooks } from './log.reader';
 export { EndOffsetsReader } from './end-offsets.reader';
-export * from './log-identity';
-export * from './kafka-access';
-export * from './scram-users';
+export {
+  eventIdMark,
+  judgeLog,
+  messageMark,
+  readClusterId,
+  readLogFacts,
+  readMarks,
+  type LogAnchor,
+  type LogFacts,
+  type LogIdentity,
+  type LogRefusal,
+  type LogRefusalReason,
+} from './log-identity';
+export { appGrants, grantAccess, type AccessPlan, type KafkaGrant, type KafkaOperation } from './kafka-access';
+

@@ -1,19 +1,18 @@
-export * from './error-body';
-export * from './http-app.bootstrap';
-export * from './logging.module';
-export * from './log-line.format';
-export * from './request-log';
-export * from './health.module';
-export * from './health-check.contributor';
-export * from './rate-limit.module';
-export * from './api-docs';
-export * from './documented-query.interceptor';
-export * from './metrics.module';
-export * from './http.metrics';
-export * from './http-error.filter';
-export * from './body-size.decorator';
-export * from './request-gate';
-export * from './security-headers';
-export * from './json-depth';
-export * from './content-type.decorator';
-export * from './story.examples';
+export { COMMON_ERROR_CODES, type CommonErrorCode, type ErrorBody, type ErrorResponse } from './error-body';
+export { runHttpApp, startHttpApp } from './http-app.bootstrap';
+export { LoggingModule } from './logging.module';
+
+export { HealthModule } from './health.module';
+export { HEALTH_CHECKS, type HealthCheckContributor } from './health-check.contributor';
+export { RateLimitModule, type RateVerdict } from './rate-limit.module';
+export { ApiDocsModule, ApiErrorResponse, apiSchema, withoutDialect, type ApiDocsInfo, type ApiName, type ApiPart } from './api-docs';
+
+export { MetricsModule, MetricsRegistry } from './metrics.module';
+
+export { HttpErrorFilter } from './http-error.filter';
+export { RouteBodyLimit, type BodyLimitSetting } from './body-size.decorator';
+export { type RequestGateOptions } from './request-gate';
+export { type SecurityHeaders } from './security-headers';
+
+export { AcceptsNdjson } from './content-type.decorator';
+export { describedEventSchemas, reportWords, STORY_EXAMPLES } from './story.examples';

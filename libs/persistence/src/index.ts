@@ -1,23 +1,22 @@
-export * from './data-source';
-export * from './persistence.module';
-export * from './repositories/projection.store';
-export * from './repositories/snapshot.store';
-export * from './repositories/event-index.rows';
-export * from './repositories/subject-state.store';
-export * from './entities/event.entity';
-export * from './entities/view.entity';
-export * from './entities/projector-offset.entity';
-export * from './entities/negotiation-exchange.entity';
-export * from './entities/status-change.entity';
-export * from './entities/report-claim.entity';
-export * from './entities/api-key.entity';
-export * from './entities/webhook-subscription.entity';
-export * from './entities/webhook-delivery.entity';
-export * from './entities/snapshot.entity';
-export * from './entities/audit-job.entity';
-export * from './database-unavailable';
-export * from './poll-loop';
-export * from './prepared-query';
-export * from './repositories/log-identity.store';
-export * from './repositories/view-versions';
-export * from './log-identity.health';
+export { dataSourceOptions, openDataSource } from './data-source';
+export { PersistenceModule } from './persistence.module';
+export {
+  ProjectionStore,
+  STATUS_CHANGES_CHANNEL,
+  type BatchWrites,
+  type EventRow,
+  type IndexedEventRow,
+  type ProjectionTables,
+  type StatusChangeRow,
+  type ViewRow,
+} from './repositories/projection.store';
+export { SnapshotStore, type DueSnapshot, type SnapshotBoundsRow, type SnapshotTables } from './repositories/snapshot.store';
+export { toRecordedEvent, type EventIndexRow } from './repositories/event-index.rows';
+export { SubjectStateStore, type LoadedState } from './repositories/subject-state.store';
+
+export { isDatabaseUnavailable, isDeterministicFailure, sqlStateOf } from './database-unavailable';
+export { PollLoop } from './poll-loop';
+export { prepared, preparedQuery } from './prepared-query';
+export { LogIdentityStore, type LogIdentityRow } from './repositories/log-identity.store';
+export { staleViewsExist } from './repositories/view-versions';
+export { LogIdentityHealth } from './log-identity.health';

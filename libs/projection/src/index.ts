@@ -3,5 +3,15 @@
  * retraction checks, summaries, status changes, links), and the indexing around it, shared by the
  * live projector, the rebuild and verify so all three apply the log the same way.
  */
-export * from './batch.projection';
-export * from './poison.isolation';
+export {
+  decodeMessage,
+  projectBatch,
+  projectMessages,
+  storeLookups,
+  type BatchLookups,
+  type BatchOutcome,
+  type DecodedMessage,
+  type IndexedEvent,
+  type ProjectBatchOptions,
+} from './batch.projection';
+export { isolatePoison, type PoisonIsolation } from './poison.isolation';
