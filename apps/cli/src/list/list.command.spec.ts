@@ -33,10 +33,16 @@ describe('list', () => {
     expect(formatListing({ negotiations: { items: [], nextCursor: null } })).toBe('no negotiations match\n');
   });
 
-  it('cuts each line to the width of the terminal', () => {
-    const lines = formatListing({ exchanges: { items: [swap], nextCursor: null } }, {}, undefined, 60).trimEnd().split('\n');
-    for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
-    expect(lines[2].endsWith('…')).toBe(true);
+  it('fits the width of the terminal, the headline giving way first and the status last', () => {
+    const lines = formatListing({ exchanges: { items: [swap], nextCursor: null } }, {}, undefined, 150).trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(150);
+    expect(lines[2]).toMatch(/^exchange\/ua-ru-2025-05-1000 {2}Under way, confirmed by both parties {2}RU 390, UA 390 {2}2025-05-23T\S+ {2}Ukraine and Russia swap [^…]+…$/);
+    const narrow = formatListing({ exchanges: { items: [swap], nextCursor: null } }, {}, undefined, 80).trimEnd().split('\n');
+    for (const line of narrow) expect(line.length).toBeLessThanOrEqual(80);
+    expect(narrow[2]).toContain('Under way, confirmed by both parties');
+    // Past the headline's least width, the time gives way before anything is cut off the end.
+    const mid = formatListing({ exchanges: { items: [swap], nextCursor: null } }, {}, undefined, 120).trimEnd().split('\n');
+    expect(mid[2]).toMatch(/ {2}2025-05-23… {2}Ukraine and Russia swap…$/);
   });
 
   it('lists the kinds the filters can match, and refuses filters no kind can', () => {

@@ -108,13 +108,24 @@ function negotiationRow(v: NegotiationView): string[] {
   return [v.subject, statusWord(v.status), v.parties.join(', ') || '—', `${held} held of ${v.rounds.length}`, v.lastRecordedAt ?? '—', v.title ?? ''];
 }
 
+/** At a terminal, the columns given up first when a table is too wide, and how narrow each may get. */
+const SHRINK: Record<string, number> = { TITLE: 24, UPDATED: 10, STATUS: 36, RELEASED: 14, PARTIES: 10, ROUNDS: 10 };
+
 /**
- * Rows under a header, columns padded to their widest cell. At a terminal `width` cuts each line,
- * the title last, so a long headline does not wrap the table.
+ * Rows under a header, columns padded to their widest cell. At a terminal (`width`), the headline
+ * gives way first, then the time, then the status, each cut with "…", so the table does not wrap.
  */
 function table(header: string[], rows: string[][], style: Style, width?: number): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  if (width !== undefined) {
+    const over = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) - width;
+    for (const [name, least] of Object.entries(SHRINK)) {
+      const i = header.indexOf(name);
+      if (i >= 0 && over() > 0) widths[i] = Math.max(least, widths[i] - over());
+    }
+  }
+  const cut = (c: string, w: number) => (c.length > w ? `${c.slice(0, Math.max(w - 1, 0))}…` : c);
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? cut(c, widths[i]) : cut(c, widths[i]).padEnd(widths[i]))).join('  ').trimEnd();
   const fit = (text: string) => (width !== undefined && text.length > width ? `${text.slice(0, Math.max(width - 1, 0))}…` : text);
   return [style.bold(fit(line(header))), ...rows.map((r) => fit(line(r)))];
 }
