@@ -188,7 +188,7 @@ function roundFact(round: RoundView, byId: ReadonlyMap<string, RecordedEvent>): 
   let when = '';
   let dateNote = '';
   if (round.state === 'held' && round.date) {
-    const dated = held.some((e) => (e.data as { date?: string }).date !== undefined);
+    const dated = held.some((e) => e.type === 'negotiation.round.held' && e.data.date !== undefined);
     if (dated) when = ` on ${round.date}`;
     else dateNote = ` No report gives its date; ${round.date} is the date of the report by ${names(held.slice(-1).map((e) => e.source))}.`;
   } else if (round.scheduledFor) {

@@ -121,7 +121,7 @@ function foldInto(
   const indexed = new Map<string, { subject: string; type: string }>();
   for (const d of decoded) {
     if (!d.ok) continue;
-    const ids = [d.event.id, ...(d.event.type === 'report.retracted' ? [String((d.event.data as { eventId: string }).eventId)] : [])];
+    const ids = [d.event.id, ...(d.event.type === 'report.retracted' ? [d.event.data.eventId] : [])];
     for (const id of ids) {
       const known = log.events.get(id);
       if (known) indexed.set(id, { subject: known.subject, type: known.type });
