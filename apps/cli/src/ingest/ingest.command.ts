@@ -43,7 +43,7 @@ async function ingest(file: string, o: IngestOptions, client: NewsledgerClient, 
   const { input, size } = await openInput(file);
   const summary = emptySummary(file === '-' ? 'stdin' : file);
   let chunk: { line: number; report: unknown }[] = [];
-  const progress = (bytes: number) => bar?.update(bytes, { reports: summary.reports, accepted: summary.accepted + summary.duplicates, rejected: summary.rejected });
+  const progress = (bytes: number) => bar?.update(bytes, { reports: summary.reports, noun: summary.reports === 1 ? 'report' : 'reports', accepted: summary.accepted + summary.duplicates, rejected: summary.rejected });
   const flush = async () => {
     if (chunk.length === 0) return;
     const sending = chunk;
@@ -52,7 +52,7 @@ async function ingest(file: string, o: IngestOptions, client: NewsledgerClient, 
     const result = await client.recordBatch(sending.map((c) => c.report as ReportInput));
     result.results.forEach((r, i) => count(summary, sending[i].line, r));
   };
-  bar?.start(size ?? 0, 0, { reports: 0, accepted: 0, rejected: 0 });
+  bar?.start(size ?? 0, 0, { reports: 0, noun: 'reports', accepted: 0, rejected: 0 });
   let first = 0;
   try {
     for await (const l of readNdjson(input)) {
@@ -110,7 +110,7 @@ Examples:
       });
       const bar =
         process.stderr.isTTY && file !== '-'
-          ? new SingleBar({ format: 'ingesting [{bar}] {percentage}% | {reports} reports: {accepted} recorded, {rejected} rejected', stream: process.stderr, hideCursor: true })
+          ? new SingleBar({ format: 'ingesting [{bar}] {percentage}% | {reports} {noun}: {accepted} recorded, {rejected} rejected', stream: process.stderr, hideCursor: true })
           : undefined;
       const summary = await ingest(file, o, client, bar);
       process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, styleFor(process.stdout)));
