@@ -13,6 +13,8 @@ import { AUDIT_JOB } from '../rebuild-views/rebuild-views.controller';
 
 /** How often a request waiting for its verification looks at the job. */
 const WAIT_POLL_MS = 200;
+/** How long a synchronous verify waits for a projector to take its job before answering 202 instead. */
+export const UNCLAIMED_WAIT_MS = 10_000;
 
 const REPORT = { type: 'object', description: 'ok, topic, until (per partition), subjects, events, differenceCount, differences [{subject, field, stored, replayed}], durationMs' };
 
@@ -50,7 +52,7 @@ export class VerifyViewsController {
   @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async`: answer 202 with the job at once' })
   @ApiQuery({ name: 'limit', required: false, description: 'Most differences listed', schema: { type: 'integer', minimum: 0, maximum: 100000, default: 1000 } })
   @ApiOkResponse({ description: 'The report: `ok` false and `differences` listed when any differ', schema: REPORT })
-  @ApiResponse({ status: 202, description: 'With `Prefer: respond-async`: recorded; follow `Location`', schema: AUDIT_JOB, headers: { Location: { description: 'The job: /v1/admin/verify/{id}', schema: { type: 'string' } } } })
+  @ApiResponse({ status: 202, description: 'With `Prefer: respond-async`, or when no projector has taken the job within 10 s: recorded; follow `Location`', schema: AUDIT_JOB, headers: { Location: { description: 'The job: /v1/admin/verify/{id}', schema: { type: 'string' } } } })
   @ApiErrorResponse(400, 'A bad limit (`invalid_audit_request`)')
   @ApiErrorResponse(409, 'The projector refuses the log the views should be compared with (`log_refused`)')
   async verify(
@@ -72,10 +74,16 @@ export class VerifyViewsController {
       reply.status(202).header('preference-applied', 'respond-async');
       return { ...job, progressUrl };
     }
+    const unclaimedUntil = Date.now() + UNCLAIMED_WAIT_MS;
     for (;;) {
       await sleep(WAIT_POLL_MS);
       const now = await this.jobs.get(job.id, 'verify');
       if (now?.status === 'done') return now.report;
+      // No projector has taken it (none running, or all busy): say so rather than hold the request open.
+      if (now?.status === 'running' && now.worker === null && Date.now() > unclaimedUntil) {
+        reply.status(202);
+        return { ...now, progressUrl, message: `no projector has taken the verification yet; it runs when one does: follow ${progressUrl}` };
+      }
       if (now?.status === 'failed') throw (await this.jobs.failureOf(job.id))!;
       // The client went away: the job goes on, and can be read at its Location.
       if (request.raw.socket?.destroyed) return undefined;
