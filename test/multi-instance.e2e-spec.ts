@@ -116,7 +116,7 @@ function readers(urls: string[], ids: string[]) {
 }
 
 describe('two query APIs and two projectors side by side (compiled apps as processes, real Kafka and PostgreSQL)', () => {
-  const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'multi-instance-spec' });
+  const kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'multi-instance-spec' });
   const receiver = new Receiver();
   let db: DataSource;
   let ingest: App;

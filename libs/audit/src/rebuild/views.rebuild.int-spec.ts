@@ -9,7 +9,7 @@ import { ViewsRebuild } from './views.rebuild';
 const { run, schema, topics } = ownStack('rebuildcancel');
 
 describe('ViewsRebuild (real Kafka and PostgreSQL)', () => {
-  const kafka = createKafka({ brokers: testConfig.kafka.brokers, clientId: 'rebuild-int-spec' });
+  const kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'rebuild-int-spec' });
   let db: DataSource;
 
   beforeAll(async () => {
