@@ -3,7 +3,7 @@
 // builds, and runs the benchmark table (dist/bench/bench.js). Arguments go to the bench.
 const { spawnSync, execSync } = require('node:child_process');
 const path = require('node:path');
-const { ensureInfra, stopOnSignals } = require('./infra');
+const { ensureInfra, stopOnSignals, kafkaEnv } = require('./infra');
 
 const root = path.resolve(__dirname, '..');
 const say = (msg) => console.error(`[bench] ${msg}`);
@@ -15,7 +15,11 @@ async function main() {
   try {
     say('building…');
     execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
-    status = spawnSync(process.execPath, [path.join(root, 'dist', 'bench', 'bench.js'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' }).status ?? 1;
+    status = spawnSync(process.execPath, [path.join(root, 'dist', 'bench', 'bench.js'), ...process.argv.slice(2)], {
+      cwd: root, stdio: 'inherit',
+      // The broker lets no one in without a login: the bench and the apps it starts log in as the local admin.
+      env: { ...process.env, ...kafkaEnv(infra.kafka) },
+    }).status ?? 1;
   } finally {
     await infra.stop();
   }

@@ -73,7 +73,7 @@ export type Corroboration = Partial<Record<ExchangeStatus, StageCorroboration>>;
 export const EMPTY_BASIS: StageBasis = Object.freeze({ officialParties: [], keys: [], named: false }) as StageBasis;
 
 /** The stages a claim supports (not denied: itself and every lower rank) and the one it denies (denied, of its own event type). */
-export function ladderRoleOf(claim: Pick<LadderClaim, 'status' | 'confirmation' | 'phase'>): { supports: ExchangeStatus[]; denies: ExchangeStatus | null } {
+export function ladderRoleOf(claim: Pick<LadderClaim, 'status' | 'confirmation' | 'phase'>): { supports: readonly ExchangeStatus[]; denies: ExchangeStatus | null } {
   if (countsAsReported(claim.confirmation)) return { supports: stagesSupportedBy(claim.status), denies: null };
   return { supports: [], denies: claim.phase === undefined ? claim.status : null };
 }

@@ -23,7 +23,14 @@ export const MOVES_ON: ReadonlySet<ExchangeStatus> = new Set(['underway', 'compl
  * The stages a report stating `status` supports (contract §7.2): that stage and every lower-ranked
  * one ("completed" also says it was under way, agreed and proposed); a halt supports only itself.
  */
-export function stagesSupportedBy(status: ExchangeStatus): ExchangeStatus[] {
-  if (HALTS.has(status)) return [status];
-  return EXCHANGE_STATUSES.filter((s) => !HALTS.has(s) && STATUS_RANK[s] <= STATUS_RANK[status]);
+export function stagesSupportedBy(status: ExchangeStatus): readonly ExchangeStatus[] {
+  return SUPPORTED[status];
 }
+
+// Asked for every claim of every report the projector applies: worked out once per status.
+const SUPPORTED: Readonly<Record<ExchangeStatus, readonly ExchangeStatus[]>> = Object.fromEntries(
+  EXCHANGE_STATUSES.map((status) => [
+    status,
+    Object.freeze(HALTS.has(status) ? [status] : EXCHANGE_STATUSES.filter((s) => !HALTS.has(s) && STATUS_RANK[s] <= STATUS_RANK[status])),
+  ]),
+) as Record<ExchangeStatus, readonly ExchangeStatus[]>;

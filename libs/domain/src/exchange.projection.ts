@@ -397,7 +397,10 @@ export function partiesOf(state: Pick<ExchangeState, 'parties'>): string[] {
 }
 
 function withClaim(state: ExchangeState, event: RecordedEvent, status: ExchangeStatus, phase?: number): ExchangeState {
-  const claim: ExchangeClaim = phase === undefined ? { ...claimBaseOf(event), status } : { ...claimBaseOf(event), status, phase };
+  // Completed in place: the base is made for this claim.
+  const claim = claimBaseOf(event) as ExchangeClaim;
+  claim.status = status;
+  if (phase !== undefined) claim.phase = phase;
   return { ...state, claims: [...state.claims, claim] };
 }
 

@@ -53,12 +53,14 @@ export function factsOf(report: Pick<FigureReport, 'releasedBy' | 'phase'>): Arr
  */
 export function withFigures(table: FigureTable, report: Pick<FigureReport, 'releasedBy' | 'phase' | 'source'>): FigureTable {
   const key = independenceKey(report.source);
-  let out = table;
+  // Copied once, at the first fact that changes: a table holds every phase's facts.
+  let out: FigureTable | undefined;
   for (const [fact, value] of factsOf(report)) {
-    if (out[fact]?.[key] === value) continue;
-    out = { ...out, [fact]: { ...out[fact], [key]: value } };
+    if ((out ?? table)[fact]?.[key] === value) continue;
+    out ??= { ...table };
+    out[fact] = { ...out[fact], [key]: value };
   }
-  return out;
+  return out ?? table;
 }
 
 /** Whether some fact has two or more distinct values among its sources. */

@@ -58,8 +58,10 @@ export function withNamedBy<S extends { named: NamedContribution[] }>(state: S, 
 
 /** Distinct search names of some contributions, added to `into` (sorted, distinct); `into` itself when nothing is new. */
 export function withNames(into: string[], named: readonly NamedContribution[]): string[] {
-  const added = named.flatMap((n) => n.names);
-  return added.every((name) => into.includes(name)) ? into : sortedUnique([...into, ...added]);
+  for (const n of named) {
+    for (const name of n.names) if (!into.includes(name)) return sortedUnique([...into, ...named.flatMap((c) => c.names)]);
+  }
+  return into;
 }
 
 /** Lines kept apart so a search never matches across two names. */

@@ -8,6 +8,8 @@ export {
   SUBJECT_KINDS,
   SUBJECT_PATTERN,
   parseSubject,
+  subjectIdOf,
+  subjectKindOf,
   subjectOf,
   tryParseSubject,
   type ParsedSubject,

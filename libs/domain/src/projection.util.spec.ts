@@ -1,4 +1,15 @@
-import { compact, later } from './projection.util';
+import { compact, later, sortedUnique } from './projection.util';
+
+describe('sortedUnique', () => {
+  it('sorts and keeps each value once, from an array or any iterable, leaving the input as it was', () => {
+    const input = ['RU', 'UA', 'RU', 'AE', 'UA', 'UA', 'AE'];
+    expect(sortedUnique(input)).toEqual(['AE', 'RU', 'UA']);
+    expect(input).toEqual(['RU', 'UA', 'RU', 'AE', 'UA', 'UA', 'AE']);
+    expect(sortedUnique(new Set(['b', 'a']))).toEqual(['a', 'b']);
+    expect(sortedUnique(['x'])).toEqual(['x']);
+    expect(sortedUnique([])).toEqual([]);
+  });
+});
 
 describe('later', () => {
   it('keeps the later of two instants as `toISOString` writes them', () => {

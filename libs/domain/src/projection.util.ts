@@ -72,7 +72,13 @@ function isCanonicalUtc(instant: string): boolean {
 
 /** Distinct values, sorted, so views compare equal whatever order reports arrived in. */
 export function sortedUnique(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
+  // Sorted first, then each value kept unless it equals the one before: the reducers call this for
+  // nearly every report, mostly with one or two values.
+  const sorted = (Array.isArray(values) ? values.slice() : [...values]).sort();
+  let kept = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i];
+  sorted.length = kept;
+  return sorted;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DomainError, parseSubject, subjectOf } from './index';
+import { DomainError, parseSubject, subjectIdOf, subjectKindOf, subjectOf } from './index';
 
 describe('subjects', () => {
   it('parse into kind and id', () => {
@@ -18,6 +18,10 @@ describe('subjects', () => {
       }
     },
   );
+
+  it.each(['exchange/ua-ru-2025-05-1000', 'negotiation/ua-ru-istanbul-2025', 'exchange/ab'])('%s gives the same kind and id without the pattern', (subject) => {
+    expect({ kind: subjectKindOf(subject), id: subjectIdOf(subject) }).toEqual(parseSubject(subject));
+  });
 
   it('are built from kind and id, which must be valid', () => {
     expect(subjectOf('exchange', 'ua-ru-1')).toBe('exchange/ua-ru-1');

@@ -26,7 +26,7 @@ import { negotiationStatusFrom, type NegotiationStatus } from './negotiation-sta
 import { last, later, sortedUnique } from './projection.util';
 import type { NegotiationStatusReport } from './event.catalogue';
 import type { RecordedEvent } from './report.schema';
-import { parseSubject } from './subject';
+import { parseSubject, subjectIdOf } from './subject';
 import { assertSubjectOf, type StatusView, type SubjectState } from './subject.projection';
 
 /** What the live projection keeps of an exchange: the status folds, not the reports behind them. */
@@ -159,19 +159,25 @@ export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): Su
   }
   const eventCount = summary.eventCount + 1;
   const lastRecordedAt = later(summary.lastRecordedAt, event.recordedAt);
-  const { id } = parseSubject(summary.subject);
-  const described = (own: SubjectState) => ({
-    title: headlineOf(own.headlines).title ?? summary.title,
-    names: withNames(summary.names, own.named),
-  });
+  const id = subjectIdOf(summary.subject);
+  // One object per report, the summary's fields in their order: the projector moves a summary on
+  // for every report it applies.
   if (summary.kind === 'exchange') {
     const own: ExchangeState = evolveExchange(initialExchangeState(summary.subject, id), event);
-    const folds = exchangeFoldsOf(own.claims, summary);
-    const parties = withParties(summary.parties, own.parties.flatMap((p) => p.parties));
-    const ladder = ladderBasesOf(own.claims, summary.ladder);
-    const mediators = last(own.mediators)?.value ?? summary.mediators;
-    const figures = figureReportsOf(own).reduce(withFigures, summary.figures);
-    return { ...summary, ...folds, parties, ladder, mediators, figures, ...described(own), eventCount, lastRecordedAt };
+    const { confirmed, reported } = exchangeFoldsOf(own.claims, summary);
+    return {
+      ...summary,
+      confirmed,
+      reported,
+      parties: own.parties.length === 0 ? summary.parties : withParties(summary.parties, own.parties.flatMap((p) => p.parties)),
+      ladder: ladderBasesOf(own.claims, summary.ladder),
+      mediators: last(own.mediators)?.value ?? summary.mediators,
+      figures: figureReportsOf(own).reduce(withFigures, summary.figures),
+      title: headlineOf(own.headlines).title ?? summary.title,
+      names: withNames(summary.names, own.named),
+      eventCount,
+      lastRecordedAt,
+    };
   }
   const own: NegotiationState = evolveNegotiation(initialNegotiationState(summary.subject, id), event);
   const claim = own.claims.find((c) => countsAsReported(c.confirmation));
@@ -181,7 +187,8 @@ export function evolveSummary(summary: SubjectSummary, event: RecordedEvent): Su
     statusReport: claim ? { status: claim.status, eventId: claim.eventId } : summary.statusReport,
     held: summary.held || own.rounds.some((r) => r.state === 'held'),
     parties: withParties(summary.parties, added),
-    ...described(own),
+    title: headlineOf(own.headlines).title ?? summary.title,
+    names: withNames(summary.names, own.named),
     eventCount,
     lastRecordedAt,
   };

@@ -43,6 +43,19 @@ export function parseSubject(subject: string): ParsedSubject {
 }
 
 /**
+ * The id of a subject already checked (a state's, a summary's or a decoded event's own): what
+ * follows the kind, without matching the pattern again, as the reducers ask it for every report.
+ */
+export function subjectIdOf(subject: string): string {
+  return subject.slice(subject.indexOf('/') + 1);
+}
+
+/** The kind of a subject already checked (see {@link subjectIdOf}). */
+export function subjectKindOf(subject: string): SubjectKind {
+  return subject.slice(0, subject.indexOf('/')) as SubjectKind;
+}
+
+/**
  * Builds a subject from its kind and id.
  *
  * @throws DomainError `invalid_subject` when the id does not match {@link SUBJECT_ID_PATTERN}.

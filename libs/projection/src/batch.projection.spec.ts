@@ -122,6 +122,16 @@ describe('projectBatch', () => {
     expect(carried.views[0].state).toEqual(replay(a, [u, r]));
   });
 
+  it('keeps a full state only for a new subject some retraction of the batch is about', () => {
+    const b = 'exchange/ua-ru-b';
+    const u = ev(a, 'exchange.underway', 'confirmed', {});
+    const other = ev(b, 'exchange.underway', 'confirmed', {});
+    const r = ev(a, 'report.retracted', 'confirmed', { eventId: u.id, reason: 'premature' });
+    const out = projectBatch([ok(u), ok(other), ok(r)], new Map(), new Map());
+    expect(new Map(out.views.map((v) => [v.subject, v.state]))).toEqual(new Map([[a, replay(a, [u, r])], [b, undefined]]));
+    expect(out.views.find((v) => v.subject === b)!.summary).toEqual(summarize(replay(b, [other])));
+  });
+
   it('passes undecodable messages through as rejected, in order', () => {
     const out = projectBatch<string>([{ message: 'm1', ok: false, reason: 'not JSON', issues: [] }], new Map(), new Map());
     expect(out.rejected).toEqual([{ message: 'm1', reason: 'not JSON', issues: [] }]);

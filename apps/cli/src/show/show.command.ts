@@ -35,7 +35,7 @@ export function reportWords(confirmation: Confirmation, s: Source): string {
 function exchangeLines(v: ExchangeViewResponse, style: Style): string[] {
   const fact = <T>(f: { value: T; confirmation: string } | null, show: (x: T) => string = String) =>
     f ? `${show(f.value)} ${confirmationStyle(style, f.confirmation)(`(${f.confirmation})`)}` : none;
-  const confirmedStages: string[] = v.status ? stagesSupportedBy(v.status) : [];
+  const confirmedStages: readonly string[] = v.status ? stagesSupportedBy(v.status) : [];
   // The reported status is said apart only when it goes further than the confirmed one.
   const reportedApart = v.reportedStatus !== null && v.reportedStatus !== v.status;
   const lines = rows(
