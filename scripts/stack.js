@@ -38,6 +38,15 @@ const colourApp = (app, text) => (colour ? text.replace(` ${app} `, ` ${tag(app)
 const NODE_ARGS = { projector: ['--max-old-space-size=384', '--max-semi-space-size=32'] };
 const say = (msg) => console.log(line('stack', msg));
 
+/**
+ * The query API also holds the local Kafka admin's login, with which it makes a desk's Kafka user
+ * when a key is created with `"kafka": true` (its own user may not alter the cluster).
+ */
+function kafkaAdmin(kafka) {
+  const { KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD } = kafkaEnv(kafka);
+  return { KAFKA_ADMIN_USERNAME: KAFKA_SASL_USERNAME, KAFKA_ADMIN_PASSWORD: KAFKA_SASL_PASSWORD };
+}
+
 function adminKey() {
   if (process.env.NEWSLEDGER_ADMIN_KEY) return process.env.NEWSLEDGER_ADMIN_KEY;
   const file = path.join(root, '.cache', 'admin-key');
@@ -89,7 +98,7 @@ async function main() {
 
   for (const app of APPS) {
     const child = spawn(process.execPath, ['--enable-source-maps', ...(NODE_ARGS[app] ?? []), path.join(root, 'dist', 'apps', app, 'src', 'main.js')], {
-      cwd: root, env: { ...env, ...kafkaEnv(infra.kafka, KAFKA_USERS[app]) }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root, env: { ...env, ...kafkaEnv(infra.kafka, KAFKA_USERS[app]), ...(app === 'query-api' ? kafkaAdmin(infra.kafka) : {}) }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.set(app, child);
     for (const stream of [child.stdout, child.stderr]) {

@@ -53,6 +53,12 @@ async function deleteTopics(kafka, runId) {
   }
 }
 
+/** The local Kafka admin's login as the key routes' `KAFKA_ADMIN_*`. */
+function adminLogin(kafka) {
+  const { KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD } = kafkaEnv(kafka);
+  return { KAFKA_ADMIN_USERNAME: KAFKA_SASL_USERNAME, KAFKA_ADMIN_PASSWORD: KAFKA_SASL_PASSWORD };
+}
+
 async function main() {
   const runId = `t${Date.now().toString(36)}`;
   const databaseUrl = process.env.TEST_DATABASE_URL || `postgres://postgres@127.0.0.1:5432/newsledger_test_${runId}`;
@@ -69,6 +75,9 @@ async function main() {
     EVENTS_TOPIC: `${runId}.events`,
     STATUS_CHANGES_TOPIC: `${runId}.status-changes`,
     DLQ_TOPIC: `${runId}.events.dlq`,
+    // Desks' inbound topics of the run (its clean-up deletes them); the query APIs make desks' Kafka users.
+    INBOUND_TOPIC_PREFIX: `${runId}.inbound.`,
+    ...adminLogin(infra.kafka),
     PROJECTOR_GROUP_ID: `${runId}-projector`,
     NEWSLEDGER_ADMIN_KEY: process.env.NEWSLEDGER_ADMIN_KEY || `test-admin-${runId}-0123456789`,
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',

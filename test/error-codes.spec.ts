@@ -1,5 +1,5 @@
 import { AuditErrorCode } from '@newsledger/audit';
-import { AuthErrorCode } from '@newsledger/auth';
+import { AuthErrorCode, KafkaDeskErrorCode } from '@newsledger/auth';
 import { API_ERROR_CODES, NewsledgerErrorCode } from '@newsledger/client';
 import { LogUnavailableError } from '@newsledger/event-log';
 import { COMMON_ERROR_CODES } from '@newsledger/http';
@@ -8,11 +8,11 @@ import { REJECTION_STATUS } from '../apps/ingest-api/src/ingest-api.exception-fi
 import { BatchBodyError } from '../apps/ingest-api/src/record-batch/batch-body.parser';
 import { ReportRejectionCode } from '../apps/ingest-api/src/recording/report-rejected.error';
 import { QueryErrorCode } from '../apps/query-api/src/query-api.error';
-import { AUDIT_STATUS, QUERY_STATUS } from '../apps/query-api/src/query-api.exception-filter';
+import { AUDIT_STATUS, KAFKA_DESK_STATUS, QUERY_STATUS } from '../apps/query-api/src/query-api.exception-filter';
 
 /** Compiles only while every code of the APIs' error classes is one the client's `NewsledgerError.code` names. */
 type Known<C extends NewsledgerErrorCode> = C;
-export type ServedCodes = Known<ReportRejectionCode | QueryErrorCode | AuditErrorCode | AuthErrorCode>;
+export type ServedCodes = Known<ReportRejectionCode | QueryErrorCode | AuditErrorCode | AuthErrorCode | KafkaDeskErrorCode>;
 
 describe("the client's error codes", () => {
   it('name every code the ingest and query APIs answer with', () => {
@@ -20,6 +20,7 @@ describe("the client's error codes", () => {
       ...Object.keys(REJECTION_STATUS),
       ...Object.keys(QUERY_STATUS),
       ...Object.keys(AUDIT_STATUS),
+      ...Object.keys(KAFKA_DESK_STATUS),
       ...COMMON_ERROR_CODES,
       new BatchBodyError('').code,
       new LogRefusedError('').code,

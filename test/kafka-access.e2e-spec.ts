@@ -57,7 +57,7 @@ describe('Kafka logins and ACLs (real broker, compiled apps)', () => {
 
   beforeAll(async () => {
     await ensureTopics(admin, { ...topics, eventsPartitions: 2 });
-    await grantAccess(admin, appGrants({ topics, projectorGroupId: group, principals }));
+    await grantAccess(admin, appGrants({ topics, projectorGroupId: group, inbound: { prefix: `${group}.inbound.`, groupId: `${group}.admission` }, principals }));
     // Something to read, so a refused read is refused, not merely empty.
     expect(await produceAs(admin, topics.events)).toBeUndefined();
     expect(await produceAs(admin, topics.statusChanges)).toBeUndefined();

@@ -5,6 +5,8 @@ import { AuthModule } from '@newsledger/auth';
 import { EventLogModule } from '@newsledger/event-log';
 import { ApiDocsModule, HEALTH_CHECKS, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
 import { LogIdentityHealth, PersistenceModule } from '@newsledger/persistence';
+import { InboundReportsAdmission } from './admit-inbound-reports/inbound-reports.admission';
+import { KafkaDesksRepository } from './admit-inbound-reports/kafka-desks.repository';
 import { EventsProducer } from './event-log/events-producer.provider';
 import { LogRefusalGate } from './event-log/log-refusal.gate';
 import { ReportClaimsRepository } from './event-log/report-claims.repository';
@@ -16,7 +18,7 @@ import { RecordReportController } from './record-report/record-report.controller
 import { RecordReportHandler } from './record-report/record-report.handler';
 import { ReportRecorder } from './recording/report.recorder';
 
-/** The command side: reports in over HTTP, onto the event log. */
+/** The command side: reports in over HTTP and from desks' inbound Kafka topics, onto the event log. */
 @Module({
   imports: [
     LoggingModule,
@@ -41,6 +43,8 @@ import { ReportRecorder } from './recording/report.recorder';
     ReportRecorder,
     RecordReportHandler,
     RecordBatchHandler,
+    KafkaDesksRepository,
+    InboundReportsAdmission,
     IngestMetrics,
     LogIdentityHealth,
     LogRefusalGate,

@@ -1,5 +1,6 @@
 import { Catch } from '@nestjs/common';
 import { AuditError, AuditErrorCode } from '@newsledger/audit';
+import { KafkaDeskError, KafkaDeskErrorCode } from '@newsledger/auth';
 import { ErrorResponse, HttpErrorFilter } from '@newsledger/http';
 import { QueryError, QueryErrorCode } from './query-api.error';
 
@@ -26,6 +27,13 @@ export const AUDIT_STATUS: Readonly<Record<AuditErrorCode, number>> = {
   log_refused: 409,
 };
 
+/** The HTTP status of each refusal to make or revoke a key on Kafka. */
+export const KAFKA_DESK_STATUS: Readonly<Record<KafkaDeskErrorCode, number>> = {
+  kafka_desk_refused: 400,
+  kafka_desk_exists: 409,
+  kafka_unavailable: 503,
+};
+
 /** Maps every failure of the query API to the contract's JSON error, once. */
 @Catch()
 export class QueryApiExceptionFilter extends HttpErrorFilter {
@@ -43,6 +51,7 @@ export class QueryApiExceptionFilter extends HttpErrorFilter {
       const details = e.is('invalid_audit_request') ? e.details.issues : [e.details];
       return { status: AUDIT_STATUS[code], body: { error: code, message: e.message, details } };
     }
+    if (e instanceof KafkaDeskError) return { status: KAFKA_DESK_STATUS[e.code], body: { error: e.code, message: e.message } };
     return undefined;
   }
 }

@@ -15,6 +15,7 @@ import { ExplainViewController } from './explain-view/explain-view.controller';
 import { ExplainViewHandler } from './explain-view/explain-view.handler';
 import { ListViewsController } from './list-views/list-views.controller';
 import { ListViewsHandler } from './list-views/list-views.handler';
+import { kafkaDesksProvider } from './manage-keys/kafka-desks.provider';
 import { ManageKeysController } from './manage-keys/manage-keys.controller';
 import { QueryApiExceptionFilter } from './query-api.exception-filter';
 import { TimelinePageController } from './show-timeline/timeline-page.controller';
@@ -47,6 +48,7 @@ import { TimelinePageController } from './show-timeline/timeline-page.controller
     GetViewHandler,
     ExplainViewHandler,
     GetHistoryHandler,
+    kafkaDesksProvider,
     // 503 while the projector refuses its log: these views are then not the log's.
     LogIdentityHealth,
     { provide: HEALTH_CHECKS, useFactory: (log: LogIdentityHealth) => [log], inject: [LogIdentityHealth] },

@@ -8,6 +8,7 @@ import { SubjectKind } from '@newsledger/domain';
 import { GroupCommit } from '@newsledger/batching';
 import { preparedQuery } from '@newsledger/persistence';
 import { AuthError, KeyCheckPausedError } from './auth.error';
+import { KafkaDeskError, KafkaDeskLogin, KafkaDesks } from './kafka-desks.port';
 import { Principal, Scope, SCOPES } from './scopes';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
@@ -53,38 +54,95 @@ export interface CreatedKey {
   subjectKinds?: SubjectKind[];
   /** shown once; only its hash is stored */
   key: string;
+  /** its Kafka login and topics, when made with one (the password shown once, stored nowhere) */
+  kafka?: KafkaDeskLogin;
 }
+
+/** What a revocation did: the key, and its Kafka user when it had one. */
+export interface RevokedKey {
+  id: string;
+  revoked: true;
+  /** The Kafka user whose login and ACLs were removed. */
+  kafkaUser?: string;
+  /** The Kafka user still there, for lack of a Kafka admin login here: revoke again where there is one. */
+  kafkaUserLeft?: string;
+}
+
+/** PostgreSQL's unique_violation: here, another active key on Kafka with the same name. */
+const UNIQUE_VIOLATION = '23505';
 
 /** API keys in PostgreSQL, stored as scrypt hashes; usable without Nest (the CLI uses it). */
 export class ApiKeyStore {
   constructor(protected readonly db: DataSource) {}
 
-  /** @param subjectKinds - limits the reports it may write to these subject kinds; absent: every kind */
-  async create(name: string, scopes: Scope[], subjectKinds?: SubjectKind[]): Promise<CreatedKey> {
+  /**
+   * @param subjectKinds - limits the reports it may write to these subject kinds; absent: every kind
+   * @param kafka - also gives the key a Kafka user of its own (an ingest key only), which may publish
+   *   to the key's inbound topic only; absent: an HTTP key
+   * @throws KafkaDeskError when the Kafka user cannot be made; the key is not kept then
+   */
+  async create(name: string, scopes: Scope[], subjectKinds?: SubjectKind[], kafka?: KafkaDesks): Promise<CreatedKey> {
     const id = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const kinds = subjectKinds?.length ? [...new Set(subjectKinds)] : undefined;
-    await this.db.query(`INSERT INTO api_keys (id, name, scopes, subject_kinds, secret_hash) VALUES ($1, $2, $3, $4, $5)`, [
-      id, name, scopes, kinds ?? null, await hashSecret(secret),
-    ]);
-    return { id, name, scopes, ...(kinds ? { subjectKinds: kinds } : {}), key: `nlk_${id}_${secret}` };
+    if (kafka) checkDesk(kafka, name, scopes);
+    await this.db.query(`INSERT INTO api_keys (id, name, scopes, subject_kinds, secret_hash, kafka_user) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      id, name, scopes, kinds ?? null, await hashSecret(secret), kafka ? kafka.userOf(name) : null,
+    ]).catch((e: { code?: string }) => {
+      if (e.code !== UNIQUE_VIOLATION) throw e;
+      throw new KafkaDeskError('kafka_desk_exists', `an active key named "${name}" already publishes on Kafka; revoke it first, or choose another name`);
+    });
+    const created: CreatedKey = { id, name, scopes, ...(kinds ? { subjectKinds: kinds } : {}), key: `nlk_${id}_${secret}` };
+    if (!kafka) return created;
+    try {
+      return { ...created, kafka: await kafka.provision(name) };
+    } catch (e) {
+      // Nothing half-made: a key on Kafka without its Kafka user would look like one.
+      await this.db.query(`DELETE FROM api_keys WHERE id = $1`, [id]);
+      throw new KafkaDeskError('kafka_unavailable', `the key was not created: its Kafka user could not be made (${(e as Error).message}); retry when the broker answers, logged in as a Kafka admin`);
+    }
   }
 
-  async revoke(id: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `WITH r AS (UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id) SELECT id FROM r`, [id]);
-    return rows.length > 0;
+  /**
+   * Revokes a key at once; a key on Kafka also loses its Kafka login and ACLs when `kafka` is given
+   * (a key already revoked whose Kafka user is left is then cleaned up). Undefined when there is no
+   * such key to revoke.
+   * @throws KafkaDeskError `kafka_unavailable` when the key is revoked but its Kafka user could not be removed
+   */
+  async revoke(id: string, kafka?: KafkaDesks): Promise<RevokedKey | undefined> {
+    const rows: { was_active: boolean; kafka_user: string | null }[] = await this.db.query(
+      `WITH k AS (SELECT id, revoked_at IS NULL AS was_active, kafka_user FROM api_keys WHERE id = $1 FOR UPDATE),
+            r AS (UPDATE api_keys a SET revoked_at = now() FROM k WHERE a.id = k.id AND k.was_active RETURNING a.id)
+       SELECT was_active, kafka_user FROM k`, [id]);
+    const key = rows[0];
+    if (!key || (!key.was_active && !(kafka && key.kafka_user))) return undefined;
+    if (!key.kafka_user) return { id, revoked: true };
+    if (!kafka) return { id, revoked: true, kafkaUserLeft: key.kafka_user };
+    try {
+      await kafka.revoke(key.kafka_user);
+    } catch (e) {
+      throw new KafkaDeskError('kafka_unavailable', `key ${id} is revoked (the ingest API refuses what it publishes), but its Kafka user "${key.kafka_user}" could not be removed (${(e as Error).message}); revoke it again when the broker answers`);
+    }
+    await this.db.query(`UPDATE api_keys SET kafka_user = NULL WHERE id = $1`, [id]);
+    return { id, revoked: true, kafkaUser: key.kafka_user };
   }
 
-  /** Every key; `subjectKinds` null means every kind. */
-  async list(): Promise<{ id: string; name: string; scopes: string[]; subjectKinds: string[] | null; createdAt: string; revokedAt: string | null }[]> {
-    const rows: { id: string; name: string; scopes: string[]; subject_kinds: string[] | null; created_at: Date; revoked_at: Date | null }[] =
-      await this.db.query(`SELECT id, name, scopes, subject_kinds, created_at, revoked_at FROM api_keys ORDER BY created_at`);
+  /** Every key; `subjectKinds` null means every kind, `kafkaUser` null no Kafka login. */
+  async list(): Promise<{ id: string; name: string; scopes: string[]; subjectKinds: string[] | null; kafkaUser: string | null; createdAt: string; revokedAt: string | null }[]> {
+    const rows: { id: string; name: string; scopes: string[]; subject_kinds: string[] | null; kafka_user: string | null; created_at: Date; revoked_at: Date | null }[] =
+      await this.db.query(`SELECT id, name, scopes, subject_kinds, kafka_user, created_at, revoked_at FROM api_keys ORDER BY created_at`);
     return rows.map((r) => ({
-      id: r.id, name: r.name, scopes: r.scopes, subjectKinds: r.subject_kinds,
+      id: r.id, name: r.name, scopes: r.scopes, subjectKinds: r.subject_kinds, kafkaUser: r.kafka_user,
       createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
     }));
   }
+}
+
+/** A key on Kafka is an ingest key whose name can name a topic. */
+function checkDesk(kafka: KafkaDesks, name: string, scopes: readonly Scope[]): void {
+  const refusal = kafka.refusal(name);
+  if (refusal) throw new KafkaDeskError('kafka_desk_refused', refusal);
+  if (!scopes.includes('ingest')) throw new KafkaDeskError('kafka_desk_refused', 'a key on Kafka publishes reports: give it the "ingest" scope');
 }
 
 /** A key's row as a request reads it. */

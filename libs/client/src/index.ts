@@ -31,3 +31,4 @@ export { NewsledgerClient, type CallOptions, type NewsledgerClientOptions, type 
 export { API_ERROR_CODES, NewsledgerError, type ApiErrorCode, type ClientSideErrorCode, type NewsledgerErrorCode, type NewsledgerErrorInit } from './newsledger.error';
 export { DEFAULT_RETRY, parseRetryAfter, retryDelay, type RetryOptions } from './retry.policy';
 export { SseParser, type SseEvent } from './sse.parser';
+export { DeskPublisher, type DeskKafkaLogin, type KafkaClass } from './desk.publisher';

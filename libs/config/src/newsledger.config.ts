@@ -35,7 +35,13 @@ const schema = z.object({
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(principal))
     .default([]),
+  KAFKA_ADMIN_USERNAME: z.string().min(1).optional(),
+  KAFKA_ADMIN_PASSWORD: z.string().min(1).optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('newsledger'),
+  INBOUND_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{1,150}$/, 'a Kafka topic name prefix: letters, digits, ".", "_" or "-", such as "newsledger.inbound."').default('newsledger.inbound.'),
+  INBOUND_GROUP_ID: z.string().min(1).optional(),
+  INBOUND_ADMISSION: z.enum(['on', 'off']).default('on'),
+  INBOUND_REFRESH_MS: z.coerce.number().int().min(100).default(5000),
   EVENTS_TOPIC: z.string().min(1).default('newsledger.events'),
   STATUS_CHANGES_TOPIC: z.string().min(1).default('newsledger.status-changes'),
   DLQ_TOPIC: z.string().min(1).default('newsledger.events.dlq'),
@@ -112,8 +118,27 @@ export interface NewsledgerConfig {
      * @defaultValue none
      */
     readonly directPublishers: readonly string[];
+    /**
+     * `KAFKA_ADMIN_USERNAME`, `KAFKA_ADMIN_PASSWORD`: a login allowed to alter the cluster, with which
+     * the query API makes and removes desks' Kafka users, topics and ACLs (`"kafka": true` on a new
+     * key). Absent, only the CLI (logged in as the Kafka admin) can. Whoever holds it can grant
+     * anything on the broker, so it is given to the query API only by a deployment that wants keys
+     * on Kafka made over HTTP. @defaultValue none
+     */
+    readonly admin: KafkaSasl | undefined;
     /** @defaultValue `'newsledger'` */
     readonly clientId: string;
+    /** Desks that publish on Kafka, each to its own inbound topic, admitted by the ingest API. */
+    readonly inbound: {
+      /** `INBOUND_TOPIC_PREFIX`: a desk's topic is `<prefix><key name>`. @defaultValue `'newsledger.inbound.'` */
+      readonly prefix: string;
+      /** `INBOUND_GROUP_ID`: the ingest APIs' consumer group on the inbound topics. @defaultValue `<events topic>.admission` */
+      readonly groupId: string;
+      /** `INBOUND_ADMISSION=off` keeps this ingest API off the inbound topics. @defaultValue `on` */
+      readonly admission: boolean;
+      /** How often the ingest API reads which desks are on Kafka (new keys, revoked ones). @defaultValue `5000` */
+      readonly refreshMs: number;
+    };
     readonly topics: { readonly events: string; readonly statusChanges: string; readonly dlq: string };
     /** Partitions of the events topic when it is created. @defaultValue `6` */
     readonly eventsPartitions: number;
@@ -270,6 +295,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const missing = e.KAFKA_SASL_USERNAME === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD';
     throw new ConfigError([{ variable: missing, message: 'set KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD together (the Kafka user of this process)' }]);
   }
+  if ((e.KAFKA_ADMIN_USERNAME === undefined) !== (e.KAFKA_ADMIN_PASSWORD === undefined)) {
+    const missing = e.KAFKA_ADMIN_USERNAME === undefined ? 'KAFKA_ADMIN_USERNAME' : 'KAFKA_ADMIN_PASSWORD';
+    throw new ConfigError([{ variable: missing, message: 'set KAFKA_ADMIN_USERNAME and KAFKA_ADMIN_PASSWORD together (the Kafka admin login that makes desks\' Kafka users)' }]);
+  }
   return deepFreeze({
     kafka: {
       brokers: e.KAFKA_BROKERS,
@@ -278,7 +307,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
       principals: { ingest: e.KAFKA_INGEST_PRINCIPAL, projector: e.KAFKA_PROJECTOR_PRINCIPAL, query: e.KAFKA_QUERY_PRINCIPAL, cli: e.KAFKA_CLI_PRINCIPAL },
       directPublishers: e.KAFKA_DIRECT_PUBLISHERS,
+      admin: e.KAFKA_ADMIN_USERNAME !== undefined && e.KAFKA_ADMIN_PASSWORD !== undefined
+        ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_ADMIN_USERNAME, password: e.KAFKA_ADMIN_PASSWORD }
+        : undefined,
       clientId: e.KAFKA_CLIENT_ID,
+      inbound: {
+        prefix: e.INBOUND_TOPIC_PREFIX,
+        groupId: e.INBOUND_GROUP_ID ?? `${e.EVENTS_TOPIC}.admission`,
+        admission: e.INBOUND_ADMISSION === 'on',
+        refreshMs: e.INBOUND_REFRESH_MS,
+      },
       topics: { events: e.EVENTS_TOPIC, statusChanges: e.STATUS_CHANGES_TOPIC, dlq: e.DLQ_TOPIC },
       eventsPartitions: e.EVENTS_PARTITIONS,
       projectorGroupId: e.PROJECTOR_GROUP_ID,

@@ -55,3 +55,15 @@ export {
 } from './log-identity';
 export { appGrants, grantAccess, type AccessPlan, type KafkaGrant, type KafkaOperation } from './kafka-access';
 
+export { deskGrants, KafkaDeskAccess, provisionDesk, revokeDesk, type DeskCredentials } from './desk-access';
+export { deskGroupPrefix, deskNameRefusal, deskTopics, deskUser, type DeskTopics } from './desk-topics';
+export { InboundConsumer, type InboundHandler, type InboundMessage } from './inbound.consumer';
+export {
+  encodeInboundRejection,
+  inboundBody,
+  inboundRejectionJsonSchema,
+  inboundReportId,
+  type InboundBody,
+  type InboundPosition,
+  type InboundRejection,
+} from './inbound.message';

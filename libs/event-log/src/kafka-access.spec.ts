@@ -4,6 +4,7 @@ import { aclEntries, AccessPlan, appGrants, KafkaOperation } from './kafka-acces
 const plan: AccessPlan = {
   topics: { events: 'newsledger.events', statusChanges: 'newsledger.status-changes', dlq: 'newsledger.events.dlq' },
   projectorGroupId: 'newsledger-projector',
+  inbound: { prefix: 'newsledger.inbound.', groupId: 'newsledger.events.admission' },
   principals: { ingest: 'ingest', projector: 'projector', query: 'query', cli: 'cli' },
 };
 const grants = appGrants(plan);
@@ -18,18 +19,26 @@ describe('appGrants', () => {
     expect(allowed('Write', plan.topics.dlq)).toEqual(['projector']);
   });
 
-  it('lets the readers read, and the ingest API read nothing', () => {
+  it('lets the readers read, and the ingest API read only the desks\' inbound topics, in its admission group', () => {
     expect(allowed('Read', plan.topics.events)).toEqual(['cli', 'projector', 'query']);
     expect(allowed('Read', plan.topics.statusChanges)).toEqual(['query']);
     expect(allowed('Read', plan.topics.dlq)).toEqual(['cli', 'query']);
-    expect(grants.filter((g) => g.user === 'ingest' && g.operations.includes('Read'))).toEqual([]);
+    expect(grants.filter((g) => g.user === 'ingest' && g.operations.includes('Read'))).toEqual([
+      { user: 'ingest', resource: 'topic', name: 'newsledger.inbound.', prefixed: true, operations: ['Read', 'Describe'] },
+      { user: 'ingest', resource: 'group', name: 'newsledger.events.admission', prefixed: false, operations: ['Read'] },
+    ]);
+    expect(grants.filter((g) => g.user === 'ingest' && g.operations.includes('Write')).map((g) => `${g.name}${g.prefixed ? '*' : ''}`))
+      .toEqual([plan.topics.events, 'newsledger.inbound.rejections.*']);
   });
 
   it('grants no user anything on topics or groups outside the configuration, nor any right to alter or create', () => {
-    const names = new Set([...Object.values(plan.topics), 'kafka-cluster', plan.projectorGroupId]);
+    const names = new Set([...Object.values(plan.topics), 'kafka-cluster', plan.projectorGroupId, plan.inbound.groupId]);
     for (const g of grants) {
-      if (g.prefixed) expect([`${plan.projectorGroupId}.`, `${plan.topics.statusChanges}.tail.`, `${plan.topics.dlq}.browse.`]).toContain(g.name);
-      else expect(names).toContain(g.name);
+      if (g.prefixed) {
+        expect([`${plan.projectorGroupId}.`, `${plan.topics.statusChanges}.tail.`, `${plan.topics.dlq}.browse.`, plan.inbound.prefix, `${plan.inbound.prefix}rejections.`]).toContain(g.name);
+      } else {
+        expect(names).toContain(g.name);
+      }
       if (g.resource === 'cluster') expect(g.operations).toEqual(['IdempotentWrite']);
     }
   });

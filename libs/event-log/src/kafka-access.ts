@@ -1,4 +1,5 @@
 import { AclEntry, AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, ResourcePatternTypes } from 'kafkajs';
+import { deskTopics } from './desk-topics';
 import { withAdmin } from './topics';
 
 /** The operations newsledger grants, by their Kafka names. */
@@ -19,6 +20,8 @@ export interface KafkaGrant {
 export interface AccessPlan {
   topics: { events: string; statusChanges: string; dlq: string };
   projectorGroupId: string;
+  /** Desks' inbound topics (`<prefix><desk>`) and the ingest APIs' consumer group on them. */
+  inbound: { prefix: string; groupId: string };
   principals: { ingest: string; projector: string; query: string; cli: string };
   /** Users let write the events topic directly (`KAFKA_DIRECT_PUBLISHERS`); none by default. */
   directPublishers?: readonly string[];
@@ -36,10 +39,14 @@ const cluster = (user: string, operations: KafkaOperation[]): KafkaGrant => ({ u
  *
  * | user      | events       | status changes | dead letters | consumer groups                                   |
  * |-----------|--------------|----------------|--------------|---------------------------------------------------|
- * | ingest    | write        |                |              |                                                   |
+ * | ingest    | write        |                |              | `<admission group>`                               |
  * | projector | read         | write          | write        | `<projector group>`, `<projector group>.*`         |
  * | query     | read         | read           | read         | `<projector group>.*`, `<status>.tail.*`, `<dlq>.browse.*` |
  * | cli       | read         |                | read         | `<projector group>.*`, `<dlq>.browse.*`            |
+ *
+ * The ingest user also reads every desk's inbound topic (`<inbound prefix>*`) and writes every
+ * desk's rejections topic (`<inbound prefix>rejections.*`): it admits what desks publish. A desk's
+ * own rights are granted when its key is made (see `deskGrants`).
  *
  * A direct publisher named by the deployment may write the events topic, and nothing else.
  */
@@ -54,6 +61,9 @@ export function appGrants(plan: AccessPlan): KafkaGrant[] {
     ...seeTopics(p.ingest),
     topic(p.ingest, t.events, ['Write']),
     cluster(p.ingest, ['IdempotentWrite']),
+    { user: p.ingest, resource: 'topic', name: plan.inbound.prefix, prefixed: true, operations: ['Read', 'Describe'] },
+    { user: p.ingest, resource: 'topic', name: deskTopics(plan.inbound.prefix, '').rejections, prefixed: true, operations: ['Write'] },
+    { user: p.ingest, resource: 'group', name: plan.inbound.groupId, prefixed: false, operations: ['Read'] },
 
     ...seeTopics(p.projector),
     topic(p.projector, t.events, ['Read']),

@@ -21,6 +21,7 @@ export function registerKafkaAccessCommand(program: Command): void {
       const grants = appGrants({
         topics: config.kafka.topics,
         projectorGroupId: config.kafka.projectorGroupId,
+        inbound: config.kafka.inbound,
         principals: config.kafka.principals,
         directPublishers: config.kafka.directPublishers,
       });

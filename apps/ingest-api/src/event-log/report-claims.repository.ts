@@ -43,13 +43,19 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
     await this.writes.idle();
   }
 
+  /** Resolves once every claim and mark submitted so far is written. */
+  async settled(): Promise<void> {
+    await this.writes.idle();
+  }
+
   async claim(eventId: string, subject: string, digest: string): Promise<ClaimOutcome> {
     if (await this.writes.submit({ kind: 'claim', eventId, subject, digest })) return { kind: 'claimed' };
     // Wrapped in a SELECT so the driver hands back the rows (a bare UPDATE answers [rows, count]).
     const takenOver: unknown[] = await this.db.query(
       `WITH taken AS (
          UPDATE report_claims SET claimed_at = now(), digest = $2 WHERE event_id = $1 AND "offset" IS NULL
-           AND claimed_at < now() - make_interval(secs => $3) RETURNING event_id)
+           AND claimed_at < now() - make_interval(secs => $3)
+           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = $1) RETURNING event_id)
        SELECT event_id FROM taken`,
       [eventId, digest, STALE_CLAIM_SECONDS],
     );
@@ -63,10 +69,15 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
     return (await this.lookupAll([eventId])).get(eventId) ?? { kind: 'absent' };
   }
 
-  /** The claims of these ids, in one query (absent ids are not in the map). */
+  /**
+   * The claims of these ids, in one query (absent ids are not in the map). A claim never marked
+   * (its process died between the append and the mark) whose event the projector has indexed is
+   * recorded all the same, at the indexed position: it is on the log, and must not be appended again.
+   */
   async lookupAll(eventIds: readonly string[]): Promise<Map<string, Exclude<ClaimOutcome, { kind: 'claimed' }>>> {
     const rows: { event_id: string; partition: number | null; offset: string | null; digest: string }[] = await preparedQuery(this.db,
-      `SELECT event_id, partition, "offset", digest FROM report_claims WHERE event_id = ANY($1::text[])`,
+      `SELECT c.event_id, COALESCE(c.partition, e.partition) AS partition, COALESCE(c."offset", e."offset") AS "offset", c.digest
+       FROM report_claims c LEFT JOIN events e ON e.event_id = c.event_id WHERE c.event_id = ANY($1::text[])`,
       [eventIds],
     );
     return new Map(rows.map((row) => [

@@ -39,3 +39,14 @@ export class ReportRejectedError<C extends ReportRejectionCode = ReportRejection
     return (this.code as ReportRejectionCode) === code;
   }
 }
+
+/**
+ * `id_conflict` of a report whose id another send still holds, neither appended nor given up
+ * within the wait: not a verdict on the report. Kafka admission reads the message again later
+ * instead of refusing it.
+ */
+export class IdPendingError extends ReportRejectedError<'id_conflict'> {
+  constructor(eventId: string) {
+    super('id_conflict', `report id "${eventId}" is being recorded by another request; retry shortly`);
+  }
+}

@@ -10,7 +10,7 @@ import { LogRefusalGate } from '../event-log/log-refusal.gate';
 import { ReportClaimsRepository } from '../event-log/report-claims.repository';
 import { IngestMetrics, ReportResult } from '../ingest.metrics';
 import { RecordReportResult } from '../record-report/record-report.response.dto';
-import { ReportRejectedError } from './report-rejected.error';
+import { IdPendingError, ReportRejectedError } from './report-rejected.error';
 
 /** How long a second send of an id waits for the first to be acknowledged. */
 const PENDING_WAIT_MS = 15_000;
@@ -158,6 +158,16 @@ export class ReportRecorder {
   }
 
   /**
+   * Admits many reports of a desk on Kafka: {@link recordEach}, then the claims' marks written, so
+   * a message whose offset is committed next is never met again as a pending claim.
+   */
+  async admitEach(bodies: readonly unknown[], principal: Principal): Promise<Settled<RecordReportResult>[]> {
+    const outcomes = await this.recordEach(bodies, principal);
+    await this.claims.settled();
+    return outcomes;
+  }
+
+  /**
    * Answers the lines of a batch whose claim another send holds, as the single report's way would,
    * without a poller per line: a resent batch of thousands must not poll the database thousands of
    * times every 20 ms. An id won by an earlier line of the batch is answered from that line; ids
@@ -225,7 +235,7 @@ export class ReportRecorder {
       if (claim.kind === 'claimed') return report.type === 'report.retracted' ? this.appendRetraction(report, ingestor) : this.append(report, ingestor);
       if (claim.kind === 'recorded') return this.recordedAnswer(prepared, claim);
       if (Date.now() > deadline) {
-        throw new ReportRejectedError('id_conflict', `report id "${report.id}" is being recorded by another request; retry shortly`);
+        throw new IdPendingError(report.id);
       }
       await sleep(20);
     }

@@ -8,6 +8,8 @@ export class ApiKeyEntity {
   @Column({ type: 'text', array: true }) scopes!: string[];
   /** The subject kinds it may write; null: every kind. */
   @Column({ name: 'subject_kinds', type: 'text', array: true, nullable: true }) subjectKinds!: string[] | null;
+  /** Its Kafka user, for a key that publishes on Kafka; null: HTTP only. */
+  @Column({ name: 'kafka_user', type: 'text', nullable: true }) kafkaUser!: string | null;
   @Column({ name: 'secret_hash', type: 'text' }) secretHash!: string;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;

@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CONFIG, NewsledgerConfig } from '@newsledger/config';
+import { ValidationIssue } from '@newsledger/domain';
+import {
+  deskTopics,
+  encodeInboundRejection,
+  inboundBody,
+  InboundConsumer,
+  InboundMessage,
+  InboundRejection,
+  inboundReportId,
+  KAFKA,
+} from '@newsledger/event-log';
+import { Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IdPendingError, ReportRejectedError } from '../recording/report-rejected.error';
+import { ReportRecorder } from '../recording/report.recorder';
+import { KafkaDesksRepository } from './kafka-desks.repository';
+
+/** How long the admission waits before asking again about ids another send holds. */
+const PENDING_RETRY_MS = 1000;
+
+/**
+ * Admits what desks publish on their inbound topics exactly as an HTTP report is admitted (the
+ * same {@link ReportRecorder}): validated, its id claimed, the key's subject kinds checked, written
+ * by the desk the topic belongs to (never by the `source` a message names) at the server's time,
+ * and appended to the events topic keyed by subject. What is refused goes to the desk's
+ * rejections topic with the HTTP answer's error. A partition's offsets are committed only once its
+ * batch is on the log (or refused): a process killed mid-batch leaves the batch to be read again,
+ * and the id claims answer what was already appended as a duplicate.
+ */
+@Injectable()
+export class InboundReportsAdmission implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('admission');
+  private readonly consumer: InboundConsumer;
+  private readonly prefix: string;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(CONFIG) private readonly config: NewsledgerConfig,
+    private readonly desks: KafkaDesksRepository,
+    private readonly recorder: ReportRecorder,
+  ) {
+    this.prefix = config.kafka.inbound.prefix;
+    this.consumer = new InboundConsumer(kafka, config.kafka.inbound.groupId, (messages, session) => this.admit(messages, session), (e) =>
+      this.logger.error({ err: e }, 'the inbound consumer stopped; it starts again at the next refresh'),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.kafka.inbound.admission) return;
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.config.kafka.inbound.refreshMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.consumer.stop();
+  }
+
+  /** Reads the inbound topics of the desks on Kafka now: new keys join, revoked ones leave. */
+  private async refresh(): Promise<void> {
+    try {
+      const names = await this.desks.activeNames();
+      await this.consumer.follow(names.map((name) => deskTopics(this.prefix, name).inbound));
+    } catch (err) {
+      this.logger.warn({ err }, 'could not follow the desks\' inbound topics; trying again at the next refresh');
+    }
+  }
+
+  /** One partition's batch: every message admitted or refused, else (the log or the database failing) thrown to be read again. */
+  private async admit(messages: InboundMessage[], { heartbeat, isRunning }: { heartbeat: () => Promise<void>; isRunning: () => boolean }): Promise<void> {
+    const desk = messages[0].topic.slice(this.prefix.length);
+    const principal = await this.desks.principalOf(desk);
+    const rejections: InboundRejection[] = [];
+    const lines: { message: InboundMessage; body: Record<string, unknown> }[] = [];
+    for (const message of messages) {
+      const read = inboundBody(message.value);
+      if (!principal) {
+        rejections.push(rejection(message, desk, 'key_revoked', `key "${desk}" is revoked or no longer on Kafka: nothing it publishes is recorded; ask an admin for a key`));
+      } else if (!read.ok) {
+        rejections.push(rejection(message, desk, 'invalid_report', read.message));
+      } else {
+        lines.push({ message, body: { ...read.body, id: read.body.id ?? inboundReportId(principal.keyId, message) } });
+      }
+    }
+    let retry: unknown;
+    // An id another send still holds (a process killed between its claim and its mark) is asked
+    // again until it settles: appended, given back, or taken over once stale.
+    for (let todo = lines; principal && todo.length > 0 && !retry; ) {
+      const outcomes = await this.recorder.admitEach(todo.map((l) => l.body), principal);
+      const again: typeof lines = [];
+      outcomes.forEach((outcome, i) => {
+        if (outcome.ok) return;
+        const { error } = outcome;
+        const line = todo[i];
+        if (error instanceof IdPendingError) again.push(line);
+        else if (error instanceof ReportRejectedError) rejections.push(rejection(line.message, desk, error.code, error.message, error.details as ValidationIssue[], idOf(line.body)));
+        else retry ??= error;
+      });
+      todo = again;
+      await heartbeat();
+      if (todo.length === 0 || retry) break;
+      // Stopping: left to the next reader of the partition, as nothing is committed.
+      if (!isRunning()) retry = new Error('stopped while reports were still being recorded by another send');
+      else await sleep(PENDING_RETRY_MS);
+    }
+    if (rejections.length > 0) {
+      await this.consumer.send(deskTopics(this.prefix, desk).rejections, rejections.map(encodeInboundRejection));
+      this.logger.log({ desk, refused: rejections.length, codes: [...new Set(rejections.map((r) => r.error))] }, 'refused reports from Kafka');
+    }
+    // The log or the database did not take every report: nothing is committed, the batch is read
+    // again after a pause, and the reports already appended are answered as duplicates then.
+    if (retry) throw retry;
+  }
+}
+
+const idOf = (body: Record<string, unknown>): string | undefined => (typeof body.id === 'string' ? body.id : undefined);
+
+function rejection(message: InboundMessage, desk: string, error: string, text: string, details?: ValidationIssue[], eventId?: string): InboundRejection {
+  const { topic, partition, offset, key, value } = message;
+  return {
+    error,
+    message: text,
+    ...(details && details.length > 0 ? { details } : {}),
+    desk,
+    ...(eventId ? { eventId } : {}),
+    original: { topic, partition, offset, key, value: value === null ? null : value.toString('utf8') },
+    rejectedAt: new Date().toISOString(),
+  };
+}
