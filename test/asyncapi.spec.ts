@@ -8,6 +8,8 @@ import {
   DEAD_LETTER_HEADERS,
   deadLetterJsonSchema,
   encodeDeadLetter,
+  encodeInboundRejection,
+  inboundRejectionJsonSchema,
   encodeStatusChange,
   STATUS_CHANGE_HEADERS,
   statusChangeJsonSchema,
@@ -37,11 +39,13 @@ describe('docs/asyncapi.yaml', () => {
     // 0 = error, 1 = warning; information and hints (such as "a newer version exists") are fine.
     expect(diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
     expect(document?.version()).toMatch(/^3\./);
-    expect(document?.channels().all().map((c) => c.address()).sort()).toEqual(Object.values(defaults.kafka.topics).sort());
+    const desk = `${defaults.kafka.inbound.prefix}{desk}`;
+    const rejections = `${defaults.kafka.inbound.prefix}rejections.{desk}`;
+    expect(document?.channels().all().map((c) => c.address()).sort()).toEqual([...Object.values(defaults.kafka.topics), desk, rejections].sort());
   }, 60_000);
 
   it('is exactly what `npm run docs:asyncapi` generates from the code (run it when this fails)', () => {
-    expect(committed).toEqual(asyncApiDocument({ brokers: defaults.kafka.brokers, topics: defaults.kafka.topics, eventsPartitions: defaults.kafka.eventsPartitions }));
+    expect(committed).toEqual(asyncApiDocument({ brokers: defaults.kafka.brokers, topics: defaults.kafka.topics, eventsPartitions: defaults.kafka.eventsPartitions, inboundPrefix: defaults.kafka.inbound.prefix }));
   });
 
   it("names the topics as the configuration's defaults", () => {
@@ -111,5 +115,20 @@ describe('docs/asyncapi.yaml', () => {
     expectShape(letter.original, payload.properties.original);
     expectShape(encoded.headers!, headers!);
     expect(encoded.headers![DEAD_LETTER_HEADERS.originalPosition]).toBe(`${defaults.kafka.topics.events}/2/41`);
+  });
+
+  it("describes a desk's rejections as the ingest API encodes them", () => {
+    const { payload, headers } = messages.inboundRejection;
+    expect(payload).toEqual(inboundRejectionJsonSchema());
+    const encoded = encodeInboundRejection({
+      error: 'forbidden_subject_kind', message: 'key "kyiv-desk" may write reports about exchange subjects only', details: [{ path: 'subject', message: 'exchange subjects only' }],
+      desk: 'kyiv-desk', eventId: 'talks-1', rejectedAt: '2026-12-05T10:00:00.000Z',
+      original: { topic: `${defaults.kafka.inbound.prefix}kyiv-desk`, partition: 1, offset: '7', key: 'negotiation/x', value: '{}' },
+    });
+    const rejection = JSON.parse(encoded.value);
+    expectShape(rejection, payload);
+    expectShape(rejection.original, payload.properties.original);
+    expectShape(encoded.headers!, headers!);
+    expect(committed.channels.deskInbound.address).toBe(`${defaults.kafka.inbound.prefix}{desk}`);
   });
 });
