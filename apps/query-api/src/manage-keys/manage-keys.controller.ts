@@ -85,7 +85,8 @@ export class ManageKeysController {
   @ApiOperation({ summary: 'List API keys (never the keys themselves)' })
   @ApiOkResponse({
     description: 'Every key, revoked ones included',
-    schema: { type: 'object', properties: { keys: { type: 'array', items: { ...KEY, properties: { ...KEY.properties, createdAt: { type: 'string' }, revokedAt: { anyOf: [{ type: 'string' }, { type: 'null' }] } } } } } },
+    schema: { type: 'object', properties: { keys: { type: 'array', items: { ...KEY, properties: { ...KEY.properties, createdAt: { type: 'string' }, revokedAt: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+      kafkaUser: { anyOf: [{ type: 'string' }, { type: 'null' }], description: 'Its Kafka user, for a key on Kafka (kept on a revoked key until its Kafka login is removed)' } } } } } },
   })
   async list() {
     return { keys: await this.keys.list() };
