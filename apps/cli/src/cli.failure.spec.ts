@@ -1,3 +1,4 @@
+import { KafkaDeskError } from '@newsledger/auth';
 import { NewsledgerError } from '@newsledger/client';
 import { ConfigError } from '@newsledger/config';
 import { CommandFailed } from './audit.connections';
@@ -10,6 +11,7 @@ describe('how a failed command ends', () => {
       exitCode: 2,
     });
     expect(failureOf(new NewsledgerError({ code: 'not_found', message: 'nothing recorded', status: 404 })).exitCode).toBe(2);
+    expect(failureOf(new KafkaDeskError('kafka_desk_refused', 'choose another name'))).toEqual({ message: 'choose another name', exitCode: 2 });
     const refused = Object.assign(new AggregateError([Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })]), { code: 'ECONNREFUSED' });
     expect(failureOf(refused)).toEqual({ message: expect.stringMatching(/^PostgreSQL unreachable \(ECONNREFUSED\); .*DATABASE_URL/), exitCode: 2 });
   });

@@ -1,3 +1,4 @@
+import { KafkaDeskError } from '@newsledger/auth';
 import { NewsledgerError } from '@newsledger/client';
 import { ConfigError } from '@newsledger/config';
 import { isDatabaseUnavailable } from '@newsledger/persistence';
@@ -10,6 +11,7 @@ export const EXIT_NOT_DONE = 2;
 export function failureOf(e: unknown): { message: string; exitCode: number } {
   if (e instanceof NewsledgerError) return { message: describeApiError(e), exitCode: EXIT_NOT_DONE };
   if (e instanceof ConfigError) return { message: `${e.message}; fix or unset it`, exitCode: EXIT_NOT_DONE };
+  if (e instanceof KafkaDeskError) return { message: e.message, exitCode: EXIT_NOT_DONE };
   const err = e as { message?: unknown; code?: unknown; exitCode?: unknown };
   const message = typeof err.message === 'string' && err.message ? err.message : String(err.code ?? e);
   if (isDatabaseUnavailable(e)) return { message: `PostgreSQL unreachable (${message}); is it running, and is DATABASE_URL right?`, exitCode: EXIT_NOT_DONE };
