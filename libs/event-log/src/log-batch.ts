@@ -61,9 +61,18 @@ class FetchedMessage implements LogMessage {
   }
 
   get timestamp(): string {
-    return new Date(Number(this.epochMs)).toISOString();
+    // On a LogAppendTime topic every message of a record batch carries the batch's time, and the
+    // decoder reads it for each one: written once per run of equal times.
+    if (this.epochMs !== lastEpochMs) {
+      lastIso = new Date(Number(this.epochMs)).toISOString();
+      lastEpochMs = this.epochMs;
+    }
+    return lastIso;
   }
 }
+
+let lastEpochMs: string | undefined;
+let lastIso = '';
 
 /** kafkajs' record batch attribute for a broker-set timestamp (its TimestampTypes.LOG_APPEND_TIME). */
 const LOG_APPEND_TIME = 1;

@@ -19,6 +19,7 @@ import type { ValidationIssue } from '@newsledger/domain';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ProjectorMetrics } from '../projector.metrics';
+import { nextOffsets, unapplied } from './checkpoint.offsets';
 import { LogIdentityGuard } from './log-identity.guard';
 import { StalledPartitionsHealth } from './stalled-partitions.health';
 
@@ -162,7 +163,8 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     const topic = batches[0].topic;
     const outcome = await this.db.transaction(async (m) => {
       const next = await this.store.lockCheckpoints(m, this.group, topic, batches.map((b) => b.partition));
-      const fresh = batches.flatMap((b) => b.messages.filter((msg) => BigInt(msg.offset) >= next.get(b.partition)!));
+      const unappliedByBatch = batches.map((b) => unapplied(b.messages, next.get(b.partition)!));
+      const fresh = unappliedByBatch.flat();
       if (fresh.length === 0) return undefined;
 
       const out = await projectMessages(fresh, storeLookups(m, this.store, this.states), { partitions: this.partitions });
@@ -175,7 +177,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       await this.store.writeBatch(m, {
         ...out,
         changes: { rows: out.changes, topic: this.config.kafka.topics.statusChanges },
-        checkpoints: { group: this.group, topic, next: new Map(fresh.map((msg) => [msg.partition, BigInt(msg.offset) + 1n])) },
+        checkpoints: { group: this.group, topic, next: nextOffsets(unappliedByBatch) },
       });
       return out;
     });
@@ -202,3 +204,4 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     return batches.map(() => undefined);
   }
 }
+
