@@ -20,6 +20,13 @@ module.exports = {
       from: { path: '^libs/client/' },
       to: { pathNot: '^libs/client/', dependencyTypesNot: ['core', 'type-only'] },
     },
+    {
+      name: 'kafkajs-behind-event-log',
+      comment: 'kafkajs is in maintenance mode: only libs/event-log uses it (the rest holds its KafkaClient); the tests drive the broker with it, and libs/client names its types for a desk that brings its own',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: ['^libs/event-log/', TEST_FILE, '[.]fixture[.]ts$'] },
+      to: { path: '^node_modules/kafkajs/', dependencyTypesNot: ['type-only'] },
+    },
     { name: 'libs-never-import-apps', severity: 'error', from: { path: '^libs/' }, to: { path: '^apps/' } },
     {
       name: 'apps-never-import-each-other',

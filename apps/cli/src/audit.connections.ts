@@ -1,14 +1,13 @@
 import { loadConfig, NewsledgerConfig } from '@newsledger/config';
-import { createKafka } from '@newsledger/event-log';
+import { createKafka, KafkaClient } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
-import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
 /** What the audit commands work with: the configuration, and PostgreSQL and Kafka when asked for. */
 export interface AuditConnections {
   config: NewsledgerConfig;
   db: DataSource;
-  kafka: Kafka;
+  kafka: KafkaClient;
 }
 
 /** Opens the database (the configured schema) and a Kafka client for one command, and closes them after. */

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { EndOffsetsReader, KAFKA } from '@newsledger/event-log';
+import { EndOffsetsReader, KAFKA, KafkaClient } from '@newsledger/event-log';
 import { MetricsRegistry } from '@newsledger/http';
 import { ProjectionStore } from '@newsledger/persistence';
-import { Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 
@@ -34,7 +33,7 @@ export class ProjectorMetrics implements OnApplicationShutdown {
 
   constructor(
     registry: MetricsRegistry,
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
   ) {

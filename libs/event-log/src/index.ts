@@ -8,7 +8,7 @@ export {
   type DecodeResult,
   type MessagePlacement,
 } from './cloud-event.mapper';
-export { createKafka, type KafkaLogSink } from './kafka.factory';
+export { createKafka, type KafkaClient, type KafkaLogSink, type KafkaRetry } from './kafka.factory';
 
 export { ensureTopics, fetchPartitionCount, pingKafka, withAdmin, type TopicSettings } from './topics';
 export { EventLogProducer, LogUnavailableError, type LogPosition, type OutgoingMessage } from './event-log.producer';

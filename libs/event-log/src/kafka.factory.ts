@@ -1,5 +1,15 @@
 import type { KafkaSasl } from '@newsledger/config';
 import { Kafka, logLevel, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
+
+/**
+ * A connection to the brokers, as the rest of the code holds it: made by {@link createKafka} and
+ * handed to this library's producers, consumers and readers. The Kafka client library stays behind
+ * libs/event-log; only this name of its client leaves it.
+ */
+export type KafkaClient = Kafka;
+
+/** How a client retries a failed request (backoff and attempts). */
+export type KafkaRetry = RetryOptions;
 import { kafkaLogLevel } from './kafka-log.level';
 
 /** Where kafkajs' own log lines go; the apps pass their pino logger. */

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { KAFKA, pingKafka } from '@newsledger/event-log';
-import { Kafka } from 'kafkajs';
+import { KAFKA, KafkaClient, pingKafka } from '@newsledger/event-log';
 
 /** Up when the Kafka cluster answers a metadata request. */
 @Injectable()
 export class KafkaHealthIndicator {
-  constructor(@Inject(KAFKA) private readonly kafka: Kafka, private readonly health: HealthIndicatorService) {}
+  constructor(@Inject(KAFKA) private readonly kafka: KafkaClient, private readonly health: HealthIndicatorService) {}
 
   async check(key = 'kafka') {
     const indicator = this.health.check(key);

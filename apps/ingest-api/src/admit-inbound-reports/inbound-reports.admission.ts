@@ -10,8 +10,8 @@ import {
   InboundRejection,
   inboundReportId,
   KAFKA,
+  KafkaClient,
 } from '@newsledger/event-log';
-import { Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdPendingError, ReportRejectedError } from '../recording/report-rejected.error';
 import { ReportRecorder } from '../recording/report.recorder';
@@ -37,7 +37,7 @@ export class InboundReportsAdmission implements OnApplicationBootstrap, OnApplic
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) kafka: KafkaClient,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     private readonly desks: KafkaDesksRepository,
     private readonly recorder: ReportRecorder,

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult } from '@nestjs/terminus';
-import { KAFKA, readClusterId } from '@newsledger/event-log';
+import { KAFKA, KafkaClient, readClusterId } from '@newsledger/event-log';
 import { HealthCheckContributor } from '@newsledger/http';
 import { LogIdentityHealth } from '@newsledger/persistence';
-import { Kafka } from 'kafkajs';
 
 /** How long a verdict is reused: one query per interval, not per report. */
 const VERDICT_TTL_MS = 2000;
@@ -32,7 +31,7 @@ export class LogRefusalGate implements HealthCheckContributor {
 
   constructor(
     private readonly identity: LogIdentityHealth,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
   ) {}
 
   /** @throws LogRefusedError while the log is not the views' */

@@ -9,6 +9,7 @@ import {
   EventLogProducer,
   fetchPartitionCount,
   KAFKA,
+  KafkaClient,
   LogBatch,
   LogMessage,
   OutgoingMessage,
@@ -16,7 +17,6 @@ import {
 import { isDeterministicFailure, ProjectionStore, sqlStateOf, SubjectStateStore } from '@newsledger/persistence';
 import { isolatePoison, projectMessages, storeLookups } from '@newsledger/projection';
 import type { ValidationIssue } from '@newsledger/domain';
-import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ProjectorMetrics } from '../projector.metrics';
 import { nextOffsets, unapplied } from './checkpoint.offsets';
@@ -60,7 +60,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   });
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: ProjectorMetrics,

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { judgeLog, KAFKA, LogAnchor, LogBatch, LogRefusal, messageMark, readLogFacts, readMarks } from '@newsledger/event-log';
+import { judgeLog, KAFKA, KafkaClient, LogAnchor, LogBatch, LogRefusal, messageMark, readLogFacts, readMarks } from '@newsledger/event-log';
 import { MetricsRegistry } from '@newsledger/http';
 import { LogIdentityStore, ProjectionStore } from '@newsledger/persistence';
-import { Kafka } from 'kafkajs';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 
@@ -54,7 +53,7 @@ export class LogIdentityGuard implements OnApplicationShutdown {
   private readonly refusedGauge: Gauge;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
     @Inject(CONFIG) config: NewsledgerConfig,
     @InjectDataSource() private readonly db: DataSource,
     registry: MetricsRegistry,

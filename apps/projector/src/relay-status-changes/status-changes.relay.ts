@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { EventLogProducer, KAFKA } from '@newsledger/event-log';
+import { EventLogProducer, KAFKA, KafkaClient } from '@newsledger/event-log';
 import { MetricsRegistry } from '@newsledger/http';
 import { PollLoop, prepared, STATUS_CHANGES_CHANNEL } from '@newsledger/persistence';
-import { Kafka } from 'kafkajs';
 import { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { OutboxRow, relayMessages } from './outbox-rows';
@@ -29,7 +28,7 @@ export class StatusChangesRelay implements OnApplicationBootstrap, OnApplication
   private notified = false;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     registry: MetricsRegistry,

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuditJobRunner, AuditJobsStore, workerName } from '@newsledger/audit';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { KAFKA } from '@newsledger/event-log';
+import { KAFKA, KafkaClient } from '@newsledger/event-log';
 import { dataSourceOptions, PollLoop } from '@newsledger/persistence';
-import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
 /** Jobs started before a job is failed as the likely cause of its workers' deaths. */
@@ -33,7 +32,7 @@ export class AuditJobsWorker implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
   ) {}
 
   onApplicationBootstrap(): void {

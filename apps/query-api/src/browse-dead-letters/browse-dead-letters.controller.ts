@@ -2,10 +2,9 @@ import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@newsledger/auth';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { DeadLetterReadError, KAFKA, readDeadLetters } from '@newsledger/event-log';
+import { DeadLetterReadError, KAFKA, KafkaClient, readDeadLetters } from '@newsledger/event-log';
 import { apiSchema, ApiErrorResponse, ErrorBody } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
-import { Kafka } from 'kafkajs';
 import { browseDeadLettersRequestOf, DEAD_LETTERS_DEFAULT_LIMIT, DEAD_LETTERS_MAX_LIMIT } from './browse-dead-letters.request.dto';
 import { DEAD_LETTERS_PAGE_SCHEMA, DeadLettersPage } from './browse-dead-letters.response.dto';
 
@@ -19,7 +18,7 @@ import { DEAD_LETTERS_PAGE_SCHEMA, DeadLettersPage } from './browse-dead-letters
 @RequireScope('audit')
 export class BrowseDeadLettersController {
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
   ) {}
 

@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { EventBus } from '@nestjs/cqrs';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import { tryParseSubject } from '@newsledger/domain';
-import { decodeStatusChange, ensureTopics, KAFKA, TailMessage, TopicTail } from '@newsledger/event-log';
-import { Kafka } from 'kafkajs';
+import { decodeStatusChange, ensureTopics, KAFKA, KafkaClient, TailMessage, TopicTail } from '@newsledger/event-log';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sequence } from './feed-sequencer';
 import { StatusChangesPublished, FeedChange } from './status-changes-published.event';
@@ -32,7 +31,7 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
   private stopped = false;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: KafkaClient,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     private readonly store: StatusChangesStore,
     private readonly bus: EventBus,

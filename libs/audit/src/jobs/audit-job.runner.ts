@@ -1,4 +1,3 @@
-import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
@@ -6,6 +5,7 @@ import { AuditError } from '../audit.error';
 import { ViewsRebuild } from '../rebuild/views.rebuild';
 import { verifyViews } from '../verify/views.verify';
 import { AuditJobPhase, AuditJobsStore, ClaimedJob, JobOutcome } from './audit-jobs.store';
+import { KafkaClient } from '@newsledger/event-log';
 
 /** How the jobs of one deployment run. */
 export interface AuditJobSettings {
@@ -55,7 +55,7 @@ export class AuditJobRunner {
 
   constructor(
     private readonly db: DataSource,
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaClient,
     private readonly settings: AuditJobSettings,
     readonly worker: string,
   ) {

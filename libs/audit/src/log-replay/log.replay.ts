@@ -1,7 +1,6 @@
 import { isKnownAt, SubjectState } from '@newsledger/domain';
-import { fetchEndOffsets, LogMessage, LogReader } from '@newsledger/event-log';
+import { fetchEndOffsets, KafkaClient, LogMessage, LogReader } from '@newsledger/event-log';
 import { DecodedMessage, decodeMessage, projectBatch } from '@newsledger/projection';
-import { Kafka } from 'kafkajs';
 
 /** An event as the replay indexed it: the fields the event index is compared on. */
 export interface ReplayedEvent {
@@ -44,7 +43,7 @@ export interface LogReplayOptions {
  * projector's own batch step (`projectBatch`: validation outcome, duplicate ids, retraction
  * checks, reducers). Nothing is written anywhere.
  */
-export async function replayLog(kafka: Kafka, topic: string, opts: LogReplayOptions): Promise<ReplayedLog> {
+export async function replayLog(kafka: KafkaClient, topic: string, opts: LogReplayOptions): Promise<ReplayedLog> {
   const ends = await fetchEndOffsets(kafka, topic);
   const until = new Map<number, string>();
   for (const [p, end] of ends) {

@@ -1,6 +1,5 @@
-import { eventIdMark, readLogFacts } from '@newsledger/event-log';
+import { eventIdMark, KafkaClient, readLogFacts } from '@newsledger/event-log';
 import { LogIdentityStore } from '@newsledger/persistence';
-import { Kafka } from 'kafkajs';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AuditError } from '../audit.error';
 
@@ -22,7 +21,7 @@ export interface LogAdoption {
  * another cluster: adopting from under it would mix two logs in one generation of views.
  * @throws AuditError `log_in_use`
  */
-export async function beginAdoption(db: DataSource, kafka: Kafka, group: string, topic: string): Promise<{ clusterId: string; startedAt: Date }> {
+export async function beginAdoption(db: DataSource, kafka: KafkaClient, group: string, topic: string): Promise<{ clusterId: string; startedAt: Date }> {
   const startedAt = new Date();
   const { clusterId } = await readLogFacts(kafka, topic);
   const row = await new LogIdentityStore().load(db.manager, group, topic);
@@ -53,7 +52,7 @@ export async function assertLogAccepted(db: DataSource, group: string, topic: st
 }
 
 /** Each partition's end offset now: the adopted generation goes exactly this far. */
-export async function adoptionTarget(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+export async function adoptionTarget(kafka: KafkaClient, topic: string): Promise<Map<number, bigint>> {
   return new Map([...(await readLogFacts(kafka, topic)).partitions].map(([p, { high }]) => [p, high]));
 }
 

@@ -1,7 +1,6 @@
-import { LogBatch, LogMessage, LogReader, fetchEndOffsets } from '@newsledger/event-log';
+import { fetchEndOffsets, KafkaClient, LogBatch, LogMessage, LogReader } from '@newsledger/event-log';
 import { isDeterministicFailure, ProjectionStore, SubjectStateStore } from '@newsledger/persistence';
 import { isolatePoison, projectMessages, storeLookups } from '@newsledger/projection';
-import { Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AuditError } from '../audit.error';
@@ -104,7 +103,7 @@ export class ViewsRebuild {
 
   private constructor(
     private readonly db: DataSource,
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaClient,
     private readonly lock: QueryRunner,
     schema: string,
     private readonly opts: RebuildOptions,
@@ -124,7 +123,7 @@ export class ViewsRebuild {
    * Claims the schema's rebuild lock; {@link run} does the work.
    * @throws AuditError `rebuild_running` when another rebuild holds the lock.
    */
-  static async begin(db: DataSource, kafka: Kafka, opts: RebuildOptions): Promise<ViewsRebuild> {
+  static async begin(db: DataSource, kafka: KafkaClient, opts: RebuildOptions): Promise<ViewsRebuild> {
     const lock = db.createQueryRunner();
     await lock.connect();
     try {

@@ -1,6 +1,5 @@
 import { asSummary, SubjectState, SubjectSummary, summarize, summaryColumns } from '@newsledger/domain';
-import { fetchEndOffsets } from '@newsledger/event-log';
-import { Kafka } from 'kafkajs';
+import { fetchEndOffsets, KafkaClient } from '@newsledger/event-log';
 import { DataSource } from 'typeorm';
 import { replayLog, ReplayedLog } from '../log-replay/log.replay';
 import { assertLogAccepted } from '../rebuild/log.adoption';
@@ -54,7 +53,7 @@ export interface VerifyReport {
  * snapshot, and the log is replayed up to exactly those checkpoints, so a projector running
  * meanwhile causes no false differences.
  */
-export async function verifyViews(db: DataSource, kafka: Kafka, opts: VerifyOptions): Promise<VerifyReport> {
+export async function verifyViews(db: DataSource, kafka: KafkaClient, opts: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   await assertLogAccepted(db, opts.group, opts.topic);
   const stored = await readStored(db, opts.group, opts.topic);
