@@ -32,3 +32,17 @@ export { API_ERROR_CODES, NewsledgerError, type ApiErrorCode, type ClientSideErr
 export { DEFAULT_RETRY, parseRetryAfter, retryDelay, type RetryOptions } from './retry.policy';
 export { SseParser, type SseEvent } from './sse.parser';
 export { DeskPublisher, type DeskKafkaLogin, type KafkaClass } from './desk.publisher';
+export {
+  badgeWords,
+  disputeWords,
+  factWords,
+  HOW_SURE_EXPORTS,
+  howSureWording,
+  joinNames,
+  levelWords,
+  partyName,
+  statusWord,
+  type DisputeWords,
+  type HowSureWording,
+  type LadderWords,
+} from './how-sure.wording';

@@ -3,8 +3,8 @@ import { CORROBORATION_LEVELS, EXCHANGE_STATUSES, NEGOTIATION_STATUSES, type Exc
 import { Command, InvalidArgumentError } from 'commander';
 import { ApiOptions, clientFor, withApiOptions } from '../api.connections';
 import { CommandFailed } from '../audit.connections';
-import { badgeWords, statusWord } from '../how-sure.wording';
 import { NO_STYLE, Style, styleFor } from '../terminal.style';
+import { badgeWords, statusWord } from '@newsledger/client';
 
 interface ListCommandOptions extends ApiOptions {
   status?: string[];

@@ -2,9 +2,9 @@ import type { ExchangeViewResponse, NegotiationViewResponse, ViewResponse } from
 import { countsAsConfirmed, officialPartyOf, stagesSupportedBy, type Confirmation, type Source } from '@newsledger/domain';
 import { Command } from 'commander';
 import { ApiOptions, clientFor, subjectArg, withApiOptions } from '../api.connections';
-import { badgeWords, disputeWords, factWords } from '../how-sure.wording';
 import { instantArg, validAtArg } from '../instant.argument';
 import { confirmationStyle, NO_STYLE, Style, styleFor } from '../terminal.style';
+import { badgeWords, disputeWords, factWords } from '@newsledger/client';
 
 interface ShowOptions extends ApiOptions {
   asOf?: string;

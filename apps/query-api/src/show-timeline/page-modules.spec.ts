@@ -42,7 +42,7 @@ interface Sse { SseParser: typeof SseParser }
 
 describe('the timeline page modules', () => {
   it('are all served, the SSE parser made from libs/client', () => {
-    for (const name of ['time.js', 'order.js', 'progress.js', 'chart.js', 'dead-letters.js', 'wording.js']) expect(ASSET_NAMES).toContain(name);
+    for (const name of ['time.js', 'order.js', 'progress.js', 'chart.js', 'dead-letters.js']) expect(ASSET_NAMES).toContain(name);
     expect(sseModuleSource()).toBe(`export ${SseParser.toString()}\n`);
   });
 

@@ -1,4 +1,4 @@
-import { SseParser } from '@newsledger/client';
+import { HOW_SURE_EXPORTS, howSureWording, SseParser } from '@newsledger/client';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -21,7 +21,6 @@ const TYPES: Record<string, string> = {
 /** The files served under `/assets/`; nothing else in the folder is reachable. */
 export const ASSET_NAMES = [
   'timeline.js',
-  'wording.js',
   'time.js',
   'order.js',
   'progress.js',
@@ -35,6 +34,9 @@ export const ASSET_NAMES = [
 
 /** Made from code, not read from the folder: libs/client's SSE parser as an ES module. */
 export const SSE_MODULE = 'sse.js';
+
+/** Made from code too: libs/client's how-sure wording, the CLI's own, as an ES module. */
+export const WORDING_MODULE = 'wording.js';
 
 /** Where the page's files are: beside this module, in the sources and in `dist` (the build copies them). */
 export const ASSETS_DIR = path.join(__dirname, 'assets');
@@ -70,9 +72,22 @@ export function sseModuleSource(): string {
   return source;
 }
 
+/**
+ * The page says how sure a view is with the CLI's rule: libs/client's `howSureWording`, whose
+ * source is self-contained, called once and its functions exported. Tried once in an empty context
+ * first, like the feed parser.
+ */
+export function wordingModuleSource(): string {
+  const source = `const wording = (${howSureWording.toString()})();\nexport const { ${HOW_SURE_EXPORTS.join(', ')} } = wording;\n`;
+  const got = runInNewContext(`${source.replace(/^export /m, '')}\nbadgeWords('underway', 'confirmed', { level: 'all-parties', officialParties: ['RU', 'UA'] }, ['UA', 'RU']);`, {}) as string;
+  if (got !== 'Under way, confirmed by both parties') throw new Error(`libs/client's howSureWording does not run on its own (got ${got}); the timeline page could not word its views`);
+  return source;
+}
+
 /** Reads the page shell and its assets once. */
 export function loadPageAssets(): { page: PageAsset; assets: ReadonlyMap<string, PageAsset> } {
   const assets = new Map<string, PageAsset>(ASSET_NAMES.map((n) => [n, load(n)]));
   assets.set(SSE_MODULE, asset(SSE_MODULE, Buffer.from(sseModuleSource())));
+  assets.set(WORDING_MODULE, asset(WORDING_MODULE, Buffer.from(wordingModuleSource())));
   return { page: load('index.html'), assets };
 }

@@ -1,7 +1,8 @@
 import { loadPageModule } from './page-module.fixture';
-import { ASSET_NAMES } from './timeline-page.assets';
+import * as client from '@newsledger/client';
+import { loadPageAssets, WORDING_MODULE } from './timeline-page.assets';
 
-/** The page's wording module, the very file served (see page-module.fixture.ts). */
+/** The page's wording module, the very module served (see page-module.fixture.ts). */
 interface Source { name: string; kind: string; party?: string }
 interface Wording {
   statusWord(status: string): string;
@@ -18,11 +19,13 @@ const uaHq: Source = { name: 'Coordination Headquarters for the Treatment of POW
 const military: Source = { name: 'Ukrainian military sources', kind: 'military' };
 const ladder = (level: string, sources: Source[], officialParties: string[] = [], extra: object = {}) => ({ level, sources, officialParties, deniedBy: [], contested: false, eventIds: [], ...extra });
 
-describe('the timeline page wording (assets/wording.js)', () => {
+describe('the timeline page wording (wording.js, libs/client\'s howSureWording as served)', () => {
   const w = loadWording();
 
-  it('is served with the page', () => {
-    expect(ASSET_NAMES).toContain('wording.js');
+  it('is served with the page, made from the rule the CLI uses', () => {
+    expect(loadPageAssets().assets.get(WORDING_MODULE)?.body.toString()).toContain(client.howSureWording.toString());
+    const contested = ladder('all-parties', [ruMod, uaHq], ['RU', 'UA'], { contested: true, deniedBy: [trump] });
+    expect(w.badgeWords('completed', 'confirmed', contested, ['UA', 'RU'])).toBe(client.badgeWords('completed', 'confirmed', contested, ['UA', 'RU']));
   });
 
   it('says each badge with its corroboration level in words', () => {
