@@ -23,6 +23,8 @@ export interface ControllerRoute {
   route: string;
   handler: () => void;
   controller: () => void;
+  /** the controller's instance (before Nest has made it: an object of its prototype) */
+  instance: object;
 }
 
 /** Every route the app's controllers declare, with the method and class behind it (for their metadata). */
@@ -40,7 +42,7 @@ export function controllerRoutes(modules: ModulesContainer): ControllerRoute[] {
       if (paths === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number] ?? 'GET';
       for (const prefix of prefixes) {
-        for (const path of asList(paths)) routes.push({ route: `${method === 'ALL' ? '*' : method} ${joinPath(prefix, path)}`, handler, controller });
+        for (const path of asList(paths)) routes.push({ route: `${method === 'ALL' ? '*' : method} ${joinPath(prefix, path)}`, handler, controller, instance });
       }
     }
   }

@@ -15,6 +15,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { RateLimiter } from './rate-limit.module';
 import { installRequestGate } from './request-gate';
 import { installSecurityHeaders } from './security-headers';
+import { fastifyServedRoutes } from './served-by-fastify.decorator';
 
 /** A provider's instance when some module of the app has it (looked up without `app.get`, which logs a miss as an error). */
 function providerOf<T>(app: INestApplication, token: string | symbol | Type<T>): T | undefined {
@@ -55,9 +56,15 @@ export async function startHttpApp(
   const fastify = app.getHttpAdapter().getInstance();
   // Routes are registered when the app starts listening: a route with a body limit of its own
   // (RouteBodyLimit) gets it from the configuration then.
+  const served = fastifyServedRoutes(app.get(ModulesContainer));
   fastify.addHook('onRoute', (route) => {
     const limit = routeBodyLimit(route.config, () => app.get<NewsledgerConfig>(CONFIG));
     if (limit !== undefined) route.bodyLimit = limit;
+    // Fastify calls such a method itself, in place of Nest's router (see ServedByFastify).
+    for (const method of [route.method].flat()) {
+      const handler = served.get(`${method} ${route.url}`);
+      if (handler) route.handler = handler;
+    }
   });
   // Our own JSON parser, so a bad body gets the contract's invalid_json error, and "__proto__" or
   // "constructor.prototype" keys are refused instead of reaching a handler.

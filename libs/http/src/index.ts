@@ -15,4 +15,5 @@ export { type RequestGateOptions } from './request-gate';
 export { type SecurityHeaders } from './security-headers';
 
 export { AcceptsNdjson } from './content-type.decorator';
+export { ServedByFastify } from './served-by-fastify.decorator';
 export { describedEventSchemas, reportWords, STORY_EXAMPLES } from './story.examples';

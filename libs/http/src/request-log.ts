@@ -1,7 +1,8 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
+import { Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
+import type { Logger } from 'pino';
 
 /** Probes and scrapes every few seconds would drown the request log; they are logged at debug. */
 const QUIET_PATHS = new Set(['/health', '/metrics']);
@@ -40,10 +41,15 @@ export function loggableHeaders(headers: Record<string, unknown>): Record<string
  */
 @Injectable()
 export class RequestLog implements OnModuleInit {
+  /** The app's own logger (LoggingModule makes it), not the request's: a route may have none (ServedByFastify). */
+  private readonly logger: Logger;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly pino: PinoLogger,
-  ) {}
+    @Inject(PARAMS_PROVIDER_TOKEN) params: Params,
+  ) {
+    this.logger = (params.pinoHttp as { logger: Logger }).logger;
+  }
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
@@ -63,17 +69,14 @@ export class RequestLog implements OnModuleInit {
   }
 
   private logRequest(request: FastifyRequest, reply: FastifyReply): void {
-    const logger = this.pino.logger;
+    const logger = this.logger;
     const status = reply.statusCode;
     const path = request.url.split('?')[0];
     const level = status >= 500 ? 'error' : QUIET_PATHS.has(path) ? 'debug' : 'info';
-    // Asked before anything is built for the line: pino's bindings() serializes them each time.
     if (!logger.isLevelEnabled(level)) return;
-    // The request's own logger (when the hook runs in its context) already carries its id.
-    const bound = logger.bindings() as { reqId?: unknown };
     logger[level](
       {
-        ...(bound.reqId === undefined ? { reqId: request.id } : {}),
+        reqId: request.id,
         method: request.method,
         path: request.url,
         status,
