@@ -37,9 +37,18 @@ export function fastifyServedRoutes(modules: ModulesContainer): Map<string, Fast
 }
 
 /** The same routes in the form Nest's middleware `exclude` takes (known before the instances are), so no Nest middleware runs for them. */
-export function fastifyServedExclusions(modules: ModulesContainer): { path: string; method: RequestMethod }[] {
-  return [...fastifyServedRoutes(modules).keys()].map((route) => {
-    const [method, path] = route.split(' ');
-    return { path: path.replace(/^\//, ''), method: method === '*' ? RequestMethod.ALL : RequestMethod[method as keyof typeof RequestMethod] };
-  });
+export function fastifyServedExclusions(modules: ModulesContainer): MiddlewareExclusion[] {
+  return [...fastifyServedRoutes(modules).keys()].map(middlewareExclusionOf);
+}
+
+/** A route to leave out of Nest's middleware. */
+export interface MiddlewareExclusion {
+  path: string;
+  method: RequestMethod;
+}
+
+/** `"POST /v1/reports"` as Nest's middleware `exclude` names it: the path without its leading slash, the method as Nest's enum. */
+export function middlewareExclusionOf(route: string): MiddlewareExclusion {
+  const [method, path] = route.split(' ');
+  return { path: path.replace(/^\//, ''), method: method === '*' ? RequestMethod.ALL : RequestMethod[method as keyof typeof RequestMethod] };
 }
