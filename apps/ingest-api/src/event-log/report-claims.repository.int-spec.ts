@@ -1,5 +1,5 @@
 import { openDataSource } from '@newsledger/persistence';
-import { freshId, testConfig } from '@newsledger/testing';
+import { eventually, freshId, testConfig } from '@newsledger/testing';
 import { DataSource } from 'typeorm';
 import { ReportClaimsRepository } from './report-claims.repository';
 
@@ -11,6 +11,7 @@ describe('ReportClaimsRepository (real PostgreSQL)', () => {
     claims = new ReportClaimsRepository(db);
   });
   afterAll(async () => {
+    await claims?.onApplicationShutdown();
     await db?.destroy();
   });
 
@@ -42,5 +43,35 @@ describe('ReportClaimsRepository (real PostgreSQL)', () => {
       claims.claim(id, 'exchange/claims-2', 'd'),
     ]);
     expect(resend).toEqual({ kind: 'recorded', position: { partition: 3, offset: '42' }, digest: 'd' });
+  });
+
+  const storedPosition = async (id: string) =>
+    ((await db.query(`SELECT partition, "offset" FROM report_claims WHERE event_id = $1`, [id])) as { partition: number | null; offset: string | null }[])[0];
+
+  it('writes an appended report\'s claim once: a resend to this process is answered from memory before any mark, one to another process once this one has marked it', async () => {
+    const id = freshId('claim-appended');
+    await expect(claims.claim(id, 'exchange/claims-3', 'd')).resolves.toEqual({ kind: 'claimed' });
+    claims.appended(id, 'd', { partition: 1, offset: '7' });
+    // Nothing written for the append: the claim waits for the projector's event index.
+    expect(await storedPosition(id)).toEqual({ partition: null, offset: null });
+    await expect(claims.claim(id, 'exchange/claims-3', 'd')).resolves.toEqual({ kind: 'recorded', position: { partition: 1, offset: '7' }, digest: 'd' });
+    await expect(claims.lookupAll([id])).resolves.toEqual(new Map([[id, { kind: 'recorded', position: { partition: 1, offset: '7' }, digest: 'd' }]]));
+
+    // No projector runs here: this process marks the claim itself, a moment later.
+    const other = new ReportClaimsRepository(db);
+    await expect(other.claim(id, 'exchange/claims-3', 'd')).resolves.toEqual({ kind: 'pending' });
+    await eventually('the late mark', async () => ((await storedPosition(id))?.offset === '7' ? true : undefined));
+    await expect(other.claim(id, 'exchange/claims-3', 'd')).resolves.toEqual({ kind: 'recorded', position: { partition: 1, offset: '7' }, digest: 'd' });
+  });
+
+  it('leaves a claim the projector settled as it is when its late mark comes', async () => {
+    const id = freshId('claim-settled');
+    await claims.claim(id, 'exchange/claims-4', 'd');
+    claims.appended(id, 'd', { partition: 2, offset: '8' });
+    await db.query(`UPDATE report_claims SET partition = 2, "offset" = 8 WHERE event_id = $1`, [id]);
+    const xmin = async () => ((await db.query(`SELECT xmin::text AS x FROM report_claims WHERE event_id = $1`, [id])) as { x: string }[])[0].x;
+    const before = await xmin();
+    await claims.onApplicationShutdown();
+    expect(await xmin()).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GroupCommit, Settled } from '@newsledger/batching';
 import { LogPosition } from '@newsledger/event-log';
@@ -13,6 +13,13 @@ export type ClaimOutcome =
 /** A pending claim older than this is taken over: its owner died between claim and append. */
 const STALE_CLAIM_SECONDS = 60;
 
+/**
+ * How long an appended report's claim is left to the projector's event index before this process
+ * marks it itself: long enough that the projector has settled nearly all of them (the mark then
+ * writes nothing), far below {@link STALE_CLAIM_SECONDS}.
+ */
+const MARK_AFTER_MS = 2_000;
+
 /** A claim to insert, or the log position to mark on an appended report's claim. */
 type ClaimWrite =
   | { kind: 'claim'; eventId: string; subject: string; digest: string }
@@ -22,13 +29,20 @@ type ClaimWrite =
  * Report ids claimed before their append. The primary key settles a race between two sends of
  * one id (the same millisecond included): exactly one of them appends.
  *
- * Claims and "recorded" marks made at the same time share one statement and one commit (group
- * commit): under load that is one WAL flush for many reports instead of one each, the claims of
- * new reports riding with the marks of those just appended.
+ * A report costs one write here, its claim: the projector's event index settles it (sets its log
+ * position) in the transaction that indexes the report. Until then a resend to this process is
+ * answered from its memory of the ids it appended; a resend to another process waits for the claim
+ * to be settled, by the projector or, should none be running, by this process's own mark, a few
+ * seconds later (see {@link appended}). Claims and marks made at the same time share one statement
+ * and one commit (group commit): under load one WAL flush for many reports instead of one each.
  */
 @Injectable()
 export class ReportClaimsRepository implements OnApplicationShutdown {
   private readonly writes = new GroupCommit((writes: ClaimWrite[]) => this.write(writes));
+  /** Reports this process appended whose claims it has not marked itself yet, with their content's digest. */
+  private readonly unsettled = new Map<string, { position: LogPosition; digest: string }>();
+  private markTimer: NodeJS.Timeout | undefined;
+  private readonly logger = new Logger('ingest');
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -40,6 +54,8 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
    * at shutdown, and its claim is released, or taken over once stale if the pool closed first.
    */
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.markTimer);
+    await this.markUnsettled();
     await this.writes.idle();
   }
 
@@ -50,6 +66,8 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
 
   async claim(eventId: string, subject: string, digest: string): Promise<ClaimOutcome> {
     if (await this.writes.submit({ kind: 'claim', eventId, subject, digest })) return { kind: 'claimed' };
+    const appended = this.unsettled.get(eventId);
+    if (appended) return { kind: 'recorded', ...appended };
     // Wrapped in a SELECT so the driver hands back the rows (a bare UPDATE answers [rows, count]).
     const takenOver: unknown[] = await this.db.query(
       `WITH taken AS (
@@ -80,12 +98,17 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
        FROM report_claims c LEFT JOIN events e ON e.event_id = c.event_id WHERE c.event_id = ANY($1::text[])`,
       [eventIds],
     );
-    return new Map(rows.map((row) => [
-      row.event_id,
-      row.partition === null || row.offset === null
-        ? { kind: 'pending' as const }
-        : { kind: 'recorded' as const, position: { partition: row.partition, offset: String(row.offset) }, digest: row.digest },
-    ]));
+    return new Map(rows.map((row) => {
+      const appended = this.unsettled.get(row.event_id);
+      return [
+        row.event_id,
+        appended
+          ? { kind: 'recorded' as const, ...appended }
+          : row.partition === null || row.offset === null
+            ? { kind: 'pending' as const }
+            : { kind: 'recorded' as const, position: { partition: row.partition, offset: String(row.offset) }, digest: row.digest },
+      ];
+    }));
   }
 
   /**
@@ -96,13 +119,40 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
     return this.writes.submitAll(claims.map((c) => ({ kind: 'claim', ...c })));
   }
 
+  /** Marks a claim recorded at this position now (an append settled outside the projector's sight, such as a retraction's lock). */
   async recorded(eventId: string, position: LogPosition): Promise<void> {
     await this.writes.submit({ kind: 'mark', eventId, position });
   }
 
-  /** Marks many appended claims with their positions; each mark's outcome, in order. */
-  async recordedAll(marks: readonly { eventId: string; position: LogPosition }[]): Promise<Settled<boolean>[]> {
-    return this.writes.submitAll(marks.map((m) => ({ kind: 'mark', ...m })));
+  /**
+   * A report appended at `position` under its claim, which the projector's event index settles
+   * when it indexes the report. A resend to this process is answered from here at once; this
+   * process marks the claim itself {@link MARK_AFTER_MS} later, in one statement for all appended
+   * meanwhile, so a resend elsewhere is answered even while no projector runs (and the claim never
+   * turns stale). That mark writes nothing for a claim the projector settled.
+   */
+  appended(eventId: string, digest: string, position: LogPosition): void {
+    this.unsettled.set(eventId, { position, digest });
+    this.markLater();
+  }
+
+  /** The timer does not hold the process open: shutdown marks what is left. */
+  private markLater(): void {
+    this.markTimer ??= setTimeout(() => void this.markUnsettled(), MARK_AFTER_MS).unref();
+  }
+
+  /** Marks the claims of the reports appended since the last time; those that fail stay for the next. */
+  private async markUnsettled(): Promise<void> {
+    this.markTimer = undefined;
+    const marks = [...this.unsettled].map(([eventId, { position }]) => ({ eventId, position }));
+    if (marks.length === 0) return;
+    const outcomes = await this.writes.submitAll(marks.map((m) => ({ kind: 'mark' as const, ...m })));
+    const failed = outcomes.find((o): o is { ok: false; error: unknown } => !o.ok);
+    marks.forEach((m, k) => outcomes[k].ok && this.unsettled.delete(m.eventId));
+    if (failed) {
+      this.logger.warn({ claims: this.unsettled.size, err: failed.error }, 'appended, but their claims could not be marked recorded yet; retrying');
+      this.markLater();
+    }
   }
 
   /**
@@ -118,7 +168,7 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
     const rows: { event_id: string }[] = await preparedQuery(this.db,
       `WITH marked AS (
          UPDATE report_claims r SET partition = m.partition, "offset" = m.offset
-         FROM UNNEST($4::text[], $5::int[], $6::bigint[]) AS m(event_id, partition, "offset") WHERE r.event_id = m.event_id)
+         FROM UNNEST($4::text[], $5::int[], $6::bigint[]) AS m(event_id, partition, "offset") WHERE r.event_id = m.event_id AND r."offset" IS NULL)
        INSERT INTO report_claims (event_id, subject, digest)
        SELECT DISTINCT ON (event_id) event_id, subject, digest
        FROM UNNEST($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS c(event_id, subject, digest, n) ORDER BY event_id, n

@@ -135,11 +135,11 @@ export class ReportRecorder {
       won.map(({ prepared: { report } }) => ({ key: report.subject, value: JSON.stringify(toCloudEvent(report, { ingestor: principal.name, recordedAt })) })),
     );
     const unsent: string[] = [];
-    const marks: { eventId: string; position: LogPosition }[] = [];
-    won.forEach(({ i, prepared: { report } }, k) => {
+    won.forEach(({ i, prepared: { report, digest } }, k) => {
       const append = appended[k];
       if (append.ok) {
-        marks.push({ eventId: report.id, position: append.value });
+        // Its claim is settled by the projector's event index (see `append`).
+        this.claims.appended(report.id, digest, append.value);
         outcomes[i] = { ok: true, value: { eventId: report.id, subject: report.subject, ...append.value, duplicate: false } };
         return;
       }
@@ -147,10 +147,6 @@ export class ReportRecorder {
       fail(i, append.error);
     });
     await this.claims.releaseAll(unsent).catch(() => undefined);
-    // On the log, so answered as appended whatever becomes of the marks, without waiting for them (see `append`).
-    void this.claims.recordedAll(marks).then((outcomes) => outcomes.forEach((mark, k) => {
-      if (!mark.ok) this.warnUnmarked(marks[k].eventId, marks[k].position, mark.error);
-    }));
     await this.settleContested(contested, new Map(won.map((r) => [r.prepared.report.id, r])), outcomes, principal.name);
 
     outcomes.forEach((outcome, i) => {
@@ -236,7 +232,7 @@ export class ReportRecorder {
       const inDoubt = this.inDoubtError(report.id);
       if (inDoubt) throw inDoubt;
       const claim = await this.claims.claim(report.id, report.subject, digest);
-      if (claim.kind === 'claimed') return report.type === 'report.retracted' ? this.appendRetraction(report, ingestor) : this.append(report, ingestor);
+      if (claim.kind === 'claimed') return report.type === 'report.retracted' ? this.appendRetraction(report, digest, ingestor) : this.append(report, digest, ingestor);
       if (claim.kind === 'recorded') return this.recordedAnswer(prepared, claim);
       if (Date.now() > deadline) {
         throw new IdPendingError(report.id);
@@ -263,7 +259,7 @@ export class ReportRecorder {
    * settled here: one appends, the other gets 409 `already_retracted` instead of a 202 the
    * projector would then dead-letter.
    */
-  private async appendRetraction(report: Extract<Report, { type: 'report.retracted' }>, ingestor: string): Promise<RecordReportResult> {
+  private async appendRetraction(report: Extract<Report, { type: 'report.retracted' }>, digest: string, ingestor: string): Promise<RecordReportResult> {
     const target = report.data.eventId;
     const lock = `retraction-of/${target}`;
     const held = await this.claims.claim(lock, report.subject, report.id).catch(async (e: unknown) => {
@@ -277,7 +273,8 @@ export class ReportRecorder {
       ]);
     }
     try {
-      const recorded = await this.append(report, ingestor);
+      const recorded = await this.append(report, digest, ingestor);
+      // The lock is no event the projector indexes: marked here.
       void this.claims.recorded(lock, { partition: recorded.partition, offset: recorded.offset }).catch((e: unknown) =>
         this.warnUnmarked(lock, { partition: recorded.partition, offset: recorded.offset }, e),
       );
@@ -289,7 +286,7 @@ export class ReportRecorder {
     }
   }
 
-  private async append(report: Report, ingestor: string): Promise<RecordReportResult> {
+  private async append(report: Report, digest: string, ingestor: string): Promise<RecordReportResult> {
     const event = toCloudEvent(report, { ingestor, recordedAt: new Date().toISOString() });
     let position;
     try {
@@ -298,12 +295,12 @@ export class ReportRecorder {
       if (!this.keptInDoubt(report.id, e)) await this.claims.release(report.id).catch(() => undefined);
       throw e;
     }
-    // On the log now, so the answer is 202 whatever becomes of the mark: a 503 here would invite a
-    // resend that appends it twice. The answer does not wait for the mark either (it rides with the
-    // next group of claims; shutdown waits for it): a resend meanwhile finds the claim pending and
-    // waits for the mark. Without the mark a resend of the id waits, then takes the claim over once
-    // it is stale; the projector's index keeps it single in the views either way.
-    void this.claims.recorded(report.id, position).catch((e: unknown) => this.warnUnmarked(report.id, position, e));
+    // On the log now, so the answer is 202: a 503 here would invite a resend that appends it twice.
+    // Its claim is settled by the projector's event index in the transaction that indexes it, with
+    // no second write from here; a resend to this process meanwhile is answered from memory, one to
+    // another process waits for the claim to be settled (by the projector, or else by this process a
+    // few seconds later). The projector's index keeps it single in the views whatever happens.
+    this.claims.appended(report.id, digest, position);
     return { eventId: report.id, subject: report.subject, ...position, duplicate: false };
   }
 

@@ -131,4 +131,25 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     });
     expect(row).toEqual({ ingestor: 'desk\\east\tnight', source: { name: awkward, kind: 'media' }, data: { location: `checkpoint\t7 \\ "north"` }, note: awkward });
   });
+
+  it('settles the ingest API\'s claim of a report it indexes at the report\'s log position, in the same transaction, and leaves a settled one as it is', async () => {
+    const subject = `exchange/${freshId('claimed')}`;
+    const agreed = cloudEvent(freshId('e'), subject, 'exchange.agreed', 'confirmed', { parties: ['UA', 'RU'] });
+    const underway = cloudEvent(freshId('e'), subject, 'exchange.underway', 'confirmed', {});
+    // As the ingest API leaves them: the first claim pending, the second already marked by its late mark.
+    await db.query(`INSERT INTO report_claims (event_id, subject, digest) VALUES ($1, $3, 'd1'), ($2, $3, 'd2')`, [agreed.id, underway.id, subject]);
+    await db.query(`UPDATE report_claims SET partition = 0, "offset" = 0 WHERE event_id = $1`, [underway.id]);
+    await publish(subject, [agreed, underway]);
+    const indexed: { event_id: string; partition: number; offset: string }[] = await eventually('both indexed', async () => {
+      const rows = await db.query(`SELECT event_id, partition, "offset" FROM events WHERE subject = $1`, [subject]);
+      return rows.length === 2 ? rows : undefined;
+    });
+    const claims: { event_id: string; partition: number; offset: string; digest: string }[] = await db.query(
+      `SELECT event_id, partition, "offset", digest FROM report_claims WHERE subject = $1 ORDER BY digest`, [subject]);
+    const first = indexed.find((r) => r.event_id === agreed.id)!;
+    expect(claims).toEqual([
+      { event_id: agreed.id, partition: first.partition, offset: first.offset, digest: 'd1' },
+      { event_id: underway.id, partition: 0, offset: '0', digest: 'd2' },
+    ]);
+  });
 });

@@ -178,6 +178,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
         ...out,
         changes: { rows: out.changes, topic: this.config.kafka.topics.statusChanges },
         checkpoints: { group: this.group, topic, next: nextOffsets(unappliedByBatch) },
+        settles: out.events,
       });
       return out;
     });

@@ -80,6 +80,12 @@ export interface BatchWrites {
   changes?: { rows: StatusChangeRow[]; topic: string };
   /** The next offset of each partition the batch took messages from; their rows are locked. */
   checkpoints: { group: string; topic: string; next: ReadonlyMap<number, bigint> };
+  /**
+   * Events indexed by this batch whose ingest API claims (`report_claims`) it settles at their log
+   * position, in the same transaction: the ingest API writes a report's claim and nothing more.
+   * Absent for a generation that is not the live one (a rebuild's).
+   */
+  settles?: readonly { eventId: string; partition: number; offset: string }[];
 }
 
 /** The PostgreSQL notification channel told, on commit, that a topic's outbox has new rows (payload: the topic). */
@@ -292,6 +298,14 @@ export class ProjectionStore {
         SELECT * FROM UNNEST(${$(l.map((x) => x.eventId))}::text[], ${$(l.map((x) => x.negotiation))}::text[],
                              ${$(l.map((x) => x.exchange))}::text[], ${$(l.map((x) => x.recordedAt))}::timestamptz[])
         ON CONFLICT DO NOTHING)`);
+    }
+    if (w.settles && w.settles.length > 0) {
+      const s = w.settles;
+      // A claim already settled (by its ingest API's own late mark) is left as it is.
+      ctes.push(`settled AS (
+        UPDATE report_claims c SET partition = s.partition, "offset" = s.offset
+        FROM UNNEST(${$(s.map((e) => e.eventId))}::text[], ${$(s.map((e) => e.partition))}::int[], ${$(s.map((e) => e.offset))}::bigint[]) AS s(event_id, partition, "offset")
+        WHERE c.event_id = s.event_id AND c."offset" IS NULL)`);
     }
     const { group, topic, next } = w.checkpoints;
     const save = `UPDATE projector_offsets o SET next_offset = c.next_offset
