@@ -34,7 +34,13 @@ export class RecordReportController {
       'Appended to the log. A report in a deprecated version of its type (see /v1/schemas `versions`) is recorded as sent, and the answer carries `Deprecation`, `Sunset` (the last day it is accepted) and a `Link` to the version to send instead',
     schema: RECORD_REPORT_RESPONSE_REF,
   })
-  @ApiResponse({ status: 200, description: 'The same id with the same content was already recorded: nothing appended (`duplicate: true`)', schema: RECORD_REPORT_RESPONSE_REF })
+  @ApiResponse({
+    status: 200,
+    description:
+      'The same id with the same content was already recorded: nothing appended (`duplicate: true`). A resend made while the first send is being recorded waits for it; ' +
+      'sent to another ingest API process, it waits until the projector has indexed the first (or, while no projector runs, about 2 s)',
+    schema: RECORD_REPORT_RESPONSE_REF,
+  })
   @ApiErrorResponse(400, 'Not a valid report (`invalid_report`, details per field), a retraction of an unknown event (`unknown_event`), or not JSON (`invalid_json`)')
   @ApiErrorResponse(403, 'The key lacks the `ingest` scope (`forbidden`), or is limited to other subject kinds (`forbidden_subject_kind`)')
   @ApiErrorResponse(409, 'The id was used for a different report (`id_conflict`)')
