@@ -52,7 +52,7 @@ export {
 export { searchForm, searchTextOf } from './headline';
 export { canonicalJson, reportContentKey, type ReportContent } from './report.content';
 export { closest as closestWord, deprecatedVersionOf, validateReport, type ValidationIssue, type ValidationResult } from './report.validation';
-export { compiledReportCheck, validateParsedReport } from './report.fast-validation';
+export { compiledReportCheck, compileReportValidators, validateParsedReport } from './report.fast-validation';
 export { eventJsonSchemaIn, eventJsonSchemas, eventJsonSchemaVersions } from './report.json-schema';
 export {
   STORABLE,

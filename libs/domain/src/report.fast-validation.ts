@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
-import { currentVersionOf, isEventType, type EventType } from './event.catalogue';
+import { currentVersionOf, EVENT_TYPES, isEventType, type EventType } from './event.catalogue';
 import { upcast } from './event.upcast';
 import { eventJsonSchemaIn, eventJsonSchemas } from './report.json-schema';
 import { SOURCE_SCHEMA, strayReleasedParties } from './report.schema';
@@ -33,6 +33,14 @@ function validatorOf(type: EventType, version: number | undefined): ValidateFunc
     earlier.set(key, schema && compiler().compile(schema));
   }
   return earlier.get(key);
+}
+
+/**
+ * Compiles the current versions' validators now instead of at the first report: ajv's code
+ * generation takes most of a second of CPU, which would otherwise fall on the first requests.
+ */
+export function compileReportValidators(): void {
+  validatorOf(EVENT_TYPES[0], undefined);
 }
 
 const sourceUrl = SOURCE_SCHEMA.shape.url;

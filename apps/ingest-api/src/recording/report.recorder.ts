@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mayWriteKind, Principal } from '@newsledger/auth';
-import { Report, reportContentKey, ReportOf, retractionRefusal, tryParseSubject, validateParsedReport, validateReport } from '@newsledger/domain';
+import { compileReportValidators, Report, reportContentKey, ReportOf, retractionRefusal, tryParseSubject, validateParsedReport, validateReport } from '@newsledger/domain';
 import { Settled } from '@newsledger/batching';
 import { LogPosition, LogUnavailableError, toCloudEvent } from '@newsledger/event-log';
 import { createHash, randomUUID } from 'node:crypto';
@@ -53,7 +53,9 @@ export class ReportRecorder {
     private readonly claims: ReportClaimsRepository,
     private readonly metrics: IngestMetrics,
     private readonly logGate: LogRefusalGate,
-  ) {}
+  ) {
+    compileReportValidators();
+  }
 
   /**
    * Records one report (the single endpoint).
