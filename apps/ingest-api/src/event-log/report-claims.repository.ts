@@ -54,13 +54,13 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
    * at shutdown, and its claim is released, or taken over once stale if the pool closed first.
    */
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.markTimer);
     await this.markUnsettled();
     await this.writes.idle();
   }
 
-  /** Resolves once every claim and mark submitted so far is written. */
+  /** Resolves once every claim submitted so far is written, and every appended report's claim marked (see {@link appended}). */
   async settled(): Promise<void> {
+    await this.markUnsettled();
     await this.writes.idle();
   }
 
@@ -143,6 +143,7 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
 
   /** Marks the claims of the reports appended since the last time; those that fail stay for the next. */
   private async markUnsettled(): Promise<void> {
+    clearTimeout(this.markTimer);
     this.markTimer = undefined;
     const marks = [...this.unsettled].map(([eventId, { position }]) => ({ eventId, position }));
     if (marks.length === 0) return;
