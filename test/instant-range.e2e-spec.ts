@@ -61,6 +61,22 @@ describe('every instant the query API reads is checked against the range it can 
     }
   });
 
+  it('takes a plain date in updatedSince and the export window as the whole UTC day', async () => {
+    const recordedAt = (await read('GET', `${view}/history`)).body.events[0].recordedAt as string;
+    const day = recordedAt.slice(0, 10);
+    const dayAfter = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const [next, previous] = [dayAfter(day, 1), dayAfter(day, -1)];
+    const listed = async (since: string) => ((await read('GET', `/v1/exchanges?limit=500&updatedSince=${since}`)).body.items as { subject: string }[]).some((v) => v.subject === subject);
+    expect([await listed(day), await listed(next)]).toEqual([true, false]);
+    const exported = async (q: string) => {
+      const r = await read('GET', `/v1/export?${q}`);
+      expect(r.status).toBe(200);
+      // One line is read as JSON, several as text.
+      return (typeof r.body === 'string' ? r.body : JSON.stringify(r.body)).includes(`"subject":"${subject}"`);
+    };
+    expect([await exported(`from=${day}&to=${day}`), await exported(`to=${day}`), await exported(`from=${next}`), await exported(`to=${previous}`)]).toEqual([true, true, false, false]);
+  });
+
   it('refuses validAt outside the range too', async () => {
     for (const at of ['0000', '0000-12', '0000-12-31', ...OUT_OF_RANGE]) {
       const r = await read('GET', `${view}?validAt=${encodeURIComponent(at)}`);

@@ -1,4 +1,4 @@
-import { INSTANT_FORMAT, isInstant, isReportedTime, parseSubject, SubjectKind } from '@newsledger/domain';
+import { INSTANT_FORMAT, isInstant, isReportedTime, parseSubject, recordedBound, SubjectKind } from '@newsledger/domain';
 import { QueryError } from './query-api.error';
 
 /** The URL segment of each subject kind. */
@@ -53,9 +53,8 @@ export function instantParam(name: string, value: unknown): string | undefined {
 export function asOfParam(value: unknown): { instant: string; date?: string } | undefined {
   const given = singleParam('asOf', value);
   if (given === undefined || given === '') return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(given)) {
-    if (isReportedTime(given)) return { instant: new Date(`${given}T23:59:59.999Z`).toISOString(), date: given };
-  } else if (isInstant(given)) return { instant: new Date(given).toISOString() };
+  const bound = recordedBound(given, 'end');
+  if (bound) return bound;
   throw new QueryError('invalid_query', `asOf must be ${INSTANT_FORMAT}, or a date YYYY-MM-DD for the end of that day (UTC)`, [{ path: 'asOf', message: `got "${given}"` }]);
 }
 

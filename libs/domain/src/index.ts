@@ -65,7 +65,7 @@ export {
   STORABLE_TEXT_PATTERN,
   UNSTORABLE_TEXT_MESSAGE,
 } from './storable';
-export { INSTANT_FORMAT, isInstant, isReportedTime, occurredOnOrBefore, reportedTimeStart } from './occurred-at';
+export { INSTANT_FORMAT, isInstant, isReportedTime, occurredOnOrBefore, recordedBound, reportedTimeStart } from './occurred-at';
 export {
   assertPointInTime,
   isKnownAt,

@@ -1,4 +1,4 @@
-import { isInstant, isReportedTime, occurredOnOrBefore } from './index';
+import { isInstant, isReportedTime, occurredOnOrBefore, recordedBound } from './index';
 
 describe('occurredOnOrBefore', () => {
   it.each([
@@ -71,5 +71,24 @@ describe('isInstant', () => {
     ['', false],
   ])('isInstant(%j) is %s', (value, expected) => {
     expect(isInstant(value)).toBe(expected);
+  });
+});
+
+describe('recordedBound', () => {
+  it('reads an instant to UTC, whatever the edge', () => {
+    for (const edge of ['start', 'end', 'after'] as const) expect(recordedBound('2025-05-23T13:00:00+03:00', edge)).toEqual({ instant: '2025-05-23T10:00:00.000Z' });
+  });
+
+  it('reads a plain date as the edge of its UTC day the bound needs, keeping the date given', () => {
+    expect(recordedBound('2025-05-23', 'start')).toEqual({ instant: '2025-05-23T00:00:00.000Z', date: '2025-05-23' });
+    expect(recordedBound('2025-05-23', 'end')).toEqual({ instant: '2025-05-23T23:59:59.999Z', date: '2025-05-23' });
+    expect(recordedBound('2025-05-31', 'after')).toEqual({ instant: '2025-06-01T00:00:00.000Z', date: '2025-05-31' });
+    expect(recordedBound('2024-02-29', 'after')).toEqual({ instant: '2024-03-01T00:00:00.000Z', date: '2024-02-29' });
+  });
+
+  it('reads nothing else: no offset, impossible days, other precisions, the day after the last one stored', () => {
+    for (const value of ['2025-05-23T10:00:00', '2025-02-30', '2025-05', '2025', 'yesterday', '9999-12-31x']) expect(recordedBound(value, 'start')).toBeUndefined();
+    expect(recordedBound('9999-12-31', 'end')).toEqual({ instant: '9999-12-31T23:59:59.999Z', date: '9999-12-31' });
+    expect(recordedBound('9999-12-31', 'after')).toBeUndefined();
   });
 });

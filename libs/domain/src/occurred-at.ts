@@ -114,3 +114,24 @@ export function isInstant(value: string): boolean {
 export function reportedTimeStart(value: string): string {
   return new Date(requireSpan(value).start).toISOString();
 }
+
+/** A day given alone, "YYYY-MM-DD", where a recording time is asked for. */
+const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A recording-time bound of a query, given as an instant or as a plain UTC date "YYYY-MM-DD": the
+ * instant as it is (to UTC), or for a date the edge of its day the bound needs — `start`, its
+ * first instant (since, from: the whole day counts); `end`, its last millisecond (as of: everything
+ * recorded that day counts); `after`, the first instant of the next day (an exclusive to: the
+ * whole day counts). `date` is the date given, if one was, so an answer can say how it was read.
+ * Undefined for anything else.
+ */
+export function recordedBound(value: string, edge: 'start' | 'end' | 'after'): { instant: string; date?: string } | undefined {
+  if (PLAIN_DATE.test(value)) {
+    const span = partialDateSpan(value);
+    if (!span) return undefined;
+    const at = edge === 'start' ? span.start : edge === 'end' ? span.end - 1 : span.end;
+    return isStorableInstant(at) ? { instant: new Date(at).toISOString(), date: value } : undefined;
+  }
+  return isInstant(value) ? { instant: new Date(value).toISOString() } : undefined;
+}

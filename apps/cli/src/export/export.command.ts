@@ -37,8 +37,8 @@ export function registerExportCommand(program: Command): void {
     .command('export')
     .description('export the events of one subject (log order) or of a recordedAt window as NDJSON')
     .option('-s, --subject <subject>', 'e.g. exchange/ua-ru-2025-05-1000')
-    .option('--from <instant>', 'recorded at or after this instant, e.g. 2025-05-01T00:00:00Z')
-    .option('--to <instant>', 'recorded before this instant')
+    .option('--from <instant>', 'recorded at or after this instant, e.g. 2025-05-01T00:00:00Z, or from the start of this day, e.g. 2025-05-01 (UTC)')
+    .option('--to <instant>', 'recorded before this instant, or up to the end of this day, e.g. 2025-05-31 (UTC)')
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .addHelpText(
       'after',

@@ -36,7 +36,12 @@ function ListQueries(kind: SubjectKind): MethodDecorator {
         name: 'q', required: false, schema: { type: 'string', maxLength: 200 },
         description: 'Text, case-insensitive: subjects whose id, title, parties, source names, mediators or venues contain it (contract §7.6)',
       }),
-      ApiQuery({ name: 'updatedSince', required: false, schema: { type: 'string', format: 'date-time' }, description: `Views with an event recorded at or after this instant: ${INSTANT_FORMAT}` }),
+      ApiQuery({
+        name: 'updatedSince',
+        required: false,
+        schema: { type: 'string', examples: ['2025-05-23T10:00:00Z', '2025-05-23'] },
+        description: `Views with an event recorded at or after this instant: ${INSTANT_FORMAT}; or a date YYYY-MM-DD, from the start of that day (UTC)`,
+      }),
       ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }),
       ApiQuery({ name: 'cursor', required: false, description: '`nextCursor` of the previous page' }),
       BAD_QUERY,

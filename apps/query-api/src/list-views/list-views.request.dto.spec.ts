@@ -49,10 +49,11 @@ describe('list request', () => {
       .toEqual([{ path: 'party', message: 'at most 100 values' }]);
   });
 
-  it('reads updatedSince as an instant with an offset, to UTC', () => {
+  it('reads updatedSince as an instant with an offset, to UTC, or a plain date as the start of that day', () => {
     expect(parseListViewsRequest('exchange', { updatedSince: '2025-05-23T13:00:00+03:00' }).filters).toEqual({ updatedSince: '2025-05-23T10:00:00.000Z' });
     expect(parseListViewsRequest('exchange', { updatedSince: '2025-05-23T13:00+03:00' }).filters).toEqual({ updatedSince: '2025-05-23T10:00:00.000Z' });
-    for (const updatedSince of ['2025-05-23T10:00:00', '2025-05-23T10:00', '2025-02-30T00:00:00Z', '2025-05-23', 'yesterday', '\u0000']) {
+    expect(parseListViewsRequest('exchange', { updatedSince: '2025-05-23' }).filters).toEqual({ updatedSince: '2025-05-23T00:00:00.000Z' });
+    for (const updatedSince of ['2025-05-23T10:00:00', '2025-05-23T10:00', '2025-02-30T00:00:00Z', '2025-02-30', '2025-05', 'yesterday', '\u0000']) {
       const e = refusal('exchange', { updatedSince });
       expect(e.details).toEqual([{ path: 'updatedSince', message: expect.stringContaining('2025-05-23T10:00:00Z') }]);
       expect(e.message).toMatch(/^updatedSince must be an instant with Z or an offset, to the second or the minute/);

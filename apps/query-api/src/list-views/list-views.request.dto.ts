@@ -1,4 +1,4 @@
-import { CORROBORATION_LEVELS, EXCHANGE_STATUSES, isInstant, isStorableText, NEGOTIATION_STATUSES, searchForm, SubjectKind } from '@newsledger/domain';
+import { CORROBORATION_LEVELS, EXCHANGE_STATUSES, isStorableText, NEGOTIATION_STATUSES, recordedBound, searchForm, SubjectKind } from '@newsledger/domain';
 import { z } from 'zod';
 import { QueryError } from '../query-api.error';
 import { INSTANT_FORMAT } from '../query-params';
@@ -64,8 +64,8 @@ function listViewsRequest(kind: SubjectKind) {
     updatedSince: single.pipe(
       z
         .string()
-        .refine(isInstant, { error: (issue) => `must be ${INSTANT_FORMAT}; got "${String(issue.input)}"` })
-        .transform((at) => new Date(at).toISOString())
+        .refine((at) => recordedBound(at, 'start') !== undefined, { error: (issue) => `must be ${INSTANT_FORMAT}, or a date YYYY-MM-DD for the start of that day (UTC); got "${String(issue.input)}"` })
+        .transform((at) => recordedBound(at, 'start')!.instant)
         .optional(),
     ),
     limit: single.pipe(

@@ -1,4 +1,4 @@
-import { dataschemaOf, INSTANT_FORMAT, isInstant, tryParseSubject } from '@newsledger/domain';
+import { dataschemaOf, INSTANT_FORMAT, recordedBound, tryParseSubject } from '@newsledger/domain';
 import { EntityManager } from 'typeorm';
 import { AuditError } from '../audit.error';
 
@@ -68,8 +68,10 @@ export function exportScopeOf(input: { subject?: string; from?: string; to?: str
   for (const key of ['from', 'to'] as const) {
     const value = input[key];
     if (!value) continue;
-    if (isInstant(value)) scope[key] = new Date(value).toISOString();
-    else issues.push({ path: key, message: `must be ${INSTANT_FORMAT}; got "${value}"` });
+    // A date alone counts whole: from its first instant, to the end of it (`to` is exclusive).
+    const bound = recordedBound(value, key === 'from' ? 'start' : 'after');
+    if (bound) scope[key] = bound.instant;
+    else issues.push({ path: key, message: `must be ${INSTANT_FORMAT}, or a date YYYY-MM-DD (the whole day, UTC); got "${value}"` });
   }
   if (issues.length === 0 && !scope.subject && !scope.from && !scope.to) {
     issues.push({ path: '', message: 'name a subject, a window (from and/or to), or both' });
