@@ -73,7 +73,10 @@ describe('event versions: a log written by the previous release, read by this on
         previousRelease({ id: `${id}-r2`, type: 'negotiation.round.announced', data: { round: 2, agenda: 'Moscow to present a memorandum' } }, '2025-05-28T09:00:00.000Z'),
       ],
     });
-    [projector, ingest, query] = await Promise.all([startContext(ProjectorModule), startApi(IngestApiModule), startApi(QueryApiModule)]);
+    [projector, ingest] = await Promise.all([startContext(ProjectorModule), startApi(IngestApiModule)]);
+    // The query API forwards resubmitted dead letters to this ingest API.
+    process.env.NEWSLEDGER_INGEST_URL = ingest.url;
+    query = await startApi(QueryApiModule);
     post = client(ingest.url);
     read = client(query.url);
   }, 120_000);
@@ -93,6 +96,17 @@ describe('event versions: a log written by the previous release, read by this on
     ]);
     const indexed: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM events WHERE subject = $1`, [subject]);
     expect(indexed[0].n).toBe(4);
+  });
+
+  it('passes the deprecation of a version 1 report on when it is resubmitted through the query API', async () => {
+    const report = { id: `${id}-resubmitted`, type: 'negotiation.round.announced', subject: `negotiation/${id}-resubmitted`, source, confirmation: 'reported', data: { round: 1, agenda: 'Humanitarian corridors' } };
+    const r = await read('POST', '/v1/admin/dead-letters/resubmit', report);
+    expect(r.status).toBe(202);
+    expect(['deprecation', 'sunset', 'link'].map((h) => r.headers.get(h))).toEqual([
+      `@${Date.parse('2026-12-05T00:00:00Z') / 1000}`,
+      'Wed, 30 Jun 2027 23:59:59 GMT',
+      '</v1/schemas/negotiation.round.announced/versions/2>; rel="successor-version"',
+    ]);
   });
 
   it('takes version 2 over HTTP, and version 1 (deprecated) recorded as sent; a resend of either is a duplicate', async () => {

@@ -18,6 +18,9 @@ const INGEST_TIMEOUT_MS = 15_000;
  * report still takes the one ingest path (its validation, id check, the key's name as ingestor).
  * The ingest API is found at `NEWSLEDGER_INGEST_URL` (default `http://<HOST>:<INGEST_PORT>`).
  */
+/** The ingest API's answer headers the caller needs too: when to retry, and a deprecated version's end and successor. */
+const FORWARDED_HEADERS = ['retry-after', 'deprecation', 'sunset', 'link'] as const;
+
 @ApiTags('audit')
 @Controller('v1/admin/dead-letters/resubmit')
 @RequireScope('ingest')
@@ -51,8 +54,10 @@ export class ResubmitDeadLetterController {
     }
     const answer = await res.json().catch(() => null);
     reply.status(res.status);
-    const retryAfter = res.headers.get('retry-after');
-    if (retryAfter) reply.header('retry-after', retryAfter);
+    for (const name of FORWARDED_HEADERS) {
+      const value = res.headers.get(name);
+      if (value) reply.header(name, value);
+    }
     return answer ?? { error: 'ingest_unavailable', message: `the ingest API answered ${res.status} without a JSON body; send again` };
   }
 }
