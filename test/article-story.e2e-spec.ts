@@ -189,6 +189,19 @@ describe('the article, told over HTTP (real Kafka and PostgreSQL)', () => {
       });
     });
 
+    it("names a withdrawn report's retraction beside it, with why, on a page of the history without the retraction", async () => {
+      const pages: { eventId: string; retraction: { eventId: string; source: { name: string }; reason: string } | null }[][] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { events: (typeof pages)[number]; nextCursor: string | null } } = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}/history?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+        pages.push(page.body.events);
+        cursor = page.body.nextCursor;
+      } while (cursor && pages.length < 50);
+      const [claim] = pages.find(([e]) => e.eventId === subject('article-swap-trump-complete'))!;
+      expect(claim.retraction).toMatchObject({ eventId: subject('after-trump-retracted'), source: { name: 'Wire report, 23 May 2025' }, reason: expect.stringContaining('Only the first 390-for-390 phase') });
+      expect(pages.flat().filter((e) => e.retraction).map((e) => e.eventId)).toEqual([subject('article-swap-trump-complete')]);
+    });
+
     it('explains each fact with a sentence naming its sources and the reports behind it, now and as of before', async () => {
       const r = await read('GET', `/v1/exchanges/${idOf(BIG_SWAP)}/explain`);
       expect(r.status).toBe(200);

@@ -128,6 +128,8 @@ export interface HistoryEntry {
   position: { partition: number; offset: string };
   retracted: boolean;
   retractedBy: string | null;
+  /** The retraction that withdrew it, with when, by whom and why: on every page, wherever the retraction itself is. */
+  retraction: { eventId: string; recordedAt: string; source: Source; reason: string } | null;
 }
 
 /** `GET /v1/{exchanges|negotiations}/:id/history`: every event in log order, or one page of them. */

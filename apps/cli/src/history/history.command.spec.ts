@@ -6,7 +6,8 @@ import { formatHistory, whatItSays } from './history.command';
 
 const recorded = recordStory([...articleStory, ...afterwardStory]);
 const retracted: Record<string, string> = { 'article-swap-trump-complete': 'after-trump-retracted' };
-const entries: HistoryEntry[] = eventsOf(BIG_SWAP, recorded).map((e) => ({
+const events = eventsOf(BIG_SWAP, recorded);
+const entries: HistoryEntry[] = events.map((e) => ({
   eventId: e.id,
   type: e.type,
   subject: e.subject,
@@ -21,7 +22,14 @@ const entries: HistoryEntry[] = eventsOf(BIG_SWAP, recorded).map((e) => ({
   position: e.position,
   retracted: retracted[e.id] !== undefined,
   retractedBy: retracted[e.id] ?? null,
+  retraction: retractionOf(retracted[e.id]),
 }));
+
+/** The retraction as the history endpoint names it beside the event it withdrew. */
+function retractionOf(id: string | undefined): HistoryEntry['retraction'] {
+  const r = events.find((e) => e.id === id);
+  return r ? { eventId: r.id, recordedAt: r.recordedAt, source: r.source, reason: String((r.data as { reason: string }).reason) } : null;
+}
 
 describe('history', () => {
   const text = formatHistory({ subject: BIG_SWAP, events: entries });
@@ -45,5 +53,10 @@ describe('history', () => {
       '    retracted by after-trump-retracted (Wire report, 23 May 2025): “Only the first 390-for-390 phase had taken place; neither side said the swap was complete.”',
     );
     expect(text).toContain('    withdraws article-swap-trump-complete: “Only the first 390-for-390 phase had taken place; neither side said the swap was complete.”');
+  });
+
+  it('says why on a page without the retraction itself', () => {
+    const page = formatHistory({ subject: BIG_SWAP, events: entries.filter((e) => e.type !== 'report.retracted') });
+    expect(page).toContain('    retracted by after-trump-retracted (Wire report, 23 May 2025): “Only the first 390-for-390 phase had taken place');
   });
 });

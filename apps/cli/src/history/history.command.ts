@@ -65,7 +65,6 @@ function sourceOf(s: HistoryEntry['source']): string {
 export function formatHistory(h: Pick<History, 'subject' | 'events'>, style: Style = NO_STYLE): string {
   const lines = [`${style.bold(h.subject)}: ${h.events.length} event${h.events.length === 1 ? '' : 's'}`];
   const typeWidth = Math.max(...h.events.map((e) => e.type.length));
-  const byId = new Map(h.events.map((e) => [e.eventId, e]));
   for (const e of h.events) {
     const cells = [
       style.dim(`${e.position.partition}:${e.position.offset}`),
@@ -83,8 +82,8 @@ export function formatHistory(h: Pick<History, 'subject' | 'events'>, style: Sty
     if (e.occurredAt) lines.push(style.dim(`    occurred ${e.occurredAt}`));
     if (e.note) lines.push(style.dim(`    note “${short(e.note, 200)}”`));
     if (e.retracted) {
-      const retraction = e.retractedBy ? byId.get(e.retractedBy) : undefined;
-      const reason = retraction ? `: “${short(String((retraction.data as { reason?: unknown }).reason ?? ''), 200)}”` : '';
+      const { retraction } = e;
+      const reason = retraction ? `: “${short(retraction.reason, 200)}”` : '';
       lines.push(style.red(`    retracted by ${e.retractedBy ?? 'a later report'}${retraction ? ` (${retraction.source.name})` : ''}${reason}`));
     }
   }

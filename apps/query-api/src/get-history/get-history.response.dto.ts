@@ -21,6 +21,15 @@ const HISTORY_ENTRY = z.object({
   position: z.object({ partition: z.int(), offset: z.string() }).meta({ description: 'Where it sits on the events topic' }),
   retracted: z.boolean(),
   retractedBy: z.string().nullable().meta({ description: 'The retraction that withdrew it' }),
+  retraction: z
+    .object({
+      eventId: z.string(),
+      recordedAt: z.string(),
+      source: z.unknown().meta({ description: "The retraction's source" }),
+      reason: z.string(),
+    })
+    .nullable()
+    .meta({ description: 'The retraction that withdrew it, with when, by whom and why: on every page, wherever the retraction itself is' }),
 });
 
 export type HistoryEntry = z.infer<typeof HISTORY_ENTRY>;

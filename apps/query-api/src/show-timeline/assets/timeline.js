@@ -532,7 +532,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
   function timelineEntry(e, byId, asOfMs) {
     const known = asOfMs === null || Date.parse(e.recordedAt) <= asOfMs;
     const happened = happenedBy(e, state.validAt);
-    const retraction = e.retractedBy ? byId.get(e.retractedBy) : null;
+    const retraction = e.retraction;
     const retractedThen = Boolean(retraction) && (asOfMs === null || Date.parse(retraction.recordedAt) <= asOfMs);
 
     const content = [
@@ -565,7 +565,7 @@ import { badgeWords, disputeWords, factWords, statusWord } from './wording.js';
         { class: 'event-body' },
         retractedThen ? [h('span', { class: 'visually-hidden' }, 'Retracted report: '), h('del', { class: 'retracted-content' }, content)] : content,
         retractedThen
-          ? h('p', { class: 'retraction-reason' }, h('strong', {}, 'Retracted'), ' ', timeEl(retraction.recordedAt), ` by ${sourceText(retraction.source)}: ${retraction.data.reason}`)
+          ? h('p', { class: 'retraction-reason' }, h('strong', {}, 'Retracted'), ' ', timeEl(retraction.recordedAt), ` by ${sourceText(retraction.source)}: ${retraction.reason}`)
           : null,
         retraction && !retractedThen ? h('p', { class: 'muted' }, 'Retracted later.') : null,
         !known ? h('p', { class: 'later-note' }, 'Recorded after the moment shown.') : null,
