@@ -138,6 +138,11 @@ export class ApiKeyStore {
   }
 }
 
+/** Who a key's row speaks for: a NULL `subject_kinds` is every kind, and then no limit is set. */
+export function principalOfKey(row: { id: string; name: string; scopes: Scope[]; subject_kinds: SubjectKind[] | null }): Principal {
+  return { keyId: row.id, name: row.name, scopes: row.scopes, ...(row.subject_kinds ? { subjectKinds: row.subject_kinds } : {}) };
+}
+
 /** A key on Kafka is an ingest key whose name can name a topic. */
 function checkDesk(kafka: KafkaDesks, name: string, scopes: readonly Scope[]): void {
   const refusal = kafka.refusal(name);
@@ -236,7 +241,7 @@ export class ApiKeyService extends ApiKeyStore {
     const memo = digest.toString('base64');
     if (!row || row.revoked_at) return this.refuseUnknown(id, secret, memo);
     if (this.verified.get(id) !== memo) await this.requireSecret(id, secret, memo, row.secret_hash);
-    return { keyId: id, name: row.name, scopes: row.scopes, ...(row.subject_kinds ? { subjectKinds: row.subject_kinds } : {}) };
+    return principalOfKey(row);
   }
 
   /** Throws unless `secret` is the one of `hash` (or was already verified for this key id). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Principal, Scope } from '@newsledger/auth';
+import { Principal, principalOfKey, Scope } from '@newsledger/auth';
 import { SubjectKind } from '@newsledger/domain';
 import { DataSource } from 'typeorm';
 
@@ -18,9 +18,8 @@ export class KafkaDesksRepository {
 
   /** The principal of the active key on Kafka named `name`: undefined once it is revoked. */
   async principalOf(name: string): Promise<Principal | undefined> {
-    const rows: { id: string; scopes: Scope[]; subject_kinds: SubjectKind[] | null }[] = await this.db.query(
-      `SELECT id, scopes, subject_kinds FROM api_keys WHERE name = $1 AND kafka_user IS NOT NULL AND revoked_at IS NULL AND 'ingest' = ANY(scopes)`, [name]);
-    const row = rows[0];
-    return row && { keyId: row.id, name, scopes: row.scopes, ...(row.subject_kinds ? { subjectKinds: row.subject_kinds } : {}) };
+    const rows: { id: string; name: string; scopes: Scope[]; subject_kinds: SubjectKind[] | null }[] = await this.db.query(
+      `SELECT id, name, scopes, subject_kinds FROM api_keys WHERE name = $1 AND kafka_user IS NOT NULL AND revoked_at IS NULL AND 'ingest' = ANY(scopes)`, [name]);
+    return rows[0] && principalOfKey(rows[0]);
   }
 }
