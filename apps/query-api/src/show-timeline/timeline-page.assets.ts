@@ -58,30 +58,37 @@ function asset(name: string, body: Buffer): PageAsset {
 }
 
 /**
- * The page reads the feed with the client's own parser: its class source, exported. Tried once in
- * an empty context first, so a compiler that made the class lean on a helper outside it stops the
- * start-up here instead of silently breaking the page's live updates.
+ * An ES module made from code, tried once in an empty context first (`probe` must give `expected`):
+ * a compiler that made it lean on a helper outside it stops the start-up here, instead of silently
+ * breaking the page.
  */
-export function sseModuleSource(): string {
-  const source = `export ${SseParser.toString()}\n`;
-  const got = runInNewContext(
-    `${source.replace(/^export /, '')}\nconst seen = []; const p = new SseParser((e) => seen.push(e.data)); p.push('id: 1\\ndata: ok\\n\\n'); JSON.stringify([seen, p.lastEventId]);`,
-    {},
-  ) as string;
-  if (got !== JSON.stringify([['ok'], '1'])) throw new Error(`libs/client's SseParser does not run on its own (got ${got}); the timeline page could not read the feed`);
+function selfContainedModule(source: string, probe: string, expected: string, failure: (got: string) => string): string {
+  const got = runInNewContext(`${source.replace(/^export /gm, '')}\n${probe}`, {}) as string;
+  if (got !== expected) throw new Error(failure(got));
   return source;
+}
+
+/** The page reads the feed with the client's own parser: its class source, exported. */
+export function sseModuleSource(): string {
+  return selfContainedModule(
+    `export ${SseParser.toString()}\n`,
+    `const seen = []; const p = new SseParser((e) => seen.push(e.data)); p.push('id: 1\\ndata: ok\\n\\n'); JSON.stringify([seen, p.lastEventId]);`,
+    JSON.stringify([['ok'], '1']),
+    (got) => `libs/client's SseParser does not run on its own (got ${got}); the timeline page could not read the feed`,
+  );
 }
 
 /**
  * The page says how sure a view is with the CLI's rule: libs/client's `howSureWording`, whose
- * source is self-contained, called once and its functions exported. Tried once in an empty context
- * first, like the feed parser.
+ * source is self-contained, called once and its functions exported.
  */
 export function wordingModuleSource(): string {
-  const source = `const wording = (${howSureWording.toString()})();\nexport const { ${HOW_SURE_EXPORTS.join(', ')} } = wording;\n`;
-  const got = runInNewContext(`${source.replace(/^export /m, '')}\nbadgeWords('underway', 'confirmed', { level: 'all-parties', officialParties: ['RU', 'UA'] }, ['UA', 'RU']);`, {}) as string;
-  if (got !== 'Under way, confirmed by both parties') throw new Error(`libs/client's howSureWording does not run on its own (got ${got}); the timeline page could not word its views`);
-  return source;
+  return selfContainedModule(
+    `const wording = (${howSureWording.toString()})();\nexport const { ${HOW_SURE_EXPORTS.join(', ')} } = wording;\n`,
+    `badgeWords('underway', 'confirmed', { level: 'all-parties', officialParties: ['RU', 'UA'] }, ['UA', 'RU']);`,
+    'Under way, confirmed by both parties',
+    (got) => `libs/client's howSureWording does not run on its own (got ${got}); the timeline page could not word its views`,
+  );
 }
 
 /** Reads the page shell and its assets once. */
