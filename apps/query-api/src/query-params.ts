@@ -29,6 +29,25 @@ export function couldBeStoredId(id: string): boolean {
   return !id.includes('\u0000');
 }
 
+/** An opaque keyset cursor: the last item's two keys, as base64url JSON. */
+export function encodeKeysetCursor(first: unknown, second: unknown): string {
+  return Buffer.from(JSON.stringify([first, second])).toString('base64url');
+}
+
+/**
+ * The two keys of a cursor {@link encodeKeysetCursor} made, unchecked, or null when it is not one;
+ * the caller checks each key, as both reach SQL.
+ */
+export function decodeKeysetCursor(cursor: string): [unknown, unknown] | null {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  return Array.isArray(decoded) && decoded.length === 2 ? [decoded[0], decoded[1]] : null;
+}
+
 /** One value of a query parameter: a repeated one (`?a=1&a=2`) arrives as a list and is refused. */
 export function singleParam(name: string, value: unknown): string | undefined {
   if (value === undefined || typeof value === 'string') return value;

@@ -1,5 +1,5 @@
 import { QueryError } from '../query-api.error';
-import { singleParam } from '../query-params';
+import { decodeKeysetCursor, encodeKeysetCursor, singleParam } from '../query-params';
 
 /** The largest page of a history. */
 export const HISTORY_MAX_LIMIT = 1000;
@@ -18,19 +18,14 @@ export interface GetHistoryRequest {
 
 /** The opaque `nextCursor` after an event at this position. */
 export function encodeHistoryCursor(position: HistoryCursor): string {
-  return Buffer.from(JSON.stringify([position.partition, position.offset])).toString('base64url');
+  return encodeKeysetCursor(position.partition, position.offset);
 }
 
 /** A cursor back, or null when it is not one {@link encodeHistoryCursor} could have made (both parts reach SQL). */
 export function decodeHistoryCursor(cursor: string): HistoryCursor | null {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) return null;
-  const [partition, offset] = decoded as unknown[];
+  const keys = decodeKeysetCursor(cursor);
+  if (!keys) return null;
+  const [partition, offset] = keys;
   if (!Number.isInteger(partition) || (partition as number) < 0 || (partition as number) > 1_000_000) return null;
   if (typeof offset !== 'string' || !/^\d{1,19}$/.test(offset)) return null;
   return { partition: partition as number, offset };

@@ -1,4 +1,5 @@
 import { isInstant, SUBJECT_PATTERN } from '@newsledger/domain';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../query-params';
 
 /** Where a page ended: the last view's `last_recorded_at` and subject (the keyset). */
 export interface ListCursor {
@@ -8,7 +9,7 @@ export interface ListCursor {
 
 /** The opaque `nextCursor` of a page. */
 export function encodeListCursor(at: Date, subject: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), subject])).toString('base64url');
+  return encodeKeysetCursor(at.toISOString(), subject);
 }
 
 /**
@@ -16,14 +17,9 @@ export function encodeListCursor(at: Date, subject: string): string {
  * parts end up in SQL, so a forged instant or subject must not get that far.
  */
 export function decodeListCursor(cursor: string): ListCursor | null {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) return null;
-  const [at, subject] = decoded as unknown[];
+  const keys = decodeKeysetCursor(cursor);
+  if (!keys) return null;
+  const [at, subject] = keys;
   if (typeof at !== 'string' || typeof subject !== 'string' || !isInstant(at) || !SUBJECT_PATTERN.test(subject)) return null;
   return { at, subject };
 }
