@@ -30,6 +30,7 @@ interface Flags {
   subjects: number;
   singleReports: number;
   writers: number;
+  warmupSeconds: number;
   batchReports: number;
   batchSize: number;
   batchWriters: number;
@@ -197,7 +198,7 @@ export function table(r: BenchResult): string {
   if (cpu.length) {
     out.push(
       '',
-      `CPU per report (µs, from /proc utime + stime), ${fmt(r.flags.singleReports)} single reports over ${fmt(r.flags.subjects)} subjects, ${r.flags.writers} writers; PostgreSQL: the path's own backends; the broker is shared with whatever else uses it`,
+      `CPU per report (µs, from /proc utime + stime), ${fmt(r.flags.singleReports)} single reports over ${fmt(r.flags.subjects)} subjects, ${r.flags.writers} writers, each server warmed up for ${r.flags.warmupSeconds} s untimed; PostgreSQL: the path's own backends; the broker is shared with whatever else uses it`,
       '',
       ...markdown(['path', 'reports/s', 'client', 'server', 'projector', 'PostgreSQL', 'broker', 'total'], cpu),
     );
@@ -278,6 +279,7 @@ if (require.main === module) {
     .option('--subjects <n>', 'subjects (exchanges) the ingest reports are spread over', count(1), 2000)
     .option('--single-reports <n>', 'reports sent one per request, to newsledger, Emmett and the bare server (2,000 exchanges × 7)', count(1), 14_000)
     .option('--writers <n>', 'concurrent single-report writers', count(1), 16)
+    .option('--warmup-seconds <n>', 'seconds each server (and the broker) is sent single reports, untimed, before its timed run (other subjects)', count(0), 15)
     .option('--batch-reports <n>', 'reports sent through the batch endpoint', count(1), 200_000)
     .option('--batch-size <n>', 'reports per batch request', count(1), 1000)
     .option('--batch-writers <n>', 'concurrent batch requests', count(1), 4)

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { PeerBenchResult, runPeerBench } from './peer.bench';
 import { BenchStack, percentiles } from './support/bench.stack';
-import { drive, perSecond, post } from './support/http-client';
+import { drive, driveFor, perSecond, post } from './support/http-client';
 import { runProducerPerfTool } from './support/kafka-perf';
 import { CpuMeter, CpuMicros, CpuPart, listenerPid, toMicros } from './support/proc-cpu';
 import { benchMessage, benchReport } from './support/workload';
@@ -11,6 +11,8 @@ import { benchMessage, benchReport } from './support/workload';
 export interface IngestBenchOptions {
   /** reports sent one per request */
   singleReports: number;
+  /** seconds of single reports sent, untimed, before the timed run (other subjects), as the peer gets */
+  warmupSeconds: number;
   /** concurrent writers of single reports */
   writers: number;
   /** reports sent through the batch endpoint */
@@ -81,15 +83,19 @@ export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): 
     // Single reports, each its own request.
     const single = `${stack.run}s`;
     const singleUrl = new URL('/v1/reports', stack.urls.ingest);
+    const sendSingle = async (body: string) => {
+      const r = await post(agent, singleUrl, key, body, 'application/json');
+      if (r.status !== 202) throw new Error(`POST /v1/reports answered ${r.status}: ${r.text.slice(0, 300)}`);
+    };
+    // Warmed up as the peer is (the apps' and the broker's JIT), and projected before timing.
+    o.log(`single: ${o.warmupSeconds} s of warm-up, then ${o.singleReports} reports, ${o.writers} writers…`);
+    const warmed = await driveFor(o.warmupSeconds, o.writers, (i) => sendSingle(JSON.stringify(benchReport(`${stack.run}w`, i, o.subjects))));
+    await untilProjected(warmed, performance.now());
     const bodies = Array.from({ length: o.singleReports }, (_, i) => JSON.stringify(benchReport(single, i, o.subjects)));
-    o.log(`single: ${o.singleReports} reports, ${o.writers} writers…`);
     let meter = new CpuMeter(parts);
     await meter.start();
     let started = performance.now();
-    const singleLatency = await drive(o.singleReports, o.writers, async (i) => {
-      const r = await post(agent, singleUrl, key, bodies[i], 'application/json');
-      if (r.status !== 202) throw new Error(`POST /v1/reports answered ${r.status}: ${r.text.slice(0, 300)}`);
-    });
+    const singleLatency = await drive(o.singleReports, o.writers, (i) => sendSingle(bodies[i]));
     const singleAcked = perSecond(o.singleReports, performance.now() - started);
     const singleProjected = await untilProjected(o.singleReports, started);
     const singleCpu = toMicros(await meter.stop(), o.singleReports);

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchStack, freePort, percentiles, settleDatabase, until } from './support/bench.stack';
-import { drive, perSecond, post } from './support/http-client';
+import { drive, driveFor, perSecond, post } from './support/http-client';
 import { CpuMeter, CpuMicros, CpuPart, toMicros } from './support/proc-cpu';
 import { benchReport } from './support/workload';
 
@@ -26,6 +26,8 @@ export interface PeerBenchResult {
 
 export interface PeerBenchOptions {
   singleReports: number;
+  /** seconds of reports sent, untimed, before the timed run: each server, and the broker, is measured warm */
+  warmupSeconds: number;
   writers: number;
   subjects: number;
   dist: string;
@@ -50,18 +52,23 @@ async function startServer(script: string, env: NodeJS.ProcessEnv): Promise<{ ch
   return { child, url, stop };
 }
 
-/** Sends the single-report sequence to `url` with `writers` keep-alive writers, measuring rate, latency and CPU. */
-async function measure(url: string, bodies: string[], writers: number, parts: CpuPart[]): Promise<PeerRun> {
+/**
+ * Sends the warm-up reports, untimed, then the single-report sequence to `url` with `writers`
+ * keep-alive writers, measuring rate, latency and CPU.
+ */
+async function measure(url: string, warmup: { seconds: number; body: (i: number) => string }, bodies: string[], writers: number, parts: CpuPart[]): Promise<PeerRun> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: writers });
   const target = new URL('/v1/reports', url);
+  const send = async (body: string) => {
+    const r = await post(agent, target, undefined, body, 'application/json');
+    if (r.status !== 202) throw new Error(`${url} answered ${r.status}: ${r.text.slice(0, 300)}`);
+  };
   const meter = new CpuMeter(parts);
   try {
+    await driveFor(warmup.seconds, writers, (i) => send(warmup.body(i)));
     await meter.start();
     const started = performance.now();
-    const latency = await drive(bodies.length, writers, async (i) => {
-      const r = await post(agent, target, undefined, bodies[i], 'application/json');
-      if (r.status !== 202) throw new Error(`${url} answered ${r.status}: ${r.text.slice(0, 300)}`);
-    });
+    const latency = await drive(bodies.length, writers, (i) => send(bodies[i]));
     const rate = perSecond(bodies.length, performance.now() - started);
     const cpu = await meter.stop();
     const p = percentiles(latency);
@@ -80,12 +87,13 @@ export async function runPeerBench(stack: BenchStack, o: PeerBenchOptions): Prom
   const support = path.join(o.dist, 'bench', 'support');
   const client: CpuPart = { label: 'client', pids: () => [process.pid] };
   const bodiesOf = (run: string) => Array.from({ length: o.singleReports }, (_, i) => JSON.stringify(benchReport(run, i, o.subjects)));
+  const warmup = (run: string) => ({ seconds: o.warmupSeconds, body: (i: number) => JSON.stringify(benchReport(run, i, o.subjects)) });
 
-  o.log(`bare node:http server: ${o.singleReports} reports, ${o.writers} writers…`);
+  o.log(`bare node:http server: ${o.warmupSeconds} s of warm-up, then ${o.singleReports} reports, ${o.writers} writers…`);
   const bare = await startServer(path.join(support, 'bare-http.server.js'), {});
   let bareRun: PeerRun;
   try {
-    bareRun = await measure(bare.url, bodiesOf(`${stack.run}n`), o.writers, [client, { label: 'server', pids: () => [bare.child.pid!] }]);
+    bareRun = await measure(bare.url, warmup(`${stack.run}nw`), bodiesOf(`${stack.run}n`), o.writers, [client, { label: 'server', pids: () => [bare.child.pid!] }]);
   } finally {
     await bare.stop();
   }
@@ -96,11 +104,11 @@ export async function runPeerBench(stack: BenchStack, o: PeerBenchOptions): Prom
   const url = new URL(stack.config.database.url);
   url.searchParams.set('options', `-c search_path=${schema}`);
   try {
-    o.log(`Emmett ${emmettVersion()} on PostgreSQL, inline projection: ${o.singleReports} reports, ${o.writers} writers…`);
+    o.log(`Emmett ${emmettVersion()} on PostgreSQL, inline projection: ${o.warmupSeconds} s of warm-up, then ${o.singleReports} reports, ${o.writers} writers…`);
     const emmett = await startServer(path.join(support, 'emmett-peer.server.js'), { DATABASE_URL: url.toString(), PGAPPNAME: appName });
     let emmettRun: PeerRun;
     try {
-      emmettRun = await measure(emmett.url, bodiesOf(`${stack.run}e`), o.writers, [
+      emmettRun = await measure(emmett.url, warmup(`${stack.run}ew`), bodiesOf(`${stack.run}e`), o.writers, [
         client,
         { label: 'server', pids: () => [emmett.child.pid!] },
         { label: 'postgres', pids: () => stack.backendPids([appName]) },

@@ -7,7 +7,7 @@ describe('npm run bench (tiny sizes, so the bench never rots)', () => {
   it('measures every section beside its limit and the peer, and prints the ratios and CPU tables', async () => {
     const bench = spawn(process.execPath, [
       path.join(__dirname, '..', 'dist', 'bench', 'bench.js'), '--json',
-      '--subjects', '20', '--single-reports', '200', '--writers', '4', '--batch-reports', '300', '--batch-size', '50', '--batch-writers', '2',
+      '--subjects', '20', '--single-reports', '200', '--warmup-seconds', '1', '--writers', '4', '--batch-reports', '300', '--batch-size', '50', '--batch-writers', '2',
       '--kafka-reports', '300', '--projection-events', '2000', '--projection-subjects', '50', '--raw-batch', '500',
       '--feed-rate', '40', '--feed-subscribers', '4', '--feed-seconds', '2', '--feed-warmup', '1', '--feed-follow', '0',
       '--subject-events', '300', '--log-events', '500', '--audit-samples', '3',

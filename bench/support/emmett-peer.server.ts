@@ -30,18 +30,22 @@ const eventStore = getPostgreSQLEventStore(process.env.DATABASE_URL!, {
   projections: projections.inline([exchangeSummaries]),
 });
 
+/** PostgreSQL's "already exists" for a table or its row type another writer has just created. */
+const createdMeanwhile = (e: unknown): boolean => ['42P07', '42710', '23505'].includes((e as { code?: string }).code ?? '') && /exist/.test(String((e as Error).message));
+
 async function append(report: Report): Promise<void> {
   const event: ReportAppended = { type: report.type, data: { ...report, recordedAt: new Date().toISOString(), ingestor: 'bench' } };
   // Appends without an expected version, yet two writers on one stream at once still collide (on
   // the stream's next position, or the document's first insert) and one is refused: it tries
-  // again after a short random pause, as an application on Emmett would.
+  // again after a short random pause, as an application on Emmett would. So is one of the first
+  // writers when Pongo creates the projection's table on first use and another creates it too.
   for (let attempt = 1; ; attempt++) {
     try {
       await eventStore.appendToStream(report.subject, [event]);
       return;
     } catch (e) {
       // By its code: the PostgreSQL package bundles a copy of Emmett's core, whose classes are not this one's.
-      if (!isExpectedVersionConflictError(e) || attempt >= 100) throw e;
+      if (!(isExpectedVersionConflictError(e) || createdMeanwhile(e)) || attempt >= 100) throw e;
       await sleep(1 + Math.random() * 10);
     }
   }

@@ -29,4 +29,14 @@ export async function drive(total: number, writers: number, call: (i: number) =>
   return latencies;
 }
 
+/** Runs `writers` loops, each taking the next index, until `seconds` have passed; returns how many calls were made. */
+export async function driveFor(seconds: number, writers: number, call: (i: number) => Promise<void>): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let next = 0;
+  await Promise.all(Array.from({ length: writers }, async () => {
+    while (performance.now() < until) await call(next++);
+  }));
+  return next;
+}
+
 export const perSecond = (n: number, ms: number) => Math.round((n * 1000) / ms);
