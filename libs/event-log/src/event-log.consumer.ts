@@ -15,6 +15,13 @@ export interface ConsumerHooks {
 }
 
 /**
+ * What a gathering fetch waits for: live traffic is applied in fewer, larger transactions (each
+ * costs a fetch, a round trip of statements and a commit whatever it holds), and a backlog, whose
+ * fetches hold megabytes, is never held back.
+ */
+const GATHER_BYTES = 1024 * 1024;
+
+/**
  * A consumer-group member whose checkpoint lives outside Kafka: on every group join it seeks each
  * assigned partition to the stored offset, so Kafka's own committed offsets are only a hint.
  */
@@ -30,11 +37,26 @@ export class EventLogConsumer {
     kafka: Kafka,
     private readonly topic: string,
     groupId: string,
-    private readonly opts: { maxBytesPerPartition?: number; sessionTimeout?: number; partitionsConcurrently?: number } = {},
+    private readonly opts: {
+      maxBytesPerPartition?: number;
+      sessionTimeout?: number;
+      partitionsConcurrently?: number;
+      /**
+       * How long the broker may hold a fetch until a fetch's worth ({@link GATHER_BYTES}) has
+       * arrived. Absent or 0: a fetch is answered as soon as one message is there.
+       */
+      gatherMs?: number;
+    } = {},
   ) {
+    const gather = (opts.gatherMs ?? 0) > 0;
     this.consumer = kafka.consumer(
       // kafkajs waits maxWaitTimeInMs on an empty fetch; seek and disconnect wait for it too.
-      logConsumerConfig(groupId, { maxBytesPerPartition: opts.maxBytesPerPartition, sessionTimeout: opts.sessionTimeout, maxWaitTimeInMs: 500 }),
+      logConsumerConfig(groupId, {
+        maxBytesPerPartition: opts.maxBytesPerPartition,
+        sessionTimeout: opts.sessionTimeout,
+        maxWaitTimeInMs: gather ? opts.gatherMs! : 500,
+        minBytes: gather ? GATHER_BYTES : 1,
+      }),
     );
   }
 

@@ -71,6 +71,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     this.consumer = new EventLogConsumer(kafka, config.kafka.topics.events, this.group, {
       sessionTimeout: config.kafka.sessionTimeoutMs,
       partitionsConcurrently: config.kafka.projectorConcurrency,
+      gatherMs: config.kafka.projectorFetchWaitMs,
     });
     this.dlq = new EventLogProducer(kafka, config.kafka.topics.dlq);
   }
