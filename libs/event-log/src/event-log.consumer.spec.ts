@@ -20,3 +20,42 @@ describe('EventLogConsumer fetch settings', () => {
     expect(configOf({ gatherMs: 0 })).toMatchObject({ maxWaitTimeInMs: 500, minBytes: 1 });
   });
 });
+
+describe('EventLogConsumer stopped while an admission is pending', () => {
+  it('resumes nothing once stopped, so an admission answered after the stop cannot throw', async () => {
+    let joined: ((e: unknown) => void) | undefined;
+    let stopped = false;
+    const resumed: unknown[] = [];
+    const consumer = {
+      events: { GROUP_JOIN: 'join' },
+      on: (_: string, handler: (e: unknown) => void) => (joined = handler),
+      connect: async () => undefined,
+      subscribe: async () => undefined,
+      run: async () => undefined,
+      seek: () => undefined,
+      disconnect: async () => void (stopped = true),
+      resume: (what: unknown) => {
+        // What kafkajs does once disconnected.
+        if (stopped) throw new Error('Consumer group was not initialized, consumer#run must be called first');
+        resumed.push(what);
+      },
+    };
+    const kafka = { consumer: () => consumer } as unknown as KafkaClient;
+    const c = new EventLogConsumer(kafka, 'events', 'group');
+    let admit: (ok: boolean) => void = () => undefined;
+    const logged: string[] = [];
+    await c.start({
+      onBatch: async () => undefined,
+      storedOffsets: async () => new Map(),
+      admit: () => new Promise<boolean>((resolve) => (admit = resolve)),
+      log: (message) => logged.push(message),
+    });
+    joined!({ payload: { memberAssignment: { events: [0, 1] } } });
+    await c.stop();
+    admit(true);
+    await new Promise((r) => setImmediate(r));
+    await expect(c.release()).resolves.toBeUndefined();
+    expect(resumed).toEqual([]);
+    expect(logged).not.toContain('could not resume after the group join');
+  });
+});

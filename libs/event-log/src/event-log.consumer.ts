@@ -32,6 +32,8 @@ export class EventLogConsumer {
   private held = false;
   private hooks: ConsumerHooks | undefined;
   private appliedListener: ((batch: LogBatch) => void) | undefined;
+  /** Set once {@link stop} begins: an admission answered after it resumes nothing (kafkajs would throw). */
+  private stopped = false;
 
   constructor(
     kafka: Kafka,
@@ -71,7 +73,8 @@ export class EventLogConsumer {
       void hooks
         .admit(assigned)
         .catch(() => false)
-        .then((admitted) => (admitted ? this.release() : this.hold()));
+        .then((admitted) => (admitted ? this.release() : this.hold()))
+        .catch((e: unknown) => hooks.log?.('could not resume after the group join', { error: String(e) }));
     });
     await c.connect();
     await c.subscribe({ topic: this.topic, fromBeginning: true });
@@ -106,9 +109,10 @@ export class EventLogConsumer {
 
   /** Seeks the assigned partitions to their stored offsets and hands batches over again. */
   async release(): Promise<void> {
-    if (!this.hooks) return;
+    if (!this.hooks || this.stopped) return;
     const partitions = this.assigned;
     await this.seekToStored(this.hooks, partitions);
+    if (this.stopped) return;
     this.held = false;
     if (partitions.length > 0) this.consumer.resume([{ topic: this.topic, partitions }]);
   }
@@ -127,6 +131,7 @@ export class EventLogConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer.disconnect();
   }
 }
