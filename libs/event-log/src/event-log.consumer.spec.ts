@@ -2,22 +2,66 @@ import type { ConsumerConfig } from 'kafkajs';
 import { EventLogConsumer } from './event-log.consumer';
 import type { KafkaClient } from './kafka.factory';
 
-/** The consumer settings an EventLogConsumer asks its Kafka client for. */
-function configOf(opts: ConstructorParameters<typeof EventLogConsumer>[3]): ConsumerConfig {
-  let config: ConsumerConfig | undefined;
-  const kafka = { consumer: (c: ConsumerConfig) => ((config = c), {}) } as unknown as KafkaClient;
-  new EventLogConsumer(kafka, 'events', 'group', opts);
-  return config!;
+/** A fake kafkajs consumer: what `run` was given, and the group-join handler. */
+function fakeKafka() {
+  const seen: { config?: ConsumerConfig; run?: { eachBatch: (payload: unknown) => Promise<void> } } = {};
+  const consumer = {
+    events: { GROUP_JOIN: 'join' },
+    on: () => undefined,
+    connect: async () => undefined,
+    subscribe: async () => undefined,
+    run: async (r: { eachBatch: (payload: unknown) => Promise<void> }) => void (seen.run = r),
+    disconnect: async () => undefined,
+  };
+  const kafka = { consumer: (c: ConsumerConfig) => ((seen.config = c), consumer) } as unknown as KafkaClient;
+  return { kafka, seen };
 }
 
-describe('EventLogConsumer fetch settings', () => {
-  it('lets the broker gather up to a fetch\'s worth for gatherMs, so live traffic comes in fewer, larger batches', () => {
-    expect(configOf({ gatherMs: 20 })).toMatchObject({ maxWaitTimeInMs: 20, minBytes: 1024 * 1024 });
+/** eachBatch's payload for a batch of `n` messages of partition 0. */
+function payload(n: number) {
+  const messages = Array.from({ length: n }, (_, i) => ({ offset: String(i), key: null, value: Buffer.from('{}'), timestamp: '0', attributes: 0, headers: {} }));
+  return {
+    batch: { topic: 'events', partition: 0, highWatermark: String(n), messages, lastOffset: () => String(n - 1) },
+    resolveOffset: () => undefined,
+    heartbeat: async () => undefined,
+    isRunning: () => true,
+    isStale: () => false,
+    commitOffsetsIfNecessary: async () => undefined,
+    pause: () => undefined,
+  };
+}
+
+/** Whether `p` is still pending after the tasks queued now have run. */
+async function pending(p: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void p.finally(() => (settled = true));
+  await new Promise((r) => setImmediate(r));
+  return !settled;
+}
+
+describe('EventLogConsumer fetches', () => {
+  it('makes the next fetch wait gatherMs after a small (live) batch, so what arrives meanwhile comes in one fetch', async () => {
+    const { kafka, seen } = fakeKafka();
+    const applied: number[] = [];
+    await new EventLogConsumer(kafka, 'events', 'group', { gatherMs: 300 }).start({
+      onBatch: async (b) => void applied.push(b.messages.length),
+      storedOffsets: async () => new Map(),
+    });
+    // A fetch itself is answered at once: an event after a quiet spell is not held by the broker.
+    expect(seen.config?.maxWaitTimeInMs).toBe(500);
+    expect(seen.config?.minBytes ?? 1).toBe(1);
+    const small = seen.run!.eachBatch(payload(3));
+    expect(await pending(small)).toBe(true);
+    expect(applied).toEqual([3]);
+    await small;
+    // A backlog's batch never waits.
+    expect(await pending(seen.run!.eachBatch(payload(1000)))).toBe(false);
   });
 
-  it('is answered as soon as one message is there without it', () => {
-    expect(configOf({})).toMatchObject({ maxWaitTimeInMs: 500, minBytes: 1 });
-    expect(configOf({ gatherMs: 0 })).toMatchObject({ maxWaitTimeInMs: 500, minBytes: 1 });
+  it('never waits without gatherMs', async () => {
+    const { kafka, seen } = fakeKafka();
+    await new EventLogConsumer(kafka, 'events', 'group').start({ onBatch: async () => undefined, storedOffsets: async () => new Map() });
+    expect(await pending(seen.run!.eachBatch(payload(3)))).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Consumer, Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LogBatch, logConsumerConfig, toLogBatch } from './log-batch';
 
 export interface ConsumerHooks {
@@ -15,11 +16,10 @@ export interface ConsumerHooks {
 }
 
 /**
- * What a gathering fetch waits for: live traffic is applied in fewer, larger transactions (each
- * costs a fetch, a round trip of statements and a commit whatever it holds), and a backlog, whose
- * fetches hold megabytes, is never held back.
+ * A batch this small is live traffic: after it, the next fetch waits `gatherMs` so that what
+ * arrives meanwhile comes in one fetch. A backlog's batches are larger and never wait.
  */
-const GATHER_BYTES = 1024 * 1024;
+const GATHER_BELOW = 1000;
 
 /**
  * A consumer-group member whose checkpoint lives outside Kafka: on every group join it seeks each
@@ -44,21 +44,17 @@ export class EventLogConsumer {
       sessionTimeout?: number;
       partitionsConcurrently?: number;
       /**
-       * How long the broker may hold a fetch until a fetch's worth ({@link GATHER_BYTES}) has
-       * arrived. Absent or 0: a fetch is answered as soon as one message is there.
+       * How long the next fetch waits after a small batch ({@link GATHER_BELOW}), so live traffic
+       * is applied in fewer, larger batches. A fetch itself is answered as soon as one message is
+       * there: an event after a quiet spell is not held, and an idle consumer costs a fetch per
+       * 500 ms. Absent or 0: no wait.
        */
       gatherMs?: number;
     } = {},
   ) {
-    const gather = (opts.gatherMs ?? 0) > 0;
     this.consumer = kafka.consumer(
       // kafkajs waits maxWaitTimeInMs on an empty fetch; seek and disconnect wait for it too.
-      logConsumerConfig(groupId, {
-        maxBytesPerPartition: opts.maxBytesPerPartition,
-        sessionTimeout: opts.sessionTimeout,
-        maxWaitTimeInMs: gather ? opts.gatherMs! : 500,
-        minBytes: gather ? GATHER_BYTES : 1,
-      }),
+      logConsumerConfig(groupId, { maxBytesPerPartition: opts.maxBytesPerPartition, sessionTimeout: opts.sessionTimeout, maxWaitTimeInMs: 500 }),
     );
   }
 
@@ -93,6 +89,9 @@ export class EventLogConsumer {
         this.appliedListener?.(logBatch);
         // A hint only: the checkpoint that counts was committed with the views.
         await commitOffsetsIfNecessary().catch(() => undefined);
+        // kafkajs fetches again once every batch of this fetch is handled: the wait delays that.
+        const gatherMs = this.opts.gatherMs ?? 0;
+        if (gatherMs > 0 && logBatch.messages.length < GATHER_BELOW && isRunning()) await sleep(gatherMs);
       },
     });
   }

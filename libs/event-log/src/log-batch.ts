@@ -27,11 +27,10 @@ export interface LogBatch {
 /** The settings every reader of the log shares: no topic created by reading, large fetches, patient retries. */
 export function logConsumerConfig(
   groupId: string,
-  opts: { maxBytesPerPartition?: number; sessionTimeout?: number; maxWaitTimeInMs: number; minBytes?: number },
+  opts: { maxBytesPerPartition?: number; sessionTimeout?: number; maxWaitTimeInMs: number },
 ): ConsumerConfig {
   return {
     groupId,
-    minBytes: opts.minBytes ?? 1,
     allowAutoTopicCreation: false,
     maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
     maxBytes: 32 * 1024 * 1024,
