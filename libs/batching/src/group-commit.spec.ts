@@ -48,6 +48,24 @@ describe('GroupCommit', () => {
     await expect(next).resolves.toBe('out-4');
   });
 
+  it('with lingerMs, holds the first call that long so the calls made meanwhile, in later ticks too, go out with it', async () => {
+    jest.useFakeTimers();
+    try {
+      const m = manual();
+      const g = new GroupCommit(m.run, 5000, { lingerMs: 5 });
+      const first = g.submit(1);
+      jest.advanceTimersByTime(4);
+      const meanwhile = g.submit(2);
+      expect(m.groups).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(m.groups).toEqual([[1, 2]]);
+      m.pending[0].resolve();
+      await expect(Promise.all([first, meanwhile])).resolves.toEqual(['out-1', 'out-2']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('sends the first call at once and groups the calls made while it is in flight', async () => {
     const m = manual();
     const g = new GroupCommit(m.run);

@@ -11,12 +11,14 @@ describe('loadConfig', () => {
     expect(c.http.metricsPort).toBe(3002);
     expect(c.kafka.eventsPartitions).toBe(6);
     expect(c.kafka.projectorFetchWaitMs).toBe(20);
+    expect(c.kafka.appendLingerMs).toBe(2);
     expect(c.adminKey).toBeUndefined();
   });
 
-  it('bounds how long the projector lets the broker gather a fetch: live events must not wait longer than half a second', () => {
+  it('bounds how long the projector\'s next fetch may wait to gather live events: never longer than half a second', () => {
     expect(loadConfig({ PROJECTOR_FETCH_WAIT_MS: '0' }).kafka.projectorFetchWaitMs).toBe(0);
     expect(() => loadConfig({ PROJECTOR_FETCH_WAIT_MS: '501' })).toThrow(/PROJECTOR_FETCH_WAIT_MS/);
+    expect(() => loadConfig({ INGEST_APPEND_LINGER_MS: '51' })).toThrow(/INGEST_APPEND_LINGER_MS/);
   });
 
   it('is frozen', () => {

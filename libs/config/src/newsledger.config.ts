@@ -50,6 +50,7 @@ const schema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   PROJECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   PROJECTOR_FETCH_WAIT_MS: z.coerce.number().int().min(0).max(500).default(20),
+  INGEST_APPEND_LINGER_MS: z.coerce.number().int().min(0).max(50).default(2),
   PROJECTOR_STALL_AFTER_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/newsledger'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -155,11 +156,17 @@ export interface NewsledgerConfig {
      */
     readonly projectorConcurrency: number;
     /**
-     * How long the broker may hold the projector's fetch to gather more events (it answers sooner
-     * once a fetch's worth has arrived): live events are applied this much later, in fewer and
-     * larger transactions. 0: every fetch is answered as soon as one event is there.
+     * How long the projector's next fetch waits after a batch of live traffic, so that what arrives
+     * meanwhile is applied in one transaction: fewer, larger transactions, each event at most this
+     * much later. A backlog never waits; 0: no wait.
      */
     readonly projectorFetchWaitMs: number;
+    /**
+     * How long the ingest API's append waits, when none is in flight, for the reports of the next
+     * few milliseconds to go out in the same Kafka request: each request costs the broker and the
+     * client far more than a report in it. 0: at once.
+     */
+    readonly appendLingerMs: number;
     /**
      * How long a partition with messages to project may go without its checkpoint moving before
      * the projector's `/health` answers 503 naming it. @defaultValue `60000`
@@ -330,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
       projectorConcurrency: e.PROJECTOR_CONCURRENCY,
       projectorFetchWaitMs: e.PROJECTOR_FETCH_WAIT_MS,
+      appendLingerMs: e.INGEST_APPEND_LINGER_MS,
       projectorStallAfterMs: e.PROJECTOR_STALL_AFTER_MS,
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, schema: e.DATABASE_SCHEMA },

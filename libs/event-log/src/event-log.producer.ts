@@ -94,6 +94,8 @@ export class EventLogProducer {
     private readonly opts: {
       maxBatch?: number;
       idempotent?: boolean;
+      /** How long an append waits, when none is in flight, for others to go out in the same request. @defaultValue 0 */
+      lingerMs?: number;
       /**
        * The producer's retries of one send; the client's own retry policy (createKafka) bounds
        * each reconnection inside it. @defaultValue `{ retries: 5, initialRetryTime: 100, maxRetryTime: 2000 }`
@@ -101,7 +103,7 @@ export class EventLogProducer {
       retry?: RetryOptions;
     } = {},
   ) {
-    this.appends = new GroupCommit((messages) => this.send(messages), opts.maxBatch ?? 5000);
+    this.appends = new GroupCommit((messages) => this.send(messages), opts.maxBatch ?? 5000, { lingerMs: opts.lingerMs });
   }
 
   private newProducer(): Producer {

@@ -17,7 +17,7 @@ export class EventsProducer extends EventLogProducer implements OnModuleInit, On
     super(
       createKafka({ brokers: config.kafka.brokers, sasl: config.kafka.sasl, clientId: `${config.kafka.clientId}-ingest`, log: nestKafkaLog(), retry: FAIL_FAST }),
       config.kafka.topics.events,
-      { retry: FAIL_FAST },
+      { retry: FAIL_FAST, lingerMs: config.kafka.appendLingerMs },
     );
   }
 
