@@ -22,6 +22,7 @@ import { ProjectorMetrics } from '../projector.metrics';
 import { nextOffsets, unapplied } from './checkpoint.offsets';
 import { LogIdentityGuard } from './log-identity.guard';
 import { StalledPartitionsHealth } from './stalled-partitions.health';
+import { SnapshotsTaker } from '../take-snapshots/snapshots.taker';
 
 /** Batches this small (live traffic) are applied together with the other small batches of their fetch. */
 const GROUPED_BELOW = 1000;
@@ -66,6 +67,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     private readonly metrics: ProjectorMetrics,
     private readonly stalls: StalledPartitionsHealth,
     private readonly logIdentity: LogIdentityGuard,
+    private readonly snapshots: SnapshotsTaker,
   ) {
     this.group = config.kafka.projectorGroupId;
     this.consumer = new EventLogConsumer(kafka, config.kafka.topics.events, this.group, {
@@ -184,6 +186,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       return out;
     });
     if (outcome) {
+      this.snapshots.applied(outcome);
       this.metrics.batch(outcome.events.length + outcome.duplicates + outcome.rejected.length, (Date.now() - started) / 1000, {
         projected: outcome.events.length,
         duplicate: outcome.duplicates,

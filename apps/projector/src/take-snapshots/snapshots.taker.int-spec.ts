@@ -75,4 +75,53 @@ describe('snapshots taker (real Kafka and PostgreSQL)', () => {
     const taken = await db.query(`SELECT event_count FROM snapshots WHERE subject = $1`, [subject]);
     expect(taken).toEqual([{ event_count: 2 }]);
   });
+
+  it('looks over every view once, then asks only about the subjects announced by batches that passed a multiple', async () => {
+    const [a, b, c] = [`exchange/${freshId('snap-a')}`, `exchange/${freshId('snap-b')}`, `exchange/${freshId('snap-c')}`];
+    const send = (subject: string, n: number) =>
+      producer.send({
+        topic: topics.events,
+        messages: Array.from({ length: n }, () => ({ key: subject, value: report(subject, 'exchange.underway', { location: 'Belarus border' }) })),
+      });
+    const counted = (subject: string, n: number) =>
+      eventually(`${subject} at ${n} events`, async () => (await db.query(`SELECT 1 FROM views WHERE subject = $1 AND event_count = $2`, [subject, n]))[0]);
+    const snapshotsOf = async (subject: string) =>
+      (await db.query(`SELECT event_count FROM snapshots WHERE subject = $1 ORDER BY event_count`, [subject])).map((r: { event_count: number }) => r.event_count);
+
+    await send(a, 3);
+    await counted(a, 3);
+    const config = loadConfig();
+    const taker = new SnapshotsTaker({ ...config, audit: { ...config.audit, snapshotEvery: 2 } }, db);
+    // The first round looks over every view.
+    await taker.round();
+    expect(await snapshotsOf(a)).toEqual([2]);
+
+    await send(a, 2);
+    await send(b, 3);
+    await send(c, 11);
+    await Promise.all([counted(a, 5), counted(b, 3), counted(c, 11)]);
+    // Only b and c are announced (this taker is not the app's, whose batches announce to its own).
+    taker.applied({
+      views: [{ subject: b, eventCount: 3 }, { subject: c, eventCount: 11 }],
+      events: [...Array(3).fill({ subject: b }), ...Array(11).fill({ subject: c })],
+    });
+    // A replay stores four snapshots at most: c, five behind, is asked about again in the next round.
+    await expect(taker.round()).resolves.toBe(5);
+    await expect(taker.round()).resolves.toBe(1);
+    expect(await snapshotsOf(b)).toEqual([2]);
+    expect(await snapshotsOf(c)).toEqual([2, 4, 6, 8, 10]);
+    // a is due at 4 too, but no batch of this process said so: the next sweep finds it.
+    expect(await snapshotsOf(a)).toEqual([2]);
+    await expect(taker.round()).resolves.toBe(0);
+
+    // Another view table in its place, as a rebuild's switch leaves it: the next round looks over every view.
+    await db.transaction(async (m) => {
+      await m.query(`ALTER TABLE views RENAME TO views_switched`);
+      await m.query(`CREATE TABLE views (LIKE views_switched INCLUDING ALL)`);
+      await m.query(`INSERT INTO views SELECT * FROM views_switched`);
+      await m.query(`DROP TABLE views_switched`);
+    });
+    await expect(taker.round()).resolves.toBe(1);
+    expect(await snapshotsOf(a)).toEqual([2, 4]);
+  });
 });
