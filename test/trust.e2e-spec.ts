@@ -115,6 +115,27 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
     expect([after.status, after.body.error]).toEqual([401, 'invalid_key']);
   });
 
+  it('refuses a revoked ingest key at once on the single report\'s route, where its claim checks it, and records nothing it sent after', async () => {
+    const created = await client(query.url)('POST', '/v1/admin/keys', { name: freshId('revoked-desk'), scopes: ['ingest'] });
+    const asIt = client(ingest.url, created.body.key);
+    const report = (id: string) => ({
+      id, type: 'exchange.underway', subject: `exchange/${freshId('revoked-desk')}`, source: { name: 'wire', kind: 'agency' }, confirmation: 'reported',
+      data: { location: 'Belarus border' },
+    });
+    // Twice: the second request takes the key this process read for the first.
+    for (const id of [freshId('before-a'), freshId('before-b')]) expect((await asIt('POST', '/v1/reports', report(id))).status).toBe(202);
+    expect((await client(query.url)('DELETE', `/v1/admin/keys/${created.body.id}`)).status).toBe(200);
+
+    const refusedReport = report(freshId('after'));
+    const after = await asIt('POST', '/v1/reports', refusedReport);
+    expect([after.status, after.body.error]).toEqual([401, 'invalid_key']);
+    // Nothing was claimed or appended: the same report from another key is new, not a duplicate.
+    expect((await client(ingest.url)('POST', '/v1/reports', refusedReport)).status).toBe(202);
+    // And from now on the key's row is read before the body: not even a malformed one is read.
+    const malformed = await asIt('POST', '/v1/reports', '{"not json', { 'content-type': 'application/json' });
+    expect([malformed.status, malformed.body.error]).toEqual([401, 'invalid_key']);
+  });
+
   it('answers the right secret sent just after a wrong one for its key id with 429 and Retry-After, not as invalid', async () => {
     const created = await client(query.url)('POST', '/v1/admin/keys', { name: freshId('paused'), scopes: ['read'] });
     const wrong = await client(query.url, `nlk_${created.body.id}_${'x'.repeat(43)}`)('GET', '/v1/exchanges?limit=1');

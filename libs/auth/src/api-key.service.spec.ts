@@ -124,4 +124,31 @@ describe('ApiKeyService', () => {
     expect(kyivThird).toMatchObject({ status: 'rejected', reason: { code: 'invalid_key' } });
     expect(lvivNow).toMatchObject({ status: 'fulfilled', value: { keyId: lviv.id } });
   });
+
+  it('takes a key it has read before without reading its row on a route whose write checks the revocation, and reads it again once a write found it revoked', async () => {
+    const table = keysTable();
+    const keys = new ApiKeyService(table.db, config);
+    const kyiv = await keys.create('kyiv-desk', ['ingest']);
+    table.selects.length = 0;
+    const atWrite = { revocationAtWrite: true };
+
+    // Never read before: read now, and the principal says nothing is left to the write.
+    expect(await keys.authenticate(kyiv.key, atWrite)).toEqual({ keyId: kyiv.id, name: 'kyiv-desk', scopes: ['ingest'] });
+    expect(table.selects).toHaveLength(1);
+    // Read before: not again; the write must refuse it if it is revoked.
+    expect(await keys.authenticate(kyiv.key, atWrite)).toEqual({ keyId: kyiv.id, name: 'kyiv-desk', scopes: ['ingest'], revocationAtWrite: true });
+    expect(table.selects).toHaveLength(1);
+    // Any other route reads it, every time; so does another secret for the same id.
+    await keys.authenticate(kyiv.key);
+    await expect(keys.authenticate(`nlk_${kyiv.id}_${'x'.repeat(43)}`, atWrite)).rejects.toMatchObject({ code: 'invalid_key' });
+    expect(table.selects).toHaveLength(3);
+
+    table.rows.get(kyiv.id)!.revoked_at = new Date();
+    expect(keys.revokedAtWrite(kyiv.id)).toMatchObject({ code: 'invalid_key' });
+    // Forgotten: the next request reads the row and is refused before its body is read.
+    now += 2_000;
+    await expect(keys.authenticate(kyiv.key, atWrite)).rejects.toMatchObject({ code: 'invalid_key' });
+    expect(table.selects).toHaveLength(4);
+    await expect(keys.assertActive(kyiv.id)).rejects.toMatchObject({ code: 'invalid_key' });
+  });
 });

@@ -150,6 +150,8 @@ function checkDesk(kafka: KafkaDesks, name: string, scopes: readonly Scope[]): v
   if (!scopes.includes('ingest')) throw new KafkaDeskError('kafka_desk_refused', 'a key on Kafka publishes reports: give it the "ingest" scope');
 }
 
+const UNKNOWN_OR_REVOKED = 'the API key is unknown or revoked; ask an admin for a key';
+
 /** A key's row as a request reads it. */
 interface KeyRow {
   id: string;
@@ -161,12 +163,19 @@ interface KeyRow {
 }
 
 /**
- * Resolves bearer keys. Each request reads the key's row (so a revocation takes effect at once);
- * only the slow hash check is remembered, per key and secret digest.
+ * Resolves bearer keys. Each request reads the key's row (so a revocation takes effect at once),
+ * except on a route whose write checks the revocation itself (`revocationAtWrite`); only the slow
+ * hash check is remembered, per key and secret digest.
  */
 @Injectable()
 export class ApiKeyService extends ApiKeyStore {
   private readonly verified = new Map<string, string>();
+  /**
+   * The rows last read of keys not revoked then, for routes whose write checks the revocation: a
+   * key's name, scopes and subject kinds never change, only whether it is revoked. One per key whose
+   * secret was verified, so no one without a key adds entries.
+   */
+  private readonly active = new Map<string, KeyRow>();
   /** The check in progress per key id, which the next one waits for. */
   private readonly checking = new Map<string, Promise<void>>();
   /** When a wrong secret was last sent for a key id. */
@@ -227,8 +236,12 @@ export class ApiKeyService extends ApiKeyStore {
     }
   }
 
-  /** Resolves a bearer key to its principal, or throws {@link AuthError} (or {@link KeyCheckPausedError}). */
-  async authenticate(key: string | undefined): Promise<Principal> {
+  /**
+   * Resolves a bearer key to its principal, or throws {@link AuthError} (or {@link KeyCheckPausedError}).
+   * @param opts.revocationAtWrite - for a route whose write refuses a revoked key itself: a key read
+   *   before, with this secret, is taken without reading its row (`Principal.revocationAtWrite`)
+   */
+  async authenticate(key: string | undefined, opts: { revocationAtWrite?: boolean } = {}): Promise<Principal> {
     if (!key) throw new AuthError('missing_key', 'send an API key as "Authorization: Bearer <key>"');
     const digest = createHash('sha256').update(key).digest();
     if (this.adminDigest && timingSafeEqual(digest, this.adminDigest)) {
@@ -237,18 +250,43 @@ export class ApiKeyService extends ApiKeyStore {
     const m = KEY_PATTERN.exec(key);
     if (!m) throw new AuthError('invalid_key', 'the API key is not valid; ask an admin for a key');
     const [, id, secret] = m;
-    const row = await this.rows.submit(id);
     const memo = digest.toString('base64');
-    if (!row || row.revoked_at) return this.refuseUnknown(id, secret, memo);
+    const known = opts.revocationAtWrite ? this.active.get(id) : undefined;
+    if (known && this.verified.get(id) === memo) return { ...principalOfKey(known), revocationAtWrite: true };
+    const row = await this.rows.submit(id);
+    if (!row || row.revoked_at) {
+      this.active.delete(id);
+      return this.refuseUnknown(id, secret, memo);
+    }
     if (this.verified.get(id) !== memo) await this.requireSecret(id, secret, memo, row.secret_hash);
+    this.active.set(id, row);
     return principalOfKey(row);
+  }
+
+  /**
+   * A write found this key revoked (`Principal.revocationAtWrite`): the error to answer. The key is
+   * forgotten, so its next request reads the row again and is refused before its body is read.
+   */
+  revokedAtWrite(id: string): AuthError {
+    this.active.delete(id);
+    return new AuthError('invalid_key', UNKNOWN_OR_REVOKED);
+  }
+
+  /**
+   * Reads the key's row now, for a write whose principal's row was not read for its request and
+   * that looks something up before the statement that checks the key.
+   * @throws AuthError `invalid_key` when the key is revoked
+   */
+  async assertActive(id: string): Promise<void> {
+    const row = await this.rows.submit(id);
+    if (!row || row.revoked_at) throw this.revokedAtWrite(id);
   }
 
   /** Throws unless `secret` is the one of `hash` (or was already verified for this key id). */
   private async requireSecret(id: string, secret: string, memo: string, hash: string): Promise<void> {
     const check = await this.checkSecret(id, secret, memo, hash);
     if (check.pausedForMs !== undefined) throw new KeyCheckPausedError(Math.ceil(check.pausedForMs / 1000));
-    if (!check.ok) throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
+    if (!check.ok) throw new AuthError('invalid_key', UNKNOWN_OR_REVOKED);
   }
 
   /**
@@ -258,7 +296,7 @@ export class ApiKeyService extends ApiKeyStore {
    */
   private async refuseUnknown(id: string, secret: string, memo: string): Promise<never> {
     await this.requireSecret(id, secret, memo, NO_KEY_HASH);
-    throw new AuthError('invalid_key', 'the API key is unknown or revoked; ask an admin for a key');
+    throw new AuthError('invalid_key', UNKNOWN_OR_REVOKED);
   }
 
   private async readRows(ids: string[]): Promise<(KeyRow | undefined)[]> {

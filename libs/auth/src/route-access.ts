@@ -3,11 +3,14 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { ApiKeyService } from './api-key.service';
 import { AuthError } from './auth.error';
-import { PUBLIC_KEY, SCOPE_KEY } from './scope.metadata';
+import { PUBLIC_KEY, REVOCATION_AT_WRITE_KEY, SCOPE_KEY } from './scope.metadata';
 import { hasScope, Principal, Scope } from './scopes';
 
-/** What a route asks of a caller: nothing (public), or a key holding a scope. */
-export type RouteAccess = { public: true } | { public: false; scope: Scope | undefined };
+/**
+ * What a route asks of a caller: nothing (public), or a key holding a scope; `revocationAtWrite`
+ * when its write checks the key is not revoked (`@RevocationCheckedAtWrite()`).
+ */
+export type RouteAccess = { public: true } | { public: false; scope: Scope | undefined; revocationAtWrite?: true };
 
 /** Every controller route's access, keyed `"<METHOD> <path>"` as Fastify names the route (`GET /v1/exchanges/:id`). */
 export type RouteAccessTable = ReadonlyMap<string, RouteAccess>;
@@ -61,7 +64,11 @@ export function routeAccessTable(modules: ModulesContainer): RouteAccessTable {
     const targets = [handler, controller];
     table.set(route, reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)
       ? { public: true }
-      : { public: false, scope: reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, targets) });
+      : {
+          public: false,
+          scope: reflector.getAllAndOverride<Scope | undefined>(SCOPE_KEY, targets),
+          ...(reflector.getAllAndOverride<boolean>(REVOCATION_AT_WRITE_KEY, targets) ? { revocationAtWrite: true as const } : {}),
+        });
   }
   return table;
 }
@@ -81,10 +88,16 @@ export function bearerKey(header: string | string[] | undefined): string | undef
 /**
  * The caller of a route that needs `required` (undefined: a route that declared no scope, which
  * only `admin` may use, so one added without a scope is closed rather than open).
+ * @param opts.revocationAtWrite - the route's write checks the key is not revoked (see `ApiKeyService.authenticate`)
  * @throws AuthError `missing_key`, `invalid_key` or `forbidden`; KeyCheckPausedError
  */
-export async function authorize(keys: ApiKeyService, header: string | string[] | undefined, required: Scope | undefined): Promise<Principal> {
-  const principal = await keys.authenticate(bearerKey(header));
+export async function authorize(
+  keys: ApiKeyService,
+  header: string | string[] | undefined,
+  required: Scope | undefined,
+  opts: { revocationAtWrite?: boolean } = {},
+): Promise<Principal> {
+  const principal = await keys.authenticate(bearerKey(header), opts);
   if (!required || !hasScope(principal, required)) {
     throw new AuthError('forbidden', `this endpoint needs the "${required ?? 'admin'}" scope`, {
       required: [required ?? 'admin'],

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiSecurity } from '@nestjs/swagger';
 import { ApiKeyService } from './api-key.service';
 import { authorize } from './route-access';
-import { PUBLIC_KEY, SCOPE_KEY } from './scope.metadata';
+import { PUBLIC_KEY, REVOCATION_AT_WRITE_KEY, SCOPE_KEY } from './scope.metadata';
 import { hasScope, Principal, Scope } from './scopes';
 
 /** Name of the bearer-key security scheme in the OpenAPI documents. */
@@ -14,6 +14,12 @@ export const BEARER_SCHEME = 'bearer';
  * security requirement's role, as OpenAPI 3.1 allows), so the document cannot disagree with the guard.
  */
 export const RequireScope = (scope: Scope) => applyDecorators(SetMetadata(SCOPE_KEY, scope), ApiSecurity(BEARER_SCHEME, [scope]));
+/**
+ * Marks a route whose write checks that its key is not revoked, in the same statement: a key this
+ * process has read before is taken without reading its row again, before the body is read. The
+ * write must then refuse the principal's key if it is revoked (see `Principal.revocationAtWrite`).
+ */
+export const RevocationCheckedAtWrite = () => SetMetadata(REVOCATION_AT_WRITE_KEY, true);
 /** Marks a route that answers without a key: health and the API's own documentation. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 

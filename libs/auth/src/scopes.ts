@@ -15,6 +15,12 @@ export interface Principal {
   scopes: readonly Scope[];
   /** The only subject kinds it may write reports about; absent: every kind. */
   subjectKinds?: readonly SubjectKind[];
+  /**
+   * Its key's row was not read for this request (a key this process had read before, on a route
+   * marked `@RevocationCheckedAtWrite()`): the write refuses it, in the statement that writes, if
+   * the key has been revoked since, and tells `ApiKeyService.forget`.
+   */
+  revocationAtWrite?: true;
 }
 
 /** Whether the key may write reports about subjects of `kind`. */

@@ -102,7 +102,7 @@ export function installRequestGate(fastify: FastifyInstance, server: Server, opt
     }
     const access = accessOf(opts.access, request.method, url);
     if (opts.keys && access && !access.public) {
-      request.principal = await authorize(opts.keys, request.headers.authorization, access.scope);
+      request.principal = await authorize(opts.keys, request.headers.authorization, access.scope, { revocationAtWrite: access.revocationAtWrite });
     }
   });
 

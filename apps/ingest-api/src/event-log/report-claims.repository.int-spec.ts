@@ -64,6 +64,27 @@ describe('ReportClaimsRepository (real PostgreSQL)', () => {
     await expect(other.claim(id, 'exchange/claims-3', 'd')).resolves.toEqual({ kind: 'recorded', position: { partition: 1, offset: '7' }, digest: 'd' });
   });
 
+  it('writes a claim made with a key id only while that key is not revoked, read by the claim\'s own statement', async () => {
+    const keyId = freshId('claims-key');
+    await db.query(`INSERT INTO api_keys (id, name, scopes, secret_hash) VALUES ($1, $1, '{ingest}', 'x')`, [keyId]);
+    const [live, unknownKey] = [freshId('claim-live-key'), freshId('claim-unknown-key')];
+    // In one group: a claim with a live key, one with a key that does not exist, and one without a key.
+    const [withKey, withUnknown, without] = await Promise.all([
+      claims.claim(live, 'exchange/claims-5', 'd', keyId),
+      claims.claim(unknownKey, 'exchange/claims-5', 'd', freshId('no-such-key')),
+      claims.claim(freshId('claim-no-key'), 'exchange/claims-5', 'd'),
+    ]);
+    expect([withKey, withUnknown, without]).toEqual([{ kind: 'claimed' }, { kind: 'key_revoked' }, { kind: 'claimed' }]);
+    expect(await storedDigest(unknownKey)).toBeUndefined();
+
+    await db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [keyId]);
+    const after = freshId('claim-revoked-key');
+    await expect(claims.claim(after, 'exchange/claims-5', 'd', keyId)).resolves.toEqual({ kind: 'key_revoked' });
+    // Nothing written, and a resend of an id already claimed learns nothing of it either.
+    expect(await storedDigest(after)).toBeUndefined();
+    await expect(claims.claim(live, 'exchange/claims-5', 'd', keyId)).resolves.toEqual({ kind: 'key_revoked' });
+  });
+
   it('leaves a claim the projector settled as it is when its late mark comes', async () => {
     const id = freshId('claim-settled');
     await claims.claim(id, 'exchange/claims-4', 'd');

@@ -8,7 +8,9 @@ import { DataSource } from 'typeorm';
 export type ClaimOutcome =
   | { kind: 'claimed' }
   | { kind: 'recorded'; position: LogPosition; digest: string }
-  | { kind: 'pending' };
+  | { kind: 'pending' }
+  /** The key the claim was made with (see {@link ReportClaimsRepository.claim}) is revoked: nothing was written. */
+  | { kind: 'key_revoked' };
 
 /** A pending claim older than this is taken over: its owner died between claim and append. */
 const STALE_CLAIM_SECONDS = 60;
@@ -20,10 +22,13 @@ const STALE_CLAIM_SECONDS = 60;
  */
 const MARK_AFTER_MS = 2_000;
 
-/** A claim to insert, or the log position to mark on an appended report's claim. */
+/** A claim to insert (only while `keyId`'s key is not revoked, when given), or the log position to mark on an appended report's claim. */
 type ClaimWrite =
-  | { kind: 'claim'; eventId: string; subject: string; digest: string }
+  | { kind: 'claim'; eventId: string; subject: string; digest: string; keyId?: string }
   | { kind: 'mark'; eventId: string; position: LogPosition };
+
+/** What a write of the group came to: a claim won, one an earlier send holds, or one refused for its revoked key. Marks are `won`. */
+type WriteResult = 'won' | 'taken' | 'key_revoked';
 
 /**
  * Report ids claimed before their append. The primary key settles a race between two sends of
@@ -38,7 +43,7 @@ type ClaimWrite =
  */
 @Injectable()
 export class ReportClaimsRepository implements OnApplicationShutdown {
-  private readonly writes = new GroupCommit((writes: ClaimWrite[]) => this.write(writes));
+  private readonly writes = new GroupCommit((writes: ClaimWrite[]): Promise<WriteResult[]> => this.write(writes));
   /** Reports this process appended whose claims it has not marked itself yet, with their content's digest. */
   private readonly unsettled = new Map<string, { position: LogPosition; digest: string }>();
   private markTimer: NodeJS.Timeout | undefined;
@@ -64,8 +69,14 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
     await this.writes.idle();
   }
 
-  async claim(eventId: string, subject: string, digest: string): Promise<ClaimOutcome> {
-    if (await this.writes.submit({ kind: 'claim', eventId, subject, digest })) return { kind: 'claimed' };
+  /**
+   * Claims an id, or says what holds it.
+   * @param keyId - a key whose revocation the claim checks in its own statement (a request whose key row was not read): revoked, nothing is written
+   */
+  async claim(eventId: string, subject: string, digest: string, keyId?: string): Promise<ClaimOutcome> {
+    const written = await this.writes.submit({ kind: 'claim', eventId, subject, digest, ...(keyId === undefined ? {} : { keyId }) });
+    if (written === 'key_revoked') return { kind: 'key_revoked' };
+    if (written === 'won') return { kind: 'claimed' };
     const appended = this.unsettled.get(eventId);
     if (appended) return { kind: 'recorded', ...appended };
     // Wrapped in a SELECT so the driver hands back the rows (a bare UPDATE answers [rows, count]).
@@ -83,7 +94,7 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
     return found.kind === 'absent' ? { kind: 'pending' } : found;
   }
 
-  async lookup(eventId: string): Promise<ClaimOutcome | { kind: 'absent' }> {
+  async lookup(eventId: string): Promise<Extract<ClaimOutcome, { kind: 'recorded' | 'pending' }> | { kind: 'absent' }> {
     return (await this.lookupAll([eventId])).get(eventId) ?? { kind: 'absent' };
   }
 
@@ -92,7 +103,7 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
    * (its process died between the append and the mark) whose event the projector has indexed is
    * recorded all the same, at the indexed position: it is on the log, and must not be appended again.
    */
-  async lookupAll(eventIds: readonly string[]): Promise<Map<string, Exclude<ClaimOutcome, { kind: 'claimed' }>>> {
+  async lookupAll(eventIds: readonly string[]): Promise<Map<string, Extract<ClaimOutcome, { kind: 'recorded' | 'pending' }>>> {
     const rows: { event_id: string; partition: number | null; offset: string | null; digest: string }[] = await preparedQuery(this.db,
       `SELECT c.event_id, COALESCE(c.partition, e.partition) AS partition, COALESCE(c."offset", e."offset") AS "offset", c.digest
        FROM report_claims c LEFT JOIN events e ON e.event_id = c.event_id WHERE c.event_id = ANY($1::text[])`,
@@ -116,7 +127,8 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
    * won. A claim not won is settled by {@link claim} (a resend, a conflict or a stale claim).
    */
   async claimAll(claims: readonly { eventId: string; subject: string; digest: string }[]): Promise<Settled<boolean>[]> {
-    return this.writes.submitAll(claims.map((c) => ({ kind: 'claim', ...c })));
+    const written = await this.writes.submitAll(claims.map((c) => ({ kind: 'claim' as const, ...c })));
+    return written.map((w) => (w.ok ? { ok: true, value: w.value === 'won' } : w));
   }
 
   /** Marks a claim recorded at this position now (an append settled outside the projector's sight, such as a retraction's lock). */
@@ -159,28 +171,40 @@ export class ReportClaimsRepository implements OnApplicationShutdown {
   /**
    * Marks the group's appended claims and inserts its new ones in one statement. A resend's claim
    * may meet the first send's mark of the same id here: the mark's row was committed before, so
-   * the insert does nothing and the resend then reads the mark. True for each claim this insert
-   * won (an id twice in a group: the first, whose digest is the one stored); marks answer true.
+   * the insert does nothing and the resend then reads the mark. An id twice in a group: the first
+   * is won, whose digest is the one stored. A claim with a key id is inserted only while that key
+   * is not revoked, read by this same statement: a revocation committed before it is seen.
    */
-  private async write(writes: ClaimWrite[]): Promise<boolean[]> {
+  private async write(writes: ClaimWrite[]): Promise<WriteResult[]> {
     const claims = writes.filter((w) => w.kind === 'claim');
     const marks = writes.filter((w) => w.kind === 'mark');
     // Prepared: planning this statement costs PostgreSQL more than running it for a group of a few claims.
-    const rows: { event_id: string }[] = await preparedQuery(this.db,
+    const rows: { id: string; live_key: boolean }[] = await preparedQuery(this.db,
       `WITH marked AS (
          UPDATE report_claims r SET partition = m.partition, "offset" = m.offset
-         FROM UNNEST($4::text[], $5::int[], $6::bigint[]) AS m(event_id, partition, "offset") WHERE r.event_id = m.event_id AND r."offset" IS NULL)
-       INSERT INTO report_claims (event_id, subject, digest)
-       SELECT DISTINCT ON (event_id) event_id, subject, digest
-       FROM UNNEST($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS c(event_id, subject, digest, n) ORDER BY event_id, n
-       ON CONFLICT DO NOTHING RETURNING event_id`,
+         FROM UNNEST($4::text[], $5::int[], $6::bigint[]) AS m(event_id, partition, "offset") WHERE r.event_id = m.event_id AND r."offset" IS NULL),
+       live AS (SELECT id FROM api_keys WHERE id = ANY($7::text[]) AND revoked_at IS NULL),
+       inserted AS (
+         INSERT INTO report_claims (event_id, subject, digest)
+         SELECT DISTINCT ON (event_id) event_id, subject, digest
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $7::text[]) WITH ORDINALITY AS c(event_id, subject, digest, key_id, n)
+         WHERE c.key_id IS NULL OR c.key_id IN (SELECT id FROM live)
+         ORDER BY event_id, n
+         ON CONFLICT DO NOTHING RETURNING event_id)
+       SELECT event_id AS id, false AS live_key FROM inserted UNION ALL SELECT id, true FROM live`,
       [
         claims.map((c) => c.eventId), claims.map((c) => c.subject), claims.map((c) => c.digest),
         marks.map((m) => m.eventId), marks.map((m) => m.position.partition), marks.map((m) => m.position.offset),
+        claims.map((c) => c.keyId ?? null),
       ],
     );
-    const won = new Set(rows.map((r) => r.event_id));
-    return writes.map((w) => w.kind === 'mark' || won.delete(w.eventId));
+    const won = new Set(rows.filter((r) => !r.live_key).map((r) => r.id));
+    const live = new Set(rows.filter((r) => r.live_key).map((r) => r.id));
+    return writes.map((w): WriteResult => {
+      if (w.kind === 'mark') return 'won';
+      if (w.keyId !== undefined && !live.has(w.keyId)) return 'key_revoked';
+      return won.delete(w.eventId) ? 'won' : 'taken';
+    });
   }
 
   /** Gives a claim back after a failed append, so a retry can append. */

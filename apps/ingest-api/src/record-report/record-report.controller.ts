@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AuthError, RequireScope } from '@newsledger/auth';
+import { AuthError, RequireScope, RevocationCheckedAtWrite } from '@newsledger/auth';
 import { deprecatedVersionOf } from '@newsledger/domain';
 import { ApiErrorResponse, RouteBodyLimit, ServedByFastify } from '@newsledger/http';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,6 +18,8 @@ export class RecordReportController {
   @Post()
   @HttpCode(202)
   @RequireScope('ingest')
+  // The key's row is read by the claim's statement, not by a query of its own before the body.
+  @RevocationCheckedAtWrite()
   // The server-wide limit is the batch one; a single report has its own, smaller one, so a larger
   // body is refused before it is read whole and the 413 states this route's limit.
   @RouteBodyLimit('maxBodyBytes')

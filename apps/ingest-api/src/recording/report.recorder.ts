@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { mayWriteKind, Principal } from '@newsledger/auth';
+import { ApiKeyService, mayWriteKind, Principal } from '@newsledger/auth';
 import { compileReportValidators, Report, reportContentKey, ReportOf, retractionRefusal, tryParseSubject, validateParsedReport, validateReport } from '@newsledger/domain';
 import { Settled } from '@newsledger/batching';
 import { LogPosition, LogUnavailableError, toCloudEvent } from '@newsledger/event-log';
@@ -53,6 +53,7 @@ export class ReportRecorder {
     private readonly claims: ReportClaimsRepository,
     private readonly metrics: IngestMetrics,
     private readonly logGate: LogRefusalGate,
+    private readonly keys: ApiKeyService,
   ) {
     compileReportValidators();
   }
@@ -77,8 +78,14 @@ export class ReportRecorder {
     const prepared = this.prepare(body, principal);
     await this.logGate.assertOpen();
     const { report } = prepared;
-    if (report.type === 'report.retracted') await this.checkRetraction(report);
-    return this.claimAndAppend(prepared, principal.name);
+    // A key whose row this request did not read is checked in the claim's statement.
+    const keyId = principal.revocationAtWrite ? principal.keyId : undefined;
+    if (report.type === 'report.retracted') {
+      // The index is read before the claim: a revoked key must learn nothing from it.
+      if (keyId !== undefined) await this.keys.assertActive(keyId);
+      await this.checkRetraction(report);
+    }
+    return this.claimAndAppend(prepared, principal.name, Date.now() + PENDING_WAIT_MS, keyId);
   }
 
   /**
@@ -227,13 +234,18 @@ export class ReportRecorder {
     };
   }
 
-  /** Claims the report's id and appends it, or answers what an earlier send of the id became. */
-  private async claimAndAppend(prepared: Prepared, ingestor: string, deadline = Date.now() + PENDING_WAIT_MS): Promise<RecordReportResult> {
+  /**
+   * Claims the report's id and appends it, or answers what an earlier send of the id became.
+   * @param keyId - a key the claim refuses if it is revoked (see `Principal.revocationAtWrite`)
+   * @throws AuthError `invalid_key` when that key is revoked; nothing is claimed or appended then
+   */
+  private async claimAndAppend(prepared: Prepared, ingestor: string, deadline = Date.now() + PENDING_WAIT_MS, keyId?: string): Promise<RecordReportResult> {
     const { report, digest } = prepared;
     for (;;) {
       const inDoubt = this.inDoubtError(report.id);
       if (inDoubt) throw inDoubt;
-      const claim = await this.claims.claim(report.id, report.subject, digest);
+      const claim = await this.claims.claim(report.id, report.subject, digest, keyId);
+      if (claim.kind === 'key_revoked') throw this.keys.revokedAtWrite(keyId!);
       if (claim.kind === 'claimed') return report.type === 'report.retracted' ? this.appendRetraction(report, digest, ingestor) : this.append(report, digest, ingestor);
       if (claim.kind === 'recorded') return this.recordedAnswer(prepared, claim);
       if (Date.now() > deadline) {
