@@ -115,25 +115,37 @@ describe('trust: keys, scopes, limits and hostile input (real Kafka and PostgreS
     expect([after.status, after.body.error]).toEqual([401, 'invalid_key']);
   });
 
-  it('refuses a revoked ingest key at once on the single report\'s route, where its claim checks it, and records nothing it sent after', async () => {
-    const created = await client(query.url)('POST', '/v1/admin/keys', { name: freshId('revoked-desk'), scopes: ['ingest'] });
-    const asIt = client(ingest.url, created.body.key);
+  describe('a revoked ingest key on the single report\'s route, where its claim checks it', () => {
     const report = (id: string) => ({
       id, type: 'exchange.underway', subject: `exchange/${freshId('revoked-desk')}`, source: { name: 'wire', kind: 'agency' }, confirmation: 'reported',
       data: { location: 'Belarus border' },
     });
-    // Twice: the second request takes the key this process read for the first.
-    for (const id of [freshId('before-a'), freshId('before-b')]) expect((await asIt('POST', '/v1/reports', report(id))).status).toBe(202);
-    expect((await client(query.url)('DELETE', `/v1/admin/keys/${created.body.id}`)).status).toBe(200);
+    /** A desk's key, used twice (the second request takes the key this process read for the first), then revoked. */
+    async function usedThenRevoked() {
+      const created = await client(query.url)('POST', '/v1/admin/keys', { name: freshId('revoked-desk'), scopes: ['ingest'] });
+      const asIt = client(ingest.url, created.body.key);
+      for (const id of [freshId('before-a'), freshId('before-b')]) expect((await asIt('POST', '/v1/reports', report(id))).status).toBe(202);
+      expect((await client(query.url)('DELETE', `/v1/admin/keys/${created.body.id}`)).status).toBe(200);
+      return asIt;
+    }
 
-    const refusedReport = report(freshId('after'));
-    const after = await asIt('POST', '/v1/reports', refusedReport);
-    expect([after.status, after.body.error]).toEqual([401, 'invalid_key']);
-    // Nothing was claimed or appended: the same report from another key is new, not a duplicate.
-    expect((await client(ingest.url)('POST', '/v1/reports', refusedReport)).status).toBe(202);
-    // And from now on the key's row is read before the body: not even a malformed one is read.
-    const malformed = await asIt('POST', '/v1/reports', '{"not json', { 'content-type': 'application/json' });
-    expect([malformed.status, malformed.body.error]).toEqual([401, 'invalid_key']);
+    it('is refused at once, and nothing it sent after is recorded', async () => {
+      const asIt = await usedThenRevoked();
+      const refusedReport = report(freshId('after'));
+      const after = await asIt('POST', '/v1/reports', refusedReport);
+      expect([after.status, after.body.error]).toEqual([401, 'invalid_key']);
+      // Nothing was claimed or appended: the same report from another key is new, not a duplicate.
+      expect((await client(ingest.url)('POST', '/v1/reports', refusedReport)).status).toBe(202);
+      // And from now on the key's row is read before the body: not even a malformed one is read.
+      const malformed = await asIt('POST', '/v1/reports', '{"not json', { 'content-type': 'application/json' });
+      expect([malformed.status, malformed.body.error]).toEqual([401, 'invalid_key']);
+    });
+
+    it('is told 401, not why its report would be refused, when the report is refused before its claim', async () => {
+      const asIt = await usedThenRevoked();
+      const invalid = await asIt('POST', '/v1/reports', { ...report(freshId('invalid')), confirmation: 'rumoured' });
+      expect([invalid.status, invalid.body.error]).toEqual([401, 'invalid_key']);
+    });
   });
 
   it('answers the right secret sent just after a wrong one for its key id with 429 and Retry-After, not as invalid', async () => {

@@ -151,4 +151,21 @@ describe('ApiKeyService', () => {
     expect(table.selects).toHaveLength(4);
     await expect(keys.assertActive(kyiv.id)).rejects.toMatchObject({ code: 'invalid_key' });
   });
+
+  it('does not remember a row read before a write found a key revoked: it may be that key\'s, read before the revocation', async () => {
+    const table = keysTable();
+    const keys = new ApiKeyService(table.db, config);
+    const kyiv = await keys.create('kyiv-desk', ['ingest']);
+    table.selects.length = 0;
+    table.holdSelects(true);
+    const reading = keys.authenticate(kyiv.key, { revocationAtWrite: true });
+    await new Promise(setImmediate);
+    // Revoked meanwhile, and found so by another request's write, while this read is out.
+    keys.revokedAtWrite(kyiv.id);
+    table.holdSelects(false);
+    table.selects[0].release();
+    await reading;
+    await keys.authenticate(kyiv.key, { revocationAtWrite: true });
+    expect(table.selects).toHaveLength(2);
+  });
 });

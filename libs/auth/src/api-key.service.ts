@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { SubjectKind } from '@newsledger/domain';
 import { GroupCommit } from '@newsledger/batching';
-import { preparedQuery } from '@newsledger/persistence';
+import { preparedQuery, UNIQUE_VIOLATION } from '@newsledger/persistence';
 import { AuthError, KeyCheckPausedError } from './auth.error';
 import { KafkaDeskError, KafkaDeskLogin, KafkaDesks } from './kafka-desks.port';
 import { Principal, Scope, SCOPES } from './scopes';
@@ -68,8 +68,6 @@ export interface RevokedKey {
   kafkaUserLeft?: string;
 }
 
-/** PostgreSQL's unique_violation: here, another active key on Kafka with the same name. */
-const UNIQUE_VIOLATION = '23505';
 
 /** API keys in PostgreSQL, stored as scrypt hashes; usable without Nest (the CLI uses it). */
 export class ApiKeyStore {
@@ -176,6 +174,8 @@ export class ApiKeyService extends ApiKeyStore {
    * secret was verified, so no one without a key adds entries.
    */
   private readonly active = new Map<string, KeyRow>();
+  /** Counts the keys found revoked: a row read before one was is not remembered (it may be that key's). */
+  private revocationsSeen = 0;
   /** The check in progress per key id, which the next one waits for. */
   private readonly checking = new Map<string, Promise<void>>();
   /** When a wrong secret was last sent for a key id. */
@@ -253,13 +253,14 @@ export class ApiKeyService extends ApiKeyStore {
     const memo = digest.toString('base64');
     const known = opts.revocationAtWrite ? this.active.get(id) : undefined;
     if (known && this.verified.get(id) === memo) return { ...principalOfKey(known), revocationAtWrite: true };
+    const seen = this.revocationsSeen;
     const row = await this.rows.submit(id);
     if (!row || row.revoked_at) {
-      this.active.delete(id);
+      this.forgetRevoked(id);
       return this.refuseUnknown(id, secret, memo);
     }
     if (this.verified.get(id) !== memo) await this.requireSecret(id, secret, memo, row.secret_hash);
-    this.active.set(id, row);
+    if (this.revocationsSeen === seen) this.active.set(id, row);
     return principalOfKey(row);
   }
 
@@ -268,8 +269,13 @@ export class ApiKeyService extends ApiKeyStore {
    * forgotten, so its next request reads the row again and is refused before its body is read.
    */
   revokedAtWrite(id: string): AuthError {
-    this.active.delete(id);
+    this.forgetRevoked(id);
     return new AuthError('invalid_key', UNKNOWN_OR_REVOKED);
+  }
+
+  private forgetRevoked(id: string): void {
+    this.active.delete(id);
+    this.revocationsSeen += 1;
   }
 
   /**

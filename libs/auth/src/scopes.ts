@@ -18,7 +18,7 @@ export interface Principal {
   /**
    * Its key's row was not read for this request (a key this process had read before, on a route
    * marked `@RevocationCheckedAtWrite()`): the write refuses it, in the statement that writes, if
-   * the key has been revoked since, and tells `ApiKeyService.forget`.
+   * the key has been revoked since, with `ApiKeyService.revokedAtWrite`.
    */
   revocationAtWrite?: true;
 }

@@ -36,6 +36,9 @@ export function isDatabaseUnavailable(e: unknown): boolean {
  */
 const DETERMINISTIC_CLASSES = new Set(['22', '23', '42', '54']);
 
+/** PostgreSQL's unique_violation. */
+export const UNIQUE_VIOLATION = '23505';
+
 /** The SQLSTATE of a PostgreSQL error, looking through TypeORM's `driverError` and `cause`. */
 export function sqlStateOf(e: unknown): string | undefined {
   const seen = new Set<unknown>();

@@ -14,7 +14,7 @@ export { SnapshotStore, type DueSnapshot, type SnapshotBoundsRow, type SnapshotT
 export { toRecordedEvent, type EventIndexRow } from './repositories/event-index.rows';
 export { SubjectStateStore, type LoadedState } from './repositories/subject-state.store';
 
-export { isDatabaseUnavailable, isDeterministicFailure, sqlStateOf } from './database-unavailable';
+export { isDatabaseUnavailable, isDeterministicFailure, sqlStateOf, UNIQUE_VIOLATION } from './database-unavailable';
 export { PollLoop } from './poll-loop';
 export { prepared, preparedQuery } from './prepared-query';
 export { LogIdentityStore, type LogIdentityRow } from './repositories/log-identity.store';

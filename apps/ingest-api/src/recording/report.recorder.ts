@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ApiKeyService, mayWriteKind, Principal } from '@newsledger/auth';
+import { ApiKeyService, AuthError, mayWriteKind, Principal } from '@newsledger/auth';
 import { compileReportValidators, Report, reportContentKey, ReportOf, retractionRefusal, tryParseSubject, validateParsedReport, validateReport } from '@newsledger/domain';
 import { Settled } from '@newsledger/batching';
 import { LogPosition, LogUnavailableError, toCloudEvent } from '@newsledger/event-log';
@@ -60,16 +60,22 @@ export class ReportRecorder {
 
   /**
    * Records one report (the single endpoint).
-   * @throws ReportRejectedError, LogRefusedError or LogUnavailableError; nothing is appended then
+   * @throws ReportRejectedError, LogRefusedError or LogUnavailableError; nothing is appended then.
+   *   AuthError when its key, not read for this request, is found revoked (not counted: a refused key, as before the body).
    */
   async record(body: unknown, principal: Principal): Promise<RecordReportResult> {
     const type = (body as { type?: unknown } | null)?.type;
     try {
-      const result = await this.recordOne(body, principal);
+      const result = await this.recordOne(body, principal).catch(async (e: unknown) => {
+        // Refused before its claim (invalid, forbidden, log refusing, still pending): a key not read
+        // for this request is read now, so a revoked one is told 401, not anything about the report.
+        if (principal.revocationAtWrite && !(e instanceof AuthError)) await this.keys.assertActive(principal.keyId);
+        throw e;
+      });
       this.metrics.report(type, result.duplicate ? 'duplicate' : 'accepted');
       return result;
     } catch (e) {
-      this.metrics.report(type, resultOf(e));
+      if (!(e instanceof AuthError)) this.metrics.report(type, resultOf(e));
       throw e;
     }
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { UNIQUE_VIOLATION } from '@newsledger/persistence';
 import { AuditError, AuditErrorCode } from '../audit.error';
 
 /** What a job does: rebuild every view, or verify them against the log. */
@@ -105,8 +106,6 @@ function toJob(r: JobRow): AuditJob {
   };
 }
 
-/** PostgreSQL's unique_violation. */
-const UNIQUE_VIOLATION = '23505';
 /** The partial unique index that lets one rebuild job at a time be running (migration AuditJobs). */
 const ONE_REBUILD = 'audit_jobs_one_rebuild';
 
