@@ -155,8 +155,9 @@ describe('projectMessages', () => {
   /** An event index in memory, as the projector's transaction sees it. */
   function memoryIndex(initial: RecordedEvent[] = []) {
     const index = new Map<string, { subject: string; type: string }>(initial.map((e) => [e.id, { subject: e.subject, type: e.type }]));
+    const lookedUp: string[][] = [];
     const lookups: BatchLookups = {
-      findEvents: async (ids) => new Map(ids.filter((id) => index.has(id)).map((id) => [id, index.get(id)!])),
+      findEvents: async (ids) => (lookedUp.push(ids), new Map(ids.filter((id) => index.has(id)).map((id) => [id, index.get(id)!]))),
       loadSummaries: async () => new Map(),
       loadFullStates: async (subjects) => new Map(subjects.map((s) => [s, replay(s, initial.filter((e) => e.subject === s))])),
       indexEvents: async (rows) => {
@@ -168,9 +169,31 @@ describe('projectMessages', () => {
         if (rows.some((r) => index.has(r.eventId))) throw new Error('duplicate key value violates unique constraint "events_pkey"');
         for (const r of rows) index.set(r.eventId, { subject: r.subject, type: r.type });
       },
+      copyNewEvents: async (rows) => {
+        if (rows.some((r) => index.has(r.eventId))) return false;
+        for (const r of rows) index.set(r.eventId, { subject: r.subject, type: r.type });
+        return true;
+      },
     };
-    return { index, lookups };
+    return { index, lookups, lookedUp };
   }
+
+  it('copies new reports without looking their ids up, and looks them up only when one is indexed already', async () => {
+    const earlier = ev(subject, 'exchange.agreed', 'confirmed', { parties: ['UA', 'RU'] });
+    const next = ev(subject, 'exchange.underway', 'confirmed', {});
+    const { index, lookups, lookedUp } = memoryIndex([earlier]);
+    const fresh = await projectMessages([message(next, 2)], lookups);
+    expect(lookedUp).toEqual([[]]);
+    expect(fresh.events.map((e) => e.eventId)).toEqual([next.id]);
+
+    // The earlier one again, beside a new one: a duplicate, found by the lookup the failed copy asks for.
+    const last = ev(subject, 'exchange.completed', 'confirmed', {});
+    const again = await projectMessages([message(earlier, 3), message(last, 4)], lookups);
+    expect(lookedUp).toEqual([[], [], [earlier.id, last.id]]);
+    expect(again.duplicates).toBe(1);
+    expect(again.events.map((e) => e.eventId)).toEqual([last.id]);
+    expect(index.has(last.id)).toBe(true);
+  });
 
   it('indexes every event it applies, a report whose id a valid retraction took first being an id conflict', async () => {
     const target = ev(subject, 'exchange.underway', 'confirmed', {});

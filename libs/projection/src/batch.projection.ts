@@ -300,6 +300,8 @@ export interface BatchLookups {
    * @throws Error when another transaction indexed one of them meanwhile: the caller rolls back and retries
    */
   copyEvents(rows: EventRow[]): Promise<void>;
+  /** Indexes events not looked up, in bulk, unless one is indexed already: false then, with nothing indexed. */
+  copyNewEvents(rows: EventRow[]): Promise<boolean>;
 }
 
 /** The lookups of a batch in transaction `m`, over one generation's tables (live, or a rebuild's). */
@@ -310,6 +312,7 @@ export function storeLookups(m: EntityManager, store: ProjectionStore, states: S
     loadFullStates: async (subjects) => new Map([...(await states.load(m, subjects))].map(([s, l]) => [s, l.state])),
     indexEvents: (rows) => store.insertEvents(m, rows),
     copyEvents: (rows) => store.copyEvents(m, rows),
+    copyNewEvents: (rows) => store.copyNewEvents(m, rows),
   };
 }
 
@@ -319,9 +322,10 @@ export function storeLookups(m: EntityManager, store: ProjectionStore, states: S
  * projector and the rebuild both go through here, so they decide duplicates and retractions
  * alike.
  *
- * Every id of the batch is looked up once; reports not indexed are then indexed first, in bulk
- * (COPY), and those found are the duplicates. An id another transaction indexes meanwhile (a
- * concurrent partition) fails the batch, whose retry finds it indexed. Retractions are checked
+ * Reports are indexed first, in bulk (COPY), as new: only when one of their ids is indexed already
+ * (a duplicate on the log, rare) are they looked up, those found being the duplicates, and the
+ * rest copied. An id another transaction indexes meanwhile (a concurrent partition) then fails the
+ * batch, whose retry finds it indexed. Retractions and their targets are looked up first, checked
  * against the index and the batch, and indexed after, with any report whose id first appeared in
  * the batch as a retraction (it counts only if that retraction was rejected). Full states for
  * retractions are loaded before anything is indexed, so they stand as of before the batch.
@@ -352,14 +356,18 @@ export async function projectMessages(
     }
     seen.add(d.event.id);
   }
-  const indexed = new Map(await lookups.findEvents([...new Set([...retractionIds, ...reports.keys()])]));
+  const indexed = new Map(await lookups.findEvents([...retractionIds]));
   const summaries = (await lookups.loadSummaries([...subjects])) as ReadonlyMap<string, SubjectSummary | SubjectState>;
   // Subjects whose row was written under another STATE_VERSION are derived again, like a retraction's.
   const stale = [...subjects].filter((subject) => summaries.has(subject) && !isCurrentState(summaries.get(subject)));
   const needFull = new Set([...retracting, ...stale]);
   const fullStates = needFull.size > 0 ? await lookups.loadFullStates([...needFull]) : undefined;
-  const freshRows = [...reports.values()].filter((e) => !indexed.has(e.id)).map(eventRowOf);
-  await lookups.copyEvents(freshRows);
+  let freshRows = [...reports.values()].filter((e) => !indexed.has(e.id)).map(eventRowOf);
+  if (!(await lookups.copyNewEvents(freshRows))) {
+    for (const [id, found] of await lookups.findEvents([...reports.keys()])) indexed.set(id, found);
+    freshRows = freshRows.filter((r) => !indexed.has(r.eventId));
+    await lookups.copyEvents(freshRows);
+  }
   const fresh = new Set(freshRows.map((r) => r.eventId));
 
   const out = projectBatch(decoded, indexed, summaries, { fullStates });

@@ -41,6 +41,7 @@ describe('a view row written under another STATE_VERSION', () => {
       },
       indexEvents: async (rows) => rows.length,
       copyEvents: async () => undefined,
+      copyNewEvents: async () => true,
     };
     const out = await projectMessages([message(next)], lookups);
     expect(asked).toEqual([[subject]]);
