@@ -168,4 +168,21 @@ describe('ApiKeyService', () => {
     await keys.authenticate(kyiv.key, { revocationAtWrite: true });
     expect(table.selects).toHaveLength(2);
   });
+
+  it('still remembers a live key read while an unknown key id is refused: anyone can send those', async () => {
+    const table = keysTable();
+    const keys = new ApiKeyService(table.db, config);
+    const kyiv = await keys.create('kyiv-desk', ['ingest']);
+    table.selects.length = 0;
+    table.holdSelects(true);
+    const reading = keys.authenticate(kyiv.key, { revocationAtWrite: true });
+    await new Promise(setImmediate);
+    const unknown = keys.authenticate(`nlk_${'0'.repeat(16)}_${'x'.repeat(43)}`);
+    table.holdSelects(false);
+    table.selects[0].release();
+    await Promise.allSettled([reading, unknown]);
+    expect(table.selects).toHaveLength(2);
+    await keys.authenticate(kyiv.key, { revocationAtWrite: true });
+    expect(table.selects).toHaveLength(2);
+  });
 });

@@ -68,7 +68,6 @@ export interface RevokedKey {
   kafkaUserLeft?: string;
 }
 
-
 /** API keys in PostgreSQL, stored as scrypt hashes; usable without Nest (the CLI uses it). */
 export class ApiKeyStore {
   constructor(protected readonly db: DataSource) {}
@@ -174,7 +173,7 @@ export class ApiKeyService extends ApiKeyStore {
    * secret was verified, so no one without a key adds entries.
    */
   private readonly active = new Map<string, KeyRow>();
-  /** Counts the keys found revoked: a row read before one was is not remembered (it may be that key's). */
+  /** Counts the revoked keys found: a row read before one was is not remembered (it may be that key's). */
   private revocationsSeen = 0;
   /** The check in progress per key id, which the next one waits for. */
   private readonly checking = new Map<string, Promise<void>>();
@@ -256,7 +255,8 @@ export class ApiKeyService extends ApiKeyStore {
     const seen = this.revocationsSeen;
     const row = await this.rows.submit(id);
     if (!row || row.revoked_at) {
-      this.forgetRevoked(id);
+      // An id with no row was never remembered: anyone can send those, and must not keep live keys from being remembered.
+      if (row) this.forgetRevoked(id);
       return this.refuseUnknown(id, secret, memo);
     }
     if (this.verified.get(id) !== memo) await this.requireSecret(id, secret, memo, row.secret_hash);

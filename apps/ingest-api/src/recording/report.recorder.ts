@@ -65,19 +65,19 @@ export class ReportRecorder {
    */
   async record(body: unknown, principal: Principal): Promise<RecordReportResult> {
     const type = (body as { type?: unknown } | null)?.type;
+    let result: RecordReportResult;
     try {
-      const result = await this.recordOne(body, principal).catch(async (e: unknown) => {
-        // Refused before its claim (invalid, forbidden, log refusing, still pending): a key not read
-        // for this request is read now, so a revoked one is told 401, not anything about the report.
-        if (principal.revocationAtWrite && !(e instanceof AuthError)) await this.keys.assertActive(principal.keyId);
-        throw e;
-      });
-      this.metrics.report(type, result.duplicate ? 'duplicate' : 'accepted');
-      return result;
+      result = await this.recordOne(body, principal);
     } catch (e) {
-      if (!(e instanceof AuthError)) this.metrics.report(type, resultOf(e));
-      throw e;
+      let error = e;
+      // Refused before its claim (invalid, forbidden, log refusing, still pending): a key not read
+      // for this request is read now, so a revoked one is told 401, not anything about the report.
+      if (principal.revocationAtWrite && !(e instanceof AuthError)) error = await this.keys.assertActive(principal.keyId).then(() => e, (k: unknown) => k);
+      if (!(error instanceof AuthError)) this.metrics.report(type, resultOf(error));
+      throw error;
     }
+    this.metrics.report(type, result.duplicate ? 'duplicate' : 'accepted');
+    return result;
   }
 
   private async recordOne(body: unknown, principal: Principal): Promise<RecordReportResult> {
