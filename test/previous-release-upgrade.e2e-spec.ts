@@ -120,7 +120,12 @@ describe(`the database and log of release ${manifest.release.slice(0, 7)} under 
     expect(await db.query(`SELECT 1 FROM snapshots WHERE state_version <> $1`, [STATE_VERSION])).toEqual([]);
 
     const call = client(api!.url);
-    const disputed = await call('GET', '/v1/exchanges?disputed=true');
+    // The query API stands by its last "still upgrading" for up to a second (RECHECK_MS), as its
+    // Retry-After says: the filter answers once that has passed.
+    const disputed = await eventually('the filter answered', async () => {
+      const r = await call('GET', '/v1/exchanges?disputed=true');
+      return r.status === 503 && r.body.error === 'views_upgrading' ? undefined : r;
+    });
     expect(disputed.status).toBe(200);
     expect(disputed.body.items.map((v: { subject: string }) => v.subject)).toEqual([dec]);
     const levels = await db.query(`SELECT subject, status, reported_status, level, disputed FROM views WHERE kind = 'exchange' ORDER BY subject`);
