@@ -50,8 +50,28 @@ describe('status-change feed over SSE (real Kafka and PostgreSQL)', () => {
     return db.query(`SELECT id, seq::text AS seq FROM status_changes WHERE topic = $1 AND subject = ANY($2) ORDER BY status_changes.seq`, [testConfig.kafka.topics.statusChanges, subjects]);
   }
 
-  async function received(stream: FeedStream, atLeast: number, what: string): Promise<void> {
-    await eventually(what, async () => (stream.events.length >= atLeast ? true : undefined), 120_000);
+  /**
+   * Waits for `atLeast` changes on `stream`. Ends at once, saying why, if the server ends the stream
+   * or `writer` (the loop posting the reports) fails: either would otherwise look like a slow feed.
+   * A timeout says how far the chain got (indexed, in the outbox, relayed) for these `subjects`.
+   */
+  async function received(stream: FeedStream, atLeast: number, what: string, writer?: { done: Promise<void>; subjects: string[] }): Promise<void> {
+    const ended = stream.ended.then(() => {
+      throw new Error(`the server ended the stream before ${what} (${stream.events.length} received)`);
+    });
+    const failed = writer?.done.then(() => new Promise<never>(() => undefined));
+    try {
+      await Promise.race([eventually(what, async () => (stream.events.length >= atLeast ? true : undefined), 120_000), ended, ...(failed ? [failed] : [])]);
+    } catch (e) {
+      if (!writer || !String(e).includes('timed out')) throw e;
+      const [chain] = await db.query(
+        `SELECT (SELECT count(*) FROM events WHERE subject = ANY($2))::int AS indexed,
+                count(*)::int AS outbox, count(published_at)::int AS relayed
+         FROM status_changes WHERE topic = $1 AND subject = ANY($2)`,
+        [testConfig.kafka.topics.statusChanges, writer.subjects],
+      );
+      throw new Error(`${String(e)}; ${stream.events.length} received; events indexed ${chain.indexed}, changes in the outbox ${chain.outbox}, relayed ${chain.relayed}`);
+    }
   }
 
   it('a subscriber disconnected during 1,000 changes and reconnecting with Last-Event-ID misses none and sees none twice', async () => {
@@ -71,14 +91,15 @@ describe('status-change feed over SSE (real Kafka and PostgreSQL)', () => {
     const posting = (async () => {
       for (let i = 0; i < reports.length; i += SUBJECTS) await post(reports.slice(i, i + SUBJECTS));
     })();
+    const writer = { done: posting, subjects };
 
     // Dropped part-way; the second connection resumes while changes still flow (catch-up, then
     // live), and is dropped too; the third comes back after everything is written.
-    await received(first, 300, '300 changes on the first connection');
+    await received(first, 300, '300 changes on the first connection', writer);
     first.close();
     await first.ended;
     const second = await openFeed(query.url, key, filter, first.events[first.events.length - 1].position);
-    await received(second, 300, '300 more changes on the second connection');
+    await received(second, 300, '300 more changes on the second connection', writer);
     second.close();
     await second.ended;
     await posting;
