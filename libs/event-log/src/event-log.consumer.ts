@@ -13,7 +13,12 @@ export interface ConsumerHooks {
    */
   admit?(partitions: number[]): Promise<boolean>;
   log?: (message: string, extra?: Record<string, unknown>) => void;
+  /** Told when the consumer stopped on its own and is being started again. */
+  warn?: (message: string, extra?: Record<string, unknown>) => void;
 }
+
+/** The wait before starting a consumer again after kafkajs gave up on one, doubling up to the maximum while starts fail. */
+const RESTART_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
 
 /**
  * A batch this small is live traffic: after it, the next fetch waits `gatherMs` so that what
@@ -24,9 +29,19 @@ const GATHER_BELOW = 1000;
 /**
  * A consumer-group member whose checkpoint lives outside Kafka: on every group join it seeks each
  * assigned partition to the stored offset, so Kafka's own committed offsets are only a hint.
+ *
+ * It keeps consuming whatever the broker does: kafkajs restarts a consumer after a retriable
+ * failure, but gives up on others (such as no group coordinator found while a restarted broker is
+ * still loading); this class then starts a new consumer, with a growing wait, until one runs.
  */
 export class EventLogConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
+  /** The restart under way after a crash kafkajs gave up on, if any. */
+  private restarting: Promise<void> | undefined;
+  /** Consumers kafkajs gave up on. */
+  private readonly crashed = new WeakSet<Consumer>();
+  /** Aborted by {@link stop}: a restart's wait ends at once. */
+  private readonly stopping = new AbortController();
   private assigned: number[] = [];
   // Set synchronously on a join: batches fetched before `admit` answers must not be applied.
   private held = false;
@@ -36,9 +51,9 @@ export class EventLogConsumer {
   private stopped = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly topic: string,
-    groupId: string,
+    private readonly groupId: string,
     private readonly opts: {
       maxBytesPerPartition?: number;
       sessionTimeout?: number;
@@ -50,17 +65,69 @@ export class EventLogConsumer {
        * 500 ms. Absent or 0: no wait.
        */
       gatherMs?: number;
+      /** The waits before a new consumer after a crash kafkajs gave up on (default 1 s, doubling up to 30 s). */
+      restartBackoff?: { firstMs: number; maxMs: number };
     } = {},
   ) {
-    this.consumer = kafka.consumer(
+    this.consumer = this.newConsumer();
+  }
+
+  private newConsumer(): Consumer {
+    return this.kafka.consumer(
       // kafkajs waits maxWaitTimeInMs on an empty fetch; seek and disconnect wait for it too.
-      logConsumerConfig(groupId, { maxBytesPerPartition: opts.maxBytesPerPartition, sessionTimeout: opts.sessionTimeout, maxWaitTimeInMs: 500 }),
+      logConsumerConfig(this.groupId, { maxBytesPerPartition: this.opts.maxBytesPerPartition, sessionTimeout: this.opts.sessionTimeout, maxWaitTimeInMs: 500 }),
     );
   }
 
   async start(hooks: ConsumerHooks): Promise<void> {
-    const c = this.consumer;
     this.hooks = hooks;
+    await this.run(this.consumer, hooks);
+  }
+
+  /** Starts a new consumer after kafkajs gave up on `crashed`, waiting longer after each start that fails. */
+  private restart(crashed: Consumer, error: unknown): void {
+    // A consumer started by the loop below that crashes is seen by the loop itself.
+    if (this.stopped || this.restarting || crashed !== this.consumer) return;
+    const hooks = this.hooks!;
+    hooks.warn?.('the consumer stopped and kafkajs will not restart it; starting a new one', { error: String(error) });
+    const backoff = this.opts.restartBackoff ?? RESTART_BACKOFF;
+    this.restarting = (async () => {
+      for (let waitMs = backoff.firstMs; ; waitMs = Math.min(waitMs * 2, backoff.maxMs)) {
+        try {
+          await sleep(waitMs, undefined, { signal: this.stopping.signal });
+        } catch {
+          return;
+        }
+        const next = this.newConsumer();
+        this.consumer = next;
+        try {
+          // kafkajs reports a failed group join as a crash, not by rejecting `run`.
+          await this.run(next, hooks);
+          if (!this.crashed.has(next)) {
+            hooks.log?.('consuming again after a restart');
+            return;
+          }
+          hooks.warn?.('the new consumer did not start; trying again', { retryInMs: Math.min(waitMs * 2, backoff.maxMs) });
+        } catch (e) {
+          hooks.warn?.('the new consumer did not start; trying again', { error: String(e), retryInMs: Math.min(waitMs * 2, backoff.maxMs) });
+          await next.disconnect().catch(() => undefined);
+        }
+        if (this.stopped) return;
+      }
+    })().finally(() => {
+      this.restarting = undefined;
+      // Given up on again between the loop's last look and now.
+      if (this.crashed.has(this.consumer)) this.restart(this.consumer, 'the consumer crashed again');
+    });
+  }
+
+  private async run(c: Consumer, hooks: ConsumerHooks): Promise<void> {
+    // Given up on by kafkajs (which has disconnected it): a new consumer takes over.
+    c.on(c.events.CRASH, (e) => {
+      if (e.payload.restart) return;
+      this.crashed.add(c);
+      this.restart(c, e.payload.error);
+    });
     c.on(c.events.GROUP_JOIN, (e) => {
       const assigned = e.payload.memberAssignment[this.topic] ?? [];
       this.assigned = assigned;
@@ -131,6 +198,8 @@ export class EventLogConsumer {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
+    await this.restarting;
     await this.consumer.disconnect();
   }
 }

@@ -88,6 +88,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
       // Nothing is applied from a log other than the one the views came from.
       admit: () => this.logIdentity.admit(this.consumer),
       log: (message, extra) => this.logger.log({ ...extra }, message),
+      warn: (message, extra) => this.logger.warn({ ...extra }, message),
     });
     this.logger.log(`consuming ${this.config.kafka.topics.events} as ${this.group}`);
   }
