@@ -100,6 +100,7 @@ export class EventLogConsumer {
         }
         const next = this.newConsumer();
         this.consumer = next;
+        let failure: Record<string, string> = {};
         try {
           // kafkajs reports a failed group join as a crash, not by rejecting `run`.
           await this.run(next, hooks);
@@ -107,11 +108,11 @@ export class EventLogConsumer {
             hooks.log?.('consuming again after a restart');
             return;
           }
-          hooks.warn?.('the new consumer did not start; trying again', { retryInMs: Math.min(waitMs * 2, backoff.maxMs) });
         } catch (e) {
-          hooks.warn?.('the new consumer did not start; trying again', { error: String(e), retryInMs: Math.min(waitMs * 2, backoff.maxMs) });
+          failure = { error: String(e) };
           await next.disconnect().catch(() => undefined);
         }
+        hooks.warn?.('the new consumer did not start; trying again', { ...failure, retryInMs: Math.min(waitMs * 2, backoff.maxMs) });
         if (this.stopped) return;
       }
     })().finally(() => {
