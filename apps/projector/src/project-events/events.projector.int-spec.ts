@@ -124,12 +124,18 @@ describe('projector (real Kafka and PostgreSQL)', () => {
       source: 'newsroom/desk\\east\tnight',
     };
     event.data = { ...event.data, source: { name: awkward, kind: 'media' }, note: awkward } as typeof event.data;
-    await publish(subject, [event]);
+    // A note of several kilobytes, mostly multi-byte: more than the COPY buffer sets aside for a line at first.
+    const long = cloudEvent(freshId('e'), subject, 'exchange.completed', 'reported', {});
+    const longNote = 'Київ 🕊 «обмін» '.repeat(120);
+    long.data = { ...long.data, note: longNote } as typeof long.data;
+    await publish(subject, [event, long]);
     const row = await eventually('the event indexed', async () => {
       const rows = await db.query(`SELECT ingestor, source, data, note FROM events WHERE event_id = $1`, [event.id]);
       return rows[0];
     });
     expect(row).toEqual({ ingestor: 'desk\\east\tnight', source: { name: awkward, kind: 'media' }, data: { location: `checkpoint\t7 \\ "north"` }, note: awkward });
+    const [{ note }] = await db.query(`SELECT note FROM events WHERE event_id = $1`, [long.id]);
+    expect(note).toBe(longNote);
   });
 
   it('settles the ingest API\'s claim of a report it indexes at the report\'s log position, in the same transaction, and leaves a settled one as it is', async () => {

@@ -130,6 +130,26 @@ function eventCopyLine(r: EventRow): string {
     `${copyText(r.ingestor)}\t${copyJson(r.source)}\t${r.confirmation}\t${copyJson(r.data)}\t${r.dataVersion}\t${copyText(r.note)}\n`;
 }
 
+/**
+ * The rows' COPY lines as one buffer, each line encoded as it is made: one string of a batch's
+ * lines, concatenated and then encoded, had to be flattened first, at seven times the cost.
+ */
+function copyData(rows: readonly EventRow[]): Buffer {
+  let data = Buffer.allocUnsafe(rows.length * 512);
+  let used = 0;
+  for (const r of rows) {
+    const line = eventCopyLine(r);
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (data.length - used < line.length * 3) {
+      const larger = Buffer.allocUnsafe(Math.max(data.length * 2, used + line.length * 3));
+      data.copy(larger, 0, 0, used);
+      data = larger;
+    }
+    used += data.write(line, used);
+  }
+  return data.subarray(0, used);
+}
+
 /** The tables a projection writes; a rebuild writes a new generation beside the live one. */
 export interface ProjectionTables {
   events: string;
@@ -231,9 +251,7 @@ export class ProjectionStore {
     if (rows.length === 0) return;
     // The transaction's own connection: COPY streams on the driver's client, not through TypeORM.
     const client = (await m.queryRunner!.connect()) as PoolClient;
-    let text = '';
-    for (const r of rows) text += eventCopyLine(r);
-    await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${this.tables.events} (${EVENT_COLUMNS}) FROM STDIN`)));
+    await pipeline(Readable.from([copyData(rows)]), client.query(copyFrom(`COPY ${this.tables.events} (${EVENT_COLUMNS}) FROM STDIN`)));
   }
 
   /**
