@@ -12,7 +12,7 @@ import { benchMessage, benchReport } from './support/workload';
 export interface ProjectionBenchOptions {
   events: number;
   subjects: number;
-  /** events per transaction in the raw-pg run: about what one of the projector's fetches of a partition holds */
+  /** events per transaction in the raw-pg run; 0: the projector's own, measured in its catch-up */
   rawBatch: number;
   /** partitions of the events topic: the raw-pg run batches per partition, as the projector does */
   partitions: number;
@@ -25,7 +25,7 @@ export interface ProjectionBenchResult {
   /** the projector from an empty view store, all events already on the topic */
   projector: { eventsPerSecond: number; ms: number; peakRssMb: number | undefined };
   /** raw `pg`: the same event-index rows and view upserts, the same bulk statements, one transaction per batch */
-  rawPg: { eventsPerSecond: number; ms: number; batch: number };
+  rawPg: { eventsPerSecond: number; ms: number; batch: number; projectorsBatch: boolean };
 }
 
 const LOAD_CHUNK = 5000;
@@ -70,15 +70,30 @@ export async function runProjectionBench(stack: BenchStack, rawSchema: string, o
   await stack.projectedAll(o.events);
   const ms = performance.now() - started;
   const rss = projector.pid ? peakRssMb(projector.pid) : undefined;
-  o.log(`projection: ${Math.round((o.events * 1000) / ms)} events/s, peak RSS ${rss} MB; raw pg…`);
+  const batch = o.rawBatch || (await projectorBatch(stack));
+  o.log(`projection: ${Math.round((o.events * 1000) / ms)} events/s, peak RSS ${rss} MB; raw pg, ${batch} events per transaction…`);
 
-  const raw = await rawPgWrites(stack.config.database.url, rawSchema, run, o, recordedAt);
+  const raw = await rawPgWrites(stack.config.database.url, rawSchema, run, { ...o, rawBatch: batch }, recordedAt);
   return {
     events: o.events,
     subjects: o.subjects,
     projector: { eventsPerSecond: Math.round((o.events * 1000) / ms), ms: Math.round(ms), peakRssMb: rss },
-    rawPg: { eventsPerSecond: Math.round((o.events * 1000) / raw), ms: Math.round(raw), batch: o.rawBatch },
+    rawPg: { eventsPerSecond: Math.round((o.events * 1000) / raw), ms: Math.round(raw), batch, projectorsBatch: !o.rawBatch },
   };
+}
+
+/**
+ * The projector's mean events per transaction in its catch-up: the event index's rows per
+ * inserting transaction (`xmin`). The limit writes the same statements in transactions of this
+ * size, so it rewrites each subject's row as often as the projector did.
+ */
+async function projectorBatch(stack: BenchStack): Promise<number> {
+  const rows: { batch: string | null }[] = await stack.db.query(
+    `SELECT round(count(*)::numeric / nullif(count(DISTINCT xmin::text), 0)) AS batch FROM events`,
+  );
+  const batch = Number(rows[0].batch);
+  if (!(batch >= 1)) throw new Error(`the projector's transactions could not be measured (event index: ${rows[0].batch})`);
+  return batch;
 }
 
 /** Milliseconds raw `pg` spends writing the rows of `o.events` events into `schema` (already migrated). */

@@ -8,7 +8,7 @@ describe('npm run bench (tiny sizes, so the bench never rots)', () => {
     const bench = spawn(process.execPath, [
       path.join(__dirname, '..', 'dist', 'bench', 'bench.js'), '--json',
       '--subjects', '20', '--single-reports', '200', '--warmup-seconds', '1', '--writers', '4', '--batch-reports', '300', '--batch-size', '50', '--batch-writers', '2',
-      '--kafka-reports', '300', '--projection-events', '2000', '--projection-subjects', '50', '--raw-batch', '500',
+      '--kafka-reports', '300', '--projection-events', '2000', '--projection-subjects', '50',
       '--feed-rate', '40', '--feed-subscribers', '4', '--feed-seconds', '2', '--feed-warmup', '1', '--feed-follow', '0',
       '--subject-events', '300', '--log-events', '500', '--audit-samples', '3',
     ], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -57,7 +57,11 @@ describe('npm run bench (tiny sizes, so the bench never rots)', () => {
       expect(t.cpuMicros).toEqual({ client: expect.any(Number), server: expect.any(Number), projector: expect.any(Number), postgres: expect.any(Number), broker: expect.any(Number) });
     }
     expect(ingest!.single.cpuMicros!.server).toBeGreaterThan(0);
-    expect(projection).toMatchObject({ events: 2000, subjects: 50, rawPg: { batch: 500 } });
+    // The limit's transactions are the size of the projector's, measured in its catch-up.
+    expect(projection).toMatchObject({ events: 2000, subjects: 50, rawPg: { projectorsBatch: true } });
+    expect(projection!.rawPg.batch).toBeGreaterThanOrEqual(1);
+    expect(projection!.rawPg.batch).toBeLessThanOrEqual(2000);
+    expect(tableText).toContain(`${projection!.rawPg.batch.toLocaleString('en-US')} events per tx, the projector's mean`);
     expect(projection!.projector.eventsPerSecond).toBeGreaterThan(0);
     expect(projection!.rawPg.eventsPerSecond).toBeGreaterThan(0);
     expect(projection!.projector.peakRssMb).toBeGreaterThan(0);

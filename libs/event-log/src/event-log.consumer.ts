@@ -1,6 +1,7 @@
 import { Consumer, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LogBatch, logConsumerConfig, toLogBatch } from './log-batch';
+import { PartitionTurns, TurnDecision } from './partition-turns.policy';
 
 export interface ConsumerHooks {
   /** Applies a batch; must be idempotent by offset (the caller keeps its own checkpoint). */
@@ -26,6 +27,20 @@ const RESTART_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
  */
 const GATHER_BELOW = 1000;
 
+/** How a backlog is taken when partitions take turns ({@link PartitionTurns}). */
+export interface CatchUpOptions {
+  /** How many partitions that are behind are applied at once. */
+  partitions: number;
+  /** Messages still to come after a batch from which its partition is behind (default: about one fetch of a backlog). */
+  behind?: number;
+  /** How long a turn lasts while others wait (default 5 s). */
+  sliceMs?: number;
+  /** The fetch size of a partition, and so a backlog's batch (default 12 MiB, against 4 MiB without turns). */
+  partitionBytes?: number;
+}
+
+const CATCH_UP_DEFAULTS = { behind: 20_000, sliceMs: 5000, partitionBytes: 12 * 1024 * 1024 };
+
 /**
  * A consumer-group member whose checkpoint lives outside Kafka: on every group join it seeks each
  * assigned partition to the stored offset, so Kafka's own committed offsets are only a hint.
@@ -49,6 +64,14 @@ export class EventLogConsumer {
   private appliedListener: ((batch: LogBatch) => void) | undefined;
   /** Set once {@link stop} begins: an admission answered after it resumes nothing (kafkajs would throw). */
   private stopped = false;
+  /** Which partitions of a backlog are applied now; absent: all side by side. */
+  private readonly turns: PartitionTurns | undefined;
+  private readonly catchUp: Required<CatchUpOptions> | undefined;
+  /** When each partition last had a batch applied (a turn whose holder has none passes on). */
+  private readonly lastBatchAt = new Map<number, number>();
+  private turnsTimer: NodeJS.Timeout | undefined;
+  /** Whether partitions waited for a turn at the last decision (logged when it changes). */
+  private turnsQueued = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -67,15 +90,29 @@ export class EventLogConsumer {
       gatherMs?: number;
       /** The waits before a new consumer after a crash kafkajs gave up on (default 1 s, doubling up to 30 s). */
       restartBackoff?: { firstMs: number; maxMs: number };
+      /**
+       * Partitions that are catching up take turns, a few at a time, the others paused until
+       * theirs ({@link PartitionTurns}); each fetch of a partition, and so each batch of a backlog,
+       * is then larger in the same memory. Absent or 0 partitions: every partition side by side.
+       */
+      catchUp?: CatchUpOptions;
     } = {},
   ) {
+    if (opts.catchUp?.partitions) {
+      this.catchUp = { ...CATCH_UP_DEFAULTS, ...opts.catchUp };
+      this.turns = new PartitionTurns({ at: this.catchUp.partitions, behind: this.catchUp.behind, sliceMs: this.catchUp.sliceMs });
+    }
     this.consumer = this.newConsumer();
   }
 
   private newConsumer(): Consumer {
     return this.kafka.consumer(
       // kafkajs waits maxWaitTimeInMs on an empty fetch; seek and disconnect wait for it too.
-      logConsumerConfig(this.groupId, { maxBytesPerPartition: this.opts.maxBytesPerPartition, sessionTimeout: this.opts.sessionTimeout, maxWaitTimeInMs: 500 }),
+      logConsumerConfig(this.groupId, {
+        maxBytesPerPartition: this.opts.maxBytesPerPartition ?? this.catchUp?.partitionBytes,
+        sessionTimeout: this.opts.sessionTimeout,
+        maxWaitTimeInMs: 500,
+      }),
     );
   }
 
@@ -132,6 +169,7 @@ export class EventLogConsumer {
     c.on(c.events.GROUP_JOIN, (e) => {
       const assigned = e.payload.memberAssignment[this.topic] ?? [];
       this.assigned = assigned;
+      this.resetTurns(c);
       if (!hooks.admit) return void this.seekToStored(hooks, assigned);
       this.held = true;
       void hooks
@@ -151,9 +189,16 @@ export class EventLogConsumer {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         // Unresolved, so fetched again once released (and sought to the stored offsets then).
         if (this.held) return void pause();
+        const partition = batch.partition;
+        // Unresolved too: fetched again from here when the partition's turn comes.
+        if (this.turns && !this.follow(c, this.turns.take(partition, Number(batch.offsetLag()), Date.now()))) return;
         const logBatch = toLogBatch(batch);
         await hooks.onBatch(logBatch, heartbeat);
         resolveOffset(batch.lastOffset());
+        if (this.turns) {
+          this.lastBatchAt.set(partition, Date.now());
+          this.follow(c, this.turns.done(partition, Date.now()));
+        }
         this.appliedListener?.(logBatch);
         // A hint only: the checkpoint that counts was committed with the views.
         await commitOffsetsIfNecessary().catch(() => undefined);
@@ -162,6 +207,42 @@ export class EventLogConsumer {
         if (gatherMs > 0 && logBatch.messages.length < GATHER_BELOW && isRunning()) await sleep(gatherMs);
       },
     });
+  }
+
+  /** Pauses and resumes what a turn decision says; returns whether the batch is to be applied. */
+  private follow(c: Consumer, turn: TurnDecision): boolean {
+    if (turn.pause.length > 0) c.pause([{ topic: this.topic, partitions: turn.pause }]);
+    if (turn.resume.length > 0 && !this.held) c.resume([{ topic: this.topic, partitions: turn.resume }]);
+    if (turn.pause.length > 0 || turn.resume.length > 0) this.watchTurns(c);
+    // Two lines a backlog: when partitions start waiting, and when none waits any more.
+    if (this.turns!.queued !== this.turnsQueued) {
+      this.turnsQueued = this.turns!.queued;
+      this.hooks?.log?.(
+        this.turnsQueued ? `catching up a backlog ${this.catchUp!.partitions} partition(s) at a time; the others wait their turn` : 'no partition waits for a turn any more',
+      );
+    }
+    return turn.apply;
+  }
+
+  /** While partitions wait for a turn, a holder that has no batches for too long gives its turn up. */
+  private watchTurns(c: Consumer): void {
+    if (this.turnsTimer || !this.turns?.queued) return;
+    this.turnsTimer = setInterval(() => {
+      if (!this.turns?.queued || c !== this.consumer) {
+        clearInterval(this.turnsTimer);
+        this.turnsTimer = undefined;
+        return;
+      }
+      const resume = this.turns.expire(Date.now(), (p) => this.lastBatchAt.get(p) ?? 0);
+      if (resume.length > 0 && !this.held && !this.stopped) c.resume([{ topic: this.topic, partitions: resume }]);
+    }, this.catchUp!.sliceMs).unref();
+  }
+
+  /** Forgets every turn: the partitions paused for one are resumed (unless the consumer is held). */
+  private resetTurns(c: Consumer): void {
+    const waiting = this.turns?.reset() ?? [];
+    const still = waiting.filter((p) => this.assigned.includes(p));
+    if (still.length > 0 && !this.held && !this.stopped) c.resume([{ topic: this.topic, partitions: still }]);
   }
 
   /** Told of every batch `onBatch` has applied (one listener). */
@@ -181,6 +262,8 @@ export class EventLogConsumer {
     await this.seekToStored(this.hooks, partitions);
     if (this.stopped) return;
     this.held = false;
+    // Every partition resumes below: turns start again from the batches that come.
+    this.turns?.reset();
     if (partitions.length > 0) this.consumer.resume([{ topic: this.topic, partitions }]);
   }
 
@@ -200,6 +283,7 @@ export class EventLogConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping.abort();
+    clearInterval(this.turnsTimer);
     await this.restarting;
     await this.consumer.disconnect();
   }

@@ -33,9 +33,11 @@ const GROUPED_BELOW = 1000;
  * checkpoints. The checkpoint rows are locked first, so messages already applied are skipped
  * whatever Kafka redelivers, and a crash at any point loses and doubles nothing.
  *
- * A backlog's large batches go side by side, one transaction each, so PostgreSQL works on several
- * at once. Live traffic fetches a few events per partition at a time: those small batches share
- * one transaction per fetch (one statement of each kind, one commit) instead of six.
+ * A backlog is taken a few partitions at a time (`PROJECTOR_CATCH_UP_PARTITIONS`, taking turns),
+ * in large batches, one transaction each, side by side so PostgreSQL works on one while the next is
+ * reduced: the larger a batch, the fewer times each subject's row is rewritten. Live traffic
+ * fetches a few events per partition at a time: those small batches share one transaction per
+ * fetch (one statement of each kind, one commit) instead of six.
  *
  * Nothing a client sends can stop a partition. A message that is not a valid event is dead-lettered
  * when decoded. A batch PostgreSQL refuses for what it holds (see `isDeterministicFailure`) is
@@ -73,6 +75,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     this.consumer = new EventLogConsumer(kafka, config.kafka.topics.events, this.group, {
       sessionTimeout: config.kafka.sessionTimeoutMs,
       partitionsConcurrently: config.kafka.projectorConcurrency,
+      catchUp: { partitions: config.kafka.projectorCatchUpPartitions },
       gatherMs: config.kafka.projectorFetchWaitMs,
     });
     this.dlq = new EventLogProducer(kafka, config.kafka.topics.dlq);
