@@ -195,3 +195,63 @@ async function eventuallyTrue(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(check()).toBe(true);
 }
+
+describe('EventLogConsumer taking turns, across group joins and crashes', () => {
+  /** A fake kafkajs consumer recording pauses and resumes, whose join and crash handlers the test fires. */
+  function turnsKafka() {
+    const handlers = new Map<string, (e: unknown) => void>();
+    const calls: string[] = [];
+    const seen: { run?: { eachBatch: (payload: unknown) => Promise<void> } } = {};
+    const consumer = {
+      events: { GROUP_JOIN: 'join', CRASH: 'crash' },
+      on: (name: string, handler: (e: unknown) => void) => void handlers.set(name, handler),
+      connect: async () => undefined,
+      subscribe: async () => undefined,
+      run: async (r: { eachBatch: (payload: unknown) => Promise<void> }) => void (seen.run = r),
+      seek: () => undefined,
+      pause: ([t]: { partitions: number[] }[]) => void calls.push(`pause ${t.partitions}`),
+      resume: ([t]: { partitions: number[] }[]) => void calls.push(`resume ${t.partitions}`),
+      disconnect: async () => undefined,
+    };
+    const kafka = { consumer: () => consumer } as unknown as KafkaClient;
+    return { kafka, handlers, calls, seen };
+  }
+
+  /** eachBatch's payload for one message of `partition`, with `lag` messages after it. */
+  const behindBy = (partition: number, lag: number) => ({
+    ...payload(1),
+    batch: { ...payload(1).batch, partition, highWatermark: String(lag + 1), offsetLag: () => String(lag) },
+  });
+
+  it('resumes on a group join every partition that waited for a turn, assigned or not (kafkajs keeps it paused)', async () => {
+    const { kafka, handlers, calls, seen } = turnsKafka();
+    const applied: number[] = [];
+    const c = new EventLogConsumer(kafka, 'events', 'group', { catchUp: { partitions: 1, behind: 10 } });
+    await c.start({ onBatch: async (b) => void applied.push(b.partition), storedOffsets: async () => new Map() });
+    await seen.run!.eachBatch(behindBy(0, 100));
+    await seen.run!.eachBatch(behindBy(1, 100));
+    expect(applied).toEqual([0]);
+    expect(calls).toEqual(['pause 1']);
+    // Partition 1 revoked while it waited: it is resumed, so it is not left paused if assigned back.
+    handlers.get('join')!({ payload: { memberAssignment: { events: [0] } } });
+    expect(calls).toEqual(['pause 1', 'resume 1']);
+    await c.stop();
+  });
+
+  it('forgets its turns when kafkajs crashes the consumer, resuming nothing on it, and starts again on the next join', async () => {
+    const { kafka, handlers, calls, seen } = turnsKafka();
+    const applied: number[] = [];
+    const c = new EventLogConsumer(kafka, 'events', 'group', { catchUp: { partitions: 1, behind: 10 } });
+    await c.start({ onBatch: async (b) => void applied.push(b.partition), storedOffsets: async () => new Map() });
+    await seen.run!.eachBatch(behindBy(0, 100));
+    await seen.run!.eachBatch(behindBy(1, 100));
+    // kafkajs restarts the consumer itself, with nothing paused.
+    handlers.get('crash')!({ payload: { restart: true, error: new Error('Connection timeout') } });
+    handlers.get('join')!({ payload: { memberAssignment: { events: [0, 1] } } });
+    expect(calls).toEqual(['pause 1']);
+    // Partition 1's batch comes again and takes the free turn.
+    await seen.run!.eachBatch(behindBy(1, 90));
+    expect(applied).toEqual([0, 1]);
+    await c.stop();
+  });
+});

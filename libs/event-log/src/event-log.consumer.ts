@@ -69,6 +69,8 @@ export class EventLogConsumer {
   private readonly catchUp: Required<CatchUpOptions> | undefined;
   /** When each partition last had a batch applied (a turn whose holder has none passes on). */
   private readonly lastBatchAt = new Map<number, number>();
+  /** Partitions whose batch is being applied: a long batch is not a holder without batches. */
+  private readonly applying = new Set<number>();
   private turnsTimer: NodeJS.Timeout | undefined;
   /** Whether partitions waited for a turn at the last decision (logged when it changes). */
   private turnsQueued = false;
@@ -162,6 +164,9 @@ export class EventLogConsumer {
   private async run(c: Consumer, hooks: ConsumerHooks): Promise<void> {
     // Given up on by kafkajs (which has disconnected it): a new consumer takes over.
     c.on(c.events.CRASH, (e) => {
+      // kafkajs has disconnected it (pausing or resuming it would throw); whichever consumer runs
+      // next starts with nothing paused, and its group join starts the turns again.
+      this.stopTurns();
       if (e.payload.restart) return;
       this.crashed.add(c);
       this.restart(c, e.payload.error);
@@ -193,7 +198,12 @@ export class EventLogConsumer {
         // Unresolved too: fetched again from here when the partition's turn comes.
         if (this.turns && !this.follow(c, this.turns.take(partition, Number(batch.offsetLag()), Date.now()))) return;
         const logBatch = toLogBatch(batch);
-        await hooks.onBatch(logBatch, heartbeat);
+        this.applying.add(partition);
+        try {
+          await hooks.onBatch(logBatch, heartbeat);
+        } finally {
+          this.applying.delete(partition);
+        }
         resolveOffset(batch.lastOffset());
         if (this.turns) {
           this.lastBatchAt.set(partition, Date.now());
@@ -228,21 +238,39 @@ export class EventLogConsumer {
   private watchTurns(c: Consumer): void {
     if (this.turnsTimer || !this.turns?.queued) return;
     this.turnsTimer = setInterval(() => {
-      if (!this.turns?.queued || c !== this.consumer) {
-        clearInterval(this.turnsTimer);
-        this.turnsTimer = undefined;
-        return;
+      if (!this.turns?.queued || c !== this.consumer) return this.stopTurnsTimer();
+      const now = Date.now();
+      const resume = this.turns.expire(now, (p) => (this.applying.has(p) ? now : (this.lastBatchAt.get(p) ?? 0)));
+      try {
+        if (resume.length > 0 && !this.held && !this.stopped) c.resume([{ topic: this.topic, partitions: resume }]);
+      } catch (e) {
+        // Disconnected meanwhile: its crash handler has forgotten the turns.
+        this.hooks?.log?.('could not resume a partition whose turn came', { error: String(e) });
       }
-      const resume = this.turns.expire(Date.now(), (p) => this.lastBatchAt.get(p) ?? 0);
-      if (resume.length > 0 && !this.held && !this.stopped) c.resume([{ topic: this.topic, partitions: resume }]);
     }, this.catchUp!.sliceMs).unref();
   }
 
-  /** Forgets every turn: the partitions paused for one are resumed (unless the consumer is held). */
+  private stopTurnsTimer(): void {
+    clearInterval(this.turnsTimer);
+    this.turnsTimer = undefined;
+  }
+
+  /** Forgets every turn and its watch, pausing and resuming nothing. */
+  private stopTurns(): void {
+    this.stopTurnsTimer();
+    this.turns?.reset();
+    this.turnsQueued = false;
+  }
+
+  /**
+   * Forgets every turn on a group join: the partitions paused for one are resumed, assigned or not
+   * (kafkajs keeps a partition paused across a rebalance, so one revoked while it waited would stay
+   * paused if assigned back), unless the consumer is held, whose release resumes them all.
+   */
   private resetTurns(c: Consumer): void {
     const waiting = this.turns?.reset() ?? [];
-    const still = waiting.filter((p) => this.assigned.includes(p));
-    if (still.length > 0 && !this.held && !this.stopped) c.resume([{ topic: this.topic, partitions: still }]);
+    this.turnsQueued = false;
+    if (waiting.length > 0 && !this.held && !this.stopped) c.resume([{ topic: this.topic, partitions: waiting }]);
   }
 
   /** Told of every batch `onBatch` has applied (one listener). */
@@ -263,7 +291,7 @@ export class EventLogConsumer {
     if (this.stopped) return;
     this.held = false;
     // Every partition resumes below: turns start again from the batches that come.
-    this.turns?.reset();
+    this.stopTurns();
     if (partitions.length > 0) this.consumer.resume([{ topic: this.topic, partitions }]);
   }
 
@@ -283,7 +311,7 @@ export class EventLogConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping.abort();
-    clearInterval(this.turnsTimer);
+    this.stopTurnsTimer();
     await this.restarting;
     await this.consumer.disconnect();
   }
