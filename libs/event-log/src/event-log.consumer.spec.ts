@@ -223,13 +223,19 @@ describe('EventLogConsumer taking turns, across group joins and crashes', () => 
     batch: { ...payload(1).batch, partition, highWatermark: String(lag + 1), offsetLag: () => String(lag) },
   });
 
-  it('resumes on a group join every partition that waited for a turn, assigned or not (kafkajs keeps it paused)', async () => {
-    const { kafka, handlers, calls, seen } = turnsKafka();
+  /** A consumer taking one partition at a time, partition 0 holding the turn and 1 waiting for it. */
+  async function oneWaiting() {
+    const fake = turnsKafka();
     const applied: number[] = [];
-    const c = new EventLogConsumer(kafka, 'events', 'group', { catchUp: { partitions: 1, behind: 10 } });
+    const c = new EventLogConsumer(fake.kafka, 'events', 'group', { catchUp: { partitions: 1, behind: 10 } });
     await c.start({ onBatch: async (b) => void applied.push(b.partition), storedOffsets: async () => new Map() });
-    await seen.run!.eachBatch(behindBy(0, 100));
-    await seen.run!.eachBatch(behindBy(1, 100));
+    await fake.seen.run!.eachBatch(behindBy(0, 100));
+    await fake.seen.run!.eachBatch(behindBy(1, 100));
+    return { ...fake, c, applied };
+  }
+
+  it('resumes on a group join every partition that waited for a turn, assigned or not (kafkajs keeps it paused)', async () => {
+    const { c, handlers, calls, applied } = await oneWaiting();
     expect(applied).toEqual([0]);
     expect(calls).toEqual(['pause 1']);
     // Partition 1 revoked while it waited: it is resumed, so it is not left paused if assigned back.
@@ -239,12 +245,7 @@ describe('EventLogConsumer taking turns, across group joins and crashes', () => 
   });
 
   it('forgets its turns when kafkajs crashes the consumer, resuming nothing on it, and starts again on the next join', async () => {
-    const { kafka, handlers, calls, seen } = turnsKafka();
-    const applied: number[] = [];
-    const c = new EventLogConsumer(kafka, 'events', 'group', { catchUp: { partitions: 1, behind: 10 } });
-    await c.start({ onBatch: async (b) => void applied.push(b.partition), storedOffsets: async () => new Map() });
-    await seen.run!.eachBatch(behindBy(0, 100));
-    await seen.run!.eachBatch(behindBy(1, 100));
+    const { c, handlers, calls, seen, applied } = await oneWaiting();
     // kafkajs restarts the consumer itself, with nothing paused.
     handlers.get('crash')!({ payload: { restart: true, error: new Error('Connection timeout') } });
     handlers.get('join')!({ payload: { memberAssignment: { events: [0, 1] } } });
