@@ -1,7 +1,7 @@
 import { Consumer, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LogBatch, logConsumerConfig, toLogBatch } from './log-batch';
-import { PartitionTurns, TurnDecision } from './partition-turns.policy';
+import { PartitionTurns, PartitionTurnsOptions, TurnDecision } from './partition-turns.policy';
 
 export interface ConsumerHooks {
   /** Applies a batch; must be idempotent by offset (the caller keeps its own checkpoint). */
@@ -27,17 +27,15 @@ const RESTART_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
  */
 const GATHER_BELOW = 1000;
 
-/** How a backlog is taken when partitions take turns ({@link PartitionTurns}). */
-export interface CatchUpOptions {
-  /** How many partitions that are behind are applied at once. */
-  partitions: number;
-  /** Messages still to come after a batch from which its partition is behind (default: about one fetch of a backlog). */
-  behind?: number;
-  /** How long a turn lasts while others wait (default 5 s). */
-  sliceMs?: number;
-  /** The fetch size of a partition, and so a backlog's batch (default 12 MiB, against 4 MiB without turns). */
-  partitionBytes?: number;
-}
+/**
+ * How a backlog is taken when partitions take turns ({@link PartitionTurns}); by default a
+ * partition is behind from about one fetch of a backlog, and a turn lasts 5 s.
+ */
+export type CatchUpOptions = Pick<PartitionTurnsOptions, 'partitions'> &
+  Partial<Omit<PartitionTurnsOptions, 'partitions'>> & {
+    /** The fetch size of a partition, and so a backlog's batch (default 12 MiB, against 4 MiB without turns). */
+    partitionBytes?: number;
+  };
 
 const CATCH_UP_DEFAULTS = { behind: 20_000, sliceMs: 5000, partitionBytes: 12 * 1024 * 1024 };
 
@@ -102,7 +100,7 @@ export class EventLogConsumer {
   ) {
     if (opts.catchUp?.partitions) {
       this.catchUp = { ...CATCH_UP_DEFAULTS, ...opts.catchUp };
-      this.turns = new PartitionTurns({ at: this.catchUp.partitions, behind: this.catchUp.behind, sliceMs: this.catchUp.sliceMs });
+      this.turns = new PartitionTurns(this.catchUp);
     }
     this.consumer = this.newConsumer();
   }
@@ -206,8 +204,9 @@ export class EventLogConsumer {
         }
         resolveOffset(batch.lastOffset());
         if (this.turns) {
-          this.lastBatchAt.set(partition, Date.now());
-          this.follow(c, this.turns.done(partition, Date.now()));
+          const now = Date.now();
+          this.lastBatchAt.set(partition, now);
+          this.follow(c, this.turns.done(partition, now));
         }
         this.appliedListener?.(logBatch);
         // A hint only: the checkpoint that counts was committed with the views.
@@ -222,7 +221,7 @@ export class EventLogConsumer {
   /** Pauses and resumes what a turn decision says; returns whether the batch is to be applied. */
   private follow(c: Consumer, turn: TurnDecision): boolean {
     if (turn.pause.length > 0) c.pause([{ topic: this.topic, partitions: turn.pause }]);
-    if (turn.resume.length > 0 && !this.held) c.resume([{ topic: this.topic, partitions: turn.resume }]);
+    this.resumeTurns(c, turn.resume);
     if (turn.pause.length > 0 || turn.resume.length > 0) this.watchTurns(c);
     // Two lines a backlog: when partitions start waiting, and when none waits any more.
     if (this.turns!.queued !== this.turnsQueued) {
@@ -240,14 +239,18 @@ export class EventLogConsumer {
     this.turnsTimer = setInterval(() => {
       if (!this.turns?.queued || c !== this.consumer) return this.stopTurnsTimer();
       const now = Date.now();
-      const resume = this.turns.expire(now, (p) => (this.applying.has(p) ? now : (this.lastBatchAt.get(p) ?? 0)));
       try {
-        if (resume.length > 0 && !this.held && !this.stopped) c.resume([{ topic: this.topic, partitions: resume }]);
+        this.resumeTurns(c, this.turns.expire(now, (p) => (this.applying.has(p) ? now : (this.lastBatchAt.get(p) ?? 0))));
       } catch (e) {
         // Disconnected meanwhile: its crash handler has forgotten the turns.
         this.hooks?.log?.('could not resume a partition whose turn came', { error: String(e) });
       }
     }, this.catchUp!.sliceMs).unref();
+  }
+
+  /** Resumes partitions whose turn came, unless the consumer is held (its release resumes them all) or stopping. */
+  private resumeTurns(c: Consumer, partitions: number[]): void {
+    if (partitions.length > 0 && !this.held && !this.stopped) c.resume([{ topic: this.topic, partitions }]);
   }
 
   private stopTurnsTimer(): void {
@@ -268,9 +271,8 @@ export class EventLogConsumer {
    * paused if assigned back), unless the consumer is held, whose release resumes them all.
    */
   private resetTurns(c: Consumer): void {
-    const waiting = this.turns?.reset() ?? [];
     this.turnsQueued = false;
-    if (waiting.length > 0 && !this.held && !this.stopped) c.resume([{ topic: this.topic, partitions: waiting }]);
+    this.resumeTurns(c, this.turns?.reset() ?? []);
   }
 
   /** Told of every batch `onBatch` has applied (one listener). */

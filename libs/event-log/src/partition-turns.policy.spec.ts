@@ -2,7 +2,7 @@ import { PartitionTurns } from './partition-turns.policy';
 
 const BEHIND = 1000;
 const SLICE = 5000;
-const turns = (at = 2) => new PartitionTurns({ at, behind: BEHIND, sliceMs: SLICE });
+const turns = (partitions = 2) => new PartitionTurns({ partitions, behind: BEHIND, sliceMs: SLICE });
 
 describe('PartitionTurns', () => {
   it('applies the first partitions of a backlog and pauses the rest, which keep their order', () => {

@@ -8,7 +8,7 @@ export interface TurnDecision {
 
 export interface PartitionTurnsOptions {
   /** How many partitions that are behind are applied at once. */
-  at: number;
+  partitions: number;
   /** A partition is behind while at least this many messages follow the batch being applied. */
   behind: number;
   /** How long a turn lasts while other partitions wait for one. */
@@ -40,7 +40,7 @@ export class PartitionTurns {
       return { apply: true, pause: [], resume: this.handOver(now) };
     }
     if (this.holders.has(partition)) return { apply: true, pause: [], resume: [] };
-    if (this.holders.size < this.opts.at && !this.waiting.includes(partition)) {
+    if (this.holders.size < this.opts.partitions && !this.waiting.includes(partition)) {
       this.holders.set(partition, now);
       return { apply: true, pause: [], resume: [] };
     }
@@ -82,7 +82,7 @@ export class PartitionTurns {
 
   private handOver(now: number): number[] {
     const resume: number[] = [];
-    while (this.holders.size < this.opts.at && this.waiting.length > 0) {
+    while (this.holders.size < this.opts.partitions && this.waiting.length > 0) {
       const next = this.waiting.shift()!;
       this.holders.set(next, now);
       resume.push(next);
