@@ -1,6 +1,7 @@
 export { dataSourceOptions, openDataSource } from './data-source';
 export { PersistenceModule } from './persistence.module';
 export {
+  EventCopyData,
   ProjectionStore,
   STATUS_CHANGES_CHANNEL,
   type BatchWrites,

@@ -1,6 +1,8 @@
-import { RecordedEvent, replay, SubjectSummary, summarize } from '@newsledger/domain';
+import { RecordedEvent, replay, SubjectState, SubjectSummary, summarize } from '@newsledger/domain';
+import { LogMessage } from '@newsledger/event-log';
+import type { EventRow } from '@newsledger/persistence';
 import * as fc from 'fast-check';
-import { DecodedMessage, projectBatch } from './batch.projection';
+import { BatchLookups, BatchOutcome, DecodedMessage, decodeMessage, eventRowOf, IndexedEvent, projectBatch, projectMessages } from './batch.projection';
 
 const SUBJECTS = ['exchange/prop-a', 'exchange/prop-b', 'negotiation/prop-talks'];
 const EXCHANGE_TYPES = ['exchange.proposed', 'exchange.agreed', 'exchange.underway', 'exchange.phase.completed', 'exchange.completed', 'exchange.suspended', 'exchange.cancelled'];
@@ -142,6 +144,101 @@ describe('projectBatch properties', () => {
         expect(views(applyInBatches([merged]))).toEqual(views(applyInBatches([log])));
       }),
       { numRuns: 200, seed: 13 },
+    );
+  });
+});
+
+/** An event as the ingest API puts it on the log; `escaped` spells its type with a JSON escape, as any producer may. */
+function logMessage(e: RecordedEvent, offset: number, escaped = false): LogMessage {
+  const json = JSON.stringify({
+    specversion: '1.0', id: e.id, type: e.type, subject: e.subject, source: `newsroom/${e.ingestor}`, time: e.recordedAt,
+    data: { source: e.source, confirmation: e.confirmation, data: e.data },
+  });
+  return {
+    partition: 0, offset: String(offset), key: e.subject, timestamp: e.recordedAt, appendTime: false,
+    value: Buffer.from(escaped ? json.replace(/"type":"report\.retracted"/, '"type":"report\\u002eretracted"') : json),
+  };
+}
+
+/** What the log and the views hold between batches, kept by hand for the reference and through lookups for `projectMessages`. */
+class Store {
+  readonly index = new Map<string, IndexedEvent>();
+  readonly stored = new Map<string, SubjectSummary>();
+  readonly history: RecordedEvent[] = [];
+
+  fullStates(subjects: Iterable<string>): Map<string, SubjectState> {
+    return new Map([...subjects].map((s) => [s, replay(s, this.history.filter((e) => e.subject === s))]));
+  }
+
+  /** Indexes what a batch applied, and takes its views. */
+  took(out: BatchOutcome<unknown>, applied: RecordedEvent[]): void {
+    for (const e of applied) {
+      this.index.set(e.id, { subject: e.subject, type: e.type, content: e });
+      this.history.push(e);
+    }
+    for (const r of out.retracted) this.index.set(r.eventId, { ...this.index.get(r.eventId)!, retractedBy: r.by });
+    for (const v of out.views) this.stored.set(v.subject, v.summary);
+  }
+
+  lookups(): BatchLookups<ReturnType<typeof bulkOf>> & { copied: () => EventRow[] } {
+    let copied: EventRow[] = [];
+    const has = (rows: EventRow[]) => rows.some((r) => this.index.has(r.eventId));
+    return {
+      findEvents: async (ids) => new Map(ids.filter((id) => this.index.has(id)).map((id) => [id, this.index.get(id)!])),
+      loadSummaries: async (subjects) => new Map(subjects.filter((s) => this.stored.has(s)).map((s) => [s, this.stored.get(s)!])),
+      loadFullStates: async (subjects) => this.fullStates(subjects),
+      bulk: () => bulkOf(),
+      copyEvents: async ({ rows }) => {
+        if (has(rows)) throw new Error('duplicate key value violates unique constraint "events_pkey"');
+        copied = rows;
+      },
+      copyNewEvents: async ({ rows }) => {
+        if (has(rows)) return false;
+        copied = rows;
+        return true;
+      },
+      copied: () => copied,
+    };
+  }
+}
+
+function bulkOf() {
+  const rows: EventRow[] = [];
+  return { rows, add: (row: EventRow) => void rows.push(row), get size() { return rows.length; } };
+}
+
+describe('projectMessages properties', () => {
+  it('applies and indexes a batch as projectBatch does with every id looked up first: resends, id conflicts and retractions (escaped too) included', async () => {
+    await fc.assert(
+      fc.asyncProperty(steps, fc.array(fc.record({ at: fc.nat(), of: fc.nat(), conflict: fc.boolean() }), { maxLength: 8 }), fc.nat(), fc.boolean(), async (st, resends, cut, escape) => {
+        const log = logOf(st);
+        // Sends of an earlier id, as they were (a resend) or with other content (an id conflict).
+        for (const r of resends) {
+          const earlier = log[r.of % log.length];
+          log.splice(r.at % (log.length + 1), 0, r.conflict ? { ...earlier, confirmation: earlier.confirmation === 'denied' ? 'confirmed' : 'denied' } : earlier);
+        }
+        const messages = log.map((e, i) => logMessage({ ...e, position: { partition: 0, offset: String(i) } }, i, escape));
+        const at = cut % (messages.length + 1);
+        const actual = new Store();
+        const expected = new Store();
+        for (const batch of [messages.slice(0, at), messages.slice(at)].filter((b) => b.length > 0)) {
+          const lookups = actual.lookups();
+          const out = await projectMessages(batch, lookups);
+          const byOffset = new Map(batch.map((m) => [m.offset, m]));
+          const indexed = lookups.copied();
+          actual.took(out, indexed.map((r) => decodeMessage(byOffset.get(r.offset)!)).flatMap((d) => (d.ok ? [d.event] : [])));
+
+          const decoded = batch.map((m) => decodeMessage(m));
+          const applied: RecordedEvent[] = [];
+          const retracting = new Set(decoded.flatMap((d) => (d.ok && d.event.type === 'report.retracted' ? [d.event.subject] : [])));
+          const want = projectBatch(decoded, expected.index, expected.stored, { fullStates: expected.fullStates(retracting), onApplied: (e) => applied.push(e) });
+          expected.took(want, applied);
+          expect(out).toEqual(want);
+          expect(indexed).toEqual(applied.map(eventRowOf));
+        }
+        expect(actual.history).toEqual(expected.history);
+      }),
+      { numRuns: 300, seed: 13 },
     );
   });
 });

@@ -1,5 +1,6 @@
 import { initialState, RecordedEvent, replay, SubjectSummary, summarize } from '@newsledger/domain';
 import { LogMessage } from '@newsledger/event-log';
+import type { EventRow } from '@newsledger/persistence';
 import { BatchLookups, DecodedMessage, projectBatch, projectMessages } from './batch.projection';
 
 let offset = 0;
@@ -138,6 +139,12 @@ describe('projectBatch', () => {
   });
 });
 
+/** A bulk that keeps its rows, for an index in memory. */
+function rowsBulk() {
+  const rows: EventRow[] = [];
+  return { rows, add: (row: EventRow) => void rows.push(row), get size() { return rows.length; } };
+}
+
 describe('projectMessages', () => {
   const subject = 'exchange/messages-a';
   const message = (e: RecordedEvent, offset: number): LogMessage => ({
@@ -156,20 +163,16 @@ describe('projectMessages', () => {
   function memoryIndex(initial: RecordedEvent[] = []) {
     const index = new Map<string, { subject: string; type: string }>(initial.map((e) => [e.id, { subject: e.subject, type: e.type }]));
     const lookedUp: string[][] = [];
-    const lookups: BatchLookups = {
+    const lookups: BatchLookups<ReturnType<typeof rowsBulk>> = {
       findEvents: async (ids) => (lookedUp.push(ids), new Map(ids.filter((id) => index.has(id)).map((id) => [id, index.get(id)!]))),
       loadSummaries: async () => new Map(),
       loadFullStates: async (subjects) => new Map(subjects.map((s) => [s, replay(s, initial.filter((e) => e.subject === s))])),
-      indexEvents: async (rows) => {
-        let inserted = 0;
-        for (const r of rows) if (!index.has(r.eventId)) (index.set(r.eventId, { subject: r.subject, type: r.type }), inserted++);
-        return inserted;
-      },
-      copyEvents: async (rows) => {
+      bulk: () => rowsBulk(),
+      copyEvents: async ({ rows }) => {
         if (rows.some((r) => index.has(r.eventId))) throw new Error('duplicate key value violates unique constraint "events_pkey"');
         for (const r of rows) index.set(r.eventId, { subject: r.subject, type: r.type });
       },
-      copyNewEvents: async (rows) => {
+      copyNewEvents: async ({ rows }) => {
         if (rows.some((r) => index.has(r.eventId))) return false;
         for (const r of rows) index.set(r.eventId, { subject: r.subject, type: r.type });
         return true;
@@ -216,5 +219,21 @@ describe('projectMessages', () => {
     expect(out.events.map((e) => [e.eventId, e.type])).toEqual([['shared-id-2', 'exchange.completed']]);
     expect(index.get('shared-id-2')).toEqual({ subject, type: 'exchange.completed' });
     expect(out.views[0]).toMatchObject({ reportedStatus: 'completed', eventCount: 1 });
+  });
+
+  it('asks the database only about keys that are subjects: a message keyed with a NUL is dead-lettered, not sent to it', async () => {
+    const report = ev(subject, 'exchange.agreed', 'confirmed', { parties: ['UA', 'RU'] });
+    const { lookups } = memoryIndex();
+    const asked: string[][] = [];
+    // As PostgreSQL, which refuses a NUL in a text parameter.
+    const loadSummaries = async (subjects: string[]) => {
+      asked.push(subjects);
+      if (subjects.some((s) => s.includes('\u0000'))) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+      return new Map();
+    };
+    const out = await projectMessages([message(report, 1), { ...message(report, 2), key: 'exchange/x\u0000' }], { ...lookups, loadSummaries });
+    expect(asked).toEqual([[subject]]);
+    expect(out.events.map((e) => e.eventId)).toEqual([report.id]);
+    expect(out.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/^wrong_partition: the message key must be the subject/)]);
   });
 });

@@ -22,6 +22,7 @@ import {
   Source,
   StatusView,
   SubjectState,
+  SUBJECT_PATTERN,
   SubjectSummary,
   summarize,
   summaryColumns,
@@ -29,7 +30,7 @@ import {
   ValidationIssue,
 } from '@newsledger/domain';
 import { fromCloudEvent, LogMessage } from '@newsledger/event-log';
-import { EventRow, ProjectionStore, StatusChangeRow, SubjectStateStore, ViewRow } from '@newsledger/persistence';
+import { EventCopyData, EventRow, ProjectionStore, StatusChangeRow, SubjectStateStore, ViewRow } from '@newsledger/persistence';
 import { EntityManager } from 'typeorm';
 
 /** One message of the batch after decoding. */
@@ -38,8 +39,11 @@ export type DecodedMessage<M> = { message: M } & (
   | { ok: false; reason: string; issues: ValidationIssue[] }
 );
 
+/** An event a batch applied, as its callers need it: where it is, not what it says. */
+export type AppliedEvent = Pick<EventRow, 'eventId' | 'subject' | 'type' | 'partition' | 'offset'>;
+
 export interface BatchOutcome<M> {
-  events: EventRow[];
+  events: AppliedEvent[];
   /** One row per subject the batch touched; `state` is the full state where the batch carried it. */
   views: Array<ViewRow & { summary: SubjectSummary; state?: SubjectState }>;
   rejected: { message: M; reason: string; issues: ValidationIssue[] }[];
@@ -60,7 +64,7 @@ export interface IndexedEvent {
   content?: ReportContent;
 }
 
-export interface ProjectBatchOptions {
+export interface ProjectBatchOptions<M = unknown> {
   /**
    * Full states, as of before the batch, of the subjects the batch retracts in: a retraction
    * undoes what one report contributed, which only the full state knows.
@@ -70,6 +74,14 @@ export interface ProjectBatchOptions {
   carryFullStates?: boolean;
   /** Told each full state the batch reaches, after each event (with `carryFullStates`: every one). */
   onFullState?: (state: SubjectState) => void;
+  /** Told each event the batch applies, in order (to index it). */
+  onApplied?: (event: RecordedEvent) => void;
+  /**
+   * What an earlier message of the batch says, decoded again from it: given, the batch keeps its
+   * messages instead of their decoded events, read only for an id sent twice or a retraction of an
+   * event of the same batch (both rare), so a batch's events need not outlive their turn.
+   */
+  contentOf?: (message: M) => ReportContent | undefined;
 }
 
 /**
@@ -84,41 +96,54 @@ export function projectBatch<M>(
   decoded: readonly DecodedMessage<M>[],
   indexed: ReadonlyMap<string, IndexedEvent>,
   stored: ReadonlyMap<string, SubjectSummary | SubjectState>,
-  opts: ProjectBatchOptions = {},
+  opts: ProjectBatchOptions<M> = {},
 ): BatchOutcome<M> {
-  const out: BatchOutcome<M> = { events: [], views: [], rejected: [], retracted: [], links: [], unlinks: [], changes: [], duplicates: 0 };
-  const known = new Map(indexed);
-  const summaries = new Map<string, SubjectSummary>();
-  const fulls = new Map<string, SubjectState>();
-  const statuses = new Map<string, StatusView>();
-  const summaryOf = (subject: string) => {
-    const held = stored.get(subject);
-    if (summaries.has(subject)) return summaries.get(subject)!;
-    if (!held) return initialSummary(subject);
-    if (isCurrentState(held)) return asSummary(held);
-    // Written under another STATE_VERSION (other rules): only the subject's events give it again.
-    const full = opts.fullStates?.get(subject);
-    if (!full) throw new Error(`the full state of ${subject} is needed (its stored summary is of another version) and was not loaded`);
-    return summarize(full);
-  };
-  // A subject with nothing stored that a retraction of this batch names starts from its initial
-  // full state, so the retraction needs no lookup; any other goes by its summary alone (keeping
-  // a full state it never needs cost a third of a catch-up's reducing).
-  const retracting = opts.carryFullStates ? undefined : retractingSubjects(decoded);
-  const fullOf = (subject: string, held: SubjectSummary | SubjectState | undefined) =>
-    fulls.get(subject) ?? opts.fullStates?.get(subject) ?? (held && 'claims' in held && isCurrentState(held) ? held : undefined) ??
-    ((retracting === undefined || (held === undefined && retracting.has(subject))) ? initialState(subject) : undefined);
+  const reducer = new BatchReducer(indexed, stored, opts.carryFullStates ? undefined : retractingSubjects(decoded), opts);
+  for (const d of decoded) reducer.apply(d);
+  return reducer.finish();
+}
 
-  for (const d of decoded) {
+/** An event the batch knows of: indexed before it, or met earlier in it (then with its message). */
+type KnownEvent<M> = IndexedEvent & { message?: M };
+
+/**
+ * {@link projectBatch} one message at a time, so a caller can decode each message just before
+ * it is applied and let it go after.
+ */
+class BatchReducer<M> {
+  private readonly out: BatchOutcome<M> = { events: [], views: [], rejected: [], retracted: [], links: [], unlinks: [], changes: [], duplicates: 0 };
+  private readonly known: Map<string, KnownEvent<M>>;
+  private readonly summaries = new Map<string, SubjectSummary>();
+  private readonly fulls = new Map<string, SubjectState>();
+  private readonly statuses = new Map<string, StatusView>();
+
+  /**
+   * @param retracting - the subjects some retraction of the batch is about: one of them with nothing
+   *   stored starts from its initial full state, so the retraction needs no lookup; any other goes
+   *   by its summary alone (keeping a full state it never needs cost a third of a catch-up's
+   *   reducing). Undefined: every subject carries its full state.
+   */
+  constructor(
+    indexed: ReadonlyMap<string, IndexedEvent>,
+    private readonly stored: ReadonlyMap<string, SubjectSummary | SubjectState>,
+    private readonly retracting: ReadonlySet<string> | undefined,
+    private readonly opts: ProjectBatchOptions<M>,
+  ) {
+    this.known = new Map(indexed);
+  }
+
+  apply(d: DecodedMessage<M>): void {
+    const { out, known } = this;
     if (!d.ok) {
       out.rejected.push({ message: d.message, reason: d.reason, issues: d.issues });
-      continue;
+      return;
     }
     const e = d.event;
     const prior = known.get(e.id);
     if (prior) {
       // Compared only here, for the rare id seen twice: the hot path never builds the key.
-      if (prior.content && reportContentKey(prior.content) !== reportContentKey(e)) {
+      const content = this.contentOf(prior);
+      if (content && reportContentKey(content) !== reportContentKey(e)) {
         out.rejected.push({
           message: d.message,
           reason: `id_conflict: id "${e.id}" was already used for a different report; publish it with a new id`,
@@ -127,18 +152,18 @@ export function projectBatch<M>(
       } else {
         out.duplicates += 1;
       }
-      continue;
+      return;
     }
     let retractionOf: string | null = null;
     let retractedReport: ReportContent | undefined;
     if (e.type === 'report.retracted') {
       retractionOf = e.data.eventId;
       const target = known.get(retractionOf);
-      retractedReport = target?.content;
+      retractedReport = target && this.contentOf(target);
       const refusal = retractionRefusal(e, target);
       if (refusal || !target) {
         out.rejected.push({ message: d.message, ...refusedRetraction(retractionOf, refusal) });
-        continue;
+        return;
       }
       known.set(retractionOf, { ...target, retractedBy: e.id });
       out.retracted.push({ eventId: retractionOf, by: e.id });
@@ -147,26 +172,26 @@ export function projectBatch<M>(
       const linked = out.links.findIndex((l) => l.eventId === retractionOf);
       if (linked >= 0) out.links.splice(linked, 1);
     }
-    known.set(e.id, { subject: e.subject, type: e.type, content: e });
+    known.set(e.id, this.opts.contentOf ? { subject: e.subject, type: e.type, message: d.message } : { subject: e.subject, type: e.type, content: e });
 
-    const before = summaryOf(e.subject);
-    const full = fullOf(e.subject, stored.get(e.subject));
+    const before = this.summaryOf(e.subject);
+    const full = this.fullOf(e.subject, this.stored.get(e.subject));
     let after: SubjectSummary;
     if (full) {
       const fullAfter = evolve(full, e);
-      fulls.set(e.subject, fullAfter);
-      opts.onFullState?.(fullAfter);
+      this.fulls.set(e.subject, fullAfter);
+      this.opts.onFullState?.(fullAfter);
       after = retractionOf === null ? evolveSummary(before, e) : summarize(fullAfter);
     } else if (retractionOf === null) {
       after = evolveSummary(before, e);
     } else {
       throw new Error(`the full state of ${e.subject} is needed for retraction ${e.id} and was not loaded`);
     }
-    summaries.set(e.subject, after);
+    this.summaries.set(e.subject, after);
     // The status after one event is the status before the subject's next: derived once per event.
-    const statusBefore: StatusView = statuses.get(e.subject) ?? summaryStatus(before);
+    const statusBefore: StatusView = this.statuses.get(e.subject) ?? summaryStatus(before);
     const statusAfter = summaryStatus(after);
-    statuses.set(e.subject, statusAfter);
+    this.statuses.set(e.subject, statusAfter);
     const retracted = e.type === 'report.retracted' ? retractedGist(e.data.eventId, e, retractedReport, full) : undefined;
     for (const c of explainedChanges({ before, after, statusBefore, statusAfter, cause: causeOf(e), retracted })) {
       out.changes.push({
@@ -184,22 +209,47 @@ export function projectBatch<M>(
     }
     const link = negotiationLinkOf(e);
     if (link) out.links.push({ eventId: e.id, ...link, recordedAt: e.recordedAt });
-    out.events.push(eventRowOf(e));
+    out.events.push({ eventId: e.id, subject: e.subject, type: e.type, partition: e.position.partition, offset: e.position.offset });
+    this.opts.onApplied?.(e);
   }
 
-  for (const [subject, summary] of summaries) {
-    const columns = summaryColumns(summary);
-    const state = fulls.get(subject);
-    out.views.push({
-      subject,
-      ...columns,
-      // never null here: the summary has just taken at least one event
-      lastRecordedAt: columns.lastRecordedAt ?? '',
-      summary,
-      ...(state ? { state } : {}),
-    });
+  /** The outcome, with one view row per subject the batch moved. */
+  finish(): BatchOutcome<M> {
+    for (const [subject, summary] of this.summaries) {
+      const columns = summaryColumns(summary);
+      const state = this.fulls.get(subject);
+      this.out.views.push({
+        subject,
+        ...columns,
+        // never null here: the summary has just taken at least one event
+        lastRecordedAt: columns.lastRecordedAt ?? '',
+        summary,
+        ...(state ? { state } : {}),
+      });
+    }
+    return this.out;
   }
-  return out;
+
+  private contentOf(known: KnownEvent<M>): ReportContent | undefined {
+    return known.content ?? (known.message !== undefined ? this.opts.contentOf?.(known.message) : undefined);
+  }
+
+  private summaryOf(subject: string): SubjectSummary {
+    const moved = this.summaries.get(subject);
+    if (moved) return moved;
+    const held = this.stored.get(subject);
+    if (!held) return initialSummary(subject);
+    if (isCurrentState(held)) return asSummary(held);
+    // Written under another STATE_VERSION (other rules): only the subject's events give it again.
+    const full = this.opts.fullStates?.get(subject);
+    if (!full) throw new Error(`the full state of ${subject} is needed (its stored summary is of another version) and was not loaded`);
+    return summarize(full);
+  }
+
+  private fullOf(subject: string, held: SubjectSummary | SubjectState | undefined): SubjectState | undefined {
+    return this.fulls.get(subject) ?? this.opts.fullStates?.get(subject) ?? (held && 'claims' in held && isCurrentState(held) ? held : undefined) ??
+      ((this.retracting === undefined || (held === undefined && this.retracting.has(subject))) ? initialState(subject) : undefined);
+  }
 }
 
 /** The subjects some retraction of the batch is about. */
@@ -285,97 +335,150 @@ export function decodeMessage(message: LogMessage, partitions?: number): Decoded
   return r.ok ? { message, ok: true, event: r.event } : { message, ok: false, reason: r.reason, issues: r.issues };
 }
 
+/** Event index rows gathered for one bulk insert, each taken in as it is made. */
+export interface EventBulk {
+  add(row: EventRow): void;
+  readonly size: number;
+}
+
 /** Where {@link projectMessages} reads what a batch needs and indexes its events; all in the caller's transaction. */
-export interface BatchLookups {
+export interface BatchLookups<B extends EventBulk = EventBulk> {
   /** The already-indexed events among these ids, with their content and retraction. */
   findEvents(ids: string[]): Promise<ReadonlyMap<string, IndexedEvent>>;
   /** The stored summaries of these subjects. */
   loadSummaries(subjects: string[]): Promise<ReadonlyMap<string, unknown>>;
   /** The full states of these subjects, from the event index (only subjects the batch retracts in). */
   loadFullStates(subjects: string[]): Promise<ReadonlyMap<string, SubjectState>>;
-  /** Indexes the events whose ids are not indexed yet; returns how many it indexed. */
-  indexEvents(rows: EventRow[]): Promise<number>;
+  /** An empty bulk of about this many rows. */
+  bulk(expectedRows: number): B;
   /**
    * Indexes events found not indexed in this transaction, in bulk.
    * @throws Error when another transaction indexed one of them meanwhile: the caller rolls back and retries
    */
-  copyEvents(rows: EventRow[]): Promise<void>;
+  copyEvents(rows: B): Promise<void>;
   /** Indexes events not looked up, in bulk, unless one is indexed already: false then, with nothing indexed. */
-  copyNewEvents(rows: EventRow[]): Promise<boolean>;
+  copyNewEvents(rows: B): Promise<boolean>;
 }
 
 /** The lookups of a batch in transaction `m`, over one generation's tables (live, or a rebuild's). */
-export function storeLookups(m: EntityManager, store: ProjectionStore, states: SubjectStateStore): BatchLookups {
+export function storeLookups(m: EntityManager, store: ProjectionStore, states: SubjectStateStore): BatchLookups<EventCopyData> {
   return {
     findEvents: (ids) => store.findEvents(m, ids),
     loadSummaries: (subjects) => store.loadSummaries(m, subjects),
     loadFullStates: async (subjects) => new Map([...(await states.load(m, subjects))].map(([s, l]) => [s, l.state])),
-    indexEvents: (rows) => store.insertEvents(m, rows),
+    bulk: (expectedRows) => new EventCopyData(expectedRows),
     copyEvents: (rows) => store.copyEvents(m, rows),
     copyNewEvents: (rows) => store.copyNewEvents(m, rows),
   };
 }
 
+/** What a batch's messages ask the index and the views for before they are applied. */
+interface BatchNeeds {
+  /** Every subject a valid message of the batch may be about. */
+  subjects: Set<string>;
+  /** The subjects some retraction of the batch is about. */
+  retracting: Set<string>;
+  /** Ids to look up: retractions' own and their targets' (and, looked up all, every report's). */
+  ids: Set<string>;
+}
+
+/** What a batch needs loaded, read in this order: full states stand as of before the batch, for nothing is indexed yet. */
+async function loadFor(needs: BatchNeeds, lookups: BatchLookups<EventBulk>) {
+  const indexed = await lookups.findEvents([...needs.ids]);
+  const summaries = (await lookups.loadSummaries([...needs.subjects])) as ReadonlyMap<string, SubjectSummary | SubjectState>;
+  // Subjects whose row was written under another STATE_VERSION are derived again, like a retraction's.
+  const stale = [...needs.subjects].filter((subject) => summaries.has(subject) && !isCurrentState(summaries.get(subject)));
+  const needFull = new Set([...needs.retracting, ...stale]);
+  const fullStates = needFull.size > 0 ? await lookups.loadFullStates([...needFull]) : undefined;
+  return { indexed, summaries, fullStates };
+}
+
+/** A retraction may be in this message: its type's name is in its bytes (escaped JSON aside, which decoding then finds). */
+const MAY_RETRACT = Buffer.from('report.retracted');
+
+/** The batch met something its first pass did not expect, and goes the way that expects everything. */
+class Unforeseen extends Error {}
+
 /**
- * Decodes fresh messages (of one partition or several), indexes them, and applies them with
- * {@link projectBatch}; the outcome's `events` are all indexed when it returns. The live
- * projector and the rebuild both go through here, so they decide duplicates and retractions
- * alike.
+ * Decodes fresh messages (of one partition or several), applies them with the step of
+ * {@link projectBatch}, and indexes them; the outcome's `events` are all indexed when it returns.
+ * The live projector and the rebuild both go through here, so they decide duplicates and
+ * retractions alike.
  *
- * Reports are indexed first, in bulk (COPY), as new: only when one of their ids is indexed already
- * (a duplicate on the log, rare) are they looked up, those found being the duplicates, and the
- * rest copied. An id another transaction indexes meanwhile (a concurrent partition) then fails the
- * batch, whose retry finds it indexed. Retractions and their targets are looked up first, checked
- * against the index and the batch, and indexed after, with any report whose id first appeared in
- * the batch as a retraction (it counts only if that retraction was rejected). Full states for
- * retractions are loaded before anything is indexed, so they stand as of before the batch.
+ * A backlog's ids are new: the batch is applied first as if none of its reports were indexed,
+ * each message decoded just before it is applied (its event then dies young, where a batch of
+ * events kept whole survived the collections made while it was reduced, and were copied and
+ * promoted by them), and its events indexed in bulk (COPY) without a lookup. Only when the index holds one
+ * of them already (a duplicate on the log, rare) is the batch applied again, every id looked up
+ * first; an id another transaction indexes meanwhile (a concurrent partition) then fails the
+ * batch, whose retry finds it indexed. Retractions (found in the messages' bytes) are decoded
+ * first, so their targets and full states are loaded before anything is applied or indexed.
  *
  * @throws Error when an id was indexed concurrently: the caller rolls back and retries.
  */
-export async function projectMessages(
+export async function projectMessages<B extends EventBulk>(
   messages: readonly LogMessage[],
-  lookups: BatchLookups,
+  lookups: BatchLookups<B>,
   opts: { partitions?: number } = {},
 ): Promise<BatchOutcome<LogMessage>> {
-  const decoded = messages.map((m) => decodeMessage(m, opts.partitions));
-  const subjects = new Set<string>();
-  const retracting = new Set<string>();
-  const retractionIds = new Set<string>();
-  // Reports whose id first appears here (not after a retraction of the same id): indexed up front.
-  const reports = new Map<string, RecordedEvent>();
-  const seen = new Set<string>();
+  const decode = (m: LogMessage) => decodeMessage(m, opts.partitions);
+  // Decoded ahead: the messages that may hold a retraction.
+  const ahead = new Map<LogMessage, DecodedMessage<LogMessage>>();
+  const needs: BatchNeeds = { subjects: new Set(), retracting: new Set(), ids: new Set() };
+  for (const m of messages) {
+    // A valid event's subject is its message's key (decoding checks it). A key that is no subject
+    // (a message to dead-letter) is not sent to the database, which may refuse it (a NUL in it).
+    if (m.key !== null && SUBJECT_PATTERN.test(m.key)) needs.subjects.add(m.key);
+    if (m.value === null || !m.value.includes(MAY_RETRACT)) continue;
+    const d = decode(m);
+    ahead.set(m, d);
+    if (d.ok && d.event.type === 'report.retracted') {
+      needs.ids.add(d.event.id).add(d.event.data.eventId);
+      needs.retracting.add(d.event.subject);
+    }
+  }
+  const loaded = await loadFor(needs, lookups);
+  try {
+    const bulk = lookups.bulk(messages.length);
+    const reducer = new BatchReducer<LogMessage>(loaded.indexed, loaded.summaries, needs.retracting, {
+      fullStates: loaded.fullStates,
+      onApplied: (e) => bulk.add(eventRowOf(e)),
+      contentOf: (m) => {
+        const d = ahead.get(m) ?? decode(m);
+        return d.ok ? d.event : undefined;
+      },
+    });
+    for (const m of messages) {
+      const d = ahead.get(m) ?? decode(m);
+      if (d.ok && !needs.subjects.has(d.event.subject)) throw new Unforeseen();
+      if (d.ok && d.event.type === 'report.retracted' && !ahead.has(m)) throw new Unforeseen();
+      reducer.apply(d);
+    }
+    if (await lookups.copyNewEvents(bulk)) return reducer.finish();
+  } catch (e) {
+    if (!(e instanceof Unforeseen)) throw e;
+  }
+  return projectLookedUp(messages.map(decode), lookups);
+}
+
+/**
+ * The batch applied with every id looked up first (see {@link projectMessages}), its decoded
+ * messages kept whole: duplicates are found before they are applied, and the rest indexed.
+ */
+async function projectLookedUp<B extends EventBulk>(decoded: DecodedMessage<LogMessage>[], lookups: BatchLookups<B>): Promise<BatchOutcome<LogMessage>> {
+  const needs: BatchNeeds = { subjects: new Set(), retracting: new Set(), ids: new Set() };
   for (const d of decoded) {
     if (!d.ok) continue;
-    subjects.add(d.event.subject);
+    needs.subjects.add(d.event.subject);
+    needs.ids.add(d.event.id);
     if (d.event.type === 'report.retracted') {
-      retractionIds.add(d.event.id);
-      retractionIds.add(d.event.data.eventId);
-      retracting.add(d.event.subject);
-    } else if (!seen.has(d.event.id)) {
-      reports.set(d.event.id, d.event);
+      needs.ids.add(d.event.data.eventId);
+      needs.retracting.add(d.event.subject);
     }
-    seen.add(d.event.id);
   }
-  const indexed = new Map(await lookups.findEvents([...retractionIds]));
-  const summaries = (await lookups.loadSummaries([...subjects])) as ReadonlyMap<string, SubjectSummary | SubjectState>;
-  // Subjects whose row was written under another STATE_VERSION are derived again, like a retraction's.
-  const stale = [...subjects].filter((subject) => summaries.has(subject) && !isCurrentState(summaries.get(subject)));
-  const needFull = new Set([...retracting, ...stale]);
-  const fullStates = needFull.size > 0 ? await lookups.loadFullStates([...needFull]) : undefined;
-  let freshRows = [...reports.values()].filter((e) => !indexed.has(e.id)).map(eventRowOf);
-  if (!(await lookups.copyNewEvents(freshRows))) {
-    for (const [id, found] of await lookups.findEvents([...reports.keys()])) indexed.set(id, found);
-    freshRows = freshRows.filter((r) => !indexed.has(r.eventId));
-    await lookups.copyEvents(freshRows);
-  }
-  const fresh = new Set(freshRows.map((r) => r.eventId));
-
-  const out = projectBatch(decoded, indexed, summaries, { fullStates });
-  // The retractions, and any report whose id a rejected retraction came first with.
-  const rest = out.events.filter((e) => !fresh.has(e.eventId));
-  if (rest.length > 0 && (await lookups.indexEvents(rest)) !== rest.length) {
-    const partitions = [...new Set(messages.map((m) => m.partition))].join(', ');
-    throw new Error(`an event id of this batch (partition ${partitions}) was indexed concurrently; retrying the batch`);
-  }
+  const { indexed, summaries, fullStates } = await loadFor(needs, lookups);
+  const bulk = lookups.bulk(decoded.length);
+  const out = projectBatch(decoded, indexed, summaries, { fullStates, onApplied: (e) => bulk.add(eventRowOf(e)) });
+  await lookups.copyEvents(bulk);
   return out;
 }

@@ -5,10 +5,13 @@
  */
 export {
   decodeMessage,
+  eventRowOf,
   projectBatch,
   projectMessages,
   storeLookups,
+  type AppliedEvent,
   type BatchLookups,
+  type EventBulk,
   type BatchOutcome,
   type DecodedMessage,
   type IndexedEvent,

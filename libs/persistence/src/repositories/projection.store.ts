@@ -131,23 +131,42 @@ function eventCopyLine(r: EventRow): string {
 }
 
 /**
- * The rows' COPY lines as one buffer, each line encoded as it is made: one string of a batch's
- * lines, concatenated and then encoded, had to be flattened first, at seven times the cost.
+ * Event index rows for one COPY, each encoded as its line as it is added: neither the rows nor the
+ * events they were made of need be kept until the batch is written, so a catch-up's events die
+ * young instead of surviving the collections of a whole batch. (One string of a batch's lines,
+ * concatenated and then encoded, had to be flattened first, at seven times the cost.)
  */
-function copyData(rows: readonly EventRow[]): Buffer {
-  let data = Buffer.allocUnsafe(rows.length * 512);
-  let used = 0;
-  for (const r of rows) {
-    const line = eventCopyLine(r);
-    // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    if (data.length - used < line.length * 3) {
-      const larger = Buffer.allocUnsafe(Math.max(data.length * 2, used + line.length * 3));
-      data.copy(larger, 0, 0, used);
-      data = larger;
-    }
-    used += data.write(line, used);
+export class EventCopyData {
+  private data: Buffer;
+  private used = 0;
+  private rows = 0;
+
+  /** @param expectedRows - how many rows to make room for at first (lines are about 500 bytes) */
+  constructor(expectedRows = 64) {
+    this.data = Buffer.allocUnsafe(Math.max(1, expectedRows) * 512);
   }
-  return data.subarray(0, used);
+
+  add(row: EventRow): void {
+    const line = eventCopyLine(row);
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (this.data.length - this.used < line.length * 3) {
+      const larger = Buffer.allocUnsafe(Math.max(this.data.length * 2, this.used + line.length * 3));
+      this.data.copy(larger, 0, 0, this.used);
+      this.data = larger;
+    }
+    this.used += this.data.write(line, this.used);
+    this.rows += 1;
+  }
+
+  /** Rows added. */
+  get size(): number {
+    return this.rows;
+  }
+
+  /** The COPY text of the rows added. */
+  bytes(): Buffer {
+    return this.data.subarray(0, this.used);
+  }
 }
 
 /** The tables a projection writes; a rebuild writes a new generation beside the live one. */
@@ -219,27 +238,6 @@ export class ProjectionStore {
     );
   }
 
-  /** Indexes events not indexed yet, skipping those that are; returns how many it inserted. */
-  async insertEvents(m: EntityManager, rows: EventRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    const inserted: { n: number }[] = await preparedQuery(m,
-      `WITH ins AS (
-         INSERT INTO ${this.tables.events} (${EVENT_COLUMNS})
-         SELECT r.event_id, r.subject, r.kind, r.type, r.partition, r."offset", r.recorded_at, r.occurred_at, r.ingestor, r.source, r.confirmation, r.data, r.data_version, r.note
-         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, subject text, kind text, type text, partition int, "offset" bigint,
-              recorded_at timestamptz, occurred_at text, ingestor text, source jsonb, confirmation text, data jsonb, data_version smallint, note text)
-         ON CONFLICT (event_id) DO NOTHING RETURNING 1)
-       SELECT count(*)::int AS n FROM ins`,
-      [
-        rowsJson(rows, (r) => ({
-          event_id: r.eventId, subject: r.subject, kind: r.kind, type: r.type, partition: r.partition, offset: r.offset, recorded_at: r.recordedAt,
-          occurred_at: r.occurredAt, ingestor: r.ingestor, source: r.source, confirmation: r.confirmation, data: r.data, data_version: r.dataVersion, note: r.note,
-        })),
-      ],
-    );
-    return inserted[0].n;
-  }
-
   /**
    * Indexes events none of which is indexed yet (the caller looked them up in this transaction) with
    * COPY: half the database time of an `INSERT … SELECT FROM jsonb_to_recordset` of the same rows,
@@ -247,11 +245,11 @@ export class ProjectionStore {
    * another transaction indexes meanwhile fails this one (`unique_violation`), and the caller's
    * retry then finds it indexed.
    */
-  async copyEvents(m: EntityManager, rows: readonly EventRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  async copyEvents(m: EntityManager, rows: EventCopyData): Promise<void> {
+    if (rows.size === 0) return;
     // The transaction's own connection: COPY streams on the driver's client, not through TypeORM.
     const client = (await m.queryRunner!.connect()) as PoolClient;
-    await pipeline(Readable.from([copyData(rows)]), client.query(copyFrom(`COPY ${this.tables.events} (${EVENT_COLUMNS}) FROM STDIN`)));
+    await pipeline(Readable.from([rows.bytes()]), client.query(copyFrom(`COPY ${this.tables.events} (${EVENT_COLUMNS}) FROM STDIN`)));
   }
 
   /**
@@ -260,8 +258,8 @@ export class ProjectionStore {
    * are new, and looking them all up first read the index from outside the buffer cache, id by id:
    * two million blocks for a catch-up of a million events.
    */
-  async copyNewEvents(m: EntityManager, rows: readonly EventRow[]): Promise<boolean> {
-    if (rows.length === 0) return true;
+  async copyNewEvents(m: EntityManager, rows: EventCopyData): Promise<boolean> {
+    if (rows.size === 0) return true;
     await m.query('SAVEPOINT copy_new_events');
     try {
       await this.copyEvents(m, rows);
