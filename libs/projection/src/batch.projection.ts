@@ -347,7 +347,7 @@ export interface BatchLookups<B extends EventBulk = EventBulk> {
   findEvents(ids: string[]): Promise<ReadonlyMap<string, IndexedEvent>>;
   /** The stored summaries of these subjects. */
   loadSummaries(subjects: string[]): Promise<ReadonlyMap<string, unknown>>;
-  /** The full states of these subjects, from the event index (only subjects the batch retracts in). */
+  /** The full states of these subjects, from the event index (only subjects the batch retracts in, or whose stored row is of another version). */
   loadFullStates(subjects: string[]): Promise<ReadonlyMap<string, SubjectState>>;
   /** An empty bulk of about this many rows. */
   bulk(expectedRows: number): B;
@@ -356,7 +356,7 @@ export interface BatchLookups<B extends EventBulk = EventBulk> {
    * @throws Error when another transaction indexed one of them meanwhile: the caller rolls back and retries
    */
   copyEvents(rows: B): Promise<void>;
-  /** Indexes events not looked up, in bulk, unless one is indexed already: false then, with nothing indexed. */
+  /** Indexes events whose reports were not looked up, in bulk, unless one is indexed already: false then, with nothing indexed. */
   copyNewEvents(rows: B): Promise<boolean>;
 }
 
@@ -414,7 +414,8 @@ class Unforeseen extends Error {}
  * batch, whose retry finds it indexed. Retractions (found in the messages' bytes) are decoded
  * first, so their targets and full states are loaded before anything is applied or indexed.
  *
- * @throws Error when an id was indexed concurrently: the caller rolls back and retries.
+ * @throws Error when an id was indexed concurrently (PostgreSQL's unique_violation): the caller rolls
+ *   back, and the batch applied again finds it indexed.
  */
 export async function projectMessages<B extends EventBulk>(
   messages: readonly LogMessage[],
