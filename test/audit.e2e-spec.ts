@@ -334,9 +334,17 @@ describe('audit: time travel, export, verify, rebuild (own schema, real Kafka an
       expect(r.body.events).toBeGreaterThan(1200);
       expect((await readOnly('POST', '/v1/admin/verify')).status).toBe(403);
 
-      const asked = await auditor('POST', '/v1/admin/verify?limit=5', undefined, { prefer: 'respond-async' });
+      const asked = await auditor('POST', '/v1/admin/verify?limit=5', undefined, { prefer: 'respond-async', 'idempotency-key': 'verify-once' });
       expect(asked).toMatchObject({ status: 202, body: { kind: 'verify', status: 'running', requestedBy: 'audit-auditor', progressUrl: `/v1/admin/verify/${asked.body.id}` } });
       expect([asked.headers.get('location'), asked.headers.get('preference-applied')]).toEqual([`/v1/admin/verify/${asked.body.id}`, 'respond-async']);
+      // A resend with the same key (its answer lost) is answered the same job, sent as a structured field string too.
+      const resent = await auditor('POST', '/v1/admin/verify?limit=5', undefined, { prefer: 'respond-async', 'idempotency-key': '"verify-once"' });
+      expect(resent).toMatchObject({ status: 202, body: { id: asked.body.id } });
+      expect(resent.headers.get('location')).toBe(`/v1/admin/verify/${asked.body.id}`);
+      expect((await readOnly('POST', '/v1/admin/verify', undefined, { prefer: 'respond-async', 'idempotency-key': 'verify-once' })).status).toBe(403);
+      expect(await auditor('POST', '/v1/admin/verify', undefined, { prefer: 'respond-async', 'idempotency-key': 'a key with spaces' })).toMatchObject({
+        status: 400, body: { error: 'invalid_audit_request', details: [{ path: 'Idempotency-Key' }] },
+      });
       const phases = new Set<string>();
       const done = await eventually('the verify job done', async () => {
         const job = await auditor('GET', `/v1/admin/verify/${asked.body.id}`);
@@ -390,10 +398,13 @@ describe('audit: time travel, export, verify, rebuild (own schema, real Kafka an
       const phases = new Set<string>();
       let done: Record<string, any>;
       try {
-        const started = await auditor('POST', '/v1/admin/rebuild');
+        const started = await auditor('POST', '/v1/admin/rebuild', undefined, { 'idempotency-key': 'rebuild-once' });
         expect(started).toMatchObject({ status: 202, body: { status: 'running', progressUrl: `/v1/admin/rebuild/${started.body.id}` } });
+        // Its resend is answered the running rebuild it started; any other request is refused while it runs.
+        expect(await auditor('POST', '/v1/admin/rebuild', undefined, { 'idempotency-key': 'rebuild-once' })).toMatchObject({ status: 202, body: { id: started.body.id } });
         const second = await auditor('POST', '/v1/admin/rebuild');
         expect(second).toMatchObject({ status: 409, body: { error: 'rebuild_running' } });
+        expect(await auditor('POST', '/v1/admin/rebuild', undefined, { 'idempotency-key': 'rebuild-twice' })).toMatchObject({ status: 409, body: { error: 'rebuild_running' } });
         done = await eventually('the rebuild to finish', async () => {
           const r = await auditor('GET', `/v1/admin/rebuild/${started.body.id}`);
           phases.add(r.body.phase);

@@ -51,6 +51,25 @@ describe('NewsledgerClient: rebuild and verify jobs', () => {
     expect(sent[1].headers).toMatchObject({ prefer: 'respond-async', authorization: 'Bearer k' });
   });
 
+  it('sends each request for a job with an Idempotency-Key of its own, which its retries keep', async () => {
+    const lost = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+    };
+    const replies: Array<() => Promise<Response>> = [lost, async () => json(202, job('rebuild', 'running', 'preparing', 0)), lost, async () => json(202, job('verify', 'running', 'preparing', 0))];
+    const keys: string[] = [];
+    const fetch = (async (_input: string | URL | Request, init?: RequestInit) => {
+      keys.push((init?.headers as Record<string, string>)['idempotency-key']);
+      return replies.shift()!();
+    }) as typeof globalThis.fetch;
+    const client = clientWith(fetch);
+    await expect(client.startRebuild()).resolves.toMatchObject({ kind: 'rebuild' });
+    await expect(client.startVerify()).resolves.toMatchObject({ kind: 'verify' });
+    expect(keys).toHaveLength(4);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect([keys[1], keys[3]]).toEqual([keys[0], keys[2]]);
+    expect(keys[2]).not.toBe(keys[0]);
+  });
+
   it('follows a job until it ends, showing each step, and names a refused rebuild by its code', async () => {
     const { fetch, sent } = scripted(
       json(200, job('verify', 'running', 'replaying', 3)),

@@ -306,21 +306,23 @@ export class NewsledgerClient {
 
   /**
    * Asks for a rebuild of every view (`POST /v1/admin/rebuild`, scope `audit`), recorded as a job
-   * that a projector runs; follow it with {@link awaitAuditJob}.
-   * @throws NewsledgerError `rebuild_running` (a rebuild is under way: its id is in `details`)
+   * that a projector runs; follow it with {@link awaitAuditJob}. Its retries carry the first send's
+   * `Idempotency-Key`, so one whose first send was recorded answers that job.
+   * @throws NewsledgerError `rebuild_running` (another rebuild is under way: its id is in `details`)
    */
   async startRebuild(options: { abortOnDifference?: boolean } & CallOptions = {}): Promise<AuditJob> {
     const json = options.abortOnDifference === undefined ? undefined : { abortOnDifference: options.abortOnDifference };
-    return (await this.send('startRebuild', { signal: options.signal, json })).body as AuditJob;
+    return (await this.send('startRebuild', { signal: options.signal, json, headers: { 'idempotency-key': randomUUID() } })).body as AuditJob;
   }
 
   /**
    * Asks for a verification of every view against the log (`POST /v1/admin/verify` with
    * `Prefer: respond-async`, scope `audit`), recorded as a job; its report is the job's `report`.
+   * Its retries carry the first send's `Idempotency-Key`, as {@link startRebuild}'s do.
    */
   async startVerify(options: { limit?: number } & CallOptions = {}): Promise<AuditJob> {
     const query = new URLSearchParams(options.limit === undefined ? {} : { limit: String(options.limit) });
-    return (await this.send('startVerify', { signal: options.signal, query, headers: { prefer: 'respond-async' } })).body as AuditJob;
+    return (await this.send('startVerify', { signal: options.signal, query, headers: { prefer: 'respond-async', 'idempotency-key': randomUUID() } })).body as AuditJob;
   }
 
   /** A job as it stands now. @throws NewsledgerError `rebuild_not_found`, `verify_not_found` */

@@ -27,6 +27,7 @@ import { AgreementsByNegotiation1764000014100 } from './migrations/1764000014100
 import { EventDataVersions1764000015000 } from './migrations/1764000015000-event-data-versions';
 import { AuditJobs1764000020000 } from './migrations/1764000020000-audit-jobs';
 import { KafkaDesks1764000022000 } from './migrations/1764000022000-kafka-desks';
+import { AuditJobIdempotency1764000023000 } from './migrations/1764000023000-audit-job-idempotency';
 
 export const ENTITIES = [
   EventEntity,
@@ -41,7 +42,7 @@ export const ENTITIES = [
   SnapshotEntity,
   AuditJobEntity,
 ];
-export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000, SnapshotJson1764000006000, ClaimsFillfactor1764000007000, Corroboration1764000010000, LogIdentity1764000011000, ExplainedChanges1764000012000, Headlines1764000013000, AgreementsByNegotiation1764000014100, EventDataVersions1764000015000, AuditJobs1764000020000, KafkaDesks1764000022000];
+export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit1764000002000, KeySubjectKinds1764000003000, StateCompression1764000004000, ViewSummaries1764000005000, SnapshotJson1764000006000, ClaimsFillfactor1764000007000, Corroboration1764000010000, LogIdentity1764000011000, ExplainedChanges1764000012000, Headlines1764000013000, AgreementsByNegotiation1764000014100, EventDataVersions1764000015000, AuditJobs1764000020000, KafkaDesks1764000022000, AuditJobIdempotency1764000023000];
 
 /**
  * TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations.

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditError, AuditJob, AuditJobsStore } from '@newsledger/audit';
@@ -8,6 +8,7 @@ import { apiSchema, ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { ApiIdempotencyKey, idempotencyKeyOf } from '../idempotency-key.header';
 import { couldBeStoredId } from '../query-params';
 
 const rebuildRequest = z.strictObject({ abortOnDifference: z.boolean().optional() }).optional();
@@ -44,8 +45,15 @@ export class RebuildViewsController {
   @ApiBody({ required: false, schema: apiSchema('RebuildRequest', rebuildRequest.unwrap()) })
   @ApiResponse({ status: 202, description: 'Recorded; follow `Location`', schema: AUDIT_JOB, headers: { Location: { description: 'The job: /v1/admin/rebuild/{id}', schema: { type: 'string' } } } })
   @ApiErrorResponse(400, 'A bad body (`invalid_audit_request`)')
-  @ApiErrorResponse(409, 'A rebuild is already running (`rebuild_running`)')
-  async start(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiErrorResponse(409, 'A rebuild is already running (`rebuild_running`), other than one this request\'s `Idempotency-Key` recorded')
+  @ApiIdempotencyKey()
+  async start(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    const key = idempotencyKeyOf(idempotencyKey);
     const parsed = rebuildRequest.safeParse(body ?? undefined);
     if (!parsed.success) {
       throw new AuditError('invalid_audit_request', 'send no body, or {"abortOnDifference": true} to refuse a switch that would change any view', {
@@ -59,6 +67,7 @@ export class RebuildViewsController {
       group: kafka.projectorGroupId,
       requestedBy: principal.name,
       params: { abortOnDifference: parsed.data?.abortOnDifference ?? false },
+      ...(key === undefined ? {} : { idempotencyKey: key }),
     });
     const progressUrl = `/v1/admin/rebuild/${job.id}`;
     reply.header('location', progressUrl);

@@ -8,6 +8,7 @@ import { ApiErrorResponse } from '@newsledger/http';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { ApiIdempotencyKey, idempotencyKeyOf } from '../idempotency-key.header';
 import { couldBeStoredId } from '../query-params';
 import { AUDIT_JOB } from '../rebuild-views/rebuild-views.controller';
 
@@ -55,19 +56,25 @@ export class VerifyViewsController {
   @ApiResponse({ status: 202, description: 'With `Prefer: respond-async`, or when no projector has taken the job within 10 s: recorded; follow `Location`', schema: AUDIT_JOB, headers: { Location: { description: 'The job: /v1/admin/verify/{id}', schema: { type: 'string' } } } })
   @ApiErrorResponse(400, 'A bad limit (`invalid_audit_request`)')
   @ApiErrorResponse(409, 'The projector refuses the log the views should be compared with (`log_refused`)')
+  @ApiIdempotencyKey()
   async verify(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('prefer') prefer?: string,
     @Query('limit') limit?: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
+    const key = idempotencyKeyOf(idempotencyKey);
     const max = limit === undefined ? 1000 : Number(limit);
     if (!Number.isInteger(max) || max < 0 || max > 100_000) {
       throw new AuditError('invalid_audit_request', 'limit must be a whole number from 0 to 100000', { issues: [{ path: 'limit', message: `got "${limit}"` }] });
     }
     const { kafka } = this.config;
-    const job = await this.jobs.create({ kind: 'verify', topic: kafka.topics.events, group: kafka.projectorGroupId, requestedBy: principal.name, params: { limit: max } });
+    const job = await this.jobs.create({
+      kind: 'verify', topic: kafka.topics.events, group: kafka.projectorGroupId, requestedBy: principal.name, params: { limit: max },
+      ...(key === undefined ? {} : { idempotencyKey: key }),
+    });
     const progressUrl = `/v1/admin/verify/${job.id}`;
     reply.header('location', progressUrl);
     if (prefersAsync(prefer)) {

@@ -38,6 +38,19 @@ describe('AuditJobsStore (real PostgreSQL)', () => {
     await db.query(`DELETE FROM audit_jobs`);
   });
 
+  it('answers sends of one idempotency key, side by side or later, even of a running rebuild, with the job the first recorded', async () => {
+    const keyed = (kind: 'rebuild' | 'verify', idempotencyKey: string, requestedBy = 'int-spec') => ({ ...job(kind), requestedBy, idempotencyKey });
+    const [a, b, c] = await Promise.all([store.create(keyed('verify', 'k1')), store.create(keyed('verify', 'k1')), store.create(keyed('verify', 'k1'))]);
+    expect(new Set([a.id, b.id, c.id]).size).toBe(1);
+    // Another requester's key, or another kind of job, is another request.
+    expect((await store.create(keyed('verify', 'k1', 'someone-else'))).id).not.toBe(a.id);
+    const rebuild = await store.create(keyed('rebuild', 'k1'));
+    expect(rebuild.id).not.toBe(a.id);
+    await expect(store.create(keyed('rebuild', 'k1'))).resolves.toMatchObject({ id: rebuild.id, status: 'running' });
+    await expect(store.create(keyed('rebuild', 'k2'))).rejects.toMatchObject({ code: 'rebuild_running' });
+    await db.query(`DELETE FROM audit_jobs`);
+  });
+
   it('gives a job to one worker at a time; another takes it over once its lease ran out, and a job that outlived 3 workers fails', async () => {
     const { id } = await store.create(job('verify'));
     const [a, b] = await Promise.all([store.claim('a', scope, 300, 3), store.claim('b', scope, 300, 3)]);

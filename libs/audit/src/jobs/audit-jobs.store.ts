@@ -108,6 +108,8 @@ function toJob(r: JobRow): AuditJob {
 
 /** The partial unique index that lets one rebuild job at a time be running (migration AuditJobs). */
 const ONE_REBUILD = 'audit_jobs_one_rebuild';
+/** The partial unique index of a requester's idempotency keys, per kind of job (migration AuditJobIdempotency). */
+const ONE_PER_KEY = 'audit_jobs_idempotency';
 
 /** The ending of a job: its report, or why it failed. */
 export type JobOutcome = { status: 'done'; report: unknown } | { status: 'failed'; error: unknown };
@@ -122,27 +124,36 @@ export class AuditJobsStore {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Records a job; with `claimBy`, already claimed by that worker (the CLI running it itself).
+   * Records a job; with `claimBy`, already claimed by that worker (the CLI running it itself). With
+   * `idempotencyKey`, the job its requester already recorded with that key, if any, is the answer.
    * @throws AuditError `rebuild_running` when a rebuild job is running already.
    */
   async create(
-    job: { kind: AuditJobKind; topic: string; group: string; requestedBy: string; params: AuditJobParams },
+    job: { kind: AuditJobKind; topic: string; group: string; requestedBy: string; params: AuditJobParams; idempotencyKey?: string },
     claimBy?: { worker: string; leaseMs: number },
   ): Promise<AuditJob> {
+    // A resend of a request whose job was recorded answers that job, even while it runs: before
+    // the one-rebuild check, which would refuse the resend of a rebuild its first send started.
+    const recorded = job.idempotencyKey === undefined ? undefined : await this.byIdempotencyKey(job.requestedBy, job.kind, job.idempotencyKey);
+    if (recorded) return recorded;
     const id = randomUUID();
     try {
       const rows: JobRow[] = await this.db.query(
-        `INSERT INTO audit_jobs (id, kind, topic, consumer_group, requested_by, params, status, phase, worker, lease_until, attempts)
+        `INSERT INTO audit_jobs (id, kind, topic, consumer_group, requested_by, params, status, phase, worker, lease_until, attempts, idempotency_key)
          VALUES ($1, $2, $3, $4, $5, $6, 'running', 'preparing', $7::text,
                  CASE WHEN $7::text IS NULL THEN NULL ELSE now() + make_interval(secs => $8::double precision / 1000) END,
-                 CASE WHEN $7::text IS NULL THEN 0 ELSE 1 END)
+                 CASE WHEN $7::text IS NULL THEN 0 ELSE 1 END, $9)
          RETURNING *`,
-        [id, job.kind, job.topic, job.group, job.requestedBy, JSON.stringify(job.params), claimBy?.worker ?? null, claimBy?.leaseMs ?? 0],
+        [id, job.kind, job.topic, job.group, job.requestedBy, JSON.stringify(job.params), claimBy?.worker ?? null, claimBy?.leaseMs ?? 0, job.idempotencyKey ?? null],
       );
       return toJob(rows[0]);
     } catch (e) {
       const err = e as { code?: string; constraint?: string; driverError?: { constraint?: string } };
-      if (err.code === UNIQUE_VIOLATION && (err.constraint ?? err.driverError?.constraint) === ONE_REBUILD) {
+      const constraint = err.constraint ?? err.driverError?.constraint;
+      // Two sends of one key side by side: the one that lost answers the other's job.
+      const other = err.code === UNIQUE_VIOLATION && constraint === ONE_PER_KEY ? await this.byIdempotencyKey(job.requestedBy, job.kind, job.idempotencyKey!) : undefined;
+      if (other) return other;
+      if (err.code === UNIQUE_VIOLATION && constraint === ONE_REBUILD) {
         const running = await this.activeRebuild();
         throw new AuditError('rebuild_running', `rebuild ${running ?? '(ending)'} is running; follow it at /v1/admin/rebuild/${running ?? ''}`, { rebuildId: running });
       }
@@ -231,6 +242,12 @@ export class AuditJobsStore {
        WHERE id = $1 AND worker = $2 AND status = 'running'`,
       [id, worker, started],
     );
+  }
+
+  /** The job a requester recorded with this idempotency key, whatever its state. */
+  private async byIdempotencyKey(requestedBy: string, kind: AuditJobKind, key: string): Promise<AuditJob | undefined> {
+    const rows: JobRow[] = await this.db.query(`SELECT * FROM audit_jobs WHERE requested_by = $1 AND kind = $2 AND idempotency_key = $3`, [requestedBy, kind, key]);
+    return rows[0] ? toJob(rows[0]) : undefined;
   }
 
   async get(id: string, kind: AuditJobKind): Promise<AuditJob | undefined> {
