@@ -3,6 +3,7 @@ import { LogMessage } from '@newsledger/event-log';
 import type { EventRow } from '@newsledger/persistence';
 import * as fc from 'fast-check';
 import { BatchLookups, BatchOutcome, DecodedMessage, decodeMessage, eventRowOf, IndexedEvent, projectBatch, projectMessages } from './batch.projection';
+import { rowsBulk } from './event-bulk.fixture';
 
 const SUBJECTS = ['exchange/prop-a', 'exchange/prop-b', 'negotiation/prop-talks'];
 const EXCHANGE_TYPES = ['exchange.proposed', 'exchange.agreed', 'exchange.underway', 'exchange.phase.completed', 'exchange.completed', 'exchange.suspended', 'exchange.cancelled'];
@@ -180,14 +181,14 @@ class Store {
     for (const v of out.views) this.stored.set(v.subject, v.summary);
   }
 
-  lookups(): BatchLookups<ReturnType<typeof bulkOf>> & { copied: () => EventRow[] } {
+  lookups(): BatchLookups<ReturnType<typeof rowsBulk>> & { copied: () => EventRow[] } {
     let copied: EventRow[] = [];
     const has = (rows: EventRow[]) => rows.some((r) => this.index.has(r.eventId));
     return {
       findEvents: async (ids) => new Map(ids.filter((id) => this.index.has(id)).map((id) => [id, this.index.get(id)!])),
       loadSummaries: async (subjects) => new Map(subjects.filter((s) => this.stored.has(s)).map((s) => [s, this.stored.get(s)!])),
       loadFullStates: async (subjects) => this.fullStates(subjects),
-      bulk: () => bulkOf(),
+      bulk: () => rowsBulk(),
       copyEvents: async ({ rows }) => {
         if (has(rows)) throw new Error('duplicate key value violates unique constraint "events_pkey"');
         copied = rows;
@@ -200,11 +201,6 @@ class Store {
       copied: () => copied,
     };
   }
-}
-
-function bulkOf() {
-  const rows: EventRow[] = [];
-  return { rows, add: (row: EventRow) => void rows.push(row), get size() { return rows.length; } };
 }
 
 describe('projectMessages properties', () => {

@@ -1,7 +1,7 @@
 import { initialState, RecordedEvent, replay, SubjectSummary, summarize } from '@newsledger/domain';
 import { LogMessage } from '@newsledger/event-log';
-import type { EventRow } from '@newsledger/persistence';
 import { BatchLookups, DecodedMessage, projectBatch, projectMessages } from './batch.projection';
+import { rowsBulk } from './event-bulk.fixture';
 
 let offset = 0;
 function ev(subject: string, type: string, confirmation: string, data: object, id = `e${offset}`): RecordedEvent {
@@ -138,12 +138,6 @@ describe('projectBatch', () => {
     expect(out.rejected).toEqual([{ message: 'm1', reason: 'not JSON', issues: [] }]);
   });
 });
-
-/** A bulk that keeps its rows, for an index in memory. */
-function rowsBulk() {
-  const rows: EventRow[] = [];
-  return { rows, add: (row: EventRow) => void rows.push(row), get size() { return rows.length; } };
-}
 
 describe('projectMessages', () => {
   const subject = 'exchange/messages-a';

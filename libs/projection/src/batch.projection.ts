@@ -382,6 +382,13 @@ interface BatchNeeds {
   ids: Set<string>;
 }
 
+/** What a valid retraction asks for: its own id and its target's looked up, its subject's full state. */
+function needRetraction(needs: BatchNeeds, e: RecordedEvent): void {
+  if (e.type !== 'report.retracted') return;
+  needs.ids.add(e.id).add(e.data.eventId);
+  needs.retracting.add(e.subject);
+}
+
 /** What a batch needs loaded, read in this order: full states stand as of before the batch, for nothing is indexed yet. */
 async function loadFor(needs: BatchNeeds, lookups: BatchLookups<EventBulk>) {
   const indexed = await lookups.findEvents([...needs.ids]);
@@ -433,11 +440,9 @@ export async function projectMessages<B extends EventBulk>(
     if (m.value === null || !m.value.includes(MAY_RETRACT)) continue;
     const d = decode(m);
     ahead.set(m, d);
-    if (d.ok && d.event.type === 'report.retracted') {
-      needs.ids.add(d.event.id).add(d.event.data.eventId);
-      needs.retracting.add(d.event.subject);
-    }
+    if (d.ok) needRetraction(needs, d.event);
   }
+  const decoded = (m: LogMessage) => ahead.get(m) ?? decode(m);
   const loaded = await loadFor(needs, lookups);
   try {
     const bulk = lookups.bulk(messages.length);
@@ -445,12 +450,12 @@ export async function projectMessages<B extends EventBulk>(
       fullStates: loaded.fullStates,
       onApplied: (e) => bulk.add(eventRowOf(e)),
       contentOf: (m) => {
-        const d = ahead.get(m) ?? decode(m);
+        const d = decoded(m);
         return d.ok ? d.event : undefined;
       },
     });
     for (const m of messages) {
-      const d = ahead.get(m) ?? decode(m);
+      const d = decoded(m);
       if (d.ok && !needs.subjects.has(d.event.subject)) throw new Unforeseen();
       if (d.ok && d.event.type === 'report.retracted' && !ahead.has(m)) throw new Unforeseen();
       reducer.apply(d);
@@ -472,10 +477,7 @@ async function projectLookedUp<B extends EventBulk>(decoded: DecodedMessage<LogM
     if (!d.ok) continue;
     needs.subjects.add(d.event.subject);
     needs.ids.add(d.event.id);
-    if (d.event.type === 'report.retracted') {
-      needs.ids.add(d.event.data.eventId);
-      needs.retracting.add(d.event.subject);
-    }
+    needRetraction(needs, d.event);
   }
   const { indexed, summaries, fullStates } = await loadFor(needs, lookups);
   const bulk = lookups.bulk(decoded.length);

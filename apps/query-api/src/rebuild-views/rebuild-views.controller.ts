@@ -53,7 +53,6 @@ export class RebuildViewsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    const key = idempotencyKeyOf(idempotencyKey);
     const parsed = rebuildRequest.safeParse(body ?? undefined);
     if (!parsed.success) {
       throw new AuditError('invalid_audit_request', 'send no body, or {"abortOnDifference": true} to refuse a switch that would change any view', {
@@ -67,7 +66,7 @@ export class RebuildViewsController {
       group: kafka.projectorGroupId,
       requestedBy: principal.name,
       params: { abortOnDifference: parsed.data?.abortOnDifference ?? false },
-      ...(key === undefined ? {} : { idempotencyKey: key }),
+      idempotencyKey: idempotencyKeyOf(idempotencyKey),
     });
     const progressUrl = `/v1/admin/rebuild/${job.id}`;
     reply.header('location', progressUrl);

@@ -65,7 +65,6 @@ export class VerifyViewsController {
     @Query('limit') limit?: string,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
-    const key = idempotencyKeyOf(idempotencyKey);
     const max = limit === undefined ? 1000 : Number(limit);
     if (!Number.isInteger(max) || max < 0 || max > 100_000) {
       throw new AuditError('invalid_audit_request', 'limit must be a whole number from 0 to 100000', { issues: [{ path: 'limit', message: `got "${limit}"` }] });
@@ -73,7 +72,7 @@ export class VerifyViewsController {
     const { kafka } = this.config;
     const job = await this.jobs.create({
       kind: 'verify', topic: kafka.topics.events, group: kafka.projectorGroupId, requestedBy: principal.name, params: { limit: max },
-      ...(key === undefined ? {} : { idempotencyKey: key }),
+      idempotencyKey: idempotencyKeyOf(idempotencyKey),
     });
     const progressUrl = `/v1/admin/verify/${job.id}`;
     reply.header('location', progressUrl);

@@ -129,7 +129,7 @@ export class AuditJobsStore {
    * @throws AuditError `rebuild_running` when a rebuild job is running already.
    */
   async create(
-    job: { kind: AuditJobKind; topic: string; group: string; requestedBy: string; params: AuditJobParams; idempotencyKey?: string },
+    job: { kind: AuditJobKind; topic: string; group: string; requestedBy: string; params: AuditJobParams; idempotencyKey?: string | undefined },
     claimBy?: { worker: string; leaseMs: number },
   ): Promise<AuditJob> {
     // A resend of a request whose job was recorded answers that job, even while it runs: before
@@ -149,11 +149,11 @@ export class AuditJobsStore {
       return toJob(rows[0]);
     } catch (e) {
       const err = e as { code?: string; constraint?: string; driverError?: { constraint?: string } };
-      const constraint = err.constraint ?? err.driverError?.constraint;
+      const violated = err.code === UNIQUE_VIOLATION ? (err.constraint ?? err.driverError?.constraint) : undefined;
       // Two sends of one key side by side: the one that lost answers the other's job.
-      const other = err.code === UNIQUE_VIOLATION && constraint === ONE_PER_KEY ? await this.byIdempotencyKey(job.requestedBy, job.kind, job.idempotencyKey!) : undefined;
+      const other = violated === ONE_PER_KEY ? await this.byIdempotencyKey(job.requestedBy, job.kind, job.idempotencyKey!) : undefined;
       if (other) return other;
-      if (err.code === UNIQUE_VIOLATION && constraint === ONE_REBUILD) {
+      if (violated === ONE_REBUILD) {
         const running = await this.activeRebuild();
         throw new AuditError('rebuild_running', `rebuild ${running ?? '(ending)'} is running; follow it at /v1/admin/rebuild/${running ?? ''}`, { rebuildId: running });
       }
