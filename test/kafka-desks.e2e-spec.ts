@@ -4,12 +4,14 @@ import { KafkaSasl } from '@newsledger/config';
 import { createKafka } from '@newsledger/event-log';
 import { client, eventually, freshId, startApi, startContext, testConfig } from '@newsledger/testing';
 import { Kafka } from 'kafkajs';
+import { InboundReportsAdmission } from '../apps/ingest-api/src/admit-inbound-reports/inbound-reports.admission';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 
-// The ingest API reads new desks' topics within a third of a second.
+// The ingest API reads new desks' topics within a third of a second, and names a desk stalled after a second.
 process.env.INBOUND_REFRESH_MS = '300';
+process.env.INBOUND_STALL_AFTER_MS = '1000';
 
 interface DeskKey {
   id: string;
@@ -223,5 +225,43 @@ describe('desks on Kafka (real broker with SASL/SCRAM and ACLs, PostgreSQL)', ()
     }, 30_000);
     expect(lateRefusal).toMatch(/authoriz/i);
     expect((await history(subject)).map((e) => e.eventId)).toEqual([`${subject.split('/')[1]}-1`]);
+  });
+  it("shows what a desk's topic waits for on /health and in metrics, and names the desk stalled while the admission does not move", async () => {
+    const desk = await makeDesk();
+    const subject = `exchange/${freshId('lag-swap')}`;
+    const admission = () => client(ingest.url)('GET', '/health').then((h) => {
+      expect(h.status).toBe(200);
+      return h.body.info.admission as { status: string; waiting: { desk: string; lag: number }[]; stalled: { desk: string; lag: number; lastError: string | null }[]; message?: string };
+    });
+    await sendAsDesk(desk, [{ key: subject, value: JSON.stringify(swap(subject)) }]);
+    await history(subject);
+    await eventually('the desk sampled with nothing waiting', async () => {
+      const metrics = await client(ingest.url)('GET', '/metrics');
+      return String(metrics.body).includes(`newsledger_admission_lag{desk="${desk.name}"} 0`) ? true : undefined;
+    });
+    expect((await admission()).waiting.map((w) => w.desk)).not.toContain(desk.name);
+
+    // The admission stops (as a consumer that keeps failing would): what the desk sends now waits, and the desk is named.
+    const admitting = ingest.app.get(InboundReportsAdmission);
+    await admitting.onApplicationShutdown();
+    try {
+      const later = `exchange/${freshId('lag-swap')}`;
+      await sendAsDesk(desk, [{ key: later, value: JSON.stringify(swap(later)) }, { key: later, value: JSON.stringify(swap(later, { type: 'exchange.underway', data: {} })) }]);
+      const stalled = await eventually('the desk named stalled', async () => {
+        const a = await admission();
+        return a.stalled.some((s) => s.desk === desk.name) ? a : undefined;
+      });
+      expect(stalled.status).toBe('up');
+      expect(stalled.waiting).toContainEqual({ desk: desk.name, lag: 2 });
+      expect(stalled.stalled).toContainEqual(expect.objectContaining({ desk: desk.name, lag: 2 }));
+      expect(stalled.message).toMatch(new RegExp(`admission is stalled on desk ${desk.name} \\(lag 2, no progress for \\d+ s\\).*HTTP ingest is not affected`));
+    } finally {
+      admitting.onApplicationBootstrap();
+    }
+    // Admitting again: the desk's reports are recorded and nothing waits.
+    await eventually('nothing waiting once admitted', async () => {
+      const a = await admission();
+      return a.waiting.some((w) => w.desk === desk.name) || a.stalled.some((s) => s.desk === desk.name) ? undefined : true;
+    }, 60_000);
   });
 });

@@ -5,6 +5,7 @@ import { AuthModule } from '@newsledger/auth';
 import { EventLogModule } from '@newsledger/event-log';
 import { ApiDocsModule, HEALTH_CHECKS, HealthModule, LoggingModule, MetricsModule, RateLimitModule } from '@newsledger/http';
 import { LogIdentityHealth, PersistenceModule } from '@newsledger/persistence';
+import { AdmissionLagHealth } from './admit-inbound-reports/admission-lag.health';
 import { InboundReportsAdmission } from './admit-inbound-reports/inbound-reports.admission';
 import { KafkaDesksRepository } from './admit-inbound-reports/kafka-desks.repository';
 import { EventsProducer } from './event-log/events-producer.provider';
@@ -45,10 +46,11 @@ import { ReportRecorder } from './recording/report.recorder';
     RecordBatchHandler,
     KafkaDesksRepository,
     InboundReportsAdmission,
+    AdmissionLagHealth,
     IngestMetrics,
     LogIdentityHealth,
     LogRefusalGate,
-    { provide: HEALTH_CHECKS, useFactory: (log: LogRefusalGate) => [log], inject: [LogRefusalGate] },
+    { provide: HEALTH_CHECKS, useFactory: (log: LogRefusalGate, admission: AdmissionLagHealth) => [log, admission], inject: [LogRefusalGate, AdmissionLagHealth] },
     { provide: APP_FILTER, useClass: IngestApiExceptionFilter },
   ],
 })

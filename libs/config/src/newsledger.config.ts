@@ -42,6 +42,7 @@ const schema = z.object({
   INBOUND_GROUP_ID: z.string().min(1).optional(),
   INBOUND_ADMISSION: z.enum(['on', 'off']).default('on'),
   INBOUND_REFRESH_MS: z.coerce.number().int().min(100).default(5000),
+  INBOUND_STALL_AFTER_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   EVENTS_TOPIC: z.string().min(1).default('newsledger.events'),
   STATUS_CHANGES_TOPIC: z.string().min(1).default('newsledger.status-changes'),
   DLQ_TOPIC: z.string().min(1).default('newsledger.events.dlq'),
@@ -141,6 +142,8 @@ export interface NewsledgerConfig {
       readonly admission: boolean;
       /** How often the ingest API reads which desks are on Kafka (new keys, revoked ones). @defaultValue `5000` */
       readonly refreshMs: number;
+      /** `INBOUND_STALL_AFTER_MS`: a desk's topic whose admission has not moved for this long while messages wait is named stalled on `/health`. @defaultValue `60000` */
+      readonly stallAfterMs: number;
     };
     readonly topics: { readonly events: string; readonly statusChanges: string; readonly dlq: string };
     /** Partitions of the events topic when it is created. @defaultValue `6` */
@@ -338,6 +341,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         groupId: e.INBOUND_GROUP_ID ?? `${e.EVENTS_TOPIC}.admission`,
         admission: e.INBOUND_ADMISSION === 'on',
         refreshMs: e.INBOUND_REFRESH_MS,
+        stallAfterMs: e.INBOUND_STALL_AFTER_MS,
       },
       topics: { events: e.EVENTS_TOPIC, statusChanges: e.STATUS_CHANGES_TOPIC, dlq: e.DLQ_TOPIC },
       eventsPartitions: e.EVENTS_PARTITIONS,

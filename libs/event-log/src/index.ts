@@ -39,7 +39,7 @@ export {
 export { asyncApiDocument, type AsyncApiSettings } from './asyncapi.document';
 export { TopicTail, type TailMessage } from './topic-tail.consumer';
 export { fetchEndOffsets, LogReader, type LogReaderHooks } from './log.reader';
-export { EndOffsetsReader } from './end-offsets.reader';
+export { EndOffsetsReader, GroupLagReader, type PartitionLag } from './end-offsets.reader';
 export {
   eventIdMark,
   judgeLog,

@@ -4,6 +4,7 @@ export { LoggingModule } from './logging.module';
 
 export { HealthModule } from './health.module';
 export { HEALTH_CHECKS, type HealthCheckContributor } from './health-check.contributor';
+export { ProgressWatch, type ProgressSample, type Stall } from './progress.watch';
 export { RateLimitModule, type RateVerdict } from './rate-limit.module';
 export { ApiDocsModule, ApiErrorResponse, apiSchema, withoutDialect, type ApiDocsInfo, type ApiName, type ApiPart } from './api-docs';
 

@@ -15,6 +15,7 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdPendingError, ReportRejectedError } from '../recording/report-rejected.error';
 import { ReportRecorder } from '../recording/report.recorder';
+import { AdmissionLagHealth } from './admission-lag.health';
 import { KafkaDesksRepository } from './kafka-desks.repository';
 
 /** How long the admission waits before asking again about ids another send holds. */
@@ -35,27 +36,32 @@ export class InboundReportsAdmission implements OnApplicationBootstrap, OnApplic
   private readonly consumer: InboundConsumer;
   private readonly prefix: string;
   private timer: NodeJS.Timeout | undefined;
+  /** Between bootstrap and shutdown. */
+  private running = false;
 
   constructor(
     @Inject(KAFKA) kafka: KafkaClient,
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
     private readonly desks: KafkaDesksRepository,
     private readonly recorder: ReportRecorder,
+    private readonly lag: AdmissionLagHealth,
   ) {
     this.prefix = config.kafka.inbound.prefix;
-    this.consumer = new InboundConsumer(kafka, config.kafka.inbound.groupId, (messages, session) => this.admit(messages, session), (e) =>
+    this.consumer = new InboundConsumer(kafka, config.kafka.inbound.groupId, (messages, session) => this.admitTold(messages, session), (e) =>
       this.logger.error({ err: e }, 'the inbound consumer stopped; it starts again at the next refresh'),
     );
   }
 
   onApplicationBootstrap(): void {
     if (!this.config.kafka.inbound.admission) return;
+    this.running = true;
     void this.refresh();
     this.timer = setInterval(() => void this.refresh(), this.config.kafka.inbound.refreshMs);
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.running = false;
     clearInterval(this.timer);
     await this.consumer.stop();
   }
@@ -64,9 +70,23 @@ export class InboundReportsAdmission implements OnApplicationBootstrap, OnApplic
   private async refresh(): Promise<void> {
     try {
       const names = await this.desks.activeNames();
+      // A refresh that read the desks while the admission stopped starts nothing after it.
+      if (!this.running) return;
       await this.consumer.follow(names.map((name) => deskTopics(this.prefix, name).inbound));
     } catch (err) {
       this.logger.warn({ err }, 'could not follow the desks\' inbound topics; trying again at the next refresh');
+    }
+  }
+
+  /** {@link admit}, its outcome told to the desks' lag health (which names the last error of a stalled desk). */
+  private async admitTold(messages: InboundMessage[], session: { heartbeat: () => Promise<void>; isRunning: () => boolean }): Promise<void> {
+    const desk = messages[0].topic.slice(this.prefix.length);
+    try {
+      await this.admit(messages, session);
+      this.lag.admitted(desk);
+    } catch (e) {
+      this.lag.failed(desk, e);
+      throw e;
     }
   }
 

@@ -1,15 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorResult } from '@nestjs/terminus';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
-import { HealthCheckContributor } from '@newsledger/http';
+import { HealthCheckContributor, ProgressWatch } from '@newsledger/http';
 import { ProjectorMetrics } from '../projector.metrics';
-
-interface PartitionWatch {
-  checkpoint: number;
-  lag: number;
-  /** When the checkpoint was last seen to move (or the watch first saw the partition). */
-  movedAt: number;
-}
 
 /**
  * Turns the projector's `/health` into a 503 when a partition with messages to project has not
@@ -21,7 +14,7 @@ interface PartitionWatch {
  */
 @Injectable()
 export class StalledPartitionsHealth implements HealthCheckContributor, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly partitions = new Map<number, PartitionWatch>();
+  private readonly watch: ProgressWatch<number>;
   private readonly lastErrors = new Map<number, { message: string; at: number }>();
   private timer: NodeJS.Timeout | undefined;
   private readonly stallAfterMs: number;
@@ -31,6 +24,7 @@ export class StalledPartitionsHealth implements HealthCheckContributor, OnApplic
     private readonly metrics: ProjectorMetrics,
   ) {
     this.stallAfterMs = config.kafka.projectorStallAfterMs;
+    this.watch = new ProgressWatch(this.stallAfterMs);
   }
 
   onApplicationBootstrap(): void {
@@ -54,18 +48,15 @@ export class StalledPartitionsHealth implements HealthCheckContributor, OnApplic
   }
 
   private async sample(now = Date.now()): Promise<void> {
-    for (const [partition, { lag, checkpoint }] of await this.metrics.readLag()) {
-      const seen = this.partitions.get(partition);
-      if (!seen || seen.checkpoint !== checkpoint || lag === 0) this.partitions.set(partition, { checkpoint, lag, movedAt: now });
-      else seen.lag = lag;
-    }
+    const lags = await this.metrics.readLag();
+    this.watch.sample(new Map([...lags].map(([partition, { lag, checkpoint }]) => [partition, { position: String(checkpoint), lag }])), now);
   }
 
   async check(): Promise<HealthIndicatorResult> {
     const now = Date.now();
-    const stalled = [...this.partitions]
-      .filter(([, w]) => w.lag > 0 && now - w.movedAt >= this.stallAfterMs)
-      .map(([partition, w]) => ({ partition, lag: w.lag, stalledForMs: now - w.movedAt, lastError: this.lastErrors.get(partition)?.message ?? null }));
+    const stalled = this.watch
+      .stalled(now)
+      .map(({ key: partition, lag, stalledForMs }) => ({ partition, lag, stalledForMs, lastError: this.lastErrors.get(partition)?.message ?? null }));
     if (stalled.length === 0) return { projection: { status: 'up' } };
     const named = stalled
       .map((s) => `partition ${s.partition} (lag ${s.lag}, no progress for ${Math.round(s.stalledForMs / 1000)} s${s.lastError ? `, last error: ${s.lastError}` : ''})`)
