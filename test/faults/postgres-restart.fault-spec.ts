@@ -79,10 +79,10 @@ describe('PostgreSQL restarted under the projector and the APIs (own Kafka and P
     await producer.disconnect();
 
     for (const r of restarts) {
-      // The apps' own checks (the log, the projection) cannot be judged without PostgreSQL and do
+      // The apps' own checks (the log, the projection, the desks' admission) cannot be judged without PostgreSQL and do
       // not add to its outage: only postgres is down.
-      const postgresDown = (...own: string[]) => ({ status: 503, down: ['postgres'], up: ['kafka', ...own] });
-      expect(r.degraded).toEqual({ projector: postgresDown('log', 'projection'), query: postgresDown('log'), ingest: postgresDown('log') });
+      const postgresDown = (...own: string[]) => ({ status: 503, down: ['postgres'], up: ['kafka', ...own].sort() });
+      expect(r.degraded).toEqual({ projector: postgresDown('log', 'projection'), query: postgresDown('log'), ingest: postgresDown('admission', 'log') });
       expect(r.reads.filter((s) => s !== '503 database_unavailable retry-after:5')).toEqual([]);
       expect(r.ingestStatus).toBe(503);
     }
