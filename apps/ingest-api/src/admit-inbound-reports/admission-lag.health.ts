@@ -9,6 +9,8 @@ import { KafkaDesksRepository } from './kafka-desks.repository';
 /** A partition of a desk's inbound topic. */
 type DeskPartition = `${string}\t${number}`;
 
+const deskOf = (key: DeskPartition): string => key.split('\t')[0];
+
 /**
  * What the desks publishing on Kafka wait for: the admission group's lag on each active desk's
  * inbound topic, sampled every few seconds whether or not this ingest API admits (an instance with
@@ -106,7 +108,7 @@ export class AdmissionLagHealth implements HealthCheckContributor, OnApplication
     const waiting = [...this.byDesk()].filter(([, lag]) => lag > 0).map(([desk, lag]) => ({ desk, lag }));
     const stalled = new Map<string, { desk: string; lag: number; stalledForMs: number; lastError: string | null }>();
     for (const { key, lag, stalledForMs } of this.watch.stalled(now)) {
-      const desk = key.split('\t')[0];
+      const desk = deskOf(key);
       const seen = stalled.get(desk);
       stalled.set(desk, { desk, lag: (seen?.lag ?? 0) + lag, stalledForMs: Math.max(seen?.stalledForMs ?? 0, stalledForMs), lastError: this.lastErrors.get(desk) ?? null });
     }
@@ -124,7 +126,7 @@ export class AdmissionLagHealth implements HealthCheckContributor, OnApplication
   private byDesk(): Map<string, number> {
     const lags = new Map<string, number>();
     for (const [key, { lag }] of this.watch.latest()) {
-      const desk = key.split('\t')[0];
+      const desk = deskOf(key);
       lags.set(desk, (lags.get(desk) ?? 0) + lag);
     }
     return lags;

@@ -82,7 +82,7 @@ export class InboundReportsAdmission implements OnApplicationBootstrap, OnApplic
   private async admitTold(messages: InboundMessage[], session: { heartbeat: () => Promise<void>; isRunning: () => boolean }): Promise<void> {
     const desk = messages[0].topic.slice(this.prefix.length);
     try {
-      await this.admit(messages, session);
+      await this.admit(desk, messages, session);
       this.lag.admitted(desk);
     } catch (e) {
       this.lag.failed(desk, e);
@@ -90,9 +90,8 @@ export class InboundReportsAdmission implements OnApplicationBootstrap, OnApplic
     }
   }
 
-  /** One partition's batch: every message admitted or refused, else (the log or the database failing) thrown to be read again. */
-  private async admit(messages: InboundMessage[], { heartbeat, isRunning }: { heartbeat: () => Promise<void>; isRunning: () => boolean }): Promise<void> {
-    const desk = messages[0].topic.slice(this.prefix.length);
+  /** One partition's batch of `desk`'s topic: every message admitted or refused, else (the log or the database failing) thrown to be read again. */
+  private async admit(desk: string, messages: InboundMessage[], { heartbeat, isRunning }: { heartbeat: () => Promise<void>; isRunning: () => boolean }): Promise<void> {
     const principal = await this.desks.principalOf(desk);
     const rejections: InboundRejection[] = [];
     const lines: { message: InboundMessage; body: Record<string, unknown> }[] = [];
