@@ -1,4 +1,5 @@
 import type { ConsumerConfig } from 'kafkajs';
+import { crashingKafka, eventuallyTrue, FAST_RESTARTS } from './crashing-kafka.fixture';
 import { EventLogConsumer } from './event-log.consumer';
 import type { KafkaClient } from './kafka.factory';
 
@@ -104,97 +105,23 @@ describe('EventLogConsumer stopped while an admission is pending', () => {
   });
 });
 
-/**
- * A fake kafkajs whose consumers can be crashed: `crash(i, restart)` emits kafkajs' CRASH event on
- * the i-th consumer made. The consumers numbered in `connectFails` cannot connect; those in
- * `joinCrashes` crash within `run`, as kafkajs reports a failed group join.
- */
-function crashingKafka(plan: { connectFails?: number[]; joinCrashes?: number[] } = {}) {
-  const made: { handlers: Map<string, (e: unknown) => void>; ran: boolean; disconnected: boolean }[] = [];
-  const kafka = {
-    consumer: () => {
-      const i = made.length;
-      const state = { handlers: new Map<string, (e: unknown) => void>(), ran: false, disconnected: false };
-      made.push(state);
-      return {
-        events: { GROUP_JOIN: 'join', CRASH: 'crash' },
-        on: (name: string, handler: (e: unknown) => void) => void state.handlers.set(name, handler),
-        connect: async () => {
-          if (plan.connectFails?.includes(i)) throw new Error('connect ECONNREFUSED');
-        },
-        subscribe: async () => undefined,
-        run: async () => {
-          // kafkajs reports a failed join as a crash, emitted before `run` resolves.
-          if (plan.joinCrashes?.includes(i)) state.handlers.get('crash')!({ payload: { restart: false, error: new Error('Failed to find group coordinator') } });
-          else state.ran = true;
-        },
-        disconnect: async () => void (state.disconnected = true),
-      };
-    },
-  } as unknown as KafkaClient;
-  const crash = (i: number, restart: boolean) => made[i].handlers.get('crash')!({ payload: { restart, error: new Error('Failed to find group coordinator') } });
-  return { kafka, made, crash };
-}
-
 const hooks = (warned: string[] = []) => ({ onBatch: async () => undefined, storedOffsets: async () => new Map<number, string>(), warn: (m: string) => void warned.push(m) });
-const fast = { restartBackoff: { firstMs: 1, maxMs: 4 } };
 
 describe('EventLogConsumer after kafkajs gives up on its consumer', () => {
+  // The restart itself is RestartingConsumer's (its spec): here, that the projector's consumer is one.
   it('starts a new consumer, which runs, and says so', async () => {
     const { kafka, made, crash } = crashingKafka();
     const warned: string[] = [];
-    const c = new EventLogConsumer(kafka, 'events', 'group', fast);
+    const c = new EventLogConsumer(kafka, 'events', 'group', { restartBackoff: FAST_RESTARTS });
     await c.start(hooks(warned));
     crash(0, false);
     await eventuallyTrue(() => made.length === 2 && made[1].ran);
     expect(warned).toEqual(['the consumer stopped and kafkajs will not restart it; starting a new one']);
+    expect(made[1].config.groupId).toBe('group');
     await c.stop();
     expect(made[1].disconnected).toBe(true);
   });
-
-  it('leaves a crash kafkajs restarts itself to kafkajs', async () => {
-    const { kafka, made, crash } = crashingKafka();
-    const c = new EventLogConsumer(kafka, 'events', 'group', fast);
-    await c.start(hooks());
-    crash(0, true);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(made).toHaveLength(1);
-    await c.stop();
-  });
-
-  it('keeps trying while new consumers cannot connect or join (a broker still starting)', async () => {
-    const { kafka, made } = crashingKafka({ joinCrashes: [0, 2], connectFails: [1] });
-    const warned: string[] = [];
-    const c = new EventLogConsumer(kafka, 'events', 'group', fast);
-    // The first join itself is given up on: that is restarted too.
-    await c.start(hooks(warned));
-    await eventuallyTrue(() => made.length === 4 && made[3].ran);
-    expect(warned).toEqual([
-      'the consumer stopped and kafkajs will not restart it; starting a new one',
-      'the new consumer did not start; trying again',
-      'the new consumer did not start; trying again',
-    ]);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(made).toHaveLength(4);
-    await c.stop();
-  });
-
-  it('is stopped at once while it waits to start a new consumer', async () => {
-    const { kafka, made, crash } = crashingKafka();
-    const c = new EventLogConsumer(kafka, 'events', 'group', { restartBackoff: { firstMs: 60_000, maxMs: 60_000 } });
-    await c.start(hooks());
-    crash(0, false);
-    const started = Date.now();
-    await c.stop();
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(made).toHaveLength(1);
-  });
 });
-
-async function eventuallyTrue(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
-}
 
 describe('EventLogConsumer taking turns, across group joins and crashes', () => {
   /** A fake kafkajs consumer recording pauses and resumes, whose join and crash handlers the test fires. */

@@ -2,6 +2,7 @@ import { Consumer, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LogBatch, logConsumerConfig, toLogBatch } from './log-batch';
 import { PartitionTurns, PartitionTurnsOptions, TurnDecision } from './partition-turns.policy';
+import { RestartingConsumer } from './restarting.consumer';
 
 export interface ConsumerHooks {
   /** Applies a batch; must be idempotent by offset (the caller keeps its own checkpoint). */
@@ -17,9 +18,6 @@ export interface ConsumerHooks {
   /** Told when the consumer stopped on its own and is being started again. */
   warn?: (message: string, extra?: Record<string, unknown>) => void;
 }
-
-/** The wait before starting a consumer again after kafkajs gave up on one, doubling up to the maximum while starts fail. */
-const RESTART_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
 
 /**
  * A batch this small is live traffic: after it, the next fetch waits `gatherMs` so that what
@@ -43,18 +41,10 @@ const CATCH_UP_DEFAULTS = { behind: 20_000, sliceMs: 5000, partitionBytes: 12 * 
  * A consumer-group member whose checkpoint lives outside Kafka: on every group join it seeks each
  * assigned partition to the stored offset, so Kafka's own committed offsets are only a hint.
  *
- * It keeps consuming whatever the broker does: kafkajs restarts a consumer after a retriable
- * failure, but gives up on others (such as no group coordinator found while a restarted broker is
- * still loading); this class then starts a new consumer, with a growing wait, until one runs.
+ * It keeps consuming whatever the broker does ({@link RestartingConsumer}).
  */
 export class EventLogConsumer {
-  private consumer: Consumer;
-  /** The restart under way after a crash kafkajs gave up on, if any. */
-  private restarting: Promise<void> | undefined;
-  /** Consumers kafkajs gave up on. */
-  private readonly crashed = new WeakSet<Consumer>();
-  /** Aborted by {@link stop}: a restart's wait ends at once. */
-  private readonly stopping = new AbortController();
+  private kept: RestartingConsumer | undefined;
   private assigned: number[] = [];
   // Set synchronously on a join: batches fetched before `admit` answers must not be applied.
   private held = false;
@@ -102,7 +92,11 @@ export class EventLogConsumer {
       this.catchUp = { ...CATCH_UP_DEFAULTS, ...opts.catchUp };
       this.turns = new PartitionTurns(this.catchUp);
     }
-    this.consumer = this.newConsumer();
+  }
+
+  /** The kafkajs consumer running now, if started. */
+  private get consumer(): Consumer | undefined {
+    return this.kept?.current;
   }
 
   private newConsumer(): Consumer {
@@ -118,57 +112,20 @@ export class EventLogConsumer {
 
   async start(hooks: ConsumerHooks): Promise<void> {
     this.hooks = hooks;
-    await this.run(this.consumer, hooks);
-  }
-
-  /** Starts a new consumer after kafkajs gave up on `crashed`, waiting longer after each start that fails. */
-  private restart(crashed: Consumer, error: unknown): void {
-    // A consumer started by the loop below that crashes is seen by the loop itself.
-    if (this.stopped || this.restarting || crashed !== this.consumer) return;
-    const hooks = this.hooks!;
-    hooks.warn?.('the consumer stopped and kafkajs will not restart it; starting a new one', { error: String(error) });
-    const backoff = this.opts.restartBackoff ?? RESTART_BACKOFF;
-    this.restarting = (async () => {
-      for (let waitMs = backoff.firstMs; ; waitMs = Math.min(waitMs * 2, backoff.maxMs)) {
-        try {
-          await sleep(waitMs, undefined, { signal: this.stopping.signal });
-        } catch {
-          return;
-        }
-        const next = this.newConsumer();
-        this.consumer = next;
-        let failure: Record<string, string> = {};
-        try {
-          // kafkajs reports a failed group join as a crash, not by rejecting `run`.
-          await this.run(next, hooks);
-          if (!this.crashed.has(next)) {
-            hooks.log?.('consuming again after a restart');
-            return;
-          }
-        } catch (e) {
-          failure = { error: String(e) };
-          await next.disconnect().catch(() => undefined);
-        }
-        hooks.warn?.('the new consumer did not start; trying again', { ...failure, retryInMs: Math.min(waitMs * 2, backoff.maxMs) });
-        if (this.stopped) return;
-      }
-    })().finally(() => {
-      this.restarting = undefined;
-      // Given up on again between the loop's last look and now.
-      if (this.crashed.has(this.consumer)) this.restart(this.consumer, 'the consumer crashed again');
+    this.kept = new RestartingConsumer({
+      make: () => this.newConsumer(),
+      run: (c) => this.run(c, hooks),
+      backoff: this.opts.restartBackoff,
+      // kafkajs has disconnected it (pausing or resuming it would throw); whichever consumer runs
+      // next starts with nothing paused, and its group join starts the turns again.
+      onCrash: () => this.stopTurns(),
+      warn: hooks.warn,
+      log: hooks.log,
     });
+    await this.kept.start();
   }
 
   private async run(c: Consumer, hooks: ConsumerHooks): Promise<void> {
-    // Given up on by kafkajs (which has disconnected it): a new consumer takes over.
-    c.on(c.events.CRASH, (e) => {
-      // kafkajs has disconnected it (pausing or resuming it would throw); whichever consumer runs
-      // next starts with nothing paused, and its group join starts the turns again.
-      this.stopTurns();
-      if (e.payload.restart) return;
-      this.crashed.add(c);
-      this.restart(c, e.payload.error);
-    });
     c.on(c.events.GROUP_JOIN, (e) => {
       const assigned = e.payload.memberAssignment[this.topic] ?? [];
       this.assigned = assigned;
@@ -294,7 +251,7 @@ export class EventLogConsumer {
     this.held = false;
     // Every partition resumes below: turns start again from the batches that come.
     this.stopTurns();
-    if (partitions.length > 0) this.consumer.resume([{ topic: this.topic, partitions }]);
+    if (partitions.length > 0) this.consumer?.resume([{ topic: this.topic, partitions }]);
   }
 
   private async seekToStored(hooks: ConsumerHooks, partitions: number[]): Promise<void> {
@@ -302,7 +259,7 @@ export class EventLogConsumer {
       const stored = await hooks.storedOffsets(this.topic, partitions);
       for (const partition of partitions) {
         const offset = stored.get(partition);
-        if (offset !== undefined) this.consumer.seek({ topic: this.topic, partition, offset });
+        if (offset !== undefined) this.consumer?.seek({ topic: this.topic, partition, offset });
       }
       hooks.log?.('resumed from stored offsets', { partitions, stored: Object.fromEntries(stored) });
     } catch (e) {
@@ -312,9 +269,7 @@ export class EventLogConsumer {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.stopping.abort();
     this.stopTurnsTimer();
-    await this.restarting;
-    await this.consumer.disconnect();
+    await this.kept?.stop();
   }
 }

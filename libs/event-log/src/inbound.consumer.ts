@@ -1,6 +1,7 @@
 import { Consumer, Kafka, Producer } from 'kafkajs';
 import { OutgoingMessage } from './event-log.producer';
 import { InboundPosition } from './inbound.message';
+import { RestartingConsumer, RestartingConsumerOptions } from './restarting.consumer';
 
 /** A message of a desk's inbound topic. */
 export interface InboundMessage extends InboundPosition {
@@ -18,11 +19,14 @@ export type InboundHandler = (messages: InboundMessage[], session: { heartbeat: 
  * Reads the desks' inbound topics in the ingest APIs' consumer group, committing a partition's
  * offsets only after its batch was handled. The set of topics changes as desks are made and
  * revoked: {@link follow} rejoins the group with the new set (kafkajs fixes a consumer's
- * subscriptions when it runs), and with none it leaves the group.
+ * subscriptions when it runs), and with none it leaves the group. A consumer kafkajs gives up on
+ * is started again on the same topics ({@link RestartingConsumer}).
  */
 export class InboundConsumer {
-  private consumer: Consumer | undefined;
+  private consumer: RestartingConsumer | undefined;
+  /** The topics the running consumer reads; none while it could not start, so the next follow() tries again. */
   private topics: readonly string[] = [];
+  /** The last change of topics: each waits for the one before, whether it worked or not. */
   private change: Promise<void> = Promise.resolve();
   private producer: Promise<Producer> | undefined;
 
@@ -30,19 +34,24 @@ export class InboundConsumer {
     private readonly kafka: Kafka,
     private readonly groupId: string,
     private readonly handle: InboundHandler,
-    private readonly onCrash: (error: unknown) => void,
+    private readonly restarts: Pick<RestartingConsumerOptions, 'warn' | 'log' | 'backoff'> = {},
   ) {}
 
-  /** Reads exactly these topics from now on (their first message, for a topic the group never read). */
+  /**
+   * Reads exactly these topics from now on (their first message, for a topic the group never
+   * read). Rejects when the consumer cannot start (the broker away, a topic not made yet): the
+   * next call tries again.
+   */
   follow(topics: readonly string[]): Promise<void> {
     const wanted = [...new Set(topics)].sort();
-    this.change = this.change.then(async () => {
+    const change = this.change.catch(() => undefined).then(async () => {
       if (wanted.join('\n') === this.topics.join('\n')) return;
       await this.stopConsumer();
-      this.topics = wanted;
       if (wanted.length > 0) await this.startConsumer(wanted);
+      this.topics = wanted;
     });
-    return this.change;
+    this.change = change;
+    return change;
   }
 
   /** Leaves the group (the batch in hand finishes, and commits, first) and closes the producer. */
@@ -65,19 +74,21 @@ export class InboundConsumer {
   }
 
   private async startConsumer(topics: string[]): Promise<void> {
-    const consumer = this.kafka.consumer({
-      groupId: this.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 500,
-      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+    const kept = new RestartingConsumer({
+      make: () => this.kafka.consumer({
+        groupId: this.groupId,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: 500,
+        retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+      }),
+      run: (consumer) => this.run(consumer, topics),
+      ...this.restarts,
     });
-    this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (e.payload.restart) return;
-      // Given up by kafkajs: the next follow() starts a new consumer on the same topics.
-      if (this.consumer === consumer) this.topics = [];
-      this.onCrash(e.payload.error);
-    });
+    await kept.start();
+    this.consumer = kept;
+  }
+
+  private async run(consumer: Consumer, topics: string[]): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
@@ -102,6 +113,6 @@ export class InboundConsumer {
     const consumer = this.consumer;
     this.consumer = undefined;
     this.topics = [];
-    if (consumer) await consumer.disconnect();
+    await consumer?.stop();
   }
 }

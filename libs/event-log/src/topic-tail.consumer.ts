@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, Kafka } from 'kafkajs';
+import { RestartingConsumer, RestartingConsumerOptions } from './restarting.consumer';
 
 /** One message as a tail hands it over, headers decoded as UTF-8. */
 export interface TailMessage {
@@ -25,12 +26,34 @@ function decodeHeaders(h: IHeaders | undefined): Record<string, string> {
  * by the caller, never from Kafka offsets.
  */
 export class TopicTail {
-  private readonly consumer: Consumer;
+  /** A group of its own, the same for every consumer a restart makes. */
+  private readonly groupId: string;
+  private kept: RestartingConsumer | undefined;
   private stopped = false;
 
-  constructor(kafka: Kafka, private readonly topic: string) {
-    this.consumer = kafka.consumer({
-      groupId: `${topic}.tail.${randomUUID()}`,
+  constructor(private readonly kafka: Kafka, private readonly topic: string) {
+    this.groupId = `${topic}.tail.${randomUUID()}`;
+  }
+
+  /**
+   * Starts following; `onBatch` gets each partition's batch in order, one at a time. A consumer
+   * kafkajs gives up on is started again ({@link RestartingConsumer}), as `restarts` is told.
+   * Rejects when the first consumer cannot connect.
+   */
+  async start(onBatch: (messages: TailMessage[]) => Promise<void>, restarts: Pick<RestartingConsumerOptions, 'warn' | 'log' | 'backoff'> = {}): Promise<void> {
+    const kept = new RestartingConsumer({ make: () => this.newConsumer(), run: (c) => this.run(c, onBatch), ...restarts });
+    this.kept = kept;
+    await kept.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.kept?.stop();
+  }
+
+  private newConsumer(): Consumer {
+    return this.kafka.consumer({
+      groupId: this.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
@@ -41,13 +64,7 @@ export class TopicTail {
     });
   }
 
-  /**
-   * Starts following; `onBatch` gets each partition's batch in order, one at a time. `onStopped`
-   * is told when the consumer crashed and kafkajs will not restart it.
-   */
-  async start(onBatch: (messages: TailMessage[]) => Promise<void>, onStopped?: (e: unknown) => void): Promise<void> {
-    const c = this.consumer;
-    if (onStopped) c.on(c.events.CRASH, (e) => !e.payload.restart && onStopped(e.payload.error));
+  private async run(c: Consumer, onBatch: (messages: TailMessage[]) => Promise<void>): Promise<void> {
     await c.connect();
     await c.subscribe({ topic: this.topic, fromBeginning: false });
     await c.run({
@@ -66,10 +83,5 @@ export class TopicTail {
         );
       },
     });
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.consumer.disconnect();
   }
 }

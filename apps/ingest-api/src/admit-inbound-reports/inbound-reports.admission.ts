@@ -47,9 +47,10 @@ export class InboundReportsAdmission implements OnApplicationBootstrap, OnApplic
     private readonly lag: AdmissionLagHealth,
   ) {
     this.prefix = config.kafka.inbound.prefix;
-    this.consumer = new InboundConsumer(kafka, config.kafka.inbound.groupId, (messages, session) => this.admitTold(messages, session), (e) =>
-      this.logger.error({ err: e }, 'the inbound consumer stopped; it starts again at the next refresh'),
-    );
+    this.consumer = new InboundConsumer(kafka, config.kafka.inbound.groupId, (messages, session) => this.admitTold(messages, session), {
+      warn: (message, extra) => this.logger.warn(extra ?? {}, `the desks' inbound consumer: ${message}`),
+      log: (message) => this.logger.log(`the desks' inbound consumer: ${message}`),
+    });
   }
 
   onApplicationBootstrap(): void {

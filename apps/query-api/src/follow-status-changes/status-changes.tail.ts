@@ -69,10 +69,9 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
       try {
         await ensureTopics(this.kafka, { ...this.config.kafka.topics, eventsPartitions: this.config.kafka.eventsPartitions });
         if (this.stopped) return;
-        await tail.start((messages) => this.serialise(() => this.apply(messages)), (e) => {
-          if (this.stopped) return;
-          this.logger.error(`status-change consumer stopped, restarting: ${String(e)}`);
-          this.following = tail.stop().catch(() => undefined).then(() => this.follow());
+        await tail.start((messages) => this.serialise(() => this.apply(messages)), {
+          warn: (message, extra) => this.logger.warn(`status-change consumer: ${message}${extra?.error ? ` (${String(extra.error)})` : ''}`),
+          log: (message) => this.logger.log(`status-change consumer: ${message}`),
         });
         // Shut down while the consumer was joining: the stop in onModuleDestroy came too early for it.
         if (this.stopped) await tail.stop().catch(() => undefined);
