@@ -99,21 +99,20 @@ export class EventLogConsumer {
     return this.kept?.current;
   }
 
-  private newConsumer(): Consumer {
-    return this.kafka.consumer(
-      // kafkajs waits maxWaitTimeInMs on an empty fetch; seek and disconnect wait for it too.
-      logConsumerConfig(this.groupId, {
-        maxBytesPerPartition: this.opts.maxBytesPerPartition ?? this.catchUp?.partitionBytes,
-        sessionTimeout: this.opts.sessionTimeout,
-        maxWaitTimeInMs: 500,
-      }),
-    );
+  private newConsumer(restartOnFailure: () => Promise<boolean>): Consumer {
+    // kafkajs waits maxWaitTimeInMs on an empty fetch; seek and disconnect wait for it too.
+    const config = logConsumerConfig(this.groupId, {
+      maxBytesPerPartition: this.opts.maxBytesPerPartition ?? this.catchUp?.partitionBytes,
+      sessionTimeout: this.opts.sessionTimeout,
+      maxWaitTimeInMs: 500,
+    });
+    return this.kafka.consumer({ ...config, retry: { ...config.retry, restartOnFailure } });
   }
 
   async start(hooks: ConsumerHooks): Promise<void> {
     this.hooks = hooks;
     this.kept = new RestartingConsumer({
-      make: () => this.newConsumer(),
+      make: (restartOnFailure) => this.newConsumer(restartOnFailure),
       run: (c) => this.run(c, hooks),
       backoff: this.opts.restartBackoff,
       // kafkajs has disconnected it (pausing or resuming it would throw); whichever consumer runs

@@ -12,7 +12,7 @@ describe('InboundConsumer (real Kafka)', () => {
     const read: InboundMessage[] = [];
     const consumer = new InboundConsumer(kafka, `${topic}.group`, async (messages) => void read.push(...messages));
     try {
-      await expect(consumer.follow([topic])).rejects.toThrow();
+      await expect(consumer.follow([topic])).rejects.toThrow('does not host this topic-partition');
 
       await withAdmin(kafka, (admin) => admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }));
       const producer = kafka.producer();

@@ -75,11 +75,11 @@ export class InboundConsumer {
 
   private async startConsumer(topics: string[]): Promise<void> {
     const kept = new RestartingConsumer({
-      make: () => this.kafka.consumer({
+      make: (restartOnFailure) => this.kafka.consumer({
         groupId: this.groupId,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: 500,
-        retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+        retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000, restartOnFailure },
       }),
       run: (consumer) => this.run(consumer, topics),
       ...this.restarts,

@@ -8,7 +8,7 @@ function restarting(fake: ReturnType<typeof crashingKafka>, backoff = FAST_RESTA
   const logged: string[] = [];
   const crashes: boolean[] = [];
   const kept = new RestartingConsumer({
-    make: () => fake.kafka.consumer({ groupId: 'group' }) as Consumer,
+    make: (restartOnFailure) => fake.kafka.consumer({ groupId: 'group', retry: { restartOnFailure } }) as Consumer,
     run: async (c) => {
       await c.connect();
       await c.run({ eachBatch: async () => undefined });
@@ -29,7 +29,7 @@ describe('RestartingConsumer', () => {
     fake.crash(0, false);
     await eventuallyTrue(() => fake.made.length === 2 && fake.made[1].ran);
     expect(warned).toEqual(['the consumer stopped and kafkajs will not restart it; starting a new one']);
-    await eventuallyTrue(() => logged.includes('consuming again after a restart'));
+    await eventuallyTrue(() => logged.includes('a new consumer started after a restart'));
     expect(crashes).toEqual([false]);
     await kept.stop();
     expect(fake.made[1].disconnected).toBe(true);
@@ -71,6 +71,33 @@ describe('RestartingConsumer', () => {
     expect(kept.current).toBeUndefined();
     await new Promise((r) => setTimeout(r, 20));
     expect(fake.made).toHaveLength(1);
+  });
+
+  it('lets kafkajs restart a consumer itself only while it is the one running: not once replaced, nor once stopped', async () => {
+    const fake = crashingKafka();
+    const { kept } = restarting(fake);
+    await kept.start();
+    const firstMay = fake.made[0].config.retry!.restartOnFailure!;
+    await expect(firstMay(new Error('Connection timeout'))).resolves.toBe(true);
+    fake.crash(0, false);
+    await eventuallyTrue(() => fake.made.length === 2 && fake.made[1].ran);
+    await expect(firstMay(new Error('Connection timeout'))).resolves.toBe(false);
+    const secondMay = fake.made[1].config.retry!.restartOnFailure!;
+    await expect(secondMay(new Error('Connection timeout'))).resolves.toBe(true);
+    await kept.stop();
+    // What a join cut short by the stop reports, after kafkajs' own disconnect.
+    await expect(secondMay(new Error('No broker available'))).resolves.toBe(false);
+  });
+
+  it('cuts short a new consumer still joining when stopped, instead of waiting out its retries', async () => {
+    const fake = crashingKafka({ joinHangs: [1] });
+    const { kept } = restarting(fake);
+    await kept.start();
+    fake.crash(0, false);
+    await eventuallyTrue(() => fake.made.length === 2);
+    await kept.stop();
+    expect(fake.made[1].disconnected).toBe(true);
+    expect(fake.made).toHaveLength(2);
   });
 
   it('is stopped at once while it waits to start a new consumer, and starts none after', async () => {

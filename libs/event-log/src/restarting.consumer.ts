@@ -5,8 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const RESTART_BACKOFF = { firstMs: 1000, maxMs: 30_000 };
 
 export interface RestartingConsumerOptions {
-  /** Makes a new kafkajs consumer, not yet connected: one for each start. */
-  make: () => Consumer;
+  /**
+   * Makes a new kafkajs consumer, not yet connected: one for each start. Its config must take
+   * `restartOnFailure` as `retry.restartOnFailure`, so kafkajs restarts it itself only while it is
+   * the one running: not once stopped (a join cut short by the stop fails as retriable), nor once
+   * replaced.
+   */
+  make: (restartOnFailure: () => Promise<boolean>) => Consumer;
   /**
    * Sets up a consumer `make` made (its own event handlers), connects, subscribes and runs it.
    * Rejecting fails that start; kafkajs reports a failed group join as a crash, not by rejecting.
@@ -53,7 +58,7 @@ export class RestartingConsumer {
    * group join given up on is restarted like any later crash.
    */
   async start(): Promise<void> {
-    const first = this.opts.make();
+    const first = this.made();
     this.consumer = first;
     try {
       await this.runWatched(first);
@@ -68,8 +73,15 @@ export class RestartingConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping.abort();
+    // A restart still joining is cut short, not waited out through kafkajs' own retries.
+    if (this.restarting) await this.consumer?.disconnect().catch(() => undefined);
     await this.restarting;
     await this.consumer?.disconnect();
+  }
+
+  private made(): Consumer {
+    const c: Consumer = this.opts.make(async () => !this.stopped && this.consumer === c);
+    return c;
   }
 
   private async runWatched(c: Consumer): Promise<void> {
@@ -96,13 +108,13 @@ export class RestartingConsumer {
         } catch {
           return;
         }
-        const next = this.opts.make();
+        const next = this.made();
         this.consumer = next;
         let failure: Record<string, string> = {};
         try {
           await this.runWatched(next);
           if (!this.crashed.has(next)) {
-            log?.('consuming again after a restart');
+            log?.('a new consumer started after a restart');
             return;
           }
         } catch (e) {

@@ -29,7 +29,6 @@ export class TopicTail {
   /** A group of its own, the same for every consumer a restart makes. */
   private readonly groupId: string;
   private kept: RestartingConsumer | undefined;
-  private stopped = false;
 
   constructor(private readonly kafka: Kafka, private readonly topic: string) {
     this.groupId = `${topic}.tail.${randomUUID()}`;
@@ -41,26 +40,23 @@ export class TopicTail {
    * Rejects when the first consumer cannot connect.
    */
   async start(onBatch: (messages: TailMessage[]) => Promise<void>, restarts: Pick<RestartingConsumerOptions, 'warn' | 'log' | 'backoff'> = {}): Promise<void> {
-    const kept = new RestartingConsumer({ make: () => this.newConsumer(), run: (c) => this.run(c, onBatch), ...restarts });
+    const kept = new RestartingConsumer({ make: (restartOnFailure) => this.newConsumer(restartOnFailure), run: (c) => this.run(c, onBatch), ...restarts });
     this.kept = kept;
     await kept.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     await this.kept?.stop();
   }
 
-  private newConsumer(): Consumer {
+  private newConsumer(restartOnFailure: () => Promise<boolean>): Consumer {
     return this.kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
       maxWaitTimeInMs: 500,
-      // A tail stopped while it is still joining its group makes the join fail, and kafkajs would
-      // then schedule a restart of the consumer after its disconnect: not once it is stopped.
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000, restartOnFailure: async () => !this.stopped },
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000, restartOnFailure },
     });
   }
 
