@@ -1,4 +1,4 @@
-import { Consumer, Kafka, Producer } from 'kafkajs';
+import { Consumer, Kafka, Partitioners, Producer } from 'kafkajs';
 import { OutgoingMessage } from './event-log.producer';
 import { InboundPosition } from './inbound.message';
 import { RestartingConsumer, RestartingConsumerOptions } from './restarting.consumer';
@@ -65,7 +65,8 @@ export class InboundConsumer {
   /** Appends messages to a topic other than the inbound ones (a desk's rejections), acknowledged by every in-sync replica. */
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (!this.producer) {
-      const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      // Kafka's default partitioner (murmur2, as the Java clients), named so kafkajs does not warn about its change of default.
+      const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       this.producer = producer.connect().then(() => producer);
       // A failed connect is tried again by the next send.
       this.producer.catch(() => (this.producer = undefined));
