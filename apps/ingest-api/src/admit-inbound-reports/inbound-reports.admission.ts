@@ -127,13 +127,14 @@ export class InboundReportsAdmission implements OnApplicationBootstrap, OnApplic
       if (!isRunning()) retry = new Error('stopped while reports were still being recorded by another send');
       else await sleep(PENDING_RETRY_MS);
     }
+    // The log or the database did not take every report: nothing is committed, the batch is read
+    // again after a pause, and the reports already appended are answered as duplicates then. Its
+    // refusals are decided again then too: sent now, they would reach the desk once per read.
+    if (retry) throw retry;
     if (rejections.length > 0) {
       await this.consumer.send(deskTopics(this.prefix, desk).rejections, rejections.map(encodeInboundRejection));
       this.logger.log({ desk, refused: rejections.length, codes: [...new Set(rejections.map((r) => r.error))] }, 'refused reports from Kafka');
     }
-    // The log or the database did not take every report: nothing is committed, the batch is read
-    // again after a pause, and the reports already appended are answered as duplicates then.
-    if (retry) throw retry;
   }
 }
 
