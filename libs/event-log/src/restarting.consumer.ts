@@ -53,9 +53,10 @@ export class RestartingConsumer {
   }
 
   /**
-   * Starts the first consumer. Rejects when it cannot connect or subscribe (it is disconnected
-   * then): what to do about a broker that is not there at start is the caller's to say. A first
-   * group join given up on is restarted like any later crash.
+   * Starts the first consumer. Rejects when it cannot connect or subscribe: that is the end of
+   * this one (disconnected, nothing restarted after), and what to do about a broker that is not
+   * there at start is the caller's to say. A first group join given up on is restarted like any
+   * later crash.
    */
   async start(): Promise<void> {
     const first = this.made();
@@ -63,8 +64,8 @@ export class RestartingConsumer {
     try {
       await this.runWatched(first);
     } catch (e) {
+      await this.stop().catch(() => undefined);
       this.consumer = undefined;
-      await first.disconnect().catch(() => undefined);
       throw e;
     }
   }
