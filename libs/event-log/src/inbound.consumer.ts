@@ -1,7 +1,7 @@
 import { Consumer, Kafka, Partitioners, Producer } from 'kafkajs';
 import { OutgoingMessage } from './event-log.producer';
 import { InboundPosition } from './inbound.message';
-import { RestartingConsumer, RestartingConsumerOptions } from './restarting.consumer';
+import { RestartingConsumer, RestartReporting } from './restarting.consumer';
 
 /** A message of a desk's inbound topic. */
 export interface InboundMessage extends InboundPosition {
@@ -34,7 +34,7 @@ export class InboundConsumer {
     private readonly kafka: Kafka,
     private readonly groupId: string,
     private readonly handle: InboundHandler,
-    private readonly restarts: Pick<RestartingConsumerOptions, 'warn' | 'log' | 'backoff'> = {},
+    private readonly restarts: RestartReporting = {},
   ) {}
 
   /**

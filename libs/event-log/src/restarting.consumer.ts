@@ -27,6 +27,9 @@ export interface RestartingConsumerOptions {
   log?: (message: string) => void;
 }
 
+/** What a user of the rule may set about its restarts: the waits, and where they are told. */
+export type RestartReporting = Pick<RestartingConsumerOptions, 'backoff' | 'warn' | 'log'>;
+
 /**
  * One kafkajs consumer kept running whatever the broker does. kafkajs restarts a consumer after a
  * retriable failure itself, but gives up on others (such as no group coordinator found while a
@@ -43,7 +46,6 @@ export class RestartingConsumer {
   private readonly crashed = new WeakSet<Consumer>();
   /** Aborted by {@link stop}: a restart's wait ends at once. */
   private readonly stopping = new AbortController();
-  private stopped = false;
 
   constructor(private readonly opts: RestartingConsumerOptions) {}
 
@@ -72,12 +74,15 @@ export class RestartingConsumer {
 
   /** Stops for good: a restart's wait ends, one under way is waited for, and the consumer leaves its group. */
   async stop(): Promise<void> {
-    this.stopped = true;
     this.stopping.abort();
     // A restart still joining is cut short, not waited out through kafkajs' own retries.
     if (this.restarting) await this.consumer?.disconnect().catch(() => undefined);
     await this.restarting;
     await this.consumer?.disconnect();
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
   }
 
   private made(): Consumer {

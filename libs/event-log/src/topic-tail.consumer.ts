@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { RestartingConsumer, RestartingConsumerOptions } from './restarting.consumer';
+import { RestartingConsumer, RestartReporting } from './restarting.consumer';
 
 /** One message as a tail hands it over, headers decoded as UTF-8. */
 export interface TailMessage {
@@ -39,7 +39,7 @@ export class TopicTail {
    * kafkajs gives up on is started again ({@link RestartingConsumer}), as `restarts` is told.
    * Rejects when the first consumer cannot connect.
    */
-  async start(onBatch: (messages: TailMessage[]) => Promise<void>, restarts: Pick<RestartingConsumerOptions, 'warn' | 'log' | 'backoff'> = {}): Promise<void> {
+  async start(onBatch: (messages: TailMessage[]) => Promise<void>, restarts: RestartReporting = {}): Promise<void> {
     const kept = new RestartingConsumer({ make: (restartOnFailure) => this.newConsumer(restartOnFailure), run: (c) => this.run(c, onBatch), ...restarts });
     this.kept = kept;
     await kept.start();
