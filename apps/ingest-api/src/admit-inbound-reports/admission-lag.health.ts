@@ -16,7 +16,9 @@ const deskOf = (key: DeskPartition): string => key.split('\t')[0];
  * inbound topic, sampled every few seconds whether or not this ingest API admits (an instance with
  * `INBOUND_ADMISSION=off` still sees desks nobody admits). On `GET /health` it names the desks
  * with reports waiting and those stalled (waiting, with no progress for `INBOUND_STALL_AFTER_MS`),
- * with the last error met admitting them; `newsledger_admission_lag` has the same per desk.
+ * with the last error met admitting them; `newsledger_admission_lag` has the same per desk. What it
+ * shows is as of `sampledAt`; while a sample cannot be taken (`unread` says why), that stays the last
+ * one taken, and no stall is named or lengthened from the samples that are missing.
  *
  * A stall stays `up`: this ingest API still records what comes over HTTP, and a 503 from every
  * instance of the fleet for one desk's topic would take HTTP ingest down with it. Alert on the
@@ -33,6 +35,8 @@ export class AdmissionLagHealth implements HealthCheckContributor, OnApplication
   private readonly stallAfterMs: number;
   /** Why the last sample could not be taken, if it could not. */
   private unread: string | undefined;
+  /** When the last sample that could be taken was (epoch ms). */
+  private sampledAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** The sample being taken, if any: shutdown waits for it before closing the admin client it may reopen. */
   private sampling: Promise<void> | undefined;
@@ -95,6 +99,7 @@ export class AdmissionLagHealth implements HealthCheckContributor, OnApplication
       this.gauge.reset();
       for (const [desk, lag] of this.byDesk()) this.gauge.set({ desk }, lag);
       this.unread = undefined;
+      this.sampledAt = now;
     } catch (e) {
       // No series rather than a stale one: an alert on absent() fires while Kafka or PostgreSQL is away.
       this.gauge.reset();
@@ -104,15 +109,18 @@ export class AdmissionLagHealth implements HealthCheckContributor, OnApplication
   }
 
   async check(): Promise<HealthIndicatorResult> {
-    const now = Date.now();
+    // While the lag cannot be read, all of it is as of the last sample, stalls included: progress
+    // that could not be seen is not taken for none.
+    const asOf = this.unread !== undefined && this.sampledAt !== undefined ? this.sampledAt : Date.now();
     const waiting = [...this.byDesk()].filter(([, lag]) => lag > 0).map(([desk, lag]) => ({ desk, lag }));
     const stalled = new Map<string, { desk: string; lag: number; stalledForMs: number; lastError: string | null }>();
-    for (const { key, lag, stalledForMs } of this.watch.stalled(now)) {
+    for (const { key, lag, stalledForMs } of this.watch.stalled(asOf)) {
       const desk = deskOf(key);
       const seen = stalled.get(desk);
       stalled.set(desk, { desk, lag: (seen?.lag ?? 0) + lag, stalledForMs: Math.max(seen?.stalledForMs ?? 0, stalledForMs), lastError: this.lastErrors.get(desk) ?? null });
     }
     const admission: { status: 'up' } & Record<string, unknown> = { status: 'up', waiting, stalled: [...stalled.values()] };
+    if (this.sampledAt !== undefined) admission.sampledAt = new Date(this.sampledAt).toISOString();
     if (this.unread !== undefined) admission.unread = this.unread;
     if (stalled.size > 0) {
       admission.message = `admission is stalled on ${[...stalled.values()]
