@@ -16,9 +16,9 @@ const deskOf = (key: DeskPartition): string => key.split('\t')[0];
  * inbound topic, sampled every few seconds whether or not this ingest API admits (an instance with
  * `INBOUND_ADMISSION=off` still sees desks nobody admits). On `GET /health` it names the desks
  * with reports waiting and those stalled (waiting, with no progress for `INBOUND_STALL_AFTER_MS`),
- * with the last error met admitting them; `newsledger_admission_lag` has the same per desk. What it
- * shows is as of `sampledAt`; while a sample cannot be taken (`unread` says why), that stays the last
- * one taken, and no stall is named or lengthened from the samples that are missing.
+ * with the last error met admitting them; `newsledger_admission_lag` has the same per desk. Lags
+ * and stalls are as of the last sample taken (`sampledAt`), never lengthened past it: while one
+ * cannot be taken (`unread` says why) or is still being read, no stall grows from what was not seen.
  *
  * A stall stays `up`: this ingest API still records what comes over HTTP, and a 503 from every
  * instance of the fleet for one desk's topic would take HTTP ingest down with it. Alert on the
@@ -109,12 +109,11 @@ export class AdmissionLagHealth implements HealthCheckContributor, OnApplication
   }
 
   async check(): Promise<HealthIndicatorResult> {
-    // While the lag cannot be read, all of it is as of the last sample, stalls included: progress
-    // that could not be seen is not taken for none.
-    const asOf = this.unread !== undefined && this.sampledAt !== undefined ? this.sampledAt : Date.now();
+    // As of the last sample, stalls included: progress that could not be seen is not taken for none.
+    const sampled = this.sampledAt ?? Date.now();
     const waiting = [...this.byDesk()].filter(([, lag]) => lag > 0).map(([desk, lag]) => ({ desk, lag }));
     const stalled = new Map<string, { desk: string; lag: number; stalledForMs: number; lastError: string | null }>();
-    for (const { key, lag, stalledForMs } of this.watch.stalled(asOf)) {
+    for (const { key, lag, stalledForMs } of this.watch.stalled(sampled)) {
       const desk = deskOf(key);
       const seen = stalled.get(desk);
       stalled.set(desk, { desk, lag: (seen?.lag ?? 0) + lag, stalledForMs: Math.max(seen?.stalledForMs ?? 0, stalledForMs), lastError: this.lastErrors.get(desk) ?? null });
@@ -123,9 +122,11 @@ export class AdmissionLagHealth implements HealthCheckContributor, OnApplication
     if (this.sampledAt !== undefined) admission.sampledAt = new Date(this.sampledAt).toISOString();
     if (this.unread !== undefined) admission.unread = this.unread;
     if (stalled.size > 0) {
-      admission.message = `admission is stalled on ${[...stalled.values()]
+      const named = [...stalled.values()]
         .map((s) => `desk ${s.desk} (lag ${s.lag}, no progress for ${Math.round(s.stalledForMs / 1000)} s${s.lastError ? `, last error: ${s.lastError}` : ''})`)
-        .join(', ')}; see the ingest API's log for the failing batch; HTTP ingest is not affected`;
+        .join(', ');
+      const asOf = this.unread !== undefined ? ` as of ${admission.sampledAt}, the last time its lag could be read (it cannot now: ${this.unread})` : '';
+      admission.message = `admission is stalled on ${named}${asOf}; see the ingest API's log for the failing batch; HTTP ingest is not affected`;
     }
     return { admission };
   }
