@@ -8,6 +8,8 @@ import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
 import { IngestApiModule } from '../apps/ingest-api/src/ingest-api.module';
 import { ProjectorModule } from '../apps/projector/src/projector.module';
+import { StatusChangesFeed } from '../apps/query-api/src/follow-status-changes/status-changes.feed';
+import { StatusChangesTail } from '../apps/query-api/src/follow-status-changes/status-changes.tail';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 
 const SUBJECTS = 10;
@@ -66,11 +68,16 @@ describe('status-change feed over SSE (real Kafka and PostgreSQL)', () => {
       if (!writer || !String(e).includes('timed out')) throw e;
       const [chain] = await db.query(
         `SELECT (SELECT count(*) FROM events WHERE subject = ANY($2))::int AS indexed,
-                count(*)::int AS outbox, count(published_at)::int AS relayed
+                count(*)::int AS outbox, count(published_at)::int AS relayed,
+                (SELECT max(seq) FROM status_changes WHERE topic = $1)::text AS last
          FROM status_changes WHERE topic = $1 AND subject = ANY($2)`,
         [testConfig.kafka.topics.statusChanges, writer.subjects],
       );
-      throw new Error(`${String(e)}; ${stream.events.length} received; events indexed ${chain.indexed}, changes in the outbox ${chain.outbox}, relayed ${chain.relayed}`);
+      // Where the query API's feed stands: its tail's position against the outbox's last, the streams it holds.
+      const streams = query.app.get(StatusChangesFeed);
+      const feed = `the feed's tail at ${query.app.get(StatusChangesTail).position} of ${chain.last}; ${streams.size} stream(s) open, ${streams.catchingUp} still catching up`;
+      const last = stream.events[stream.events.length - 1]?.position;
+      throw new Error(`${String(e)}; ${stream.events.length} received (the last at ${last}); events indexed ${chain.indexed}, changes in the outbox ${chain.outbox}, relayed ${chain.relayed}; ${feed}`);
     }
   }
 

@@ -108,13 +108,17 @@ describe('metrics: /metrics of every process (real Kafka and PostgreSQL)', () =>
     expect(sample(text, 'newsledger_projector_messages_total', { result: 'projected' })).toBeGreaterThan(0);
   });
 
-  it('gauges open feed streams on the query API, and counts failed webhook deliveries on the projector that makes them', async () => {
+  it('gauges open feed streams (and those catching up) on the query API, and counts failed webhook deliveries on the projector that makes them', async () => {
     const subscribers = async () => sample(await scrape(query), 'newsledger_feed_subscribers');
+    const catchingUp = async () => sample(await scrape(query), 'newsledger_feed_catching_up');
     const idle = await subscribers();
     expect(idle).toBeDefined();
-    const stream = await openFeed(query.url, readKey, 'field=status');
+    expect(await catchingUp()).toBe(0);
+    // From the first change on: its catch-up is read, then it goes live and is counted out of it.
+    const stream = await openFeed(query.url, readKey, 'field=status', '0');
     await stream.opened;
     expect(await subscribers()).toBe(idle! + 1);
+    await eventually('the stream past its catch-up', async () => ((await catchingUp()) === 0 ? true : undefined));
     stream.close();
     await stream.ended;
     await eventually('the stream counted out', async () => ((await subscribers()) === idle ? true : undefined));

@@ -36,9 +36,17 @@ export class StatusChangesFeed implements OnModuleDestroy {
     this.subscription = this.bus.pipe(ofType(StatusChangesPublished)).subscribe((e) => this.fanout.publish(e.changes));
   }
 
+  /** Streams still reading their catch-up from PostgreSQL. */
+  private catchUps = 0;
+
   /** Number of open streams. */
   get size(): number {
     return this.connections.size;
+  }
+
+  /** Number of open streams still reading their catch-up. */
+  get catchingUp(): number {
+    return this.catchUps;
   }
 
   /** The latest position of the feed, at least as far as `known` if it got that far (read from PostgreSQL only then). */
@@ -74,6 +82,7 @@ export class StatusChangesFeed implements OnModuleDestroy {
       conn.end();
     });
     conn.write(SSE_OPENED);
+    this.catchUps += 1;
     try {
       let after = cursor ?? head;
       while (after < head && !conn.closed) {
@@ -86,6 +95,8 @@ export class StatusChangesFeed implements OnModuleDestroy {
       // The client reconnects with its Last-Event-ID and gets the rest then.
       this.logger.warn(`feed catch-up failed, closing the stream: ${String(e)}`);
       conn.end();
+    } finally {
+      this.catchUps -= 1;
     }
   }
 
