@@ -23,9 +23,11 @@ export interface FeedStream {
 
 /**
  * Opens `GET /v1/feed/status-changes` with `query` and, optionally, a Last-Event-ID header.
- * Rejects with the status and body when the server refuses.
+ * With `closeAfter`, the stream is closed on its n-th change, and what came with it is dropped:
+ * a client gone right there, whatever burst the server sent. Rejects with the status and body
+ * when the server refuses.
  */
-export async function openFeed(baseUrl: string, key: string | undefined, query = '', lastEventId?: string): Promise<FeedStream> {
+export async function openFeed(baseUrl: string, key: string | undefined, query = '', lastEventId?: string, opts: { closeAfter?: number } = {}): Promise<FeedStream> {
   const abort = new AbortController();
   const res = await fetch(`${baseUrl}/v1/feed/status-changes${query ? `?${query}` : ''}`, {
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), accept: 'text/event-stream', ...(lastEventId !== undefined ? { 'last-event-id': lastEventId } : {}) },
@@ -37,7 +39,11 @@ export async function openFeed(baseUrl: string, key: string | undefined, query =
   let markOpened: () => void = () => undefined;
   const opened = new Promise<void>((resolve) => (markOpened = resolve));
   const parser = new SseParser(
-    (e) => events.push({ position: e.id ?? '', change: JSON.parse(e.data) as FeedEvent['change'] }),
+    (e) => {
+      if (opts.closeAfter !== undefined && events.length >= opts.closeAfter) return;
+      events.push({ position: e.id ?? '', change: JSON.parse(e.data) as FeedEvent['change'] });
+      if (events.length === opts.closeAfter) abort.abort();
+    },
     (c) => {
       comments.push(c);
       markOpened();
