@@ -178,6 +178,20 @@ export function cpuRows(r: BenchResult): CpuRow[] {
   ];
 }
 
+/** CPU an event per process through the catch-up, beside the raw-pg limit's PostgreSQL, from /proc. */
+export function catchUpCpuRows(r: BenchResult): string[][] {
+  if (!r.projection) return [];
+  const p = r.projection;
+  const c = p.projector.cpuMicros;
+  const us = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(1));
+  const parts = [c.projector, c.postgres, c.broker];
+  const total = parts.some((n) => n === undefined) ? undefined : parts.reduce<number>((n, v) => n + v!, 0);
+  return [
+    ['projector catch-up (its start-up included)', fmt(p.projector.eventsPerSecond), us(c.projector), us(c.projectorMain), us(c.postgres), us(c.broker), us(total)],
+    ['raw pg, the same rows and statements', fmt(p.rawPg.eventsPerSecond), '–', '–', us(p.rawPg.cpuMicros.postgres), '–', us(p.rawPg.cpuMicros.postgres)],
+  ];
+}
+
 function markdown(header: string[], body: string[][]): string[] {
   const all = [header, ...body];
   const widths = header.map((_, c) => Math.max(...all.map((row) => row[c].length)));
@@ -203,13 +217,24 @@ export function table(r: BenchResult): string {
       ...markdown(['path', 'reports/s', 'client', 'server', 'projector', 'PostgreSQL', 'broker', 'total'], cpu),
     );
   }
+  const catchUp = catchUpCpuRows(r);
+  if (catchUp.length) {
+    // What two cores allow an event at the catch-up target, against what it took.
+    const budget = (2e6 / (0.65 * r.projection!.rawPg.eventsPerSecond)).toFixed(1);
+    out.push(
+      '',
+      `CPU per event in the catch-up (µs, from /proc utime + stime); PostgreSQL: the projector's backends, or the limit's one; at 65 % of this run's raw-pg limit, two cores allow ${budget} µs an event in all`,
+      '',
+      ...markdown(['run', 'events/s', 'projector', 'its main thread', 'PostgreSQL', 'broker', 'total'], catchUp),
+    );
+  }
   return out.join('\n');
 }
 
 /** A section's rows as soon as it is done, so a long run interrupted later keeps them. */
 function logRows(r: BenchResult, section: Section): void {
   const only = { ...r, ingest: undefined, projection: undefined, feed: undefined, audit: undefined, [section]: r[section] };
-  for (const row of [...rows(only), ...cpuRows(only)]) log(row.join(' | '));
+  for (const row of [...rows(only), ...cpuRows(only), ...catchUpCpuRows(only)]) log(row.join(' | '));
 }
 
 async function main(f: Flags): Promise<BenchResult> {

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
 import { BenchStack, checkpoint, peakRssMb } from './support/bench.stack';
+import { cpuSeconds, listenerPid } from './support/proc-cpu';
 import { benchMessage, benchReport } from './support/workload';
 
 export interface ProjectionBenchOptions {
@@ -23,10 +24,31 @@ export interface ProjectionBenchResult {
   events: number;
   subjects: number;
   /** the projector from an empty view store, all events already on the topic */
-  projector: { eventsPerSecond: number; ms: number; peakRssMb: number | undefined };
+  projector: { eventsPerSecond: number; ms: number; peakRssMb: number | undefined; cpuMicros: CatchUpCpu };
   /** raw `pg`: the same event-index rows and view upserts, the same bulk statements, one transaction per batch */
-  rawPg: { eventsPerSecond: number; ms: number; batch: number; projectorsBatch: boolean };
+  rawPg: { eventsPerSecond: number; ms: number; batch: number; projectorsBatch: boolean; cpuMicros: Pick<CatchUpCpu, 'postgres'> };
 }
+
+/**
+ * Microseconds of CPU an event through a catch-up, per process, from /proc (undefined where it
+ * could not be read): what two cores must fit at the target's rate.
+ */
+export interface CatchUpCpu {
+  /** the projector process from its start (its start-up included), every thread */
+  projector?: number;
+  /** of which its main thread, the one that decodes and reduces */
+  projectorMain?: number;
+  /** the PostgreSQL backends of its connections open at the end (all of them through a catch-up) */
+  postgres?: number;
+  /** the Kafka broker */
+  broker?: number;
+}
+
+const perEvent = (seconds: number | undefined, events: number): number | undefined =>
+  seconds === undefined ? undefined : Math.round((seconds * 1e6 * 10) / events) / 10;
+
+const sum = (values: (number | undefined)[]): number | undefined =>
+  values.some((v) => v === undefined) ? undefined : values.reduce<number>((n, v) => n + v!, 0);
 
 const LOAD_CHUNK = 5000;
 const LOAD_IN_FLIGHT = 4;
@@ -65,11 +87,22 @@ export async function runProjectionBench(stack: BenchStack, rawSchema: string, o
   // Both sides start with the database's dirty pages written out (loading and earlier sections leave some).
   await checkpoint((sql) => stack.db.query(sql));
   o.log('projection: starting the projector on an empty view store…');
+  const [broker] = stack.config.kafka.brokers;
+  const brokerPid = listenerPid(Number(broker.slice(broker.lastIndexOf(':') + 1)));
+  const brokerBefore = brokerPid === undefined ? undefined : cpuSeconds(brokerPid);
   const started = performance.now();
   const projector = await stack.start('projector');
   await stack.projectedAll(o.events);
   const ms = performance.now() - started;
   const rss = projector.pid ? peakRssMb(projector.pid) : undefined;
+  const backends = await stack.backendPids([`${stack.run}-projector`]);
+  const brokerAfter = brokerPid === undefined ? undefined : cpuSeconds(brokerPid);
+  const cpuMicros: CatchUpCpu = {
+    projector: perEvent(projector.pid ? cpuSeconds(projector.pid) : undefined, o.events),
+    projectorMain: perEvent(projector.pid ? cpuSeconds(projector.pid, projector.pid) : undefined, o.events),
+    postgres: perEvent(backends.length ? sum(backends.map((pid) => cpuSeconds(pid))) : undefined, o.events),
+    broker: perEvent(brokerBefore === undefined || brokerAfter === undefined ? undefined : brokerAfter - brokerBefore, o.events),
+  };
   const batch = o.rawBatch || (await projectorBatch(stack));
   o.log(`projection: ${Math.round((o.events * 1000) / ms)} events/s, peak RSS ${rss} MB; raw pg, ${batch} events per transaction…`);
 
@@ -77,8 +110,11 @@ export async function runProjectionBench(stack: BenchStack, rawSchema: string, o
   return {
     events: o.events,
     subjects: o.subjects,
-    projector: { eventsPerSecond: Math.round((o.events * 1000) / ms), ms: Math.round(ms), peakRssMb: rss },
-    rawPg: { eventsPerSecond: Math.round((o.events * 1000) / raw), ms: Math.round(raw), batch, projectorsBatch: !o.rawBatch },
+    projector: { eventsPerSecond: Math.round((o.events * 1000) / ms), ms: Math.round(ms), peakRssMb: rss, cpuMicros },
+    rawPg: {
+      eventsPerSecond: Math.round((o.events * 1000) / raw.ms), ms: Math.round(raw.ms), batch, projectorsBatch: !o.rawBatch,
+      cpuMicros: { postgres: perEvent(raw.postgresSeconds, o.events) },
+    },
   };
 }
 
@@ -97,11 +133,16 @@ async function projectorBatch(stack: BenchStack): Promise<number> {
   return batch;
 }
 
-/** Milliseconds raw `pg` spends writing the rows of `o.events` events into `schema` (already migrated). */
-async function rawPgWrites(url: string, schema: string, run: string, o: ProjectionBenchOptions, recordedAt: string): Promise<number> {
+/**
+ * Milliseconds raw `pg` spends writing the rows of `o.events` events into `schema` (already
+ * migrated), and the CPU seconds its backend spends meanwhile (it idles while the rows are made).
+ */
+async function rawPgWrites(url: string, schema: string, run: string, o: ProjectionBenchOptions, recordedAt: string): Promise<{ ms: number; postgresSeconds: number | undefined }> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
+    const backend = Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    const backendBefore = cpuSeconds(backend);
     await client.query(`SET search_path TO "${schema}"`);
     await checkpoint((sql) => client.query(sql));
     // The same SQL the projector sends, on a bare driver connection.
@@ -150,7 +191,8 @@ async function rawPgWrites(url: string, schema: string, run: string, o: Projecti
         spent += performance.now() - t;
       }
     }
-    return spent;
+    const backendAfter = cpuSeconds(backend);
+    return { ms: spent, postgresSeconds: backendBefore === undefined || backendAfter === undefined ? undefined : backendAfter - backendBefore };
   } finally {
     await client.end();
   }

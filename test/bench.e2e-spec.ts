@@ -65,6 +65,15 @@ describe('npm run bench (tiny sizes, so the bench never rots)', () => {
     expect(projection!.projector.eventsPerSecond).toBeGreaterThan(0);
     expect(projection!.rawPg.eventsPerSecond).toBeGreaterThan(0);
     expect(projection!.projector.peakRssMb).toBeGreaterThan(0);
+    // The catch-up's CPU an event per process, beside the limit's PostgreSQL: the projector runs
+    // for seconds even at this size, so it has ticks; the others may have none.
+    expect(projection!.projector.cpuMicros).toEqual({ projector: expect.any(Number), projectorMain: expect.any(Number), postgres: expect.any(Number), broker: expect.any(Number) });
+    expect(projection!.projector.cpuMicros.projector).toBeGreaterThan(0);
+    expect(projection!.projector.cpuMicros.projectorMain!).toBeLessThanOrEqual(projection!.projector.cpuMicros.projector!);
+    expect(projection!.rawPg.cpuMicros).toEqual({ postgres: expect.any(Number) });
+    const catchUpTable = tableText.slice(tableText.indexOf('CPU per event in the catch-up'));
+    expect(catchUpTable).toMatch(/two cores allow \d+(\.\d)? µs an event/);
+    for (const run of ['projector catch-up', 'raw pg, the same rows']) expect(catchUpTable).toContain(run);
     // 40 events/s for 1 + 2 s, each a change every one of the 4 subscribers follows.
     expect(feed!.events).toBe(120);
     expect(feed!.deliveries).toMatchObject({ expected: 480, received: 480, missing: 0, outOfOrder: 0 });

@@ -11,10 +11,13 @@ const TICKS_PER_SECOND = (() => {
   }
 })();
 
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; undefined when it cannot be read. */
-export function cpuSeconds(pid: number): number | undefined {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat, or one of its
+ * threads (`tid`; the main thread's is the pid); undefined when it cannot be read.
+ */
+export function cpuSeconds(pid: number, tid?: number): number | undefined {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     // The command name, in parentheses, may hold spaces: count fields from after its closing one.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the name.
