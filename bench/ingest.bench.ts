@@ -5,7 +5,7 @@ import { PeerBenchResult, runPeerBench } from './peer.bench';
 import { BenchStack, percentiles } from './support/bench.stack';
 import { drive, driveFor, perSecond, post } from './support/http-client';
 import { runProducerPerfTool } from './support/kafka-perf';
-import { CpuMeter, CpuMicros, CpuPart, listenerPid, toMicros } from './support/proc-cpu';
+import { brokerPid, CpuMeter, CpuMicros, CpuPart, toMicros } from './support/proc-cpu';
 import { benchMessage, benchReport } from './support/workload';
 
 export interface IngestBenchOptions {
@@ -60,15 +60,14 @@ export interface IngestBenchResult {
 export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): Promise<IngestBenchResult> {
   // The peer first, on the same sequence and client; its schema is dropped and flushed before newsledger's timing.
   const peer = await runPeerBench(stack, o);
-  const [broker] = stack.config.kafka.brokers;
-  const brokerPid = listenerPid(Number(broker.slice(broker.lastIndexOf(':') + 1)));
+  const broker = brokerPid(stack.config.kafka.brokers);
   const apps = [`${stack.run}-ingest-api`, `${stack.run}-projector`];
   const parts: CpuPart[] = [
     { label: 'client', pids: () => [process.pid] },
     { label: 'server', pids: () => [stack.pid('ingest-api')].filter((p): p is number => p !== undefined) },
     { label: 'projector', pids: () => [stack.pid('projector')].filter((p): p is number => p !== undefined) },
     { label: 'postgres', pids: () => stack.backendPids(apps) },
-    { label: 'broker', pids: () => (brokerPid === undefined ? [] : [brokerPid]) },
+    { label: 'broker', pids: () => (broker === undefined ? [] : [broker]) },
   ];
   const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(o.writers, o.batchWriters) });
   // A desk's ingest key, as ingestors send: every request reads its key's row, which the admin key is spared.

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
 import { BenchStack, checkpoint, peakRssMb } from './support/bench.stack';
-import { cpuSeconds, listenerPid } from './support/proc-cpu';
+import { brokerPid, CpuMeter, cpuSeconds } from './support/proc-cpu';
 import { benchMessage, benchReport } from './support/workload';
 
 export interface ProjectionBenchOptions {
@@ -47,9 +47,6 @@ export interface CatchUpCpu {
 const perEvent = (seconds: number | undefined, events: number): number | undefined =>
   seconds === undefined ? undefined : Math.round((seconds * 1e6 * 10) / events) / 10;
 
-const sum = (values: (number | undefined)[]): number | undefined =>
-  values.some((v) => v === undefined) ? undefined : values.reduce<number>((n, v) => n + v!, 0);
-
 const LOAD_CHUNK = 5000;
 const LOAD_IN_FLIGHT = 4;
 
@@ -87,21 +84,26 @@ export async function runProjectionBench(stack: BenchStack, rawSchema: string, o
   // Both sides start with the database's dirty pages written out (loading and earlier sections leave some).
   await checkpoint((sql) => stack.db.query(sql));
   o.log('projection: starting the projector on an empty view store…');
-  const [broker] = stack.config.kafka.brokers;
-  const brokerPid = listenerPid(Number(broker.slice(broker.lastIndexOf(':') + 1)));
-  const brokerBefore = brokerPid === undefined ? undefined : cpuSeconds(brokerPid);
+  const broker = brokerPid(stack.config.kafka.brokers);
+  const pidOf = (pid: number | undefined) => (pid === undefined ? [] : [pid]);
+  // Started before the projector: its process and backends, new meanwhile, count from zero.
+  const meter = new CpuMeter([
+    { label: 'projector', pids: () => pidOf(stack.pid('projector')) },
+    { label: 'postgres', pids: () => stack.backendPids([`${stack.run}-projector`]) },
+    { label: 'broker', pids: () => pidOf(broker) },
+  ]);
+  await meter.start();
   const started = performance.now();
   const projector = await stack.start('projector');
   await stack.projectedAll(o.events);
   const ms = performance.now() - started;
+  const used = await meter.stop();
   const rss = projector.pid ? peakRssMb(projector.pid) : undefined;
-  const backends = await stack.backendPids([`${stack.run}-projector`]);
-  const brokerAfter = brokerPid === undefined ? undefined : cpuSeconds(brokerPid);
   const cpuMicros: CatchUpCpu = {
-    projector: perEvent(projector.pid ? cpuSeconds(projector.pid) : undefined, o.events),
+    projector: perEvent(used.projector, o.events),
     projectorMain: perEvent(projector.pid ? cpuSeconds(projector.pid, projector.pid) : undefined, o.events),
-    postgres: perEvent(backends.length ? sum(backends.map((pid) => cpuSeconds(pid))) : undefined, o.events),
-    broker: perEvent(brokerBefore === undefined || brokerAfter === undefined ? undefined : brokerAfter - brokerBefore, o.events),
+    postgres: perEvent(used.postgres, o.events),
+    broker: perEvent(used.broker, o.events),
   };
   const batch = o.rawBatch || (await projectorBatch(stack));
   o.log(`projection: ${Math.round((o.events * 1000) / ms)} events/s, peak RSS ${rss} MB; raw pg, ${batch} events per transaction…`);
@@ -142,7 +144,8 @@ async function rawPgWrites(url: string, schema: string, run: string, o: Projecti
   await client.connect();
   try {
     const backend = Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid);
-    const backendBefore = cpuSeconds(backend);
+    const meter = new CpuMeter([{ label: 'postgres', pids: () => [backend] }]);
+    await meter.start();
     await client.query(`SET search_path TO "${schema}"`);
     await checkpoint((sql) => client.query(sql));
     // The same SQL the projector sends, on a bare driver connection.
@@ -191,8 +194,7 @@ async function rawPgWrites(url: string, schema: string, run: string, o: Projecti
         spent += performance.now() - t;
       }
     }
-    const backendAfter = cpuSeconds(backend);
-    return { ms: spent, postgresSeconds: backendBefore === undefined || backendAfter === undefined ? undefined : backendAfter - backendBefore };
+    return { ms: spent, postgresSeconds: (await meter.stop()).postgres };
   } finally {
     await client.end();
   }

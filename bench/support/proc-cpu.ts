@@ -65,6 +65,12 @@ export function listenerPid(port: number): number | undefined {
   return undefined;
 }
 
+/** The process of the first broker in `brokers` (`host:port`), if it runs on this machine. */
+export function brokerPid(brokers: readonly string[]): number | undefined {
+  const [broker] = brokers;
+  return listenerPid(Number(broker.slice(broker.lastIndexOf(':') + 1)));
+}
+
 /** A part of the path whose CPU is measured: its processes, looked up at the start and at the end. */
 export interface CpuPart {
   label: string;

@@ -22,6 +22,8 @@ export class StatusChangesFeed implements OnModuleDestroy {
   private readonly heartbeat: NodeJS.Timeout;
   /** One subscription to the bus for every stream: the fan-out picks who gets what. */
   private readonly subscription: Subscription;
+  /** Streams still reading their catch-up from PostgreSQL. */
+  private catchUps = 0;
 
   constructor(
     @Inject(CONFIG) private readonly config: NewsledgerConfig,
@@ -35,9 +37,6 @@ export class StatusChangesFeed implements OnModuleDestroy {
     this.heartbeat.unref();
     this.subscription = this.bus.pipe(ofType(StatusChangesPublished)).subscribe((e) => this.fanout.publish(e.changes));
   }
-
-  /** Streams still reading their catch-up from PostgreSQL. */
-  private catchUps = 0;
 
   /** Number of open streams. */
   get size(): number {
