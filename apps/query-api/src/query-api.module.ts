@@ -24,7 +24,8 @@ import { TimelinePageController } from './show-timeline/timeline-page.controller
 @Module({
   imports: [
     LoggingModule,
-    PersistenceModule.forRoot(),
+    // A read that runs away (or waits on a lock) answers 503 and frees its connection; the feed's reads are retried.
+    PersistenceModule.forRoot({ statementTimeoutMs: (config) => config.database.queryStatementTimeoutMs }),
     EventLogModule,
     CqrsModule.forRoot(),
     // Before AuthModule: global guards run in import order, and requests are counted before keys are checked.

@@ -7,7 +7,7 @@ export const API_ERROR_CODES = [
   'not_found', 'invalid_query', 'invalid_subscription', 'target_not_allowed', 'views_upgrading',
   'invalid_audit_request', 'rebuild_not_found', 'verify_not_found', 'rebuild_running', 'rebuild_differs', 'rebuild_cancelled', 'log_in_use', 'log_unreadable', 'job_failed',
   'missing_key', 'invalid_key', 'forbidden', 'rate_limited', 'kafka_desk_refused', 'kafka_desk_exists', 'kafka_unavailable',
-  'invalid_json', 'method_not_allowed', 'payload_too_large', 'unsupported_media_type', 'http_error', 'database_unavailable', 'internal',
+  'invalid_json', 'method_not_allowed', 'payload_too_large', 'unsupported_media_type', 'http_error', 'database_unavailable', 'query_timeout', 'internal',
 ] as const;
 
 /** One of {@link API_ERROR_CODES}. */

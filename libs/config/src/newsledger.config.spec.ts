@@ -12,6 +12,7 @@ describe('loadConfig', () => {
     expect(c.kafka.eventsPartitions).toBe(6);
     expect(c.kafka.projectorFetchWaitMs).toBe(20);
     expect(c.kafka.appendLingerMs).toBe(2);
+    expect(c.database.queryStatementTimeoutMs).toBe(30_000);
     expect(c.adminKey).toBeUndefined();
   });
 
@@ -19,6 +20,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ PROJECTOR_FETCH_WAIT_MS: '0' }).kafka.projectorFetchWaitMs).toBe(0);
     expect(() => loadConfig({ PROJECTOR_FETCH_WAIT_MS: '501' })).toThrow(/PROJECTOR_FETCH_WAIT_MS/);
     expect(() => loadConfig({ INGEST_APPEND_LINGER_MS: '51' })).toThrow(/INGEST_APPEND_LINGER_MS/);
+  });
+
+  it("bounds the query API's statements at an hour at most; 0 lifts the bound", () => {
+    expect(loadConfig({ QUERY_STATEMENT_TIMEOUT_MS: '0' }).database.queryStatementTimeoutMs).toBe(0);
+    expect(() => loadConfig({ QUERY_STATEMENT_TIMEOUT_MS: '3600001' })).toThrow(/QUERY_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ QUERY_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(/QUERY_STATEMENT_TIMEOUT_MS/);
   });
 
   it('is frozen', () => {

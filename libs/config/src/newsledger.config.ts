@@ -56,6 +56,7 @@ const schema = z.object({
   PROJECTOR_STALL_AFTER_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/newsledger'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  QUERY_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier such as "public"').default('public'),
   SNAPSHOT_EVERY: z.coerce.number().int().min(1).default(500),
   REBUILD_SWITCH_LAG: z.coerce.number().int().min(0).default(1000),
@@ -195,6 +196,13 @@ export interface NewsledgerConfig {
      * @defaultValue `'public'`
      */
     readonly schema: string;
+    /**
+     * Longest a statement of the query API may run before PostgreSQL stops it: a request then
+     * answers 503 `query_timeout`, and the status-change feed's reads fail and are retried instead of
+     * holding the feed up. Reads are paged, so none legitimately runs near it. Migrations are not
+     * bound by it. @defaultValue `30000`; 0: no limit
+     */
+    readonly queryStatementTimeoutMs: number;
   };
   readonly http: {
     /** @defaultValue `'127.0.0.1'` */
@@ -353,7 +361,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appendLingerMs: e.INGEST_APPEND_LINGER_MS,
       projectorStallAfterMs: e.PROJECTOR_STALL_AFTER_MS,
     },
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, schema: e.DATABASE_SCHEMA },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, schema: e.DATABASE_SCHEMA, queryStatementTimeoutMs: e.QUERY_STATEMENT_TIMEOUT_MS },
     http: {
       host: e.HOST,
       ingestPort: e.INGEST_PORT,

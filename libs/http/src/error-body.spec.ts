@@ -1,5 +1,6 @@
 import { HttpException, PayloadTooLargeException } from '@nestjs/common';
 import { AuthError, KeyCheckPausedError } from '@newsledger/auth';
+import { QueryFailedError } from 'typeorm';
 import { describeCommonError } from './error-body';
 
 const unexpected = () => {
@@ -36,5 +37,19 @@ describe('describeCommonError', () => {
     expect(r).toMatchObject({ status: 429, headers: { 'retry-after': '1' }, body: { error: 'rate_limited' } });
     expect(r.body.message).toMatch(/retry in 1 s/);
     expect(describeCommonError(new AuthError('invalid_key', 'unknown'), unexpected).status).toBe(401);
+  });
+
+  it('answers a statement PostgreSQL stopped (57014, the statement timeout) with 503 query_timeout and Retry-After, as TypeORM wraps it too', () => {
+    const stopped = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    for (const e of [stopped, new QueryFailedError('SELECT 1', [], stopped)]) {
+      const r = describeCommonError(e, unexpected);
+      expect(r).toMatchObject({ status: 503, headers: { 'retry-after': '5' }, body: { error: 'query_timeout' } });
+      expect(r.body.message).toMatch(/ran longer than this API allows/);
+    }
+    // Any other refusal of a statement is still unexpected.
+    let logged = false;
+    const other = describeCommonError(Object.assign(new Error('syntax error'), { code: '42601' }), () => { logged = true; });
+    expect(other.status).toBe(500);
+    expect(logged).toBe(true);
   });
 });

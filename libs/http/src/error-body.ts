@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { AuthError, KeyCheckPausedError } from '@newsledger/auth';
-import { isDatabaseUnavailable } from '@newsledger/persistence';
+import { isDatabaseUnavailable, sqlStateOf } from '@newsledger/persistence';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { UnknownQueryParamError } from './documented-query.interceptor';
@@ -27,6 +27,9 @@ export interface ErrorResponse {
   headers?: Record<string, string>;
 }
 
+/** PostgreSQL's query_canceled: a statement timeout, or a cancel. */
+const QUERY_CANCELED = '57014';
+
 /** The request body is not JSON (or smuggles prototype keys). */
 export class InvalidJsonError extends Error {
   readonly code = 'invalid_json';
@@ -48,7 +51,7 @@ export class RateLimitedError extends Error {
 /** The codes every API may answer with besides its own: keys, limits, the framework's refusals, the database, the unexpected. */
 export const COMMON_ERROR_CODES = [
   'missing_key', 'invalid_key', 'forbidden', 'rate_limited', 'invalid_json', 'not_found', 'method_not_allowed', 'payload_too_large',
-  'unsupported_media_type', 'http_error', 'database_unavailable', 'internal',
+  'unsupported_media_type', 'http_error', 'database_unavailable', 'query_timeout', 'internal',
 ] as const;
 
 /** One of {@link COMMON_ERROR_CODES}. */
@@ -111,6 +114,14 @@ export function describeCommonError(
       status: 503,
       headers: { 'retry-after': '5' },
       body: { error: 'database_unavailable', message: 'PostgreSQL is unreachable right now; retry in a few seconds (GET /health says when it is back)' },
+    };
+  }
+  // PostgreSQL stopped the request's statement (the API's statement timeout, or an operator's cancel).
+  if (sqlStateOf(e) === QUERY_CANCELED) {
+    return {
+      status: 503,
+      headers: { 'retry-after': '5' },
+      body: { error: 'query_timeout', message: 'the database stopped reading for this request: it ran longer than this API allows; retry shortly, or ask for less at once (a narrower filter or window, a smaller limit)' },
     };
   }
   const errorId = randomUUID();

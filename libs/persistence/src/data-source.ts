@@ -47,8 +47,14 @@ export const MIGRATIONS = [InitialSchema1764000000000, Feeds1764000001000, Audit
 /**
  * TypeORM options shared by the apps, the CLI and the tests; the schema comes only from migrations.
  * @param schema - where every table lives (the connection's search_path); see `database.schema`
+ * @param o - `statementTimeoutMs`: longest a statement may run before PostgreSQL stops it (absent or 0: no limit)
  */
-export function dataSourceOptions(url: string, poolSize = 10, schema = 'public') {
+export function dataSourceOptions(url: string, poolSize = 10, schema = 'public', o: { statementTimeoutMs?: number } = {}) {
+  const settings = [
+    'plan_cache_mode=force_custom_plan',
+    ...(schema === 'public' ? [] : [`search_path=${schema}`]),
+    ...(o.statementTimeoutMs ? [`statement_timeout=${Math.floor(o.statementTimeoutMs)}`] : []),
+  ];
   return {
     type: 'postgres' as const,
     url,
@@ -61,7 +67,7 @@ export function dataSourceOptions(url: string, poolSize = 10, schema = 'public')
     // Prepared statements (preparedQuery) are planned on every run, for the values they get: a
     // generic plan cannot see how few elements an array parameter holds, and scanned a growing
     // table whole for a handful of claims.
-    extra: { max: poolSize, options: `-c plan_cache_mode=force_custom_plan${schema === 'public' ? '' : ` -c search_path=${schema}`}` },
+    extra: { max: poolSize, options: settings.map((setting) => `-c ${setting}`).join(' ') },
     // Nest's TypeORM module retries a failed start this often, 1 s apart, before giving up.
     retryAttempts: 5,
     retryDelay: 1000,

@@ -1,5 +1,5 @@
 export { dataSourceOptions, openDataSource } from './data-source';
-export { PersistenceModule } from './persistence.module';
+export { PersistenceModule, type PersistenceOptions } from './persistence.module';
 export {
   EventCopyData,
   ProjectionStore,

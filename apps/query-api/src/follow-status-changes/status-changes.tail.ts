@@ -28,6 +28,8 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
   private following: Promise<void> | undefined;
   private serial: Promise<void> = Promise.resolve();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** A sweep is in the serial chain: a sweep held up (a lock, a slow server) must not queue others behind it. */
+  private sweepQueued = false;
   private stopped = false;
 
   constructor(
@@ -56,7 +58,7 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
 
   private async start(): Promise<void> {
     this.head = await this.store.lastSeq(this.topic);
-    this.sweepTimer = setInterval(() => this.serialise(() => this.sweep()), this.config.feed.sweepMs);
+    this.sweepTimer = setInterval(() => this.queueSweep(), this.config.feed.sweepMs);
     // Not awaited: the API serves (and the sweep delivers) while the consumer joins.
     this.following = this.follow();
   }
@@ -116,6 +118,13 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
       head = d.at.seq;
     }
     this.publish(head, out);
+  }
+
+  private queueSweep(): void {
+    if (this.sweepQueued) return;
+    this.sweepQueued = true;
+    // Its failure (the query API's statement timeout, PostgreSQL away) is logged by the chain; the next sweep reads again.
+    void this.serialise(() => this.sweep().finally(() => (this.sweepQueued = false)));
   }
 
   private async sweep(): Promise<void> {
