@@ -7,8 +7,8 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { QueryApiModule } from '../apps/query-api/src/query-api.module';
 import { FeedStream, openFeed } from './support/feed-client';
 
-// A stack of its own: the test locks its tables. Statements stop after 300 ms; the feed sweeps every 200 ms.
-const { schema, topics } = ownStack('qtimeout', { QUERY_STATEMENT_TIMEOUT_MS: '300', FEED_SWEEP_MS: '200' });
+// A stack of its own: the test locks its tables. Statements stop after a second; the feed sweeps every 200 ms.
+const { schema, topics } = ownStack('qtimeout', { QUERY_STATEMENT_TIMEOUT_MS: '1000', FEED_SWEEP_MS: '200' });
 
 describe("the query API's statement timeout (own schema, real Kafka and PostgreSQL)", () => {
   const kafka = createKafka({ brokers: testConfig.kafka.brokers, sasl: testConfig.kafka.sasl, clientId: 'query-timeout-spec' });
@@ -62,15 +62,25 @@ describe("the query API's statement timeout (own schema, real Kafka and PostgreS
       encodeStatusChange({ id: `${freshId('c')}:status`, field: 'status', from: null, to, cause, ...common }, { seq, prevSeq: seq - 1 });
     const feed: FeedStream = await openFeed(query.url, testConfig.adminKey);
     try {
-      // The tail joins the topic at its end: the first change is sent again until it has joined.
+      // The tail joins the topic at its end: the first change is sent again until it has joined
+      // (the same message: a resend the feed drops by its position).
+      const first = change(1, 'proposed');
       await eventually('the first change through the feed', async () => {
-        await producer.send({ topic: topics.statusChanges, messages: [change(1, 'proposed')] });
+        await producer.send({ topic: topics.statusChanges, messages: [first] });
         return feed.events.length > 0 ? true : undefined;
       });
 
       await lock('status_changes');
-      // Sweeps now meet the lock every 200 ms; the next change comes by Kafka and needs no read.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // A sweep meets the lock (waiting for it, until the statement timeout stops it); the next
+      // change comes by Kafka and needs no read.
+      await eventually('a sweep waiting on the lock', async () => {
+        const [{ waiting }] = await db.query(
+          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+           WHERE NOT l.granted AND c.relname = 'status_changes' AND c.relnamespace = $1::regnamespace`,
+          [schema],
+        );
+        return waiting > 0 ? true : undefined;
+      });
       await producer.send({ topic: topics.statusChanges, messages: [change(2, 'agreed')] });
       await eventually('the second change, the outbox still locked', async () => (feed.events.length >= 2 ? true : undefined), 20_000);
       expect(locker!.isTransactionActive).toBe(true);

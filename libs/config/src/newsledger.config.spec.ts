@@ -12,7 +12,7 @@ describe('loadConfig', () => {
     expect(c.kafka.eventsPartitions).toBe(6);
     expect(c.kafka.projectorFetchWaitMs).toBe(20);
     expect(c.kafka.appendLingerMs).toBe(2);
-    expect(c.database.queryStatementTimeoutMs).toBe(30_000);
+    expect(c.database.queryStatementTimeoutMs).toBe(20_000);
     expect(c.adminKey).toBeUndefined();
   });
 

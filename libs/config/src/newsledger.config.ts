@@ -56,7 +56,7 @@ const schema = z.object({
   PROJECTOR_STALL_AFTER_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/newsledger'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  QUERY_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  QUERY_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier such as "public"').default('public'),
   SNAPSHOT_EVERY: z.coerce.number().int().min(1).default(500),
   REBUILD_SWITCH_LAG: z.coerce.number().int().min(0).default(1000),
@@ -198,9 +198,11 @@ export interface NewsledgerConfig {
     readonly schema: string;
     /**
      * Longest a statement of the query API may run before PostgreSQL stops it: a request then
-     * answers 503 `query_timeout`, and the status-change feed's reads fail and are retried instead of
-     * holding the feed up. Reads are paged, so none legitimately runs near it. Migrations are not
-     * bound by it. @defaultValue `30000`; 0: no limit
+     * answers 503 `query_timeout`, and the status-change feed's reads fail and are made again instead
+     * of holding the feed up. Each statement reads a page or one subject's events, so none comes near
+     * it unless a lock or an overloaded server holds it up. Below the client's 30 s a request, so
+     * the answer reaches it. Migrations, and a subscription's delete with its delivery log, are not
+     * bound by it. @defaultValue `20000`; 0: no limit
      */
     readonly queryStatementTimeoutMs: number;
   };

@@ -89,7 +89,7 @@ const SECURED_ERRORS: Record<string, string> = {
 const COMMON_ERRORS: Record<string, string> = {
   '429': 'Too many requests for this key, or a wrong secret sent for its key id (known or not) a moment ago (`rate_limited`); wait for the seconds in `Retry-After`',
   '500': 'Unexpected failure (`internal`); quote the `errorId` when reporting it',
-  '503': 'PostgreSQL is unreachable (`database_unavailable`), or stopped a read that ran longer than the API allows (`query_timeout`); retry after the seconds in `Retry-After`',
+  '503': 'PostgreSQL is unreachable (`database_unavailable`), or stopped a statement that ran too long or was cancelled (`query_timeout`); retry after the seconds in `Retry-After`',
 };
 
 /**

@@ -44,7 +44,7 @@ describe('describeCommonError', () => {
     for (const e of [stopped, new QueryFailedError('SELECT 1', [], stopped)]) {
       const r = describeCommonError(e, unexpected);
       expect(r).toMatchObject({ status: 503, headers: { 'retry-after': '5' }, body: { error: 'query_timeout' } });
-      expect(r.body.message).toMatch(/ran longer than this API allows/);
+      expect(r.body.message).toMatch(/ran longer than the API allows, or an operator cancelled it/);
     }
     // Any other refusal of a statement is still unexpected.
     let logged = false;

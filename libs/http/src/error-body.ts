@@ -121,7 +121,7 @@ export function describeCommonError(
     return {
       status: 503,
       headers: { 'retry-after': '5' },
-      body: { error: 'query_timeout', message: 'the database stopped reading for this request: it ran longer than this API allows; retry shortly, or ask for less at once (a narrower filter or window, a smaller limit)' },
+      body: { error: 'query_timeout', message: "PostgreSQL stopped this request's statement: it ran longer than the API allows, or an operator cancelled it; retry shortly, or ask for less at once (a narrower filter or window, a smaller limit)" },
     };
   }
   const errorId = randomUUID();

@@ -9,6 +9,7 @@ import { StatusChangesPublished, FeedChange } from './status-changes-published.e
 import { feedChange, StatusChangesStore } from './status-changes.store';
 
 const GAP_PAGE = 1000;
+const START_RETRY_MS = 2000;
 
 /**
  * Follows the status-changes topic and republishes it on the EventBus as one gap-free, ordered,
@@ -57,7 +58,18 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async start(): Promise<void> {
-    this.head = await this.store.lastSeq(this.topic);
+    // Read again until it can be: PostgreSQL away, or the read stopped by the statement timeout.
+    for (;;) {
+      try {
+        this.head = await this.store.lastSeq(this.topic);
+        break;
+      } catch (e) {
+        if (this.stopped) return;
+        this.logger.warn(`the status-change feed's position could not be read, trying again: ${String(e)}`);
+        await sleep(START_RETRY_MS);
+      }
+    }
+    if (this.stopped) return;
     this.sweepTimer = setInterval(() => this.queueSweep(), this.config.feed.sweepMs);
     // Not awaited: the API serves (and the sweep delivers) while the consumer joins.
     this.following = this.follow();
@@ -124,7 +136,8 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
     if (this.sweepQueued) return;
     this.sweepQueued = true;
     // Its failure (the query API's statement timeout, PostgreSQL away) is logged by the chain; the next sweep reads again.
-    void this.serialise(() => this.sweep().finally(() => (this.sweepQueued = false)));
+    const done = () => (this.sweepQueued = false);
+    void this.serialise(() => this.sweep()).then(done, done);
   }
 
   private async sweep(): Promise<void> {

@@ -93,12 +93,16 @@ export class SubscriptionsRepository {
 
   /** Deletes a subscription and its delivery log; false when there is none to delete. */
   async delete(topic: string, id: string, v: Visibility): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `WITH d AS (DELETE FROM webhook_subscriptions WHERE topic = $1 AND id = $2 AND ($3::text IS NULL OR owner_key_id = $3) RETURNING id)
-       SELECT id FROM d`,
-      [topic, id, v.owner ?? null],
-    );
-    return rows.length > 0;
+    return this.db.transaction(async (m) => {
+      // The delivery log goes with it, however long it grew: not bound by the query API's statement timeout.
+      await m.query(`SET LOCAL statement_timeout = 0`);
+      const rows: unknown[] = await m.query(
+        `WITH d AS (DELETE FROM webhook_subscriptions WHERE topic = $1 AND id = $2 AND ($3::text IS NULL OR owner_key_id = $3) RETURNING id)
+         SELECT id FROM d`,
+        [topic, id, v.owner ?? null],
+      );
+      return rows.length > 0;
+    });
   }
 
   /** The delivery log, newest first, `limit` at a time below `before` (a position). */
