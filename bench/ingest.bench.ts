@@ -5,7 +5,7 @@ import { PeerBenchResult, runPeerBench } from './peer.bench';
 import { BenchStack, percentiles } from './support/bench.stack';
 import { drive, driveFor, perSecond, post } from './support/http-client';
 import { runProducerPerfTool } from './support/kafka-perf';
-import { brokerPid, CpuMeter, CpuMicros, CpuPart, toMicros } from './support/proc-cpu';
+import { brokerPid, CpuMeter, CpuMicros, CpuPart, pidsOf, toMicros } from './support/proc-cpu';
 import { benchMessage, benchReport } from './support/workload';
 
 export interface IngestBenchOptions {
@@ -64,10 +64,10 @@ export async function runIngestBench(stack: BenchStack, o: IngestBenchOptions): 
   const apps = [`${stack.run}-ingest-api`, `${stack.run}-projector`];
   const parts: CpuPart[] = [
     { label: 'client', pids: () => [process.pid] },
-    { label: 'server', pids: () => [stack.pid('ingest-api')].filter((p): p is number => p !== undefined) },
-    { label: 'projector', pids: () => [stack.pid('projector')].filter((p): p is number => p !== undefined) },
+    { label: 'server', pids: () => pidsOf(stack.pid('ingest-api')) },
+    { label: 'projector', pids: () => pidsOf(stack.pid('projector')) },
     { label: 'postgres', pids: () => stack.backendPids(apps) },
-    { label: 'broker', pids: () => (broker === undefined ? [] : [broker]) },
+    { label: 'broker', pids: () => pidsOf(broker) },
   ];
   const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(o.writers, o.batchWriters) });
   // A desk's ingest key, as ingestors send: every request reads its key's row, which the admin key is spared.

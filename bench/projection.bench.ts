@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
 import { BenchStack, checkpoint, peakRssMb } from './support/bench.stack';
-import { brokerPid, CpuMeter, cpuSeconds } from './support/proc-cpu';
+import { brokerPid, CpuMeter, cpuSeconds, pidsOf } from './support/proc-cpu';
 import { benchMessage, benchReport } from './support/workload';
 
 export interface ProjectionBenchOptions {
@@ -85,12 +85,11 @@ export async function runProjectionBench(stack: BenchStack, rawSchema: string, o
   await checkpoint((sql) => stack.db.query(sql));
   o.log('projection: starting the projector on an empty view store…');
   const broker = brokerPid(stack.config.kafka.brokers);
-  const pidOf = (pid: number | undefined) => (pid === undefined ? [] : [pid]);
   // Started before the projector: its process and backends, new meanwhile, count from zero.
   const meter = new CpuMeter([
-    { label: 'projector', pids: () => pidOf(stack.pid('projector')) },
+    { label: 'projector', pids: () => pidsOf(stack.pid('projector')) },
     { label: 'postgres', pids: () => stack.backendPids([`${stack.run}-projector`]) },
-    { label: 'broker', pids: () => pidOf(broker) },
+    { label: 'broker', pids: () => pidsOf(broker) },
   ]);
   await meter.start();
   const started = performance.now();

@@ -71,6 +71,11 @@ export function brokerPid(brokers: readonly string[]): number | undefined {
   return listenerPid(Number(broker.slice(broker.lastIndexOf(':') + 1)));
 }
 
+/** A process to meter, as a list: none when it was not found. */
+export function pidsOf(pid: number | undefined): number[] {
+  return pid === undefined ? [] : [pid];
+}
+
 /** A part of the path whose CPU is measured: its processes, looked up at the start and at the end. */
 export interface CpuPart {
   label: string;

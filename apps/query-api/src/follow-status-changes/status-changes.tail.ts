@@ -9,7 +9,8 @@ import { StatusChangesPublished, FeedChange } from './status-changes-published.e
 import { feedChange, StatusChangesStore } from './status-changes.store';
 
 const GAP_PAGE = 1000;
-const START_RETRY_MS = 2000;
+/** Between attempts to read the feed's position, and to start its consumer. */
+const RETRY_MS = 2000;
 
 /**
  * Follows the status-changes topic and republishes it on the EventBus as one gap-free, ordered,
@@ -66,7 +67,7 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
       } catch (e) {
         if (this.stopped) return;
         this.logger.warn(`the status-change feed's position could not be read, trying again: ${String(e)}`);
-        await sleep(START_RETRY_MS);
+        await sleep(RETRY_MS);
       }
     }
     if (this.stopped) return;
@@ -94,7 +95,7 @@ export class StatusChangesTail implements OnApplicationBootstrap, OnModuleDestro
         await tail.stop().catch(() => undefined);
         if (this.stopped) return;
         this.logger.warn(`status-change consumer did not start, retrying: ${String(e)}`);
-        await sleep(2000);
+        await sleep(RETRY_MS);
       }
     }
   }
