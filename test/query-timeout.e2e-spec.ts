@@ -44,6 +44,16 @@ describe("the query API's statement timeout (own schema, real Kafka and PostgreS
     await locker.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
   }
 
+  /** Whether a statement of the query API is waiting for a lock on `table`. */
+  async function waitingOn(table: string): Promise<true | undefined> {
+    const [{ waiting }] = await db.query(
+      `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+       WHERE NOT l.granted AND c.relname = $1 AND c.relnamespace = $2::regnamespace`,
+      [table, schema],
+    );
+    return waiting > 0 ? true : undefined;
+  }
+
   it('answers a read held up past the timeout with 503 query_timeout, and reads again once it is free', async () => {
     await lock('views');
     const held = await admin('GET', '/v1/exchanges');
@@ -73,14 +83,7 @@ describe("the query API's statement timeout (own schema, real Kafka and PostgreS
       await lock('status_changes');
       // A sweep meets the lock (waiting for it, until the statement timeout stops it); the next
       // change comes by Kafka and needs no read.
-      await eventually('a sweep waiting on the lock', async () => {
-        const [{ waiting }] = await db.query(
-          `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-           WHERE NOT l.granted AND c.relname = 'status_changes' AND c.relnamespace = $1::regnamespace`,
-          [schema],
-        );
-        return waiting > 0 ? true : undefined;
-      });
+      await eventually('a sweep waiting on the lock', () => waitingOn('status_changes'));
       await producer.send({ topic: topics.statusChanges, messages: [change(2, 'agreed')] });
       await eventually('the second change, the outbox still locked', async () => (feed.events.length >= 2 ? true : undefined), 20_000);
       expect(locker!.isTransactionActive).toBe(true);
@@ -88,5 +91,17 @@ describe("the query API's statement timeout (own schema, real Kafka and PostgreS
     } finally {
       feed.close();
     }
+  });
+
+  it('deletes a webhook subscription with its delivery log however long that takes: the timeout does not bound it', async () => {
+    const created = await admin('POST', '/v1/subscriptions', { url: 'http://127.0.0.1:9/', secret: 'timeout-secret-0123456789', filter: { kind: 'negotiation' } });
+    expect(created.status).toBe(201);
+    await lock('webhook_deliveries');
+    // The delete's cascade waits on the lock for longer than the statement timeout (a second) before it can go.
+    const deleting = admin('DELETE', `/v1/subscriptions/${created.body.id}`);
+    await eventually('the delete waiting on the lock', () => waitingOn('webhook_deliveries'));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await locker!.rollbackTransaction();
+    expect(await deleting).toMatchObject({ status: 200, body: { id: created.body.id, deleted: true } });
   });
 });
