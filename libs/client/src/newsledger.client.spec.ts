@@ -212,6 +212,13 @@ describe('NewsledgerClient: reads', () => {
     await expect(client.view('treaty/x' as 'exchange/x')).rejects.toThrow(TypeError);
   });
 
+  it('sends a read the database stopped (503 query_timeout) once more, not as often as an outage', async () => {
+    const timedOut = () => json(503, { error: 'query_timeout', message: 'PostgreSQL stopped this request' }, { 'retry-after': '0' });
+    const { fetch, sent } = scripted(timedOut(), timedOut(), timedOut(), timedOut());
+    await expect(clientWith(fetch).view('exchange/a')).rejects.toMatchObject({ code: 'query_timeout', status: 503, attempts: 2 });
+    expect(sent).toHaveLength(2);
+  });
+
   it('retries a read on 503, and throws not_found as the API says it', async () => {
     const { fetch } = scripted(json(503, { error: 'unavailable', message: 'db' }), json(404, { error: 'not_found', message: 'nothing has been recorded about exchange/a' }));
     await expect(clientWith(fetch).view('exchange/a')).rejects.toMatchObject({ code: 'not_found', status: 404, attempts: 2 });

@@ -20,7 +20,7 @@ import type {
 } from './api.types';
 import { CLIENT_ROUTES, ClientRouteName, routePath } from './client.routes';
 import { ApiErrorCode, NewsledgerError } from './newsledger.error';
-import { isRetryableStatus, parseRetryAfter, retryDelay, RetryOptions, RetryPolicy, retryPolicy } from './retry.policy';
+import { attemptsFor, isRetryableStatus, parseRetryAfter, retryDelay, RetryOptions, RetryPolicy, retryPolicy } from './retry.policy';
 import { followFeed } from './status-change.feed';
 
 /** What a retry is about to do, for logging. */
@@ -55,7 +55,7 @@ export interface NewsledgerClientOptions {
   queryUrl?: string;
   /** An API key (scope `ingest` to record, `read` to read and follow). */
   key?: string;
-  /** Retries on 503, 429 and network failures. */
+  /** Retries on 503, 429 and network failures (a `query_timeout` once at most). */
   retry?: RetryOptions;
   /** Longest one attempt of an ordinary request may take (not the feed, which stays open). @defaultValue `30000` */
   timeoutMs?: number;
@@ -365,7 +365,7 @@ export class NewsledgerClient {
         error = this.errorOf(name, answer);
         if (!isRetryableStatus(answer.status)) throw error.afterAttempts(attempt);
       }
-      if (attempt >= this.retry.attempts) throw error.afterAttempts(attempt);
+      if (attempt >= attemptsFor(error, this.retry)) throw error.afterAttempts(attempt);
       await this.pause(name, attempt, error, req.signal);
     }
   }

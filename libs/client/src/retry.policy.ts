@@ -28,6 +28,16 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /**
+ * Attempts in all for a request that failed with `error`. A statement the database stopped
+ * (`query_timeout`) held a connection for the API's whole statement timeout: it is sent once more
+ * (the lock or load it met may have passed), not as often as a passing outage, so that a query too
+ * large for the timeout is not run six times over.
+ */
+export function attemptsFor(error: { code: string }, policy: RetryPolicy): number {
+  return error.code === 'query_timeout' ? Math.min(policy.attempts, 2) : policy.attempts;
+}
+
+/**
  * The wait before attempt `attempt + 1` (attempt counts from 1): `Retry-After` when the server
  * gave one, else exponential backoff with jitter (between half and all of `base · 2^(attempt-1)`),
  * so clients refused together do not come back together. Never more than `maxDelayMs`.
