@@ -50,7 +50,7 @@ const schema = z.object({
   PROJECTOR_GROUP_ID: z.string().min(1).default('newsledger-projector'),
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   PROJECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
-  PROJECTOR_CATCH_UP_PARTITIONS: z.coerce.number().int().min(0).max(64).default(2),
+  PROJECTOR_CATCH_UP_PARTITIONS: z.coerce.number().int().min(0).max(64).default(6),
   PROJECTOR_FETCH_WAIT_MS: z.coerce.number().int().min(0).max(500).default(20),
   INGEST_APPEND_LINGER_MS: z.coerce.number().int().min(0).max(50).default(2),
   PROJECTOR_STALL_AFTER_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
@@ -162,9 +162,10 @@ export interface NewsledgerConfig {
     readonly projectorConcurrency: number;
     /**
      * How many partitions that are catching up (a backlog) the projector applies at once; the
-     * others wait their turn, 5 s each. In the same memory each batch is then three times larger
-     * (12 MiB fetches against 4), so each subject's row is rewritten a third as often. Live
-     * traffic never waits. @defaultValue `2`; 0: all side by side, 4 MiB fetches
+     * others wait their turn, 5 s each. Their batches are three times larger (12 MiB fetches
+     * against 4), so each subject's row is rewritten a third as often; they reduce one at a time
+     * and write one at a time. Live traffic never waits. @defaultValue `6`; 0: all side by side,
+     * 4 MiB fetches
      */
     readonly projectorCatchUpPartitions: number;
     /**

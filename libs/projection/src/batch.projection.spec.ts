@@ -1,3 +1,5 @@
+import { setImmediate as tick } from 'node:timers/promises';
+import { SerialTurn } from '@newsledger/batching';
 import { initialState, RecordedEvent, replay, SubjectSummary, summarize } from '@newsledger/domain';
 import { LogMessage } from '@newsledger/event-log';
 import { BatchLookups, DecodedMessage, projectBatch, projectMessages } from './batch.projection';
@@ -213,6 +215,44 @@ describe('projectMessages', () => {
     expect(out.events.map((e) => [e.eventId, e.type])).toEqual([['shared-id-2', 'exchange.completed']]);
     expect(index.get('shared-id-2')).toEqual({ subject, type: 'exchange.completed' });
     expect(out.views[0]).toMatchObject({ reportedStatus: 'completed', eventCount: 1 });
+  });
+
+  describe('beside other batches', () => {
+    /** `n` reports of one subject each, and a bulk that notes which batch added each row. */
+    const reports = (n: number, name: string) =>
+      Array.from({ length: n }, (_, i) => message(ev(`exchange/${name}-${i % 7}`, 'exchange.underway', 'reported', {}, `${name}-${i}`), i));
+    function notingLookups(name: string, added: string[]) {
+      const { lookups } = memoryIndex();
+      return {
+        ...lookups,
+        bulk: () => {
+          const bulk = rowsBulk();
+          return { ...bulk, rows: bulk.rows, add: (row: Parameters<typeof bulk.add>[0]) => (added.push(name), bulk.add(row)), get size() { return bulk.size; } };
+        },
+      };
+    }
+
+    it('lets the event loop run while a large batch is reduced, so another batch\'s writes move on', async () => {
+      const added: string[] = [];
+      let addedWhenIoRan: number | undefined;
+      const reducing = projectMessages(reports(3_000, 'large'), notingLookups('large', added));
+      void tick().then(() => (addedWhenIoRan = added.length));
+      const out = await reducing;
+      expect(out.events).toHaveLength(3_000);
+      expect(addedWhenIoRan).toBeGreaterThan(0);
+      expect(addedWhenIoRan).toBeLessThan(3_000);
+    });
+
+    it('reduces one batch at a time when they share a turn', async () => {
+      const added: string[] = [];
+      const turn = new SerialTurn();
+      await Promise.all([
+        projectMessages(reports(2_000, 'first'), notingLookups('first', added), { reduceTurn: turn }),
+        projectMessages(reports(2_000, 'second'), notingLookups('second', added), { reduceTurn: turn }),
+      ]);
+      expect(added.lastIndexOf('first')).toBe(1_999);
+      expect(added.indexOf('second')).toBe(2_000);
+    });
   });
 
   it('asks the database only about keys that are subjects: a message keyed with a NUL is dead-lettered, not sent to it', async () => {

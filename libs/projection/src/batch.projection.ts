@@ -29,8 +29,10 @@ import {
   summaryStatus,
   ValidationIssue,
 } from '@newsledger/domain';
+import { SerialTurn } from '@newsledger/batching';
 import { fromCloudEvent, LogMessage } from '@newsledger/event-log';
 import { EventCopyData, EventRow, ProjectionStore, StatusChangeRow, SubjectStateStore, ViewRow } from '@newsledger/persistence';
+import { setImmediate as ioTurn } from 'node:timers/promises';
 import { EntityManager } from 'typeorm';
 
 /** One message of the batch after decoding. */
@@ -407,6 +409,20 @@ const MAY_RETRACT = Buffer.from('report.retracted');
 class Unforeseen extends Error {}
 
 /**
+ * Messages reduced between two turns of the event loop: a backlog's batch takes most of a second
+ * to reduce, during which another batch's writes (its COPY data, its next statement) would wait.
+ */
+const REDUCED_BETWEEN_IO = 500;
+
+/** How {@link projectMessages} shares the process with batches applied beside it. */
+export interface ProjectMessagesOptions {
+  /** The topic's partition count: a message off its subject's partition is refused. */
+  partitions?: number;
+  /** Held while this batch is reduced: one batch reduces at a time, another's writes moving on meanwhile. */
+  reduceTurn?: SerialTurn;
+}
+
+/**
  * Decodes fresh messages (of one partition or several), applies them with the step of
  * {@link projectBatch}, and indexes them; the outcome's `events` are all indexed when it returns.
  * The live projector and the rebuild both go through here, so they decide duplicates and
@@ -427,7 +443,7 @@ class Unforeseen extends Error {}
 export async function projectMessages<B extends EventBulk>(
   messages: readonly LogMessage[],
   lookups: BatchLookups<B>,
-  opts: { partitions?: number } = {},
+  opts: ProjectMessagesOptions = {},
 ): Promise<BatchOutcome<LogMessage>> {
   const decode = (m: LogMessage) => decodeMessage(m, opts.partitions);
   // Decoded ahead: the messages that may hold a retraction.
@@ -454,12 +470,20 @@ export async function projectMessages<B extends EventBulk>(
         return d.ok ? d.event : undefined;
       },
     });
-    for (const m of messages) {
-      const d = decoded(m);
-      if (d.ok && !needs.subjects.has(d.event.subject)) throw new Unforeseen();
-      if (d.ok && d.event.type === 'report.retracted' && !ahead.has(m)) throw new Unforeseen();
-      reducer.apply(d);
-    }
+    const reduce = async (): Promise<void> => {
+      let sinceIo = 0;
+      for (const m of messages) {
+        if (++sinceIo === REDUCED_BETWEEN_IO) {
+          sinceIo = 0;
+          await ioTurn();
+        }
+        const d = decoded(m);
+        if (d.ok && !needs.subjects.has(d.event.subject)) throw new Unforeseen();
+        if (d.ok && d.event.type === 'report.retracted' && !ahead.has(m)) throw new Unforeseen();
+        reducer.apply(d);
+      }
+    };
+    await (opts.reduceTurn ? opts.reduceTurn.run(reduce) : reduce());
     if (await lookups.copyNewEvents(bulk)) return reducer.finish();
   } catch (e) {
     if (!(e instanceof Unforeseen)) throw e;

@@ -16,5 +16,6 @@ export {
   type DecodedMessage,
   type IndexedEvent,
   type ProjectBatchOptions,
+  type ProjectMessagesOptions,
 } from './batch.projection';
 export { isolatePoison, type PoisonIsolation } from './poison.isolation';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { GroupCommit } from '@newsledger/batching';
+import { GroupCommit, HeldTurn, SerialTurn } from '@newsledger/batching';
 import { CONFIG, NewsledgerConfig } from '@newsledger/config';
 import {
   encodeDeadLetter,
@@ -15,7 +15,7 @@ import {
   OutgoingMessage,
 } from '@newsledger/event-log';
 import { isDeterministicFailure, ProjectionStore, sqlStateOf, SubjectStateStore } from '@newsledger/persistence';
-import { isolatePoison, projectMessages, storeLookups } from '@newsledger/projection';
+import { BatchLookups, EventBulk, isolatePoison, projectMessages, storeLookups } from '@newsledger/projection';
 import type { ValidationIssue } from '@newsledger/domain';
 import { DataSource } from 'typeorm';
 import { ProjectorMetrics } from '../projector.metrics';
@@ -34,10 +34,11 @@ const GROUPED_BELOW = 1000;
  * whatever Kafka redelivers, and a crash at any point loses and doubles nothing.
  *
  * A backlog is taken a few partitions at a time (`PROJECTOR_CATCH_UP_PARTITIONS`, taking turns),
- * in large batches, one transaction each, side by side so PostgreSQL works on one while the next is
- * reduced: the larger a batch, the fewer times each subject's row is rewritten. Live traffic
- * fetches a few events per partition at a time: those small batches share one transaction per
- * fetch (one statement of each kind, one commit) instead of six.
+ * in large batches, one transaction each: the larger a batch, the fewer times each subject's row
+ * is rewritten. The batches in hand take turns twice: one reduces on the main thread while one
+ * writes, so PostgreSQL works on one while the next is reduced, and never on two at once. Live
+ * traffic fetches a few events per partition at a time: those small batches share one transaction
+ * per fetch (one statement of each kind, one commit) instead of six.
  *
  * Nothing a client sends can stop a partition. A message that is not a valid event is dead-lettered
  * when decoded. A batch PostgreSQL refuses for what it holds (see `isDeterministicFailure`) is
@@ -57,6 +58,14 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   private partitions: number | undefined;
   // A group that fails is applied again batch by batch: a partition whose batch keeps failing
   // holds back only itself (kafkajs retries it), not the others of its fetch.
+  /**
+   * Batches side by side take turns: one reduces on the main thread while another writes, from
+   * its first write (the COPY) to its commit. Two writing at once cost PostgreSQL a third more CPU
+   * an event (contention between their backends), and two reducing at once held both writers'
+   * next statements back.
+   */
+  private readonly reduceTurn = new SerialTurn();
+  private readonly writeTurn = new SerialTurn();
   private readonly smallBatches = new GroupCommit((batches: LogBatch[]) => this.applyTogether(batches), 64, {
     gatherTick: true,
     isolateFailures: true,
@@ -168,27 +177,35 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   private async applyTogether(batches: LogBatch[]): Promise<void[]> {
     const started = Date.now();
     const topic = batches[0].topic;
-    const outcome = await this.db.transaction(async (m) => {
-      const next = await this.store.lockCheckpoints(m, this.group, topic, batches.map((b) => b.partition));
-      const unappliedByBatch = batches.map((b) => unapplied(b.messages, next.get(b.partition)!));
-      const fresh = unappliedByBatch.flat();
-      if (fresh.length === 0) return undefined;
+    const writing = this.writeTurn.lazily();
+    const outcome = await this.db
+      .transaction(async (m) => {
+        const next = await this.store.lockCheckpoints(m, this.group, topic, batches.map((b) => b.partition));
+        const unappliedByBatch = batches.map((b) => unapplied(b.messages, next.get(b.partition)!));
+        const fresh = unappliedByBatch.flat();
+        if (fresh.length === 0) return undefined;
 
-      const out = await projectMessages(fresh, storeLookups(m, this.store, this.states), { partitions: this.partitions });
+        const out = await projectMessages(fresh, writingIn(writing, storeLookups(m, this.store, this.states)), {
+          partitions: this.partitions,
+          reduceTurn: this.reduceTurn,
+        });
 
-      // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
-      // their original position) rather than losing them.
-      if (out.rejected.length > 0) {
-        await this.dlq.appendAll(out.rejected.map((r) => this.deadLetter(topic, r.message, r.reason, r.issues)));
-      }
-      await this.store.writeBatch(m, {
-        ...out,
-        changes: { rows: out.changes, topic: this.config.kafka.topics.statusChanges },
-        checkpoints: { group: this.group, topic, next: nextOffsets(unappliedByBatch) },
-        settles: out.events,
-      });
-      return out;
-    });
+        // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
+        // their original position) rather than losing them.
+        if (out.rejected.length > 0) {
+          await this.dlq.appendAll(out.rejected.map((r) => this.deadLetter(topic, r.message, r.reason, r.issues)));
+        }
+        await writing.take();
+        await this.store.writeBatch(m, {
+          ...out,
+          changes: { rows: out.changes, topic: this.config.kafka.topics.statusChanges },
+          checkpoints: { group: this.group, topic, next: nextOffsets(unappliedByBatch) },
+          settles: out.events,
+        });
+        return out;
+      })
+      // Held to the commit (or the rollback), so the next writer's statements never meet these.
+      .finally(() => writing.giveBack());
     if (outcome) {
       this.snapshots.applied(outcome);
       this.metrics.batch(outcome.events.length + outcome.duplicates + outcome.rejected.length, (Date.now() - started) / 1000, {
@@ -214,3 +231,17 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
+/** The batch's event index writes, each made in the write turn (taken at the first, held to the end). */
+function writingIn<B extends EventBulk>(turn: HeldTurn, lookups: BatchLookups<B>): BatchLookups<B> {
+  return {
+    ...lookups,
+    copyEvents: async (rows) => {
+      await turn.take();
+      return lookups.copyEvents(rows);
+    },
+    copyNewEvents: async (rows) => {
+      await turn.take();
+      return lookups.copyNewEvents(rows);
+    },
+  };
+}
