@@ -51,7 +51,7 @@ describe('SerialTurn', () => {
       const secondWaits = second.take();
       second.giveBack();
       first.giveBack();
-      await secondWaits;
+      await expect(secondWaits).rejects.toThrow('given back before it came');
       await expect(turn.run(async () => 'third')).resolves.toBe('third');
     });
 

@@ -2,9 +2,8 @@ import { Mutex, type MutexInterface } from 'async-mutex';
 
 /**
  * A resource used by one holder at a time, in the order asked (first come, first served). The
- * projector keeps two: its main thread's reducing and its database writes. Batches side by side
- * then overlap one's writes with another's reducing, where each reducing at once and writing at
- * once made them contend for both (two writers cost PostgreSQL a third more CPU an event).
+ * projector keeps two, its reducing and its database writes, so that batches side by side overlap
+ * one's writes with another's reducing: two reducing at once, or two writing at once, contend.
  */
 export class SerialTurn {
   private readonly mutex = new Mutex();
@@ -32,6 +31,8 @@ export class HeldTurn {
     if (this.given) throw new Error('a turn given back cannot be taken again');
     this.taking ??= this.mutex.acquire();
     await this.taking;
+    // Given back while it waited: the turn came only to be passed on.
+    if (this.given) throw new Error('the turn was given back before it came');
   }
 
   /** Gives the turn back (once it comes, if still waited for); nothing when it was never taken. */

@@ -218,7 +218,7 @@ describe('projectMessages', () => {
   });
 
   describe('beside other batches', () => {
-    /** `n` reports of one subject each, and a bulk that notes which batch added each row. */
+    /** `n` reports over seven subjects, and a bulk that notes which batch added each row. */
     const reports = (n: number, name: string) =>
       Array.from({ length: n }, (_, i) => message(ev(`exchange/${name}-${i % 7}`, 'exchange.underway', 'reported', {}, `${name}-${i}`), i));
     function notingLookups(name: string, added: string[]) {
@@ -232,7 +232,7 @@ describe('projectMessages', () => {
       };
     }
 
-    it('lets the event loop run while a large batch is reduced, so another batch\'s writes move on', async () => {
+    it('lets the event loop run while a large batch is reduced (where another batch\'s writes go on)', async () => {
       const added: string[] = [];
       let addedWhenIoRan: number | undefined;
       const reducing = projectMessages(reports(3_000, 'large'), notingLookups('large', added));

@@ -27,6 +27,15 @@ import { SnapshotsTaker } from '../take-snapshots/snapshots.taker';
 /** Batches this small (live traffic) are applied together with the other small batches of their fetch. */
 const GROUPED_BELOW = 1000;
 
+/** How long a backlog's batch waits for a PostgreSQL lock before it is retried (see `applyTogether`). */
+const TURN_LOCK_TIMEOUT = '30s';
+
+/** The turns a backlog's batches take: one reducing at a time, one writing at a time. */
+interface BatchTurns {
+  reduce: SerialTurn;
+  write: SerialTurn;
+}
+
 /**
  * Consumes the events topic and applies fetched batches in PostgreSQL transactions: event index,
  * view rows (bounded summaries), cross-subject links, status-change outbox and the partitions'
@@ -35,10 +44,10 @@ const GROUPED_BELOW = 1000;
  *
  * A backlog is taken a few partitions at a time (`PROJECTOR_CATCH_UP_PARTITIONS`, taking turns),
  * in large batches, one transaction each: the larger a batch, the fewer times each subject's row
- * is rewritten. The batches in hand take turns twice: one reduces on the main thread while one
- * writes, so PostgreSQL works on one while the next is reduced, and never on two at once. Live
- * traffic fetches a few events per partition at a time: those small batches share one transaction
- * per fetch (one statement of each kind, one commit) instead of six.
+ * is rewritten. The batches in hand take turns twice: one reduces while one writes, so PostgreSQL
+ * works on one while the next is reduced, and never on two at once. Live traffic fetches a few
+ * events per partition at a time: those small batches share one transaction per fetch (one
+ * statement of each kind, one commit) instead of six, and take no turn.
  *
  * Nothing a client sends can stop a partition. A message that is not a valid event is dead-lettered
  * when decoded. A batch PostgreSQL refuses for what it holds (see `isDeterministicFailure`) is
@@ -56,16 +65,15 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   private readonly group: string;
   /** The events topic's partition count: a message off its subject's partition is dead-lettered. */
   private partitions: number | undefined;
+  /**
+   * A backlog's batches take turns: one reduces while another writes, from its first write (the
+   * COPY) to its commit. Two writing at once cost PostgreSQL more CPU an event (contention between
+   * their backends), and a reduce beside a write held the writer's next statements back. Live
+   * traffic's small batches take no turn, so they never wait for a backlog's.
+   */
+  private readonly turns: BatchTurns = { reduce: new SerialTurn(), write: new SerialTurn() };
   // A group that fails is applied again batch by batch: a partition whose batch keeps failing
   // holds back only itself (kafkajs retries it), not the others of its fetch.
-  /**
-   * Batches side by side take turns: one reduces on the main thread while another writes, from
-   * its first write (the COPY) to its commit. Two writing at once cost PostgreSQL a third more CPU
-   * an event (contention between their backends), and two reducing at once held both writers'
-   * next statements back.
-   */
-  private readonly reduceTurn = new SerialTurn();
-  private readonly writeTurn = new SerialTurn();
   private readonly smallBatches = new GroupCommit((batches: LogBatch[]) => this.applyTogether(batches), 64, {
     gatherTick: true,
     isolateFailures: true,
@@ -114,7 +122,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     try {
       try {
         if (batch.messages.length < GROUPED_BELOW) await this.smallBatches.submit(batch);
-        else await this.applyTogether([batch]);
+        else await this.applyTogether([batch], this.turns);
       } catch (e) {
         if (!isDeterministicFailure(e)) throw e;
         this.logger.warn(
@@ -173,13 +181,17 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
-  /** Applies batches of distinct partitions of the events topic in one transaction. */
-  private async applyTogether(batches: LogBatch[]): Promise<void[]> {
+  /** Applies batches of distinct partitions of the events topic in one transaction, taking `turns` when given. */
+  private async applyTogether(batches: LogBatch[], turns?: BatchTurns): Promise<void[]> {
     const started = Date.now();
     const topic = batches[0].topic;
-    const writing = this.writeTurn.lazily();
+    const writing = (turns?.write ?? new SerialTurn()).lazily();
     const outcome = await this.db
       .transaction(async (m) => {
+        // A batch waiting for the write turn holds its locks: a lock request queued between it and
+        // the writer (an ACCESS EXCLUSIVE one) would close a cycle PostgreSQL cannot see. This
+        // breaks it; the batch is retried (55P03 is transient).
+        if (turns) await m.query(`SET LOCAL lock_timeout = '${TURN_LOCK_TIMEOUT}'`);
         const next = await this.store.lockCheckpoints(m, this.group, topic, batches.map((b) => b.partition));
         const unappliedByBatch = batches.map((b) => unapplied(b.messages, next.get(b.partition)!));
         const fresh = unappliedByBatch.flat();
@@ -187,14 +199,15 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
 
         const out = await projectMessages(fresh, writingIn(writing, storeLookups(m, this.store, this.states)), {
           partitions: this.partitions,
-          reduceTurn: this.reduceTurn,
+          reduceTurn: turns?.reduce,
         });
 
         // Dead letters go out before the commit: a crash in between re-sends them (recognisable by
-        // their original position) rather than losing them.
+        // their original position) rather than losing them. In the write turn (rejects are rare).
         if (out.rejected.length > 0) {
           await this.dlq.appendAll(out.rejected.map((r) => this.deadLetter(topic, r.message, r.reason, r.issues)));
         }
+        // Held since the COPY already; taken here too so no write ever goes out without it.
         await writing.take();
         await this.store.writeBatch(m, {
           ...out,

@@ -104,6 +104,25 @@ describe('nothing a client sends stops a partition (real Kafka and PostgreSQL)',
     }
   });
 
+  it('gives the write turn back when a backlog-sized batch is refused: the backlog batch after it is applied', async () => {
+    const subject = `exchange/${freshId('refused-backlog')}`;
+    await db.query(`ALTER TABLE events ADD CONSTRAINT poison_backlog_note CHECK (note IS DISTINCT FROM 'refused in a backlog')`);
+    try {
+      const reports = (n: number) => Array.from({ length: n }, () => cloudEvent(freshId('e'), subject, 'exchange.details.reported', { expectedDays: 3 }));
+      // 1,200 messages in one fetch: a backlog's batch, which takes the turns (live traffic's do not).
+      const first = reports(1_199);
+      const poison = cloudEvent(freshId('e'), subject, 'exchange.underway', {}, { note: 'refused in a backlog' });
+      await publish(subject, [...first.slice(0, 600), poison, ...first.slice(600)]);
+      await eventually('the backlog around the poison projected', async () => ((await viewOf(subject))?.event_count === 1_199 ? true : undefined));
+      // Its COPY failed in the write turn: had the turn not been given back, this batch would wait for it forever.
+      await publish(subject, reports(1_100));
+      await eventually('the next backlog batch projected', async () => ((await viewOf(subject))?.event_count === 2_299 ? true : undefined));
+      expect((await lettersOf(subject, 1)).map((l) => JSON.parse(l.original.value!).id)).toEqual([poison.id]);
+    } finally {
+      await db.query(`ALTER TABLE events DROP CONSTRAINT IF EXISTS poison_backlog_note`);
+    }
+  });
+
   it('dead-letters text PostgreSQL cannot store, sent straight to Kafka, and keeps the partition moving; a time it could not store is not read', async () => {
     const subject = `exchange/${freshId('unstorable')}`;
     const good = cloudEvent(freshId('e'), subject, 'exchange.agreed', { parties: ['UA', 'RU'] });
