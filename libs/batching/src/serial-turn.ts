@@ -26,7 +26,10 @@ export class HeldTurn {
 
   constructor(private readonly mutex: Mutex) {}
 
-  /** Waits for the turn, unless already held. */
+  /**
+   * Waits for the turn, unless already held. Always awaited: given back while it waits, it rejects.
+   * @throws Error when the turn was given back before it came, or taken after that
+   */
   async take(): Promise<void> {
     if (this.given) throw new Error('a turn given back cannot be taken again');
     this.taking ??= this.mutex.acquire();

@@ -45,7 +45,7 @@ interface BatchTurns {
  * A backlog is taken a few partitions at a time (`PROJECTOR_CATCH_UP_PARTITIONS`, taking turns),
  * in large batches, one transaction each: the larger a batch, the fewer times each subject's row
  * is rewritten. The batches in hand take turns twice: one reduces while one writes, so PostgreSQL
- * works on one while the next is reduced, and never on two at once. Live traffic fetches a few
+ * works on one while the next is reduced, and never on two of them at once. Live traffic fetches a few
  * events per partition at a time: those small batches share one transaction per fetch (one
  * statement of each kind, one commit) instead of six, and take no turn.
  *

@@ -1,13 +1,14 @@
 import { INestApplication } from '@nestjs/common';
 import { ViewsRebuild } from '@newsledger/audit';
 import { loadConfig } from '@newsledger/config';
-import { createKafka, subjectPartition } from '@newsledger/event-log';
+import { createKafka, LogBatch, subjectPartition } from '@newsledger/event-log';
 import { openDataSource } from '@newsledger/persistence';
 import { eventually, freshId, ownStack, startApi, testConfig } from '@newsledger/testing';
 import { Consumer, Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { recordFigures } from '../../../../test/support/figures';
 import { ProjectorModule } from '../projector.module';
+import { EventsProjector } from './events.projector';
 
 function cloudEvent(id: string, subject: string, type: string, data: unknown, extra: Record<string, unknown> = {}) {
   return {
@@ -107,6 +108,8 @@ describe('nothing a client sends stops a partition (real Kafka and PostgreSQL)',
   it('gives the write turn back when a backlog-sized batch is refused: the backlog batch after it is applied', async () => {
     const subject = `exchange/${freshId('refused-backlog')}`;
     await db.query(`ALTER TABLE events ADD CONSTRAINT poison_backlog_note CHECK (note IS DISTINCT FROM 'refused in a backlog')`);
+    // Watched, not replaced: which batches went the backlog's way, with the turns.
+    const applied = jest.spyOn(projector.get(EventsProjector) as unknown as { applyTogether: (b: LogBatch[], turns?: object) => Promise<void[]> }, 'applyTogether');
     try {
       const reports = (n: number) => Array.from({ length: n }, () => cloudEvent(freshId('e'), subject, 'exchange.details.reported', { expectedDays: 3 }));
       // 1,200 messages in one fetch: a backlog's batch, which takes the turns (live traffic's do not).
@@ -118,7 +121,10 @@ describe('nothing a client sends stops a partition (real Kafka and PostgreSQL)',
       await publish(subject, reports(1_100));
       await eventually('the next backlog batch projected', async () => ((await viewOf(subject))?.event_count === 2_299 ? true : undefined));
       expect((await lettersOf(subject, 1)).map((l) => JSON.parse(l.original.value!).id)).toEqual([poison.id]);
+      const withTurns = applied.mock.calls.filter(([, turns]) => turns !== undefined).map(([batches]) => batches[0].messages.length);
+      expect(withTurns).toEqual([1_200, 1_100]);
     } finally {
+      applied.mockRestore();
       await db.query(`ALTER TABLE events DROP CONSTRAINT IF EXISTS poison_backlog_note`);
     }
   });
