@@ -185,7 +185,8 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
   private async applyTogether(batches: LogBatch[], turns?: BatchTurns): Promise<void[]> {
     const started = Date.now();
     const topic = batches[0].topic;
-    const writing = (turns?.write ?? new SerialTurn()).lazily();
+    // Live batches take no turn: nothing to wrap or wait for on their path.
+    const writing = turns?.write.lazily();
     const outcome = await this.db
       .transaction(async (m) => {
         // A batch waiting for the write turn holds its locks: a lock request queued between it and
@@ -197,7 +198,8 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
         const fresh = unappliedByBatch.flat();
         if (fresh.length === 0) return undefined;
 
-        const out = await projectMessages(fresh, writingIn(writing, storeLookups(m, this.store, this.states)), {
+        const lookups = storeLookups(m, this.store, this.states);
+        const out = await projectMessages(fresh, writing ? writingIn(writing, lookups) : lookups, {
           partitions: this.partitions,
           reduceTurn: turns?.reduce,
         });
@@ -208,7 +210,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
           await this.dlq.appendAll(out.rejected.map((r) => this.deadLetter(topic, r.message, r.reason, r.issues)));
         }
         // Held since the COPY already; taken here too so no write ever goes out without it.
-        await writing.take();
+        await writing?.take();
         await this.store.writeBatch(m, {
           ...out,
           changes: { rows: out.changes, topic: this.config.kafka.topics.statusChanges },
@@ -218,7 +220,7 @@ export class EventsProjector implements OnApplicationBootstrap, OnApplicationShu
         return out;
       })
       // Held to the commit (or the rollback), so the next writer's statements never meet these.
-      .finally(() => writing.giveBack());
+      .finally(() => writing?.giveBack());
     if (outcome) {
       this.snapshots.applied(outcome);
       this.metrics.batch(outcome.events.length + outcome.duplicates + outcome.rejected.length, (Date.now() - started) / 1000, {
